@@ -1,0 +1,228 @@
+/**
+ * `scalecrafter schedule`: shows what a ScaleCrafter preset does at every sampling step — the
+ * dilation of every candidate conv in the guided pass and in the noise-damped base pass.
+ *
+ *   scalecrafter schedule --list
+ *   scalecrafter schedule --preset sd2.1_2048x2048 --steps 30 [--json]
+ *   scalecrafter schedule --family sdxl --size 3072x3072       (nearest preset by pixel count)
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { dilationTable, type DilationTable } from '../../scalecrafter/dilation-table.js';
+import {
+  MODEL_FAMILIES,
+  nearestPreset,
+  presetByName,
+  SCALECRAFTER_PRESETS,
+  UnknownPresetError,
+  type ModelFamily,
+  type ScaleCrafterPreset,
+} from '../../scalecrafter/presets.js';
+import { REFERENCE_STEP_COUNT, stepWindow, type DilationSchedule } from '../../scalecrafter/schedule.js';
+import { candidateConvNames, convLocation } from '../../scalecrafter/unet-convs.js';
+
+interface ScheduleOptions {
+  readonly preset?: string;
+  readonly family?: ModelFamily;
+  readonly size?: { readonly width: number; readonly height: number };
+  readonly steps: number;
+  readonly json?: boolean;
+  readonly list?: boolean;
+}
+
+function parseSteps(value: string): number {
+  const steps = Number(value);
+  if (!/^\d+$/.test(value) || steps < 1) throw new InvalidArgumentError('expected a positive integer, e.g. 50');
+  return steps;
+}
+
+function parseFamily(value: string): ModelFamily {
+  if (!(value in MODEL_FAMILIES)) throw new InvalidArgumentError(`expected one of ${Object.keys(MODEL_FAMILIES).join(', ')}`);
+  return value as ModelFamily;
+}
+
+function parseSize(value: string): { width: number; height: number } {
+  const match = /^(\d+)x(\d+)$/.exec(value);
+  if (match === null || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    throw new InvalidArgumentError('expected WIDTHxHEIGHT in pixels, e.g. 2048x1024');
+  }
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+function pad(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+}
+
+function renderRows(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => `  ${pad(row, widths)}`.trimEnd()).join('\n');
+}
+
+function listText(): string {
+  const header = ['preset', 'family', 'size', 'dilate τ', 'ND-CFG τ', 'progressive', 'variant'];
+  const rows = SCALECRAFTER_PRESETS.map((preset) => [
+    preset.name,
+    MODEL_FAMILIES[preset.family].label,
+    `${preset.width}×${preset.height}`,
+    String(preset.reference['dilate_tau']),
+    String(preset.reference['ndcfg_tau']),
+    preset.reference['progressive'] === true ? 'yes' : 'no',
+    preset.variant,
+  ]);
+  return `ScaleCrafter presets (taus out of ${REFERENCE_STEP_COUNT} steps):\n${renderRows([header, ...rows])}\n`;
+}
+
+function listJson(): unknown {
+  return SCALECRAFTER_PRESETS.map(({ name, family, width, height, variant, reference }) => ({
+    name,
+    family,
+    width,
+    height,
+    variant,
+    reference,
+  }));
+}
+
+/** Consecutive convs of one block part with identical cells share a row. */
+function rowGroups(table: DilationTable, cellsOf: (conv: number) => string[]): { label: string; cells: string[] }[] {
+  const groups: { part: string; convs: string[]; cells: string[] }[] = [];
+  table.convs.forEach((conv, index) => {
+    const location = convLocation(conv);
+    const part = location === null ? conv : `${location.block}.${location.part}`;
+    const cells = cellsOf(index);
+    const last = groups.at(-1);
+    if (last !== undefined && last.part === part && last.cells.join() === cells.join()) last.convs.push(conv);
+    else groups.push({ part, convs: [conv], cells });
+  });
+  return groups.map(({ part, convs, cells }) => {
+    const wholePart = groups.filter((group) => group.part === part).length === 1;
+    const label =
+      convs.length === 1 ? convs[0]! : wholePart ? `${part} (${convs.length})` : `${convs[0]} … ${convs.at(-1)} (${convs.length})`;
+    return { label, cells };
+  });
+}
+
+/** Step columns: maximal runs of steps over which no row changes. */
+function stepColumns(perStepKeys: readonly string[]): { first: number; last: number }[] {
+  const columns: { first: number; last: number }[] = [];
+  perStepKeys.forEach((key, step) => {
+    const column = columns.at(-1);
+    if (column !== undefined && perStepKeys[column.first] === key) column.last = step;
+    else columns.push({ first: step, last: step });
+  });
+  return columns;
+}
+
+function describeSchedule(schedule: DilationSchedule, steps: number): string {
+  if (schedule.kind === 'off') return 'off';
+  const window = stepWindow(schedule.steps, steps);
+  if (window.end <= window.first) return `${schedule.kind}, never active at ${steps} steps`;
+  return `${schedule.kind}, steps ${window.first}–${window.end - 1} of 0–${steps - 1}`;
+}
+
+function passText(table: DilationTable, pass: 'main' | 'noiseDampedBase'): string {
+  const cell = (step: number, conv: number): string => {
+    const controls = table.perStep[step]!;
+    const dilations = pass === 'main' ? controls.main : controls.noiseDampedBase;
+    if (dilations === null) return 'off';
+    const value = dilations[conv]!;
+    return `${value === 1 ? '·' : String(value)}${controls.dispersed[conv] === true ? '*' : ''}`;
+  };
+  const perStepKeys = table.perStep.map((_, step) => table.convs.map((__, conv) => cell(step, conv)).join());
+  const columns = stepColumns(perStepKeys);
+  const header = ['conv', ...columns.map(({ first, last }) => (first === last ? `${first}` : `${first}–${last}`))];
+  const groups = rowGroups(table, (conv) => columns.map(({ first }) => cell(first, conv)));
+  return renderRows([header, ...groups.map(({ label, cells }) => [label, ...cells])]);
+}
+
+function passSection(title: string, schedule: DilationSchedule, table: DilationTable, pass: 'main' | 'noiseDampedBase'): string {
+  const active = table.perStep.some((controls) =>
+    pass === 'main' ? controls.main.some((dilation) => dilation !== 1) : controls.noiseDampedBase !== null,
+  );
+  const body = active ? passText(table, pass) : `  off at every step${pass === 'main' ? '' : ' (plain CFG)'}`;
+  return `${title} (${describeSchedule(schedule, table.steps)}):\n${body}`;
+}
+
+function presetText(preset: ScaleCrafterPreset, table: DilationTable): string {
+  const { schedule } = preset;
+  const lines = [
+    `${preset.name}: ${MODEL_FAMILIES[preset.family].label}, ${preset.width}×${preset.height}, ${table.steps} steps ` +
+      `(reference taus out of ${REFERENCE_STEP_COUNT} are scaled to ${table.steps}); · = plain conv`,
+    '',
+    passSection('Guided pass, re-dilation', schedule.redilation, table, 'main'),
+    '',
+    passSection('Noise-damped CFG base pass', schedule.noiseDampedGuidance, table, 'noiseDampedBase'),
+  ];
+  const dispersion = schedule.dispersion;
+  if (dispersion.kind === 'dispersed') {
+    const { smallKernelSize: k, largeKernelSize: K, upsampleFactor: s, eta } = dispersion.transform;
+    const window = stepWindow(dispersion.steps, table.steps);
+    const when = window.end > window.first ? `steps ${window.first}–${window.end - 1} (marked *)` : 'never active';
+    lines.push('', `Dispersion ${k}×${k} → ${K}×${K} (s = ${s}, η = ${eta}) of ${dispersion.convs.length} listed convs: ${when}`);
+  }
+  const ignored = [...new Set(Object.values(table.ignored).flat())];
+  if (ignored.length > 0) lines.push('', `Ignored, not in this UNet (as the reference does): ${ignored.join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function presetJson(preset: ScaleCrafterPreset, table: DilationTable): unknown {
+  return {
+    preset: preset.name,
+    family: preset.family,
+    width: preset.width,
+    height: preset.height,
+    steps: table.steps,
+    convs: table.convs,
+    main: table.convs.map((_, conv) => table.perStep.map((controls) => controls.main[conv])),
+    noiseDampedBase: table.convs.map((_, conv) => table.perStep.map((controls) => controls.noiseDampedBase?.[conv] ?? null)),
+    dispersed: table.convs.map((_, conv) => table.perStep.map((controls) => controls.dispersed[conv])),
+    ignored: table.ignored,
+  };
+}
+
+function choosePreset(command: Command, options: ScheduleOptions): ScaleCrafterPreset | { native: number; family: ModelFamily } {
+  if (options.preset !== undefined) {
+    try {
+      return presetByName(options.preset);
+    } catch (error) {
+      if (error instanceof UnknownPresetError) command.error(`error: ${error.message}`, { code: 'scalecrafter.unknownPreset' });
+      throw error;
+    }
+  }
+  if (options.family === undefined || options.size === undefined) {
+    command.error('error: --family and --size go together (e.g. --family sdxl --size 3072x3072)', {
+      code: 'scalecrafter.missingOption',
+    });
+  }
+  const choice = nearestPreset(options.family, options.size.width, options.size.height);
+  return choice.kind === 'preset' ? choice.preset : { native: choice.nativeSize, family: options.family };
+}
+
+export function registerScheduleCommand(program: Command): void {
+  program
+    .command('schedule')
+    .description('show the per-step dilation of every candidate conv for a ScaleCrafter preset')
+    .option('--preset <name>', 'reference preset, e.g. sd2.1_2048x2048 (see --list)')
+    .option('--family <family>', 'with --size: model family (sd1.5, sd2.1, sdxl)', parseFamily)
+    .option('--size <WxH>', 'with --family: pick the preset with the nearest pixel count', parseSize)
+    .option('--steps <n>', 'sampling steps (reference taus are scaled from 50)', parseSteps, REFERENCE_STEP_COUNT)
+    .option('--json', 'machine-readable output')
+    .option('--list', 'list the presets')
+    .action((options: ScheduleOptions, command: Command) => {
+      const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
+      const json = (value: unknown) => write(`${JSON.stringify(value, null, 2)}\n`);
+      if (options.list === true || (options.preset === undefined && options.family === undefined && options.size === undefined)) {
+        if (options.json === true) json(listJson());
+        else write(listText());
+        return;
+      }
+      const chosen = choosePreset(command, options);
+      if ('native' in chosen) {
+        if (options.json === true) json({ preset: null, family: chosen.family, nativeSize: chosen.native });
+        else write(`${MODEL_FAMILIES[chosen.family].label} at this size is nearest its native ${chosen.native}² resolution: no ScaleCrafter changes.\n`);
+        return;
+      }
+      const table = dilationTable(chosen.schedule, candidateConvNames(MODEL_FAMILIES[chosen.family].layout), options.steps);
+      if (options.json === true) json(presetJson(chosen, table));
+      else write(presetText(chosen, table));
+    });
+}

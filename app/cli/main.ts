@@ -1,0 +1,17 @@
+/** `scalecrafter`: run, check and inspect workflows, and build models, from a terminal. */
+import { Command } from 'commander';
+import { registerNodesCommand } from './commands/nodes.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+export function createProgram(): Command {
+  const program = new Command('scalecrafter')
+    .description('ScaleCrafter Studio: tuning-free high-resolution image generation, from the command line')
+    .showHelpAfterError();
+  registerRunCommand(program);
+  registerValidateCommand(program);
+  registerNodesCommand(program);
+  return program;
+}
+
+await createProgram().parseAsync(process.argv);

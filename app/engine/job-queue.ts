@@ -1,0 +1,103 @@
+/**
+ * A FIFO of validated jobs with one running at a time, and the history of finished ones. Cancelling
+ * a pending job removes it; cancelling the running one aborts its signal and lets it wind down.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EngineEvent, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
+import { executeJob } from './executor.js';
+import type { NodeRegistry } from './node-registry.js';
+import { OutputCache } from './output-cache.js';
+import type { ExecutionPlan } from './validate-prompt.js';
+
+export interface QueuedJob {
+  prompt: Prompt;
+  workflow: unknown;
+  plan: ExecutionPlan;
+  outputDir: string;
+  label?: string;
+}
+
+interface PendingJob extends QueuedJob {
+  jobId: string;
+  queuedAt: number;
+  controller: AbortController;
+}
+
+export class JobQueue {
+  readonly #pending: PendingJob[] = [];
+  #running: PendingJob | null = null;
+  readonly #history: HistoryEntry[] = [];
+  readonly #cache = new OutputCache();
+  #idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly registry: NodeRegistry,
+    private readonly emit: (event: EngineEvent) => void,
+    private readonly historyLimit = 200,
+  ) {}
+
+  enqueue(job: QueuedJob): { jobId: string; position: number } {
+    const pending: PendingJob = { ...job, jobId: randomUUID(), queuedAt: Date.now(), controller: new AbortController() };
+    this.#pending.push(pending);
+    const position = this.#pending.length - 1 + (this.#running ? 1 : 0);
+    this.emit({ type: 'queued', jobId: pending.jobId, position });
+    if (!this.#running) this.#idle = this.#drain();
+    return { jobId: pending.jobId, position };
+  }
+
+  cancel(jobId: string): boolean {
+    if (this.#running?.jobId === jobId) {
+      this.#running.controller.abort();
+      return true;
+    }
+    const index = this.#pending.findIndex((job) => job.jobId === jobId);
+    if (index < 0) return false;
+    this.#pending.splice(index, 1);
+    this.emit({ type: 'cancelled', jobId });
+    return true;
+  }
+
+  snapshot(): QueueSnapshot {
+    const entry = (job: PendingJob) => (job.label === undefined ? { jobId: job.jobId } : { jobId: job.jobId, label: job.label });
+    return { running: this.#running ? entry(this.#running) : null, pending: this.#pending.map(entry) };
+  }
+
+  /** Newest first. */
+  history(limit = this.historyLimit): HistoryEntry[] {
+    return this.#history.slice(-limit).reverse();
+  }
+
+  /** Resolves once every queued job has finished. */
+  whenIdle(): Promise<void> {
+    return this.#idle;
+  }
+
+  async #drain(): Promise<void> {
+    let job: PendingJob | undefined;
+    while ((job = this.#pending.shift())) {
+      this.#running = job;
+      const startedAt = Date.now();
+      const outcome = await executeJob(
+        { jobId: job.jobId, prompt: job.prompt, workflow: job.workflow, plan: job.plan, outputDir: job.outputDir, signal: job.controller.signal },
+        this.registry,
+        this.#cache,
+        this.emit,
+      );
+      this.#running = null;
+      this.#history.push({
+        jobId: job.jobId,
+        ...(job.label === undefined ? {} : { label: job.label }),
+        status: outcome.status,
+        queuedAt: job.queuedAt,
+        startedAt,
+        finishedAt: Date.now(),
+        prompt: job.prompt,
+        executed: outcome.executed,
+        cached: outcome.cached,
+        outputs: outcome.outputs,
+        ...(outcome.failure ? { failure: outcome.failure } : {}),
+      });
+      if (this.#history.length > this.historyLimit) this.#history.shift();
+    }
+  }
+}

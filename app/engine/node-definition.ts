@@ -1,0 +1,76 @@
+/**
+ * What a node file exports: its schema and a stateless execute(). The input values handed to
+ * execute() are typed from the schema, so a node cannot read a widget it did not declare.
+ */
+import type { InputSpec, NodeSchema, OutputSpec, PreviewImage, UiPayload, ValueType, WidgetValue } from '../protocol/index.js';
+import type { SocketValue } from './socket-values.js';
+
+type ValueOfInput<I extends InputSpec> = I extends { kind: 'socket'; type: infer T extends ValueType }
+  ? SocketValue<T>
+  : I extends { kind: 'INT' | 'FLOAT' | 'SEED' }
+    ? number
+    : I extends { kind: 'COMBO'; options: readonly (infer O)[] }
+      ? O
+      : I extends { kind: 'STRING' }
+        ? string
+        : I extends { kind: 'BOOLEAN' }
+          ? boolean
+          : never;
+
+export type InputValues<Inputs extends readonly InputSpec[]> = {
+  [I in Inputs[number] as I['name']]: I extends { optional: true } ? ValueOfInput<I> | undefined : ValueOfInput<I>;
+};
+
+export interface NodeContext {
+  readonly jobId: string;
+  readonly nodeId: string;
+  /** Aborted when the user cancels; long loops call `signal.throwIfAborted()` between steps. */
+  readonly signal: AbortSignal;
+  /** Folder that output nodes write into (chosen by the host, never by the workflow). */
+  readonly outputDir: string;
+  /** The executed prompt and the workflow, for output nodes that embed them (PNG metadata). */
+  readonly prompt: unknown;
+  readonly workflow: unknown;
+  progress(value: number, max: number, preview?: PreviewImage): void;
+}
+
+export interface NodeResult {
+  /** One value per declared output, in order. */
+  outputs: readonly unknown[];
+  /** What the UI shows for this node (output nodes). */
+  ui?: UiPayload;
+}
+
+/** A problem found in a node's own widget values before anything runs (e.g. width not a multiple of 8). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+/** Upgrades one node's stored widget values from `fromVersion` to `fromVersion + 1`. */
+export interface NodeMigration {
+  fromVersion: number;
+  migrate(widgets: Record<string, WidgetValue>): Record<string, WidgetValue>;
+}
+
+export interface NodeSpec<Inputs extends readonly InputSpec[] = readonly InputSpec[]> extends Omit<NodeSchema, 'inputs' | 'outputs'> {
+  inputs: Inputs;
+  outputs: readonly OutputSpec[];
+}
+
+export interface NodeDefinition<Inputs extends readonly InputSpec[] = readonly InputSpec[]> {
+  schema: NodeSpec<Inputs>;
+  migrations?: readonly NodeMigration[];
+  /** Checks that depend on several widget values, beyond each widget's own range. */
+  checkWidgets?(values: Partial<InputValues<Inputs>>): FieldProblem[];
+  execute(inputs: InputValues<Inputs>, context: NodeContext): Promise<NodeResult> | NodeResult;
+}
+
+/** Identity at run time; exists so TypeScript infers the literal schema and types execute()'s inputs. */
+export function defineNode<const Inputs extends readonly InputSpec[]>(definition: NodeDefinition<Inputs>): NodeDefinition<Inputs> {
+  return definition;
+}
+
+/** The registry stores definitions without their input-type parameter. */
+export type AnyNodeDefinition = NodeDefinition<readonly InputSpec[]>;

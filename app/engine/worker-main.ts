@@ -1,0 +1,32 @@
+/**
+ * The engine worker's entry point and composition root: the only place that imports the node
+ * registry. ONNX Runtime blocks its thread while it runs, so the engine lives here, off the host's
+ * event loop; the host talks to it through the channel map in app/protocol.
+ */
+import { parentPort } from 'node:worker_threads';
+import { hostMessageSchema, type WorkerMessage } from '../protocol/index.js';
+import { createNodeRegistry } from '../../nodes/index.js';
+import { EngineService } from './engine-service.js';
+
+if (!parentPort) throw new Error('worker-main must run in a worker thread');
+const port = parentPort;
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+const service = new EngineService(createNodeRegistry(), (event) => post({ kind: 'event', event }));
+
+port.on('message', (raw: unknown) => {
+  const parsed = hostMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    // Without a valid requestId there is nobody to answer; the host's own schema makes this a bug.
+    console.error(`engine worker: ignored a malformed message: ${parsed.error.message}`);
+    return;
+  }
+  const { requestId, name, params } = parsed.data;
+  try {
+    post({ kind: 'reply', requestId, result: service.handle(name, params) });
+  } catch (error) {
+    post({ kind: 'reply', requestId, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+
+post({ kind: 'ready' });

@@ -1,0 +1,104 @@
+/**
+ * Any workflow JSON a user can hand us → a current-version Workflow, or issues saying what is wrong
+ * and where. Accepts our own files of every version, and ComfyUI files in its UI and API formats.
+ */
+import { z } from 'zod';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
+import type { NodeRegistry } from './node-registry.js';
+
+export type LoadResult =
+  | { ok: true; workflow: Workflow; notes: string[]; unknownTypes: string[] }
+  | { ok: false; issues: Issue[] };
+
+export function parseWorkflowText(text: string, registry: NodeRegistry): LoadResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    const truncated = text.trim().length > 0 && /end of (JSON )?input|Unterminated/i.test(detail);
+    return {
+      ok: false,
+      issues: [{
+        code: 'malformed_json',
+        message: `the file is not valid JSON: ${detail}`,
+        hint: truncated ? 'the file looks truncated; was it fully saved or downloaded?' : 'open it in a text editor to find the syntax error',
+      }],
+    };
+  }
+  return loadWorkflow(json, registry);
+}
+
+export function loadWorkflow(json: unknown, registry: NodeRegistry): LoadResult {
+  if (!isObject(json)) {
+    return { ok: false, issues: [{ code: 'invalid_workflow', message: `a workflow must be a JSON object, got ${describe(json)}` }] };
+  }
+  if (json.format === WORKFLOW_FORMAT && typeof json.version === 'number' && json.version > WORKFLOW_VERSION) {
+    return {
+      ok: false,
+      issues: [{ code: 'invalid_workflow', message: `the file has workflow format version ${json.version}; this app reads up to ${WORKFLOW_VERSION}`, hint: 'update ScaleCrafter Studio' }],
+    };
+  }
+  return parseCurrent(json, [], [], registry);
+}
+
+function parseCurrent(json: unknown, notes: string[], unknownTypes: string[], registry: NodeRegistry): LoadResult {
+  const parsed = workflowSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, issues: zodIssuesToIssues(parsed.error, json) };
+  const workflow = parsed.data;
+  const problems = checkReferences(workflow);
+  if (problems.length > 0) return { ok: false, issues: problems };
+  const unknown = new Set(unknownTypes);
+  for (const node of workflow.nodes) if (!registry.has(node.type)) unknown.add(node.type);
+  return { ok: true, workflow, notes, unknownTypes: [...unknown] };
+}
+
+/** Ids must be unique and links must join existing nodes, or nothing downstream can be trusted. */
+function checkReferences(workflow: Workflow): Issue[] {
+  const issues: Issue[] = [];
+  const nodeIds = new Set<number>();
+  for (const node of workflow.nodes) {
+    if (nodeIds.has(node.id)) issues.push({ code: 'invalid_workflow', nodeId: String(node.id), nodeType: node.type, message: `node id ${node.id} is used twice` });
+    nodeIds.add(node.id);
+  }
+  const linkIds = new Set<number>();
+  for (const link of workflow.links) {
+    if (linkIds.has(link.id)) issues.push({ code: 'invalid_workflow', message: `link id ${link.id} is used twice` });
+    linkIds.add(link.id);
+    for (const end of [link.origin_id, link.target_id]) {
+      if (!nodeIds.has(end)) issues.push({ code: 'dangling_link', message: `link ${link.id} refers to node ${end}, which does not exist` });
+    }
+  }
+  for (const node of workflow.nodes) {
+    for (const input of node.inputs) {
+      if (input.link !== null && !linkIds.has(input.link)) {
+        issues.push({ code: 'dangling_link', nodeId: String(node.id), nodeType: node.type, field: input.name, message: `input "${input.name}" refers to link ${input.link}, which does not exist` });
+      }
+    }
+  }
+  return issues;
+}
+
+/** Turns zod's paths (nodes[3].widgets.steps) into the node id, type and field a user recognises. */
+function zodIssuesToIssues(error: z.ZodError, json: unknown): Issue[] {
+  return error.issues.map((zodIssue) => {
+    const path = zodIssue.path;
+    const issue: Issue = { code: 'invalid_workflow', message: `${path.length ? path.join('.') : 'workflow'}: ${zodIssue.message}` };
+    if (path[0] === 'nodes' && typeof path[1] === 'number' && isObject(json) && Array.isArray(json.nodes)) {
+      const node: unknown = json.nodes[path[1]];
+      if (isObject(node)) {
+        if (typeof node.id === 'number' || typeof node.id === 'string') issue.nodeId = String(node.id);
+        if (typeof node.type === 'string') issue.nodeType = node.type;
+      }
+      const rest = path.slice(2);
+      if (rest.length > 0) issue.field = rest[0] === 'widgets' && rest.length > 1 ? String(rest[1]) : rest.map(String).join('.');
+      issue.message = `${issue.field ?? 'node'}: ${zodIssue.message}`;
+    }
+    return issue;
+  });
+}
+
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const describe = (value: unknown) => (Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value);

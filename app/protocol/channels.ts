@@ -1,0 +1,101 @@
+/**
+ * The one typed channel map between a host (Electron main, the HTTP server, the CLI) and the engine
+ * worker. Every request is declared once with a runtime schema for its parameters, and the receiver
+ * checks what arrives: a compile-time type is no protection at a process boundary.
+ */
+import { z } from 'zod';
+import { engineEventSchema, nodeFailureSchema, uiPayloadSchema } from './events.js';
+import { issueSchema } from './issues.js';
+import { nodeSchemaSchema } from './node-schema.js';
+import { promptSchema } from './prompt.js';
+
+export const runOptionsSchema = z.object({
+  /** Where output nodes write files; hosts choose it, a workflow cannot. */
+  outputDir: z.string().min(1),
+  /** Free-form label shown in the queue view (the file name, say). */
+  label: z.string().optional(),
+});
+export type RunOptions = z.infer<typeof runOptionsSchema>;
+
+/** A widget value set from outside the file (the CLI's --set NODE_ID.FIELD=VALUE). */
+export const widgetOverrideSchema = z.object({
+  nodeId: z.string().min(1),
+  field: z.string().min(1),
+  value: z.union([z.number(), z.string(), z.boolean()]),
+});
+export type WidgetOverride = z.infer<typeof widgetOverrideSchema>;
+
+export const jobStatusSchema = z.enum(['success', 'error', 'cancelled']);
+
+export const historyEntrySchema = z.object({
+  jobId: z.string(),
+  label: z.string().optional(),
+  status: jobStatusSchema,
+  queuedAt: z.number(),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+  prompt: promptSchema,
+  executed: z.array(z.string()),
+  cached: z.array(z.string()),
+  outputs: z.record(z.string(), uiPayloadSchema),
+  failure: nodeFailureSchema.optional(),
+});
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+export const queueSnapshotSchema = z.object({
+  running: z.object({ jobId: z.string(), label: z.string().optional() }).nullable(),
+  pending: z.array(z.object({ jobId: z.string(), label: z.string().optional() })),
+});
+export type QueueSnapshot = z.infer<typeof queueSnapshotSchema>;
+
+export const enqueueResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), jobId: z.string(), position: z.number().int().nonnegative() }),
+  z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
+]);
+export type EnqueueResult = z.infer<typeof enqueueResultSchema>;
+
+export const engineRequests = {
+  /** Queue a workflow file's contents (any JSON: the engine parses, migrates and validates it). */
+  enqueue: {
+    params: z.object({ workflow: z.unknown(), options: runOptionsSchema, overrides: z.array(widgetOverrideSchema).default([]) }),
+    result: enqueueResultSchema,
+  },
+  /** Check a workflow without running it. */
+  validate: {
+    params: z.object({ workflow: z.unknown(), overrides: z.array(widgetOverrideSchema).default([]) }),
+    result: z.object({ issues: z.array(issueSchema) }),
+  },
+  /** Cancel a pending or running job; false when it already finished or never existed. */
+  cancel: { params: z.object({ jobId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
+  queue: { params: z.object({}), result: queueSnapshotSchema },
+  history: { params: z.object({ limit: z.number().int().positive().optional() }), result: z.array(historyEntrySchema) },
+  nodeSchemas: { params: z.object({}), result: z.array(nodeSchemaSchema) },
+} as const;
+
+export type EngineRequests = typeof engineRequests;
+export type RequestName = keyof EngineRequests;
+export type RequestParams<N extends RequestName> = z.infer<EngineRequests[N]['params']>;
+export type RequestResult<N extends RequestName> = z.infer<EngineRequests[N]['result']>;
+
+/** Host → worker. */
+export const hostMessageSchema = z.object({
+  kind: z.literal('request'),
+  requestId: z.number().int(),
+  name: z.enum(Object.keys(engineRequests) as [RequestName, ...RequestName[]]),
+  params: z.unknown(),
+});
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+/** Worker → host: replies to requests, and events. */
+export const workerMessageSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('reply'),
+    requestId: z.number().int(),
+    /** The request's result on success; absent with `error` when the request itself failed. */
+    result: z.unknown().optional(),
+    error: z.string().optional(),
+  }),
+  z.object({ kind: z.literal('event'), event: engineEventSchema }),
+  z.object({ kind: z.literal('ready') }),
+]);
+export type WorkerMessage = z.infer<typeof workerMessageSchema>;
