@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerNodesCommand } from './commands/nodes.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 export function createProgram(): Command {
@@ -11,6 +12,7 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerValidateCommand(program);
   registerNodesCommand(program);
+  registerServeCommand(program);
   return program;
 }
 

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EngineClient } from '../../app/engine/engine-client.js';
+import { startHttpApi } from '../../app/server/http-api.js';
+import { createNodeRegistry } from '../../nodes/index.js';
+import { WorkflowBuilder } from '../support/workflow-builder.js';
+
+describe('HTTP API', () => {
+  let engine: EngineClient;
+  let server: Server;
+  let base: string;
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'http-api-'));
+  before(async () => {
+    engine = await EngineClient.start();
+    ({ server, url: base } = await startHttpApi({ engine, outputDir, host: '127.0.0.1', port: 0 }));
+  });
+  after(async () => {
+    server.close();
+    await engine.close();
+  });
+
+  test('object_info lists node schemas by type', async () => {
+    const info = (await (await fetch(`${base}/object_info`)).json()) as Record<string, { outputNode: boolean }>;
+    assert.equal(info.SaveText?.outputNode, true);
+  });
+
+  test('a posted workflow runs; history and /view give back its file', async () => {
+    const graph = new WorkflowBuilder(createNodeRegistry());
+    graph.add('PrimitiveString', { value: 'over http' });
+    graph.add('SaveText', { filename_prefix: 'api/text' });
+    graph.connect(1, 0, 2, 'text');
+    const posted = await fetch(`${base}/prompt`, { method: 'POST', body: JSON.stringify({ workflow: graph.build() }) });
+    assert.equal(posted.status, 200);
+    const { prompt_id } = (await posted.json()) as { prompt_id: string };
+    await engine.waitForJob(prompt_id);
+    const history = (await (await fetch(`${base}/history`)).json()) as Array<{ jobId: string; outputs: Record<string, { files: Array<{ filename: string; subfolder: string }> }> }>;
+    const file = history.find((entry) => entry.jobId === prompt_id)!.outputs['2']!.files[0]!;
+    const view = await fetch(`${base}/view?filename=${file.filename}&subfolder=${file.subfolder}`);
+    assert.equal(await view.text(), 'over http');
+  });
+
+  test('an invalid workflow is a 400 with per-node errors; bad JSON is a 400', async () => {
+    const graph = new WorkflowBuilder(createNodeRegistry());
+    graph.add('SaveText');
+    const invalid = await fetch(`${base}/prompt`, { method: 'POST', body: JSON.stringify({ workflow: graph.build() }) });
+    assert.equal(invalid.status, 400);
+    const body = (await invalid.json()) as { node_errors: Array<{ nodeId: string; field: string }> };
+    assert.deepEqual(body.node_errors.map(({ nodeId, field }) => [nodeId, field]), [['1', 'text']]);
+    assert.equal((await fetch(`${base}/prompt`, { method: 'POST', body: '{"workflow": ' })).status, 400);
+  });
+
+  test('/view cannot read outside the output folder', async () => {
+    writeFileSync(path.join(path.dirname(outputDir), 'secret.txt'), 'secret');
+    for (const query of ['filename=../secret.txt', 'filename=secret.txt&subfolder=..', `filename=${encodeURIComponent('/etc/passwd')}`]) {
+      const response = await fetch(`${base}/view?${query}`);
+      assert.equal(response.status, 403, query);
+    }
+    assert.equal((await fetch(`${base}/view?filename=missing.png`)).status, 404);
+  });
+
+  test('unknown endpoints are 404', async () => {
+    assert.equal((await fetch(`${base}/nope`)).status, 404);
+  });
+});
