@@ -1,7 +1,9 @@
 /** `scalecrafter`: run, check and inspect workflows, and build models, from a terminal. */
 import { Command } from 'commander';
+import { registerDisperseCommand } from './commands/disperse.js';
 import { registerNodesCommand } from './commands/nodes.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 
@@ -13,6 +15,8 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerNodesCommand(program);
   registerServeCommand(program);
+  registerScheduleCommand(program);
+  registerDisperseCommand(program);
   return program;
 }
 

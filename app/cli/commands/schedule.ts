@@ -145,8 +145,9 @@ function passSection(title: string, schedule: DilationSchedule, table: DilationT
 function presetText(preset: ScaleCrafterPreset, table: DilationTable): string {
   const { schedule } = preset;
   const lines = [
-    `${preset.name}: ${MODEL_FAMILIES[preset.family].label}, ${preset.width}×${preset.height}, ${table.steps} steps ` +
-      `(reference taus out of ${REFERENCE_STEP_COUNT} are scaled to ${table.steps}); · = plain conv`,
+    `${preset.name}: ${MODEL_FAMILIES[preset.family].label}, ${preset.width}×${preset.height}, ${table.steps} steps` +
+      (table.steps === REFERENCE_STEP_COUNT ? '' : ` (reference taus out of ${REFERENCE_STEP_COUNT} scaled to ${table.steps})`),
+    'Cells: dilation per step range; · = plain conv, off = no base pass (plain CFG), * = dispersed kernel.',
     '',
     passSection('Guided pass, re-dilation', schedule.redilation, table, 'main'),
     '',
