@@ -87,7 +87,7 @@ export function namedFromPositional(values: unknown, order: readonly PositionalW
   if (values.length !== expected) {
     return problem(
       owner,
-      `has ${values.length} widget values but its widgets take ${expected} (${describeOrder(order) || 'none'}); ` +
+      `widgets_values holds ${values.length} values but the node's widgets take ${expected} (${describeOrder(order) || 'none'}); ` +
         'the file was written for a different version of this node type',
     );
   }

@@ -3,7 +3,10 @@
  * and where. Accepts our own files of every version, and ComfyUI files in its UI and API formats.
  */
 import { z } from 'zod';
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
+import { formatIssue, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
+import { detectComfyUiFormat } from './comfyui/detect-format.js';
+import { importComfyUi } from './comfyui/import-comfyui.js';
+import { migrateWorkflow } from './migrations/migrate-workflow.js';
 import type { NodeRegistry } from './node-registry.js';
 
 export type LoadResult =
@@ -33,13 +36,16 @@ export function loadWorkflow(json: unknown, registry: NodeRegistry): LoadResult 
   if (!isObject(json)) {
     return { ok: false, issues: [{ code: 'invalid_workflow', message: `a workflow must be a JSON object, got ${describe(json)}` }] };
   }
-  if (json.format === WORKFLOW_FORMAT && typeof json.version === 'number' && json.version > WORKFLOW_VERSION) {
-    return {
-      ok: false,
-      issues: [{ code: 'invalid_workflow', message: `the file has workflow format version ${json.version}; this app reads up to ${WORKFLOW_VERSION}`, hint: 'update ScaleCrafter Studio' }],
-    };
+  if (detectComfyUiFormat(json)) {
+    const imported = importComfyUi(json, registry);
+    if (!imported.ok) return imported;
+    // What the import had to change (a widget reset, a link it could not place) is worth telling, not blocking.
+    const notes = [...imported.notes, ...imported.issues.map(formatIssue)];
+    return parseCurrent(imported.workflow, notes, imported.unknownTypes, registry);
   }
-  return parseCurrent(json, [], [], registry);
+  const migrated = migrateWorkflow(json, registry);
+  if (migrated.issues.length > 0) return { ok: false, issues: migrated.issues };
+  return parseCurrent(migrated.workflow, migrated.notes, [], registry);
 }
 
 function parseCurrent(json: unknown, notes: string[], unknownTypes: string[], registry: NodeRegistry): LoadResult {

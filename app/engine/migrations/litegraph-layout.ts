@@ -26,15 +26,10 @@ export function readVec2(value: unknown): [number, number] | undefined {
   return isFiniteNumber(x) && isFiniteNumber(y) ? [x, y] : undefined;
 }
 
-/** `[x, y, width, height]` of a group, in either spelling. */
+/** `[x, y, width, height]` of a group (litegraph rounds and writes it as an array). */
 export function readVec4(value: unknown): [number, number, number, number] | undefined {
-  const quad: unknown[] | undefined = Array.isArray(value)
-    ? value
-    : isJsonObject(value)
-      ? [value['0'], value['1'], value['2'], value['3']]
-      : undefined;
-  if (quad === undefined || quad.length < 4 || !quad.slice(0, 4).every(isFiniteNumber)) return undefined;
-  return [quad[0], quad[1], quad[2], quad[3]] as [number, number, number, number];
+  if (!Array.isArray(value) || value.length < 4 || !value.slice(0, 4).every(isFiniteNumber)) return undefined;
+  return [value[0], value[1], value[2], value[3]];
 }
 
 /**

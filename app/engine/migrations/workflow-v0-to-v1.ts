@@ -11,11 +11,11 @@
  * files in the order they were written; every type is at its first widget order today.)
  */
 import { WORKFLOW_FORMAT } from '../../protocol/index.js';
-import type { Issue, WorkflowGroup, WorkflowLink } from '../../protocol/index.js';
+import type { Issue, WorkflowLink } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { namedFromPositional, widgetOrderOf } from '../positional-widgets.js';
 import type { FileMigrationOutcome, WorkflowFileMigration } from './file-migration.js';
-import { isJsonObject, largestId, readLink, readVec2, readVec4 } from './litegraph-layout.js';
+import { isJsonObject, largestId, readLink, readVec2 } from './litegraph-layout.js';
 import type { JsonObject } from './litegraph-layout.js';
 
 /** Where the widget values of a node whose type this app does not know are kept, untouched. */
@@ -77,16 +77,6 @@ function migrateLinks(raw: unknown, report: Report): WorkflowLink[] {
   return links;
 }
 
-function migrateGroups(raw: unknown): unknown {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) return raw;
-  return raw.map((group: unknown) => {
-    if (!isJsonObject(group)) return group;
-    const bounding = readVec4(group.bounding);
-    return bounding ? ({ ...group, bounding } as WorkflowGroup) : group;
-  });
-}
-
 function lastId(saved: unknown, items: readonly unknown[]): number {
   if (Number.isInteger(saved) && (saved as number) >= 0) return saved as number;
   const ids = items.filter(isJsonObject).filter((item): item is { id: number } => Number.isInteger(item.id));
@@ -118,7 +108,7 @@ export const workflowV0ToV1: WorkflowFileMigration = {
         last_link_id: lastId(workflow.last_link_id, links),
         nodes,
         links,
-        groups: migrateGroups(workflow.groups),
+        groups: workflow.groups ?? [],
         extra: workflow.extra ?? {},
       },
       ...report,

@@ -53,7 +53,9 @@ describe('writeSafetensors → openSafetensors round trip', () => {
     );
     const file = await openSafetensors(path);
     try {
-      assert.deepEqual(file.tensorNames(), ['a.weight', 'b.bias', 'empty']);
+      // F32 before F16 (then by name), so every tensor starts aligned to its element size.
+      assert.deepEqual(file.tensorNames(), ['a.weight', 'empty', 'b.bias']);
+      for (const name of file.tensorNames()) assert.equal(file.info(name)!.begin % (file.info(name)!.dtype === 'F32' ? 4 : 2), 0, name);
       assert.deepEqual(file.metadata, { format: 'pt', producer: 'test' });
       assert.deepEqual(file.info('a.weight')?.shape, [2, 3]);
       assert.deepEqual(file.readSync('a.weight'), f32);
@@ -112,6 +114,19 @@ describe('writeSafetensors → openSafetensors round trip', () => {
       await writer.close();
       assert.deepEqual([...file.readSync('second')], [30, 40]);
       assert.deepEqual([...file.readSync('first')], [1, 2]);
+    } finally {
+      await file.close();
+    }
+  });
+
+  test('a tensor larger than one 16 MiB read chunk arrives whole (sync and async), after a small one', async () => {
+    const path = join(directory, 'chunked.safetensors');
+    const big = new Float32Array(5_000_001).map((_, i) => (i % 1000) - 500 + i / 1e7);
+    await writeSafetensors(path, { small: { dtype: 'F16', shape: [3], data: new Float32Array([1, 2, 3]) }, big: { dtype: 'F32', shape: [5_000_001], data: big } });
+    const file = await openSafetensors(path);
+    try {
+      assert.deepEqual(file.readSync('big'), big);
+      assert.deepEqual(await file.read('big'), big);
     } finally {
       await file.close();
     }

@@ -1,0 +1,136 @@
+/**
+ * ComfyUI node types that have a counterpart here, and how their inputs, widget values and outputs
+ * translate. ComfyUI's side (widget order, input names, output types, default titles) follows its
+ * `nodes.py` INPUT_TYPES/RETURN_TYPES; our side is read from the registered node schemas at import
+ * time, so this file holds only what differs and never a second copy of our schemas.
+ */
+import type { WidgetValue } from '../../protocol/index.js';
+import type { PositionalWidget } from '../positional-widgets.js';
+
+export interface ConvertedValue {
+  value: WidgetValue;
+  /** Set when the value has no faithful counterpart and was kept as it was. */
+  note?: string;
+}
+
+export interface ComfyNodeMapping {
+  readonly comfyType: string;
+  /** The title ComfyUI gives a new node of this type (API files carry it in `_meta.title`); any other title is the user's own. */
+  readonly comfyTitle: string;
+  readonly ourType: string;
+  /** ComfyUI's widgets in its `widgets_values` order; a seed's control value follows the seed. */
+  readonly widgets: readonly PositionalWidget[];
+  /** ComfyUI input names (sockets and widgets alike) that are spelled differently here. */
+  readonly renamedInputs: Readonly<Record<string, string>>;
+  /** ComfyUI's output types in slot order; each lands on our first unused output of the same type. */
+  readonly outputs: readonly string[];
+  /** Value conversions, keyed by our widget name. */
+  readonly convert?: Readonly<Record<string, (value: WidgetValue) => ConvertedValue>>;
+}
+
+const widget = (name: string, hasControl = false): PositionalWidget => ({ name, hasControl });
+
+/**
+ * ComfyUI sampler names whose update rule ours implements with the same meaning
+ * (comfy/k_diffusion/sampling.py: sample_euler, sample_euler_ancestral, sample_dpmpp_2m; ComfyUI's
+ * "ddim" is deterministic DDIM, which is the Euler step of the probability-flow ODE — Karras et al.
+ * 2022, §3). Any other sampler is kept by name and reported.
+ */
+const SAMPLERS: Readonly<Record<string, string>> = {
+  euler: 'euler',
+  euler_ancestral: 'euler_ancestral',
+  ddim: 'ddim',
+  dpmpp_2m: 'dpmpp_2m',
+};
+
+/**
+ * ComfyUI schedulers (comfy/samplers.py SCHEDULER_HANDLERS) with a counterpart here: "normal" spaces
+ * the timesteps evenly from that of the model's largest sigma to that of its smallest
+ * (`normal_scheduler`), "karras" is Karras et al. 2022 eq. 5 with ρ = 7. ddim_uniform, sgm_uniform, simple, exponential, beta, … are kept by name and
+ * reported, so validation flags them on the scheduler field.
+ */
+const SCHEDULERS: Readonly<Record<string, string>> = {
+  normal: 'normal',
+  karras: 'karras',
+};
+
+function throughTable(what: string, table: Readonly<Record<string, string>>) {
+  return (value: WidgetValue): ConvertedValue => {
+    if (typeof value === 'string' && Object.hasOwn(table, value)) return { value: table[value] as string };
+    return {
+      value,
+      note: `${what} ${JSON.stringify(value)} has no counterpart here (supported: ${Object.keys(table).join(', ')}); kept as it was`,
+    };
+  };
+}
+
+/**
+ * ComfyUI names a checkpoint by its file name in models/checkpoints; our model loader names a model
+ * by its folder or file stem, so the weight-file extension goes.
+ */
+function checkpointName(value: WidgetValue): ConvertedValue {
+  return { value: typeof value === 'string' ? value.replace(/\.(safetensors|ckpt|pt)$/i, '') : value };
+}
+
+const MAPPINGS: readonly ComfyNodeMapping[] = [
+  {
+    comfyType: 'CheckpointLoaderSimple',
+    comfyTitle: 'Load Checkpoint',
+    ourType: 'LoadCheckpoint',
+    widgets: [widget('ckpt_name')],
+    renamedInputs: { ckpt_name: 'model' },
+    outputs: ['MODEL', 'CLIP', 'VAE'],
+    convert: { model: checkpointName },
+  },
+  {
+    comfyType: 'CLIPTextEncode',
+    comfyTitle: 'CLIP Text Encode (Prompt)',
+    ourType: 'TextEncode',
+    widgets: [widget('text')],
+    renamedInputs: {},
+    outputs: ['CONDITIONING'],
+  },
+  {
+    comfyType: 'EmptyLatentImage',
+    comfyTitle: 'Empty Latent Image',
+    ourType: 'EmptyLatentImage',
+    widgets: [widget('width'), widget('height'), widget('batch_size')],
+    renamedInputs: {},
+    outputs: ['LATENT'],
+  },
+  {
+    comfyType: 'KSampler',
+    comfyTitle: 'KSampler',
+    ourType: 'Sampler',
+    widgets: [widget('seed', true), widget('steps'), widget('cfg'), widget('sampler_name'), widget('scheduler'), widget('denoise')],
+    renamedInputs: { sampler_name: 'sampler', latent_image: 'latent' },
+    outputs: ['LATENT'],
+    convert: { sampler: throughTable('sampler', SAMPLERS), scheduler: throughTable('scheduler', SCHEDULERS) },
+  },
+  {
+    comfyType: 'VAEDecode',
+    comfyTitle: 'VAE Decode',
+    ourType: 'VAEDecode',
+    widgets: [],
+    renamedInputs: {},
+    outputs: ['IMAGE'],
+  },
+  {
+    comfyType: 'SaveImage',
+    comfyTitle: 'Save Image',
+    ourType: 'SaveImage',
+    widgets: [widget('filename_prefix')],
+    renamedInputs: {},
+    outputs: [],
+  },
+  {
+    comfyType: 'PreviewImage',
+    comfyTitle: 'Preview Image',
+    ourType: 'PreviewImage',
+    widgets: [],
+    renamedInputs: {},
+    outputs: [],
+  },
+];
+
+export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));

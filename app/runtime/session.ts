@@ -1,0 +1,147 @@
+// ONNX Runtime sessions behind a small interface: open a model on one execution provider, run it
+// on HostTensors, release it. Feeds are checked against the model's input metadata first, so a
+// wrong shape or type fails with the input's name and the expected vs given shape instead of a
+// native error from deep inside ORT. Note: create() and run() block the calling thread in
+// onnxruntime-node 1.30, so the engine calls this from a worker (docs/ORT-NOTES.md).
+import { existsSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { executionProviderConfig, ExecutionProviderUnavailableError, installHint, type ExecutionProviderName, type ExecutionProviderOptions } from './execution-provider.js';
+import { hostTensorProblem, isTensorType, TENSOR_TYPES, type HostTensor, type HostTensorData, type TensorType } from './host-tensor.js';
+
+export type { ExecutionProviderName } from './execution-provider.js';
+
+export interface ValueMetadata {
+  name: string;
+  /** 'float32', 'int64', ... as ORT names it; only TensorType values can be fed from a HostTensor */
+  type: string;
+  /** numbers are fixed; strings (symbolic) and negative numbers are free dimensions */
+  shape: ReadonlyArray<number | string>;
+}
+
+export interface ModelSession {
+  readonly source: string;
+  readonly executionProvider: ExecutionProviderName;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>>;
+  release(): Promise<void>;
+}
+
+export interface OpenSessionOptions extends ExecutionProviderOptions {
+  executionProvider: ExecutionProviderName;
+  /** external data for a model given as bytes: path = the location written in the model */
+  externalData?: Array<{ path: string; data: Uint8Array }>;
+}
+
+/** ORT could not load the model (missing file, corrupt protobuf, unsupported op ...). */
+export class SessionCreateError extends Error {
+  override readonly name = 'SessionCreateError';
+}
+
+/** The feeds do not match the model's inputs. */
+export class FeedError extends Error {
+  override readonly name = 'FeedError';
+}
+
+export class SessionReleasedError extends Error {
+  override readonly name = 'SessionReleasedError';
+}
+
+function describe(model: string | Uint8Array): string {
+  return typeof model === 'string' ? model : `<in-memory model, ${model.byteLength} bytes>`;
+}
+
+function toMetadata(values: readonly ort.InferenceSession.ValueMetadata[]): ValueMetadata[] {
+  return values.map((value) => (value.isTensor ? { name: value.name, type: value.type, shape: [...value.shape] } : { name: value.name, type: 'non-tensor', shape: [] }));
+}
+
+export async function openSession(model: string | Uint8Array, options: OpenSessionOptions): Promise<ModelSession> {
+  const source = describe(model);
+  const provider = executionProviderConfig(options.executionProvider, options);
+  if (typeof model === 'string' && !existsSync(model)) throw new SessionCreateError(`${source}: model file not found`);
+  const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: [provider] };
+  if (options.externalData) sessionOptions.externalData = options.externalData;
+  let session: ort.InferenceSession;
+  try {
+    session = typeof model === 'string'
+      ? await ort.InferenceSession.create(model, sessionOptions)
+      : await ort.InferenceSession.create(model, sessionOptions);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (options.executionProvider !== 'cpu' && /provider|adapter|device|backend/i.test(message)) {
+      throw new ExecutionProviderUnavailableError(options.executionProvider, `${message} (${installHint(options.executionProvider)})`, { cause: error });
+    }
+    throw new SessionCreateError(`${source}: ONNX Runtime could not load the model on ${options.executionProvider}: ${message}`, { cause: error });
+  }
+  return new OrtModelSession(session, source, options.executionProvider);
+}
+
+class OrtModelSession implements ModelSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputMetadata: readonly ValueMetadata[];
+  readonly outputMetadata: readonly ValueMetadata[];
+  private session: ort.InferenceSession | undefined;
+
+  constructor(session: ort.InferenceSession, readonly source: string, readonly executionProvider: ExecutionProviderName) {
+    this.session = session;
+    this.inputNames = [...session.inputNames];
+    this.outputNames = [...session.outputNames];
+    this.inputMetadata = toMetadata(session.inputMetadata);
+    this.outputMetadata = toMetadata(session.outputMetadata);
+  }
+
+  async run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
+    const session = this.session;
+    if (!session) throw new SessionReleasedError(`${this.source}: run() after release()`);
+    checkFeeds(this.source, this.inputMetadata, feeds);
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+    const results = await session.run(ortFeeds);
+    const outputs: Record<string, HostTensor> = {};
+    for (const [name, value] of Object.entries(results)) {
+      if (!isTensorType(value.type)) {
+        throw new FeedError(`${this.source}: output '${name}' has type ${value.type}, which HostTensor does not carry (it carries ${TENSOR_TYPES.join(', ')})`);
+      }
+      outputs[name] = { type: value.type as TensorType, data: value.data as HostTensorData, dims: [...value.dims] };
+    }
+    return outputs;
+  }
+
+  async release(): Promise<void> {
+    const session = this.session;
+    this.session = undefined;
+    await session?.release();
+  }
+}
+
+/** Throws a FeedError naming the first input whose feed is missing, unknown, mistyped or misshapen. */
+export function checkFeeds(source: string, inputs: readonly ValueMetadata[], feeds: Record<string, HostTensor>): void {
+  const expected = new Map(inputs.map((input) => [input.name, input]));
+  const unknown = Object.keys(feeds).filter((name) => !expected.has(name));
+  if (unknown.length > 0) {
+    throw new FeedError(`${source}: no input named ${unknown.map((name) => `'${name}'`).join(', ')}; the model's inputs are ${[...expected.keys()].join(', ')}`);
+  }
+  for (const input of inputs) {
+    const feed = feeds[input.name];
+    if (!feed) throw new FeedError(`${source}: input '${input.name}' (${input.type} [${input.shape.join(', ')}]) was not given`);
+    const problem = hostTensorProblem(feed);
+    if (problem) throw new FeedError(`${source}: input '${input.name}': ${problem}`);
+    if (feed.type !== input.type) {
+      throw new FeedError(`${source}: input '${input.name}' expects ${input.type} but got ${feed.type}`);
+    }
+    // ORT reports an undeclared shape as [], indistinguishable from a scalar: leave those to ORT.
+    if (input.shape.length === 0) continue;
+    const shapeText = `[${input.shape.join(', ')}]`;
+    if (input.shape.length !== feed.dims.length) {
+      throw new FeedError(`${source}: input '${input.name}' expects rank ${input.shape.length} ${shapeText} but got dims [${feed.dims.join(', ')}]`);
+    }
+    input.shape.forEach((size, axis) => {
+      if (typeof size === 'number' && size >= 0 && feed.dims[axis] !== size) {
+        throw new FeedError(`${source}: input '${input.name}' expects dims ${shapeText} but got [${feed.dims.join(', ')}] (axis ${axis} must be ${size})`);
+      }
+    });
+  }
+}
