@@ -1,0 +1,18 @@
+/** Public API of the schedulers: plan a run, then step it with pure functions. */
+export {
+  DIFFUSERS_DEFAULT_SCHEDULER_CONFIG,
+  STABLE_DIFFUSION_SCHEDULER_CONFIG,
+  parseSchedulerConfig,
+  parseSchedulerConfigText,
+  validateSchedulerConfig,
+  type BetaSchedule,
+  type FinalSigmasType,
+  type PredictionType,
+  type SchedulerConfig,
+  type TimestepSpacing,
+} from './scheduler-config.js';
+export type { LatentParameterization, PlannedStep, Sampler, SamplerKind, SamplerState, SamplingPlan } from './sampling-types.js';
+export { planSampling } from './sampling-plan.js';
+export { initialLatents, isSamplingDone, modelInput, noisedLatents, startSampling, stepSampler } from './sampler-state.js';
+export { predictDenoised } from './denoised-prediction.js';
+export { SamplingArgumentError, SchedulerConfigError } from './scheduler-errors.js';

@@ -1,0 +1,71 @@
+/**
+ * The shapes shared by planning and stepping: which sampler, the plan of steps, and the immutable
+ * state threaded through a sampling loop. Latents are plain Float32Arrays (any shape: every
+ * scheduler update is element-wise, so the caller keeps the [B, C, H, W] shape alongside).
+ */
+import type { SchedulerConfig } from './scheduler-config.js';
+
+/**
+ * The sampling algorithm. Follows diffusers' scheduler classes:
+ * - ddim: DDIMScheduler, eta ∈ [0, 1] (0 deterministic DDIM, 1 DDPM-like ancestral noise).
+ * - euler: EulerDiscreteScheduler (Karras et al. 2022 Algorithm 2 without churn); `karras` uses
+ *   the Karras σ ramp (use_karras_sigmas).
+ * - euler_ancestral: EulerAncestralDiscreteScheduler.
+ * - dpmpp_2m: DPMSolverMultistepScheduler, algorithm_type "dpmsolver++", solver_order 2,
+ *   solver_type "midpoint"; `karras` = use_karras_sigmas.
+ */
+export type Sampler =
+  | { readonly kind: 'ddim'; readonly eta: number }
+  | { readonly kind: 'euler'; readonly karras?: boolean }
+  | { readonly kind: 'euler_ancestral' }
+  | { readonly kind: 'dpmpp_2m'; readonly karras: boolean };
+
+export type SamplerKind = Sampler['kind'];
+
+/**
+ * How a latent relates to the clean sample x0 and the noise ε at noise level σ:
+ * - variance_preserving (DDIM, DPM++): x = α·x0 + α·σ·ε with α = 1/sqrt(1 + σ²) (= sqrt(ᾱ_t)).
+ * - variance_exploding (Euler family, k-diffusion): x = x0 + σ·ε; the UNet input is x·α.
+ */
+export type LatentParameterization = 'variance_preserving' | 'variance_exploding';
+
+export interface PlannedStep {
+  /** Position in the full N-step schedule (0 = noisiest); with denoise < 1 the first run step is > 0. */
+  readonly index: number;
+  /** What the UNet receives as `timestep` (integer for DDIM / DPM++, possibly fractional for Euler). */
+  readonly timestep: number;
+  /** Noise level of the latent entering this step, as a k-diffusion σ = sqrt((1 − ᾱ)/ᾱ). */
+  readonly sigma: number;
+  /** Noise level this step moves the latent to (0 = clean). */
+  readonly sigmaNext: number;
+  /** Multiply the latent by this before the UNet (diffusers `scale_model_input`). */
+  readonly inputScale: number;
+}
+
+export interface SamplingPlan {
+  readonly sampler: Sampler;
+  readonly config: SchedulerConfig;
+  /** N, the step count asked for; the schedule is laid out for N steps. */
+  readonly totalSteps: number;
+  readonly denoise: number;
+  /** The steps to run, in order (all N when denoise = 1, the last ⌊N·denoise⌋ otherwise). */
+  readonly steps: readonly PlannedStep[];
+  /** txt2img: initial latent = unit Gaussian noise × this (diffusers `init_noise_sigma`). */
+  readonly initNoiseSigma: number;
+  readonly parameterization: LatentParameterization;
+  /** True when every step needs a fresh unit-Gaussian noise array (Euler ancestral, DDIM with eta > 0). */
+  readonly needsStepNoise: boolean;
+}
+
+/** Immutable state of a sampling loop; each step returns a new one. */
+export interface SamplerState {
+  /** How many planned steps are done (index into plan.steps of the next one). */
+  readonly position: number;
+  /** The current latent. */
+  readonly sample: Float32Array;
+  /**
+   * The x0 prediction of the last step (null before the first): for previews, and the history
+   * DPM++ 2M's second-order update needs.
+   */
+  readonly denoised: Float32Array | null;
+}

@@ -1,0 +1,34 @@
+/**
+ * PNG files with the workflow inside, as ComfyUI writes them: tEXt chunks named `workflow` (the UI
+ * graph) and `prompt` (what was executed), so dropping a PNG on the canvas restores its graph. The
+ * PNG format itself is fast-png's job.
+ */
+import { decode, encode } from 'fast-png';
+
+export interface PngText {
+  [keyword: string]: string;
+}
+
+/** tEXt is Latin-1; JSON with every non-ASCII character escaped is still the same JSON and fits. */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number, text: PngText): Uint8Array {
+  return encode({ width, height, data: rgb, channels: 3, depth: 8, text });
+}
+
+export interface DecodedPng {
+  width: number;
+  height: number;
+  channels: number;
+  /** 8-bit samples, `channels` per pixel. */
+  data: Uint8Array;
+  text: PngText;
+}
+
+export function decodePng(bytes: Uint8Array): DecodedPng {
+  const png = decode(bytes);
+  if (png.depth !== 8) throw new Error(`only 8-bit PNGs are supported, this one has ${png.depth}-bit samples`);
+  return { width: png.width, height: png.height, channels: png.channels, data: png.data as Uint8Array, text: png.text };
+}
