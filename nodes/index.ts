@@ -2,9 +2,19 @@
  * The node registry's composition root. Only the engine worker (and tests that build their own
  * engine) import this file; everything else learns the node types from their schemas.
  */
+import { defaultEngineConfig, type EngineConfig } from '../app/engine/engine-config.js';
 import { NodeRegistry } from '../app/engine/node-registry.js';
 import type { AnyNodeDefinition } from '../app/engine/node-definition.js';
 import { delay } from './delay.js';
+import { emptyLatentImage } from './empty-latent-image.js';
+import { loadCheckpointNode } from './load-checkpoint.js';
+import { loadImage } from './load-image.js';
+import { previewImage } from './preview-image.js';
+import { sampler } from './sampler.js';
+import { saveImage } from './save-image.js';
+import { textEncode } from './text-encode.js';
+import { vaeDecode } from './vae-decode.js';
+import { vaeEncode } from './vae-encode.js';
 import { mathFloat } from './math-float.js';
 import { numberToText } from './number-to-text.js';
 import { primitiveFloat } from './primitive-float.js';
@@ -16,7 +26,7 @@ import { textConcat } from './text-concat.js';
 import { textToNumber } from './text-to-number.js';
 import { timestamp } from './timestamp.js';
 
-export const nodeDefinitions: readonly AnyNodeDefinition[] = [
+const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
   primitiveFloat,
   primitiveString,
@@ -30,6 +40,8 @@ export const nodeDefinitions: readonly AnyNodeDefinition[] = [
   saveText,
 ];
 
-export function createNodeRegistry(): NodeRegistry {
-  return new NodeRegistry(nodeDefinitions);
+const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
+
+export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
+  return new NodeRegistry([loadCheckpointNode(config), ...pipelineNodes, ...utilityNodes]);
 }

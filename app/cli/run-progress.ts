@@ -10,12 +10,18 @@ export interface RunDisplay {
   stop(): void;
 }
 
-export function createRunDisplay(nodeTypes: ReadonlyMap<string, string>, mode: 'bar' | 'lines' | 'silent'): RunDisplay {
+export function createRunDisplay(mode: 'bar' | 'lines' | 'silent'): RunDisplay {
   if (mode === 'silent') return { handle: () => undefined, stop: () => undefined };
+  const nodeTypes = new Map<string, string>();
   const label = (id: string) => `${id} ${nodeTypes.get(id) ?? ''}`.trim();
+  const remember = (event: EngineEvent) => {
+    if (event.type === 'executing') nodeTypes.set(event.nodeId, event.nodeType);
+  };
   if (mode === 'lines') {
     return {
       handle(event) {
+        remember(event);
+        if (event.type === 'message') process.stderr.write(`${event.level === 'warning' ? 'warning: ' : ''}${label(event.nodeId)}: ${event.text}\n`);
         if (event.type === 'cached' && event.nodes.length > 0) process.stderr.write(`cached: ${event.nodes.map(label).join(', ')}\n`);
         if (event.type === 'executing') process.stderr.write(`running ${label(event.nodeId)}\n`);
       },
@@ -27,11 +33,15 @@ export function createRunDisplay(nodeTypes: ReadonlyMap<string, string>, mode: '
     { format: '{node} |{bar}| {value}/{total} · node {done}/{count} · ETA {eta_formatted}', hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,
   );
+  const held: string[] = [];
   let count = 0;
   let done = 0;
   let current = '';
   return {
     handle(event) {
+      remember(event);
+      // A single bar owns its line: messages wait until it stops.
+      if (event.type === 'message') held.push(`${event.level === 'warning' ? 'warning: ' : ''}${label(event.nodeId)}: ${event.text}\n`);
       if (event.type === 'started') {
         count = event.nodes.length;
         bar.start(1, 0, { node: 'starting', done, count });
@@ -47,6 +57,9 @@ export function createRunDisplay(nodeTypes: ReadonlyMap<string, string>, mode: '
         bar.update(bar.getTotal(), { node: 'finished', done: count, count });
       }
     },
-    stop: () => bar.stop(),
+    stop: () => {
+      bar.stop();
+      for (const line of held) process.stderr.write(line);
+    },
   };
 }

@@ -19,8 +19,10 @@ export function computeCacheKeys(prompt: Prompt, order: readonly string[], regis
         const value = node.inputs[name];
         return isPromptLink(value) ? [name, 'link', keys.get(value[0]) ?? `missing:${value[0]}`, value[1]] : [name, 'value', value];
       });
+    const literals = Object.fromEntries(Object.entries(node.inputs).filter(([, value]) => !isPromptLink(value)));
     const signature = {
       type: node.class_type,
+      ...(definition?.fingerprint ? { fingerprint: safeFingerprint(() => definition.fingerprint!(literals as never)) } : {}),
       version: definition?.schema.version ?? node.version ?? 1,
       inputs,
       // A non-idempotent node (a clock, a random draw) must never hit the cache, nor may its dependants.
@@ -29,4 +31,13 @@ export function computeCacheKeys(prompt: Prompt, order: readonly string[], regis
     keys.set(id, createHash('sha256').update(JSON.stringify(signature)).digest('hex'));
   }
   return keys;
+}
+
+/** A fingerprint that cannot be taken (file missing) still keys the node; execute() then reports the problem. */
+function safeFingerprint(take: () => string): string {
+  try {
+    return take();
+  } catch (error) {
+    return `unavailable:${error instanceof Error ? error.message : String(error)}`;
+  }
 }

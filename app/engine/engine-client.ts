@@ -11,6 +11,7 @@ import {
   type RequestParams,
   type RequestResult,
 } from '../protocol/index.js';
+import { defaultEngineConfig, type EngineConfig } from './engine-config.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; name: RequestName };
 export type TerminalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'cancelled' }>;
@@ -21,11 +22,11 @@ export type TerminalEvent = Extract<EngineEvent, { type: 'done' | 'error' | 'can
 const runningFromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`./worker-main${runningFromSource ? '.ts' : '.js'}`, import.meta.url);
 
-function spawnWorker(): Worker {
-  if (!runningFromSource) return new Worker(workerUrl);
+function spawnWorker(config: EngineConfig): Worker {
+  if (!runningFromSource) return new Worker(workerUrl, { workerData: config });
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData: config });
 }
 
 export class EngineClient {
@@ -45,8 +46,8 @@ export class EngineClient {
     });
   }
 
-  static async start(): Promise<EngineClient> {
-    const worker = spawnWorker();
+  static async start(config: Partial<EngineConfig> = {}): Promise<EngineClient> {
+    const worker = spawnWorker({ ...defaultEngineConfig(), ...config });
     const client = new EngineClient(worker);
     await new Promise<void>((resolve, reject) => {
       const onMessage = (raw: unknown) => {

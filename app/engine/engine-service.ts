@@ -7,7 +7,7 @@ import {
   type EngineEvent,
   type Issue,
   type RequestName,
-  type RequestParams,
+  type ParsedRequestParams,
   type RequestResult,
 } from '../protocol/index.js';
 import { JobQueue } from './job-queue.js';
@@ -18,7 +18,7 @@ import { workflowToPrompt } from './workflow-to-prompt.js';
 import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
 
-type Handlers = { [N in RequestName]: (params: RequestParams<N>) => RequestResult<N> };
+type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> };
 
 export interface PreparedRun {
   workflow: Workflow;
@@ -39,7 +39,12 @@ export class EngineService {
       enqueue: ({ workflow, options, overrides }) => {
         const prepared = this.prepare(workflow, overrides);
         if (!prepared.ok) return prepared;
-        const queued = this.#queue.enqueue({ ...prepared.run, outputDir: options.outputDir, ...(options.label ? { label: options.label } : {}) });
+        const queued = this.#queue.enqueue({
+          ...prepared.run,
+          outputDir: options.outputDir,
+          executionProvider: options.executionProvider,
+          ...(options.label ? { label: options.label } : {}),
+        });
         return { ok: true, ...queued };
       },
       validate: ({ workflow, overrides }) => {

@@ -3,7 +3,7 @@
  * between nodes (and inside long nodes through the signal), and events emitted as it goes. Any
  * exception a node throws ends the job with a failure on that node; it never escapes this function.
  */
-import { isPromptLink, type EngineEvent, type NodeFailure, type Prompt, type UiPayload } from '../protocol/index.js';
+import { isPromptLink, type EngineEvent, type ExecutionProviderPreference, type NodeFailure, type Prompt, type UiPayload } from '../protocol/index.js';
 import { computeCacheKeys } from './cache-keys.js';
 import type { NodeContext } from './node-definition.js';
 import { toNodeFailure } from './node-error.js';
@@ -17,6 +17,7 @@ export interface JobToRun {
   workflow: unknown;
   plan: ExecutionPlan;
   outputDir: string;
+  executionProvider: ExecutionProviderPreference;
   signal: AbortSignal;
 }
 
@@ -56,7 +57,7 @@ export async function executeJob(
       job.signal.throwIfAborted();
       const node = prompt[id]!;
       const definition = registry.get(node.class_type)!;
-      emit({ type: 'executing', jobId, nodeId: id });
+      emit({ type: 'executing', jobId, nodeId: id, nodeType: node.class_type });
       try {
         const inputs = gatherInputs(prompt, id, keys, cache);
         const context = nodeContext(job, id, emit);
@@ -113,10 +114,14 @@ function nodeContext(job: JobToRun, nodeId: string, emit: (event: EngineEvent) =
     nodeId,
     signal: job.signal,
     outputDir: job.outputDir,
+    executionProvider: job.executionProvider,
     prompt: job.prompt,
     workflow: job.workflow,
     progress(value, max, preview) {
       emit({ type: 'progress', jobId: job.jobId, nodeId, value, max, ...(preview ? { preview } : {}) });
+    },
+    message(level, text) {
+      emit({ type: 'message', jobId: job.jobId, nodeId, level, text });
     },
   };
 }

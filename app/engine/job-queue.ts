@@ -3,7 +3,7 @@
  * a pending job removes it; cancelling the running one aborts its signal and lets it wind down.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineEvent, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
+import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
 import { executeJob } from './executor.js';
 import type { NodeRegistry } from './node-registry.js';
 import { OutputCache } from './output-cache.js';
@@ -14,6 +14,7 @@ export interface QueuedJob {
   workflow: unknown;
   plan: ExecutionPlan;
   outputDir: string;
+  executionProvider: ExecutionProviderPreference;
   label?: string;
 }
 
@@ -78,7 +79,15 @@ export class JobQueue {
       this.#running = job;
       const startedAt = Date.now();
       const outcome = await executeJob(
-        { jobId: job.jobId, prompt: job.prompt, workflow: job.workflow, plan: job.plan, outputDir: job.outputDir, signal: job.controller.signal },
+        {
+          jobId: job.jobId,
+          prompt: job.prompt,
+          workflow: job.workflow,
+          plan: job.plan,
+          outputDir: job.outputDir,
+          executionProvider: job.executionProvider,
+          signal: job.controller.signal,
+        },
         this.registry,
         this.#cache,
         this.emit,

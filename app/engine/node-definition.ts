@@ -2,7 +2,7 @@
  * What a node file exports: its schema and a stateless execute(). The input values handed to
  * execute() are typed from the schema, so a node cannot read a widget it did not declare.
  */
-import type { InputSpec, NodeSchema, OutputSpec, PreviewImage, UiPayload, ValueType, WidgetValue } from '../protocol/index.js';
+import type { ExecutionProviderPreference, InputSpec, NodeSchema, OutputSpec, PreviewImage, UiPayload, ValueType, WidgetValue } from '../protocol/index.js';
 import type { SocketValue } from './socket-values.js';
 
 type ValueOfInput<I extends InputSpec> = I extends { kind: 'socket'; type: infer T extends ValueType }
@@ -28,10 +28,14 @@ export interface NodeContext {
   readonly signal: AbortSignal;
   /** Folder that output nodes write into (chosen by the host, never by the workflow). */
   readonly outputDir: string;
+  /** The execution provider the user asked for; model nodes fall back from it and say so. */
+  readonly executionProvider: ExecutionProviderPreference;
   /** The executed prompt and the workflow, for output nodes that embed them (PNG metadata). */
   readonly prompt: unknown;
   readonly workflow: unknown;
   progress(value: number, max: number, preview?: PreviewImage): void;
+  /** A line for the user: which device ran, a prompt that was cut… */
+  message(level: 'info' | 'warning', text: string): void;
 }
 
 export interface NodeResult {
@@ -62,6 +66,11 @@ export interface NodeSpec<Inputs extends readonly InputSpec[] = readonly InputSp
 export interface NodeDefinition<Inputs extends readonly InputSpec[] = readonly InputSpec[]> {
   schema: NodeSpec<Inputs>;
   migrations?: readonly NodeMigration[];
+  /**
+   * For nodes that read something outside the graph (an image file): a string that changes when
+   * that thing changes. It joins the cache key, so an edited file re-runs the node (ComfyUI's IS_CHANGED).
+   */
+  fingerprint?(values: Partial<InputValues<Inputs>>): string;
   /** Checks that depend on several widget values, beyond each widget's own range. */
   checkWidgets?(values: Partial<InputValues<Inputs>>): FieldProblem[];
   execute(inputs: InputValues<Inputs>, context: NodeContext): Promise<NodeResult> | NodeResult;

@@ -72,7 +72,7 @@ function checkNode(prompt: Prompt, id: string, registry: NodeRegistry): Issue[] 
     if (!issue && value !== undefined && !isPromptLink(value)) literals[spec.name] = value;
   }
   if (issues.length === 0 && definition.checkWidgets) {
-    for (const problem of definition.checkWidgets(literals)) {
+    for (const problem of definition.checkWidgets(literals as never)) {
       issues.push({ code: 'invalid_value', ...where, ...problem });
     }
   }

@@ -3,16 +3,18 @@
  * registry. ONNX Runtime blocks its thread while it runs, so the engine lives here, off the host's
  * event loop; the host talks to it through the channel map in app/protocol.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { hostMessageSchema, type WorkerMessage } from '../protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
+import { defaultEngineConfig, engineConfigSchema } from './engine-config.js';
 import { EngineService } from './engine-service.js';
 
 if (!parentPort) throw new Error('worker-main must run in a worker thread');
 const port = parentPort;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-const service = new EngineService(createNodeRegistry(), (event) => post({ kind: 'event', event }));
+const config = engineConfigSchema.parse(workerData ?? defaultEngineConfig());
+const service = new EngineService(createNodeRegistry(config), (event) => post({ kind: 'event', event }));
 
 port.on('message', (raw: unknown) => {
   const parsed = hostMessageSchema.safeParse(raw);

@@ -9,13 +9,19 @@ import { issueSchema } from './issues.js';
 import { nodeSchemaSchema } from './node-schema.js';
 import { promptSchema } from './prompt.js';
 
+/** `auto` tries CUDA, DirectML, CoreML, WebGPU, then the CPU. */
+export const EXECUTION_PROVIDER_PREFERENCES = ['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
+export type ExecutionProviderPreference = (typeof EXECUTION_PROVIDER_PREFERENCES)[number];
+
 export const runOptionsSchema = z.object({
   /** Where output nodes write files; hosts choose it, a workflow cannot. */
   outputDir: z.string().min(1),
   /** Free-form label shown in the queue view (the file name, say). */
   label: z.string().optional(),
+  /** Preferred execution provider; the engine falls back to the next available one and says so. */
+  executionProvider: z.enum(EXECUTION_PROVIDER_PREFERENCES).default('auto'),
 });
-export type RunOptions = z.infer<typeof runOptionsSchema>;
+export type RunOptions = z.input<typeof runOptionsSchema>;
 
 /** A widget value set from outside the file (the CLI's --set NODE_ID.FIELD=VALUE). */
 export const widgetOverrideSchema = z.object({
@@ -74,7 +80,10 @@ export const engineRequests = {
 
 export type EngineRequests = typeof engineRequests;
 export type RequestName = keyof EngineRequests;
-export type RequestParams<N extends RequestName> = z.infer<EngineRequests[N]['params']>;
+/** What a caller sends (defaults may be left out)… */
+export type RequestParams<N extends RequestName> = z.input<EngineRequests[N]['params']>;
+/** …and what the engine's handler receives once the schema has filled the defaults in. */
+export type ParsedRequestParams<N extends RequestName> = z.output<EngineRequests[N]['params']>;
 export type RequestResult<N extends RequestName> = z.infer<EngineRequests[N]['result']>;
 
 /** Host → worker. */

@@ -34,7 +34,7 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('queued'), ...job, position: z.number().int().nonnegative() }),
   z.object({ type: z.literal('started'), ...job, nodes: z.array(z.string()) }),
   z.object({ type: z.literal('cached'), ...job, nodes: z.array(z.string()) }),
-  z.object({ type: z.literal('executing'), ...job, nodeId: z.string() }),
+  z.object({ type: z.literal('executing'), ...job, nodeId: z.string(), nodeType: z.string() }),
   z.object({
     type: z.literal('progress'),
     ...job,
@@ -44,6 +44,8 @@ export const engineEventSchema = z.discriminatedUnion('type', [
     preview: previewImageSchema.optional(),
   }),
   z.object({ type: z.literal('output'), ...job, nodeId: z.string(), ui: uiPayloadSchema }),
+  /** Something a node wants the user to know (which device ran it, a truncated prompt…). */
+  z.object({ type: z.literal('message'), ...job, nodeId: z.string(), level: z.enum(['info', 'warning']), text: z.string() }),
   z.object({ type: z.literal('error'), ...job, failure: nodeFailureSchema }),
   z.object({ type: z.literal('invalid'), ...job, issues: z.array(issueSchema) }),
   z.object({ type: z.literal('done'), ...job, durationMs: z.number() }),

@@ -54,6 +54,8 @@ export const stringInputSchema = z.object({
   kind: z.literal('STRING'),
   default: z.string(),
   multiline: z.boolean(),
+  /** Values offered in a drop-down while any other text stays allowed (model folders, say). */
+  suggestions: z.array(z.string()).readonly().optional(),
 });
 export const booleanInputSchema = z.object({ ...widgetCommon, kind: z.literal('BOOLEAN'), default: z.boolean() });
 export const comboInputSchema = z.object({

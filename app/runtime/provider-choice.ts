@@ -3,7 +3,10 @@
  * that is actually there, ending with the CPU. Every fallback is recorded with its reason, so the
  * UI and the CLI can say exactly what ran where and why.
  */
-import { ExecutionProviderUnavailableError, listedBackends, type ExecutionProviderName } from './execution-provider.js';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ExecutionProviderUnavailableError, installHint, listedBackends, type ExecutionProviderName } from './execution-provider.js';
 import { providerProblem } from './provider-self-test.js';
 
 export type ProviderPreference = ExecutionProviderName | 'auto';
@@ -32,6 +35,11 @@ export async function chooseProvider(preference: ProviderPreference): Promise<Pr
       skipped.push(`${candidate}: not in this onnxruntime-node build`);
       continue;
     }
+    if (candidate === 'cuda' && !cudaProviderInstalled()) {
+      // Listed but not installed (the default npm install skips it); trying it only makes ORT log an error.
+      skipped.push(`cuda: its libraries are not installed (${installHint('cuda')})`);
+      continue;
+    }
     const problem = await providerProblem(candidate);
     if (problem) {
       skipped.push(`${candidate}: ${problem}`);
@@ -46,4 +54,13 @@ export async function chooseProvider(preference: ProviderPreference): Promise<Pr
 export function describeDecision(preference: ProviderPreference, decision: ProviderDecision): string {
   const fallback = decision.skipped.length > 0 ? ` (asked for ${preference}; skipped ${decision.skipped.join('; ')})` : '';
   return `running on ${decision.provider}${fallback}`;
+}
+
+/** onnxruntime-node keeps provider libraries beside its binding, in bin/napi-vN/PLATFORM/ARCH. */
+function cudaProviderInstalled(): boolean {
+  const packageRoot = path.dirname(path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node')));
+  const library = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  const bin = path.join(packageRoot, 'bin');
+  if (!existsSync(bin)) return false;
+  return readdirSync(bin).some((napi) => existsSync(path.join(bin, napi, process.platform, process.arch, library)));
 }

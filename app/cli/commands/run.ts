@@ -1,12 +1,14 @@
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { EngineClient, type TerminalEvent } from '../../engine/engine-client.js';
-import { formatIssue, type EngineEvent, type UiPayload, type WidgetOverride } from '../../protocol/index.js';
+import { EXECUTION_PROVIDER_PREFERENCES, formatIssue, type EngineEvent, type ExecutionProviderPreference, type UiPayload, type WidgetOverride } from '../../protocol/index.js';
 import { createRunDisplay } from '../run-progress.js';
 import { collectOverride, printIssues, readWorkflowFile } from '../workflow-file.js';
 
 interface RunOptions {
   out: string;
+  device: ExecutionProviderPreference;
+  models?: string;
   set: WidgetOverride[];
   json?: boolean;
 }
@@ -20,6 +22,8 @@ export function registerRunCommand(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'out')
     .option('--set <NODE_ID.FIELD=VALUE>', 'override a widget value, e.g. --set 3.steps=30 (repeatable)', collectOverride, [] as WidgetOverride[])
     .option('--json', 'print a JSON summary instead of progress')
+    .addOption(new Option('--device <provider>', 'execution provider; falls back to the next available one').choices(EXECUTION_PROVIDER_PREFERENCES).default('auto'))
+    .option('--models <dir>', 'models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runWorkflow(file, options);
     });
@@ -29,15 +33,19 @@ async function runWorkflow(file: string, options: RunOptions): Promise<number> {
   const read = await readWorkflowFile(file);
   if (!read.ok) return reportInvalid(file, read.issues, options);
   const outputDir = path.resolve(options.out);
-  const engine = await EngineClient.start();
+  const engine = await EngineClient.start(options.models ? { modelsDir: path.resolve(options.models) } : {});
   try {
     const events: EngineEvent[] = [];
-    const display = createRunDisplay(new Map(), options.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');
+    const display = createRunDisplay(options.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');
     engine.onEvent((event) => {
       events.push(event);
       display.handle(event);
     });
-    const queued = await engine.request('enqueue', { workflow: read.json, options: { outputDir, label: path.basename(file) }, overrides: options.set });
+    const queued = await engine.request('enqueue', {
+      workflow: read.json,
+      options: { outputDir, label: path.basename(file), executionProvider: options.device },
+      overrides: options.set,
+    });
     if (!queued.ok) return reportInvalid(file, queued.issues, options);
 
     const cancel = () => void engine.request('cancel', { jobId: queued.jobId });

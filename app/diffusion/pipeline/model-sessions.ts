@@ -1,0 +1,39 @@
+/**
+ * The worker's one pool of ONNX Runtime sessions and the execution-provider decision per preference.
+ * Module state on purpose: sessions must outlive a node's execute() (that is the point of caching
+ * them), and the engine worker is one process with one GPU context.
+ */
+import type { ExecutionProviderPreference } from '../../protocol/index.js';
+import { chooseProvider, describeDecision, type ProviderDecision } from '../../runtime/provider-choice.js';
+import { SessionPool, type SessionLease } from '../../runtime/session-pool.js';
+import { checkSignature, type ComponentRole } from './model-signature.js';
+
+export const sessionPool = new SessionPool();
+
+const decisions = new Map<ExecutionProviderPreference, Promise<ProviderDecision>>();
+
+export function providerFor(preference: ExecutionProviderPreference): Promise<ProviderDecision> {
+  let decision = decisions.get(preference);
+  if (!decision) {
+    decision = chooseProvider(preference);
+    decisions.set(preference, decision);
+  }
+  return decision;
+}
+
+export async function describeProvider(preference: ExecutionProviderPreference): Promise<string> {
+  return describeDecision(preference, await providerFor(preference));
+}
+
+/** A lease on the component's session, its signature checked. The caller releases it. */
+export async function leaseComponent(modelPath: string, role: ComponentRole, preference: ExecutionProviderPreference): Promise<SessionLease> {
+  const { provider } = await providerFor(preference);
+  const lease = await sessionPool.acquire(modelPath, { executionProvider: provider });
+  try {
+    checkSignature(lease.session, role);
+  } catch (error) {
+    lease.release();
+    throw error;
+  }
+  return lease;
+}

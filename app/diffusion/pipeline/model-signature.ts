@@ -1,0 +1,31 @@
+/**
+ * Each pipeline component has a recognisable ONNX signature (diffusers/optimum export names). A
+ * session whose inputs do not match — a text encoder where the UNet belongs, say — is refused with
+ * both lists, instead of failing later inside ONNX Runtime with a shape error.
+ */
+import type { ModelSession } from '../../runtime/session.js';
+
+export type ComponentRole = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder';
+
+const SIGNATURES: Record<ComponentRole, { inputs: string[]; outputs: string[][] }> = {
+  text_encoder: { inputs: ['input_ids'], outputs: [['last_hidden_state']] },
+  unet: { inputs: ['sample', 'timestep', 'encoder_hidden_states'], outputs: [['out_sample']] },
+  vae_decoder: { inputs: ['latent_sample'], outputs: [['sample']] },
+  // optimum names the encoder's output latent_sample in older exports and latent_parameters in newer ones.
+  vae_encoder: { inputs: ['sample'], outputs: [['latent_sample'], ['latent_parameters']] },
+};
+
+export class ModelSignatureError extends Error {
+  override readonly name = 'ModelSignatureError';
+}
+
+export function checkSignature(session: ModelSession, role: ComponentRole): void {
+  const signature = SIGNATURES[role];
+  const missingInputs = signature.inputs.filter((name) => !session.inputNames.includes(name));
+  const hasOutputs = signature.outputs.some((names) => names.every((name) => session.outputNames.includes(name)));
+  if (missingInputs.length === 0 && hasOutputs) return;
+  throw new ModelSignatureError(
+    `${session.source} does not look like a ${role.replace('_', ' ')}: it has inputs (${session.inputNames.join(', ')}) and outputs (${session.outputNames.join(', ')}), ` +
+      `but a ${role.replace('_', ' ')} takes ${signature.inputs.join(', ')} and gives ${signature.outputs.map((names) => names.join(' + ')).join(' or ')}`,
+  );
+}

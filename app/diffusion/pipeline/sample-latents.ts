@@ -1,0 +1,62 @@
+/**
+ * The denoising loop: seeded noise, the scheduler's plan, one guided UNet call per step, progress
+ * with a preview after every step, and the cancel signal checked before each step.
+ */
+import { GaussianNoiseStream, type NoiseSeed } from '../noise/gaussian-noise.js';
+import {
+  initialLatents,
+  isSamplingDone,
+  modelInput,
+  noisedLatents,
+  planSampling,
+  startSampling,
+  stepSampler,
+  type Sampler,
+  type SchedulerConfig,
+} from '../schedulers/index.js';
+import { guidedPrediction } from './guidance.js';
+import type { UnetModel } from './unet-model.js';
+import type { Conditioning, Latent } from './values.js';
+
+export interface SamplingRequest {
+  unet: UnetModel;
+  scheduler: SchedulerConfig;
+  sampler: Sampler;
+  steps: number;
+  denoise: number;
+  seed: NoiseSeed;
+  guidanceScale: number;
+  positive: Conditioning;
+  negative: Conditioning;
+  latent: Latent;
+  signal: AbortSignal;
+  /** Called after each step with the steps done, the total and the x0 prediction. */
+  onStep(done: number, total: number, denoised: Float32Array): void;
+}
+
+export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
+  const { latent } = request;
+  const plan = planSampling(request.scheduler, request.sampler, request.steps, request.denoise);
+  const noise = new GaussianNoiseStream(request.seed);
+  const count = latent.samples.length;
+  // Full denoise starts from pure noise (diffusers' text-to-image); partial denoise noises the
+  // given latent to the first planned step (diffusers' image-to-image).
+  const start = request.denoise >= 1 ? initialLatents(plan, noise.next(count)) : noisedLatents(plan, latent.samples, noise.next(count));
+  let state = startSampling(plan, start);
+  while (!isSamplingDone(plan, state)) {
+    request.signal.throwIfAborted();
+    const input = modelInput(plan, state);
+    const prediction = await guidedPrediction({
+      unet: request.unet,
+      sample: input.sample,
+      dims: latent.dims,
+      timestep: input.timestep,
+      positive: request.positive,
+      negative: request.negative,
+      scale: request.guidanceScale,
+    });
+    state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);
+    request.onStep(state.position, plan.steps.length, state.denoised ?? state.sample);
+  }
+  return { samples: state.sample, dims: latent.dims };
+}

@@ -1,0 +1,46 @@
+/**
+ * What flows through the MODEL, CLIP, VAE, CONDITIONING, LATENT and IMAGE sockets. Declared here
+ * and merged into the engine's socket map, so node execute() functions receive these types.
+ */
+import type { ImageBatch } from '../../imaging/image-batch.js';
+import type { PipelineFolder } from '../../models/pipeline-folder.js';
+
+/** A loaded pipeline's UNet, plus the patches (ScaleCrafter, FreeU…) applied to it: plain data. */
+export interface ModelHandle {
+  readonly folder: PipelineFolder;
+}
+
+export interface ClipHandle {
+  readonly folder: PipelineFolder;
+}
+
+export interface VaeHandle {
+  readonly folder: PipelineFolder;
+}
+
+export interface Conditioning {
+  readonly prompt: string;
+  /** The text encoder's last hidden state, [1, 77, D]. */
+  readonly embeddings: Float32Array;
+  readonly dims: readonly [number, number, number];
+  readonly pooled: Float32Array | null;
+  /** Set when the prompt was longer than the encoder's 77 tokens. */
+  readonly truncation: { droppedTokens: number; droppedText: string } | null;
+}
+
+export interface Latent {
+  /** NCHW float32, unscaled (as the UNet sees it). */
+  readonly samples: Float32Array;
+  readonly dims: readonly [number, number, number, number];
+}
+
+declare module '../../engine/socket-values.js' {
+  interface SocketValueMap {
+    MODEL: ModelHandle;
+    CLIP: ClipHandle;
+    VAE: VaeHandle;
+    CONDITIONING: Conditioning;
+    LATENT: Latent;
+    IMAGE: ImageBatch;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * A Stable Diffusion pipeline in the diffusers/optimum ONNX folder layout (ORT-NOTES.md, "Exported
+ * SD pipelines"): what is there, what family it is, and the scheduler and latent-scale defaults its
+ * config files give. Reading a folder opens no ONNX session; the model wrappers do that on demand.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseSchedulerConfigText, STABLE_DIFFUSION_SCHEDULER_CONFIG, type SchedulerConfig } from '../diffusion/schedulers/index.js';
+
+export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
+
+export interface PipelineFolder {
+  root: string;
+  name: string;
+  family: ModelFamily;
+  scheduler: SchedulerConfig;
+  /** SD 1/2: 0.18215, SDXL: 0.13025; from vae_decoder/config.json when it says. */
+  latentScale: number;
+  tokenizerDir: string;
+  textEncoder: string;
+  unet: string;
+  vaeDecoder: string;
+  vaeEncoder: string | null;
+}
+
+/** A model folder that cannot be used; `field` is the widget that chose it. */
+export class ModelFolderError extends Error {
+  override readonly name = 'ModelFolderError';
+  constructor(message: string, readonly hint: string) {
+    super(message);
+  }
+}
+
+const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
+
+/** Resolves a widget value (a folder name under models/, or an absolute path) to a pipeline folder. */
+export function resolveModelFolder(modelsDir: string, value: string): string {
+  return path.isAbsolute(value) ? value : path.resolve(modelsDir, value);
+}
+
+/** Folder names under `modelsDir` that look like pipelines (they have model_index.json or unet/model.onnx). */
+export function listModelFolders(modelsDir: string): string[] {
+  if (!existsSync(modelsDir)) return [];
+  return readdirSync(modelsDir)
+    .filter((name) => !name.startsWith('.'))
+    .filter((name) => {
+      const folder = path.join(modelsDir, name);
+      return statSync(folder).isDirectory() && (existsSync(path.join(folder, 'model_index.json')) || existsSync(path.join(folder, 'unet', 'model.onnx')));
+    })
+    .sort();
+}
+
+export function openPipelineFolder(root: string): PipelineFolder {
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ModelFolderError(`model folder not found: ${root}`, 'pick a folder under models/, or give the absolute path of a diffusers-ONNX export');
+  }
+  const required = (relative: string) => {
+    const file = path.join(root, relative);
+    if (!existsSync(file)) throw new ModelFolderError(`${root} has no ${relative}`, 'a diffusers-ONNX pipeline folder has text_encoder/, unet/, vae_decoder/ and tokenizer/ (export with optimum-cli export onnx)');
+    return file;
+  };
+  const modelIndex = readJson(path.join(root, 'model_index.json'));
+  const family = detectFamily(root, modelIndex);
+  const schedulerFile = path.join(root, 'scheduler', 'scheduler_config.json');
+  const scheduler = existsSync(schedulerFile) ? parseSchedulerConfigText(readFileSync(schedulerFile, 'utf8')) : STABLE_DIFFUSION_SCHEDULER_CONFIG;
+  const vaeConfig = readJson(path.join(root, 'vae_decoder', 'config.json'));
+  const configuredScale = vaeConfig?.scaling_factor;
+  const encoder = path.join(root, 'vae_encoder', 'model.onnx');
+  return {
+    root,
+    name: path.basename(root),
+    family,
+    scheduler,
+    latentScale: typeof configuredScale === 'number' && configuredScale > 0 ? configuredScale : LATENT_SCALE[family],
+    tokenizerDir: path.dirname(required(path.join('tokenizer', 'vocab.json'))),
+    textEncoder: required(path.join('text_encoder', 'model.onnx')),
+    unet: required(path.join('unet', 'model.onnx')),
+    vaeDecoder: required(path.join('vae_decoder', 'model.onnx')),
+    vaeEncoder: existsSync(encoder) ? encoder : null,
+  };
+}
+
+/** SDXL from its pipeline class or its second text encoder; SD2 from a text encoder config with 1024 hidden units. */
+function detectFamily(root: string, modelIndex: Record<string, unknown> | null): ModelFamily {
+  const className = String(modelIndex?._class_name ?? '');
+  if (/XL/i.test(className) || existsSync(path.join(root, 'text_encoder_2'))) return 'sdxl';
+  const textConfig = readJson(path.join(root, 'text_encoder', 'config.json'));
+  return textConfig?.hidden_size === 1024 ? 'sd2' : 'sd1';
+}
+
+function readJson(file: string): Record<string, unknown> | null {
+  if (!existsSync(file)) return null;
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch (error) {
+    throw new ModelFolderError(`${file} is not valid JSON: ${(error as Error).message}`, 'restore the file from the original export');
+  }
+}

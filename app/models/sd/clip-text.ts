@@ -1,0 +1,69 @@
+/**
+ * transformers' CLIPTextModel as an ONNX graph, I/O as the diffusers / optimum export:
+ *   input_ids [batch, sequence] (int32, or int64) → last_hidden_state [batch, sequence, hidden],
+ *   pooler_output [batch, hidden].
+ * Embeddings: token_embedding[input_ids] + position_embedding[0 … sequence−1]; then the encoder
+ * layers and final_layer_norm. pooler_output is last_hidden_state at the EOS position, chosen as
+ * transformers chooses it (clip-text-config.ts: `pooling`). Parameters live under "text_model.".
+ */
+import { GraphBuilder, type OnnxModel, type Value } from '../../onnx/graph-builder.js';
+import { add, cast, constantInt64, constantScalar, gather, shape, slice, unsqueeze } from '../../onnx/ops.js';
+import type { WeightSource } from '../weights/weight-source.js';
+import type { ClipTextConfig } from './clip-text-config.js';
+import { clipEncoderLayer } from './layers/clip-encoder-layer.js';
+import { inModule, parameter, type FloatType, type LayerContext } from './layers/layer-context.js';
+import { layerNorm } from './layers/normalization.js';
+
+export interface ClipTextBuildOptions {
+  /** Weights and float outputs. Default float32. */
+  dtype?: FloatType;
+  /** Element type of input_ids. Default int32 (what optimum exports for SD). */
+  inputIdsType?: 'int32' | 'int64';
+  metadata?: Record<string, string>;
+}
+
+export function buildClipTextModel(config: ClipTextConfig, weights: WeightSource, options: ClipTextBuildOptions = {}): OnnxModel {
+  const dtype = options.dtype ?? 'float32';
+  const g = new GraphBuilder({ graphName: 'text_encoder' });
+  const ctx: LayerContext = { g, weights, dtype };
+  const idsType = options.inputIdsType ?? 'int32';
+  const ids = g.input('input_ids', idsType, ['batch', 'sequence']);
+  const d = config.hiddenSize;
+
+  const lastHidden = inModule(ctx, 'text_model', () => {
+    const embedded = inModule(ctx, 'embeddings', () => {
+      const tokens = inModule(ctx, 'token_embedding', () => gather(g, parameter(ctx, 'weight', [config.vocabSize, d]), ids, { axis: 0 }));
+      const positions = inModule(ctx, 'position_embedding', () => {
+        const table = parameter(ctx, 'weight', [config.maxPositions, d]);
+        return slice(g, table, constantInt64(g, [0]), shape(g, ids, { start: 1, end: 2 }), constantInt64(g, [0]), null);
+      });
+      return add(g, tokens, positions);
+    });
+    const encoded = inModule(ctx, 'encoder', () => {
+      let h = embedded;
+      for (let i = 0; i < config.layers; i++) {
+        const x = h;
+        h = inModule(ctx, `layers.${i}`, () => clipEncoderLayer(ctx, x, config));
+      }
+      return h;
+    });
+    return inModule(ctx, 'final_layer_norm', () => layerNorm(ctx, encoded, d, config.layerNormEps));
+  });
+  const pooled = eosHiddenState(ctx, lastHidden, ids, idsType, config);
+
+  g.output(lastHidden, 'last_hidden_state', dtype, ['batch', 'sequence', d]);
+  g.output(pooled, 'pooler_output', dtype, ['batch', d]);
+  return g.build(options.metadata ? { metadata: options.metadata } : {});
+}
+
+/** last_hidden_state[b, eos_position(b)] via ArgMax and GatherND(batch_dims 1). */
+function eosHiddenState(ctx: LayerContext, lastHidden: Value, ids: Value, idsType: 'int32' | 'int64', config: ClipTextConfig): Value {
+  const { g } = ctx;
+  const ids32 = idsType === 'int32' ? ids : cast(g, ids, { to: 'int32' });
+  // ArgMax returns the FIRST maximal index (select_last_index 0), as torch.argmax does.
+  const scores = config.pooling.kind === 'argmax_token_id'
+    ? ids32
+    : cast(g, g.node('Equal', [ids32, constantScalar(g, 'int32', config.pooling.eosTokenId)])[0]!, { to: 'int32' });
+  const position = g.node('ArgMax', [scores], { axis: { int: -1 }, keepdims: { int: 0 }, select_last_index: { int: 0 } })[0]!;
+  return g.node('GatherND', [lastHidden, unsqueeze(g, position, constantInt64(g, [1]))], { batch_dims: { int: 1 } })[0]!;
+}

@@ -1,0 +1,126 @@
+/**
+ * Builds pipeline components into a diffusers-ONNX folder: from diffusers safetensors files plus
+ * their config.json (what `scalecrafter models build --unet …` does), or a full-size SD 1.5 /
+ * SD 2.1 UNet from seeded weights (benchmarks and memory tests without downloading a model).
+ */
+import { readFile } from 'node:fs/promises';
+import type { OnnxModel } from '../../onnx/model.js';
+import { SafetensorsWeights } from '../weights/safetensors-weights.js';
+import { SeededWeights } from '../weights/seeded-weights.js';
+import type { WeightSource } from '../weights/weight-source.js';
+import { buildClipTextModel } from './clip-text.js';
+import { parseClipTextConfig } from './clip-text-config.js';
+import { ModelConfigError } from './config-error.js';
+import { writeComponent, type PipelineComponent } from './component-writer.js';
+import { unetCost, type UNetCost } from './flops.js';
+import type { FloatType } from './layers/layer-context.js';
+import { withLegacyVaeAttentionNames } from './legacy-attention-names.js';
+import { SD15_CONFIGS, SD21_CONFIGS } from './presets.js';
+import { unexpectedTensors } from './unexpected-tensors.js';
+import { buildUNet } from './unet.js';
+import { parseUNetConfig } from './unet-config.js';
+import { planUNet } from './unet-plan.js';
+import { buildVaeDecoder, buildVaeEncoder } from './vae.js';
+import { parseVaeConfig } from './vae-config.js';
+
+export interface ComponentFiles {
+  /** diffusers .safetensors with the component's parameters. */
+  weights: string;
+  /** The component's config.json (unet/config.json, text_encoder/config.json, vae/config.json). */
+  config: string;
+}
+
+export interface PipelineBuildRequest {
+  out: string;
+  dtype: FloatType;
+  unet?: ComponentFiles;
+  textEncoder?: ComponentFiles;
+  /** Builds both vae_decoder and vae_encoder from one AutoencoderKL file. */
+  vae?: ComponentFiles;
+}
+
+export interface PipelineBuildReport {
+  written: PipelineComponent[];
+  /** Per weights file: tensors no graph used (another architecture or key layout?). */
+  unexpectedTensors: Array<{ file: string; tensors: string[] }>;
+}
+
+async function readConfigJson(path: string, model: ModelConfigError['model']): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ModelConfigError(model, '(file)', `cannot be read from ${path}: ${(error as Error).message}`, 'pass the config.json that sits next to the weights in the diffusers folder');
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    return parsed as Record<string, unknown>;
+  } catch (error) {
+    throw new ModelConfigError(model, '(file)', `${path} is not a JSON object: ${(error as Error).message}`);
+  }
+}
+
+/** Opens the weights, builds what `build` returns, writes it, and reports the unused tensors. */
+async function fromFiles(
+  files: ComponentFiles,
+  model: ModelConfigError['model'],
+  build: (config: Record<string, unknown>, weights: WeightSource) => Array<[PipelineComponent, OnnxModel]>,
+  request: PipelineBuildRequest,
+  report: PipelineBuildReport,
+): Promise<void> {
+  const config = await readConfigJson(files.config, model);
+  const weights = await SafetensorsWeights.open(files.weights);
+  try {
+    const built = build(config, weights);
+    for (const [component, graph] of built) {
+      await writeComponent(request.out, component, graph, config);
+      report.written.push(component);
+    }
+    const unused = unexpectedTensors(weights);
+    if (unused.length > 0) report.unexpectedTensors.push({ file: files.weights, tensors: unused });
+  } finally {
+    await weights.close();
+  }
+}
+
+export async function buildPipelineFromFiles(request: PipelineBuildRequest): Promise<PipelineBuildReport> {
+  const report: PipelineBuildReport = { written: [], unexpectedTensors: [] };
+  const dtype = request.dtype;
+  if (request.unet) {
+    await fromFiles(request.unet, 'unet', (config, weights) => [['unet', buildUNet(parseUNetConfig(config), weights, { dtype })]], request, report);
+  }
+  if (request.textEncoder) {
+    await fromFiles(request.textEncoder, 'text_encoder', (config, weights) => [['text_encoder', buildClipTextModel(parseClipTextConfig(config), weights, { dtype })]], request, report);
+  }
+  if (request.vae) {
+    await fromFiles(request.vae, 'vae', (config, weights) => {
+      const vae = parseVaeConfig(config);
+      const source = withLegacyVaeAttentionNames(weights);
+      return [['vae_decoder', buildVaeDecoder(vae, source, { dtype })], ['vae_encoder', buildVaeEncoder(vae, source, { dtype })]];
+    }, request, report);
+  }
+  return report;
+}
+
+export type UNetPreset = 'sd15-random' | 'sd21-random';
+export const UNET_PRESETS: readonly UNetPreset[] = ['sd15-random', 'sd21-random'];
+export const PRESET_SEED = 1;
+
+export interface PresetBuildReport {
+  folder: string;
+  cost: UNetCost;
+  /** Image side the FLOPs were counted at (latents are side / 8). */
+  resolution: number;
+}
+
+/** A full-size SD 1.5 or SD 2.1 UNet with seeded weights, written to <out>/unet/. */
+export async function buildPresetUNet(preset: UNetPreset, options: { out: string; dtype: FloatType; resolution: number }): Promise<PresetBuildReport> {
+  const json = (preset === 'sd15-random' ? SD15_CONFIGS : SD21_CONFIGS).unet;
+  const config = parseUNetConfig(json);
+  const metadata = { 'scalecrafter.weights': `seeded random (seed ${PRESET_SEED}), ${preset}; untrained` };
+  const model = buildUNet(config, new SeededWeights(PRESET_SEED), { dtype: options.dtype, metadata });
+  await writeComponent(options.out, 'unet', model, { _class_name: 'UNet2DConditionModel', ...json });
+  const latent = Math.floor(options.resolution / 8);
+  return { folder: options.out, resolution: options.resolution, cost: unetCost(planUNet(config), { latentHeight: latent, latentWidth: latent }) };
+}

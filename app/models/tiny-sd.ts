@@ -1,0 +1,120 @@
+/**
+ * The default model: a complete Stable-Diffusion-architecture pipeline at test size, in the
+ * diffusers-ONNX folder layout (ORT-NOTES.md "Exported SD pipelines"), built from a fixed seed so
+ * it is identical everywhere and the default workflow runs on any machine in seconds. Sizes follow
+ * diffusers' own tiny test pipelines (presets.ts); its images are noise until trained weights
+ * replace the seeded ones.
+ *
+ * The folder is written next to its final place and renamed into it, so a reader never sees half
+ * a pipeline, and an existing pipeline is replaced only when asked to.
+ */
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { generateTinyClipVocabulary } from '../diffusion/tokenizer/tiny-clip-vocabulary.js';
+import { writeClipTokenizerFolder } from '../diffusion/tokenizer/tokenizer-folder.js';
+import { SeededWeights } from './weights/seeded-weights.js';
+import { buildClipTextModel } from './sd/clip-text.js';
+import { parseClipTextConfig } from './sd/clip-text-config.js';
+import { writeComponent } from './sd/component-writer.js';
+import { tinyPipelineConfigs } from './sd/presets.js';
+import { buildUNet } from './sd/unet.js';
+import { parseUNetConfig } from './sd/unet-config.js';
+import { buildVaeDecoder, buildVaeEncoder } from './sd/vae.js';
+import { parseVaeConfig } from './sd/vae-config.js';
+
+export const TINY_SD_SEED = 20231010;
+export const DEFAULT_TINY_SD_FOLDER = 'models/tiny-sd';
+
+/** scheduler_config.json of Stable Diffusion 1.x, as a DDIMScheduler (the ScaleCrafter reference's sampler). */
+export const TINY_SD_SCHEDULER_CONFIG = {
+  _class_name: 'DDIMScheduler',
+  beta_start: 0.00085,
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+  num_train_timesteps: 1000,
+  steps_offset: 1,
+  clip_sample: false,
+  set_alpha_to_one: false,
+  prediction_type: 'epsilon',
+  timestep_spacing: 'leading',
+  trained_betas: null,
+};
+
+/** model_index.json as diffusers' OnnxStableDiffusionPipeline.save_pretrained writes it. */
+const MODEL_INDEX = {
+  _class_name: 'OnnxStableDiffusionPipeline',
+  feature_extractor: [null, null],
+  requires_safety_checker: false,
+  safety_checker: [null, null],
+  scheduler: ['diffusers', 'DDIMScheduler'],
+  text_encoder: ['diffusers', 'OnnxRuntimeModel'],
+  tokenizer: ['transformers', 'CLIPTokenizer'],
+  unet: ['diffusers', 'OnnxRuntimeModel'],
+  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
+};
+
+export class PipelineFolderExistsError extends Error {
+  override readonly name = 'PipelineFolderExistsError';
+  constructor(readonly folder: string) {
+    super(`${folder} already exists; pass overwrite (CLI: --force) to replace it, or choose another folder`);
+  }
+}
+
+export interface TinyPipelineOptions {
+  seed?: number;
+  /** Replace an existing folder (default false: refuse). */
+  overwrite?: boolean;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(() => true, () => false);
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Writes the tiny pipeline to `folder` and returns its absolute path. */
+export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_FOLDER, options: TinyPipelineOptions = {}): Promise<string> {
+  const target = resolve(folder);
+  if (!options.overwrite && (await exists(target))) throw new PipelineFolderExistsError(target);
+  const staging = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  try {
+    await writePipelineFiles(staging, options.seed ?? TINY_SD_SEED);
+    if (await exists(target)) {
+      const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
+      await rename(target, old);
+      await rename(staging, target);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(staging, target);
+    }
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  return target;
+}
+
+async function writePipelineFiles(folder: string, seed: number): Promise<void> {
+  const vocabulary = generateTinyClipVocabulary();
+  const configs = tinyPipelineConfigs(Object.keys(vocabulary.vocab).length);
+  const weights = new SeededWeights(seed);
+  const metadata = { 'scalecrafter.weights': `seeded random (seed ${seed}); untrained` };
+
+  await writeFile(join(folder, 'model_index.json'), json(MODEL_INDEX), 'utf8');
+  await mkdir(join(folder, 'scheduler'), { recursive: true });
+  await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), json(TINY_SD_SCHEDULER_CONFIG), 'utf8');
+  // SD 1.x pads with <|endoftext|>.
+  await writeClipTokenizerFolder(join(folder, 'tokenizer'), vocabulary, { padToken: '<|endoftext|>' });
+
+  const textConfig = { _class_name: 'CLIPTextModel', architectures: ['CLIPTextModel'], model_type: 'clip_text_model', ...configs.textEncoder };
+  await writeComponent(folder, 'text_encoder', buildClipTextModel(parseClipTextConfig(configs.textEncoder), weights, { metadata }), textConfig);
+  const unetConfig = { _class_name: 'UNet2DConditionModel', ...configs.unet };
+  await writeComponent(folder, 'unet', buildUNet(parseUNetConfig(configs.unet), weights, { metadata }), unetConfig);
+  const vae = parseVaeConfig(configs.vae);
+  const vaeConfig = { _class_name: 'AutoencoderKL', ...configs.vae };
+  await writeComponent(folder, 'vae_decoder', buildVaeDecoder(vae, weights, { metadata }), vaeConfig);
+  await writeComponent(folder, 'vae_encoder', buildVaeEncoder(vae, weights, { metadata }), vaeConfig);
+}

@@ -1,0 +1,37 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { defineNode } from '../app/engine/node-definition.js';
+import { NodeError } from '../app/engine/node-error.js';
+import { fromRgb8 } from '../app/imaging/image-batch.js';
+import { decodePng } from '../app/imaging/png-metadata.js';
+
+export const loadImage = defineNode({
+  schema: {
+    type: 'LoadImage',
+    displayName: 'Load Image',
+    category: 'image',
+    description: 'Loads a PNG file as an image, for image-to-image.',
+    version: 1,
+    outputNode: false,
+    idempotent: true,
+    inputs: [{ name: 'image', kind: 'STRING', default: '', multiline: false, tooltip: 'path of a PNG file' }],
+    outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
+  },
+  // The file can change between runs while the path stays the same.
+  fingerprint: ({ image }) => {
+    const info = statSync(path.resolve(image ?? ''));
+    return `${info.size}:${info.mtimeMs}`;
+  },
+  execute: ({ image }) => {
+    let png;
+    try {
+      png = decodePng(readFileSync(path.resolve(image)));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const message = code === 'ENOENT' ? `no such file: ${image}` : `cannot read ${image} as a PNG: ${(error as Error).message}`;
+      throw new NodeError(message, { field: 'image', cause: error });
+    }
+    const pixels = fromRgb8(png.data, png.channels, png.height, png.width);
+    return { outputs: [{ batch: 1, height: png.height, width: png.width, pixels }] };
+  },
+});

@@ -1,0 +1,94 @@
+import { defineNode, type FieldProblem } from '../app/engine/node-definition.js';
+import { NodeError } from '../app/engine/node-error.js';
+import { latentPreview } from '../app/diffusion/pipeline/latent-preview.js';
+import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
+import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
+import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
+import type { Sampler } from '../app/diffusion/schedulers/index.js';
+
+const SAMPLERS = ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m'] as const;
+const SCHEDULES = ['normal', 'karras'] as const;
+/** Samplers whose diffusers scheduler offers Karras sigmas. */
+const KARRAS_CAPABLE: ReadonlySet<string> = new Set(['euler', 'dpmpp_2m']);
+
+function samplerOf(name: (typeof SAMPLERS)[number], schedule: (typeof SCHEDULES)[number], eta: number): Sampler {
+  const karras = schedule === 'karras';
+  switch (name) {
+    case 'ddim':
+      return { kind: 'ddim', eta };
+    case 'euler':
+      return { kind: 'euler', karras };
+    case 'euler_ancestral':
+      return { kind: 'euler_ancestral' };
+    case 'dpmpp_2m':
+      return { kind: 'dpmpp_2m', karras };
+  }
+}
+
+export const sampler = defineNode({
+  schema: {
+    type: 'Sampler',
+    displayName: 'Sampler',
+    category: 'sampling',
+    description: 'Denoises a latent with the UNet under classifier-free guidance (DDIM, Euler, Euler a, DPM++ 2M).',
+    version: 1,
+    outputNode: false,
+    idempotent: true,
+    inputs: [
+      { name: 'model', kind: 'socket', type: 'MODEL' },
+      { name: 'positive', kind: 'socket', type: 'CONDITIONING' },
+      { name: 'negative', kind: 'socket', type: 'CONDITIONING' },
+      { name: 'latent', kind: 'socket', type: 'LATENT' },
+      { name: 'seed', kind: 'SEED', default: 0, controlDefault: 'randomize' },
+      { name: 'steps', kind: 'INT', default: 20, min: 1, max: 1000, step: 1 },
+      { name: 'cfg', kind: 'FLOAT', default: 7.5, min: 0, max: 100, step: 0.1, tooltip: 'guidance scale; 1 disables the unconditional pass' },
+      { name: 'sampler', kind: 'COMBO', options: SAMPLERS, default: 'euler' },
+      { name: 'scheduler', kind: 'COMBO', options: SCHEDULES, default: 'normal' },
+      { name: 'eta', kind: 'FLOAT', default: 0, min: 0, max: 1, step: 0.01, tooltip: 'DDIM only: 0 deterministic, 1 as stochastic as DDPM (the ScaleCrafter reference uses 1)' },
+      { name: 'denoise', kind: 'FLOAT', default: 1, min: 0.01, max: 1, step: 0.01, tooltip: 'below 1: image-to-image strength' },
+    ],
+    outputs: [{ name: 'LATENT', type: 'LATENT' }],
+  },
+  checkWidgets: ({ sampler: name, scheduler }): FieldProblem[] =>
+    scheduler === 'karras' && name !== undefined && !KARRAS_CAPABLE.has(name)
+      ? [{ field: 'scheduler', message: `karras sigmas are not available with ${name}`, hint: `use normal, or the euler or dpmpp_2m sampler` }]
+      : [],
+  execute: async (inputs, context) => {
+    const { model, positive, negative, latent } = inputs;
+    if (positive.prompt.trim() === '') {
+      throw new NodeError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
+    }
+    const lease = await leaseComponent(model.folder.unet, 'unet', context.executionProvider);
+    try {
+      const unetInputs = lease.session.inputMetadata;
+      const contextWidth = unetInputs.find((input) => input.name === 'encoder_hidden_states')?.shape[2];
+      for (const field of ['positive', 'negative'] as const) {
+        const width = inputs[field].dims[2];
+        if (typeof contextWidth === 'number' && contextWidth > 0 && width !== contextWidth) {
+          throw new NodeError(`the ${field} conditioning is ${width} wide but this UNet attends to ${contextWidth}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
+        }
+      }
+      const channels = unetInputs.find((input) => input.name === 'sample')?.shape[1];
+      if (typeof channels === 'number' && channels > 0 && latent.dims[1] !== channels) {
+        throw new NodeError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent' });
+      }
+      const result = await sampleLatents({
+        unet: new UnetModel(lease.session),
+        scheduler: model.folder.scheduler,
+        sampler: samplerOf(inputs.sampler, inputs.scheduler, inputs.eta),
+        steps: inputs.steps,
+        denoise: inputs.denoise,
+        seed: BigInt(inputs.seed),
+        guidanceScale: inputs.cfg,
+        positive,
+        negative,
+        latent,
+        signal: context.signal,
+        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims)),
+      });
+      return { outputs: [result] };
+    } finally {
+      lease.release();
+    }
+  },
+});
