@@ -2,18 +2,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { defaultEngineConfig, type EngineConfig } from '../../app/engine/engine-config.js';
 import { EngineService } from '../../app/engine/engine-service.js';
+import type { NodeRegistry } from '../../app/engine/node-registry.js';
 import type { EngineEvent, EnqueueResult, WidgetOverride } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 
 export class EngineHarness {
-  readonly registry = createNodeRegistry();
+  readonly registry: NodeRegistry;
   readonly events: EngineEvent[] = [];
-  readonly service = new EngineService(this.registry, (event) => this.events.push(event));
+  readonly service: EngineService;
   readonly outputDir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-test-'));
 
+  constructor(config: Partial<EngineConfig> = {}) {
+    this.registry = createNodeRegistry({ ...defaultEngineConfig(), ...config });
+    this.service = new EngineService(this.registry, (event) => this.events.push(event));
+  }
+
   enqueue(workflow: unknown, overrides: WidgetOverride[] = []): EnqueueResult {
-    return this.service.handle('enqueue', { workflow, options: { outputDir: this.outputDir }, overrides }) as EnqueueResult;
+    return this.service.handle('enqueue', { workflow, options: { outputDir: this.outputDir, executionProvider: 'cpu' }, overrides }) as EnqueueResult;
   }
 
   /** Queues the workflow, waits for the queue to drain, and returns that job's events. */

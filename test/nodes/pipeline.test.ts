@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { loadWorkflow } from '../../app/engine/workflow-load.js';
+import { decodePng } from '../../app/imaging/png-metadata.js';
+import type { Workflow } from '../../app/protocol/index.js';
+import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { EngineHarness } from '../support/engine-harness.js';
+import { tinyModelsDir } from '../support/tiny-model.js';
+
+describe('the default workflow on the tiny model', () => {
+  let engine: EngineHarness;
+  before(async () => {
+    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+  });
+
+  const savedFiles = (job: { outputOf(id: string): Record<string, unknown> | undefined }, nodeId: string) =>
+    ((job.outputOf(nodeId)?.images ?? []) as Array<{ filename: string; subfolder: string }>).map((image) => path.join(engine.outputDir, image.subfolder, image.filename));
+
+  test('writes a PNG that carries its workflow and executed prompt', async () => {
+    const workflow = defaultWorkflow();
+    const saveId = String(nodeOfType(workflow, 'SaveImage').id);
+    const job = await engine.run(workflow);
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    const [file] = savedFiles(job, saveId);
+    const png = decodePng(readFileSync(file!));
+    const latent = nodeOfType(workflow, 'EmptyLatentImage').widgets;
+    assert.deepEqual([png.width, png.height], [latent.width, latent.height]);
+
+    const embedded = loadWorkflow(JSON.parse(png.text.workflow!), engine.registry);
+    assert.ok(embedded.ok);
+    assert.deepEqual(embedded.workflow, loadWorkflow(workflow, engine.registry).ok && (loadWorkflow(workflow, engine.registry) as { workflow: Workflow }).workflow);
+    const prompt = JSON.parse(png.text.prompt!) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    const samplerId = String(nodeOfType(workflow, 'Sampler').id);
+    assert.equal(prompt[samplerId]!.inputs.seed, nodeOfType(workflow, 'Sampler').widgets.seed, 'the seed used is in the metadata');
+  });
+
+  test('the same seed gives a byte-identical image; another seed a different one', async () => {
+    const workflow = defaultWorkflow();
+    const saveId = String(nodeOfType(workflow, 'SaveImage').id);
+    const sampler = nodeOfType(workflow, 'Sampler');
+    const pixelsOf = async (seed: number, prefix: string) => {
+      sampler.widgets.seed = seed;
+      nodeOfType(workflow, 'SaveImage').widgets.filename_prefix = prefix;
+      const job = await engine.run(structuredClone(workflow));
+      return decodePng(readFileSync(savedFiles(job, saveId)[0]!)).data;
+    };
+    const first = await pixelsOf(7, 'seed-a');
+    const again = await pixelsOf(7, 'seed-b');
+    const other = await pixelsOf(8, 'seed-c');
+    assert.deepEqual(again, first);
+    assert.notDeepEqual(other, first);
+  });
+
+  test('changing the sampler re-runs only the sampler and what follows; progress has previews', async () => {
+    const workflow = defaultWorkflow();
+    await engine.run(workflow);
+    const sampler = nodeOfType(workflow, 'Sampler');
+    sampler.widgets.steps = 5;
+    const job = await engine.run(workflow);
+    const samplerId = String(sampler.id);
+    assert.deepEqual(job.executed, [samplerId, String(nodeOfType(workflow, 'VAEDecode').id), String(nodeOfType(workflow, 'SaveImage').id)]);
+    const progress = job.events.filter((event) => event.type === 'progress' && event.nodeId === samplerId);
+    assert.equal(progress.length, 5);
+    assert.ok(progress.every((event) => event.type === 'progress' && event.max === 5 && event.preview && event.preview.width === 32));
+  });
+
+  test('every sampler and schedule combination runs', async () => {
+    const workflow = defaultWorkflow();
+    const sampler = nodeOfType(workflow, 'Sampler');
+    sampler.widgets.steps = 3;
+    for (const [name, schedule, eta] of [['ddim', 'normal', 1], ['euler', 'karras', 0], ['euler_ancestral', 'normal', 0], ['dpmpp_2m', 'karras', 0]] as const) {
+      Object.assign(sampler.widgets, { sampler: name, scheduler: schedule, eta });
+      const job = await engine.run(structuredClone(workflow));
+      assert.equal(job.end.type, 'done', `${name}/${schedule}: ${JSON.stringify(job.end)}`);
+    }
+  });
+
+  test('an over-long prompt is cut and the cut is reported on the TextEncode node', async () => {
+    const workflow = defaultWorkflow();
+    const encoder = nodeOfType(workflow, 'TextEncode');
+    encoder.widgets.text = Array.from({ length: 100 }, (_, i) => `apple${i}`).join(' ');
+    const job = await engine.run(workflow);
+    const ui = job.outputOf(String(encoder.id));
+    assert.match(String((ui?.text as string[])[0]), /longer than 77 tokens/);
+    assert.ok(job.events.some((event) => event.type === 'message' && event.level === 'warning' && event.nodeId === String(encoder.id)));
+  });
+
+  test('cancelling during sampling stops between steps', async () => {
+    const workflow = defaultWorkflow();
+    const sampler = nodeOfType(workflow, 'Sampler');
+    sampler.widgets.steps = 400;
+    const queued = engine.enqueue(workflow);
+    assert.ok(queued.ok);
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (engine.events.some((event) => event.type === 'progress' && event.jobId === queued.jobId && event.value >= 2)) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 5);
+    });
+    engine.service.handle('cancel', { jobId: queued.jobId });
+    await engine.service.whenIdle();
+    const events = engine.events.filter((event) => event.jobId === queued.jobId);
+    assert.equal(events.at(-1)!.type, 'cancelled');
+    const steps = events.filter((event) => event.type === 'progress').length;
+    assert.ok(steps < 400, `stopped after ${steps} of 400 steps`);
+  });
+});
