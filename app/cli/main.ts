@@ -1,6 +1,7 @@
 /** `scalecrafter`: run, check and inspect workflows, and build models, from a terminal. */
 import { Command } from 'commander';
 import { registerDisperseCommand } from './commands/disperse.js';
+import { registerModelsCommand } from './commands/models.js';
 import { registerNodesCommand } from './commands/nodes.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScheduleCommand } from './commands/schedule.js';
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   registerValidateCommand(program);
   registerNodesCommand(program);
   registerServeCommand(program);
+  registerModelsCommand(program);
   registerScheduleCommand(program);
   registerDisperseCommand(program);
   return program;

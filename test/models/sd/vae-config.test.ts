@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { ModelConfigError } from '../../../app/models/sd/config-error.js';
+import { SD15_CONFIGS, tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
+import { parseVaeConfig, vaeScaleFactor } from '../../../app/models/sd/vae-config.js';
+
+describe('parseVaeConfig', () => {
+  test('SD\'s VAE and the tiny one both downsample 8× (four levels)', () => {
+    assert.equal(vaeScaleFactor(parseVaeConfig(SD15_CONFIGS.vae)), 8);
+    assert.equal(vaeScaleFactor(parseVaeConfig(tinyPipelineConfigs(10).vae)), 8);
+    assert.equal(parseVaeConfig(SD15_CONFIGS.vae).scalingFactor, 0.18215);
+  });
+
+  test('block types other than the encoder/decoder blocks, and mismatched lists, name the key', () => {
+    assert.throws(() => parseVaeConfig({ ...SD15_CONFIGS.vae, up_block_types: ['UpDecoderBlock2D'] }), (error: unknown) => error instanceof ModelConfigError && error.key === 'up_block_types');
+    assert.throws(() => parseVaeConfig({ ...SD15_CONFIGS.vae, down_block_types: ['DownBlock2D', 'DownBlock2D', 'DownBlock2D', 'DownBlock2D'] }), (error: unknown) => error instanceof ModelConfigError && error.key === 'down_block_types.0');
+    assert.throws(() => parseVaeConfig({ ...SD15_CONFIGS.vae, norm_num_groups: 24 }), (error: unknown) => error instanceof ModelConfigError && error.key === 'block_out_channels.0');
+  });
+});
