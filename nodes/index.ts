@@ -6,6 +6,9 @@ import { defaultEngineConfig, type EngineConfig } from '../app/engine/engine-con
 import { NodeRegistry } from '../app/engine/node-registry.js';
 import type { AnyNodeDefinition } from '../app/engine/node-definition.js';
 import { delay } from './delay.js';
+import { disperseConv } from './disperse-conv.js';
+import { noiseDampedCfg } from './noise-damped-cfg.js';
+import { reDilate } from './redilate.js';
 import { emptyLatentImage } from './empty-latent-image.js';
 import { loadCheckpointNode } from './load-checkpoint.js';
 import { loadImage } from './load-image.js';
@@ -41,7 +44,8 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 ];
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
+const scaleCrafterNodes: readonly AnyNodeDefinition[] = [reDilate, noiseDampedCfg, disperseConv];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), ...pipelineNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

@@ -66,7 +66,7 @@ export function loadCheckpointNode(config: EngineConfig) {
         }
       }
       context.message('info', `${folder.name}: ${await describeProvider(context.executionProvider)}`);
-      return { outputs: [{ folder }, { folder }, { folder }] };
+      return { outputs: [{ folder, patches: [] }, { folder }, { folder }] };
     },
   });
 }

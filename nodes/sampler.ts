@@ -5,6 +5,13 @@ import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
 import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
 import type { Sampler } from '../app/diffusion/schedulers/index.js';
+import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
+import { scaleCrafterControls } from '../app/diffusion/pipeline/scalecrafter-controls.js';
+import { isActive, setupFromPatches, type PatchedUnetSetup } from '../app/scalecrafter/model-patches.js';
+import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
+
+const dispersionParams = (setup: PatchedUnetSetup) =>
+  setup.schedule.dispersion.kind === 'dispersed' ? setup.schedule.dispersion.transform : DEFAULT_DISPERSION_PARAMS;
 
 const SAMPLERS = ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m'] as const;
 const SCHEDULES = ['normal', 'karras'] as const;
@@ -58,7 +65,9 @@ export const sampler = defineNode({
     if (positive.prompt.trim() === '') {
       throw new NodeError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
     }
-    const lease = await leaseComponent(model.folder.unet, 'unet', context.executionProvider);
+    const setup = setupFromPatches(model.patches);
+    const scaleCrafter = isActive(setup) ? await preparedUnetFor(model.folder.unet, dispersionParams(setup)) : null;
+    const lease = await leaseComponent(scaleCrafter?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
     try {
       const unetInputs = lease.session.inputMetadata;
       const contextWidth = unetInputs.find((input) => input.name === 'encoder_hidden_states')?.shape[2];
@@ -84,6 +93,7 @@ export const sampler = defineNode({
         negative,
         latent,
         signal: context.signal,
+        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout) } : {}),
         onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims)),
       });
       return { outputs: [result] };

@@ -16,22 +16,30 @@ export interface GuidedCall {
   positive: Conditioning;
   negative: Conditioning;
   scale: number;
-  /** Extra UNet inputs for this call (ScaleCrafter controls), already sized for the doubled batch. */
-  controls?: (batch: number) => Record<string, HostTensor>;
+  /** Extra UNet inputs of the guided pass (ScaleCrafter controls, FreeU…). */
+  controls?: Record<string, HostTensor>;
+  /**
+   * Noise-damped CFG (SCALECRAFTER.md §2): the controls of a third, milder pass on the unconditional
+   * input whose output replaces ε_u as the base: ε = ε_base + w·(ε_c − ε_u).
+   */
+  baseControls?: Record<string, HostTensor> | null;
 }
 
 export async function guidedPrediction(call: GuidedCall): Promise<Float32Array> {
   const [batch, channels, height, width] = call.dims;
-  const controls = call.controls ?? (() => ({}));
-  if (call.scale === 1) {
-    return call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.positive, batch), contextDims(call.positive, batch), controls(batch));
+  const controls = call.controls ?? {};
+  const base = call.baseControls
+    ? await call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.negative, batch), contextDims(call.negative, batch), call.baseControls)
+    : null;
+  if (call.scale === 1 && !base) {
+    return call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.positive, batch), contextDims(call.positive, batch), controls);
   }
   const doubled = new Float32Array(call.sample.length * 2);
   doubled.set(call.sample, 0);
   doubled.set(call.sample, call.sample.length);
   const context = concatContexts(repeatContext(call.negative, batch), repeatContext(call.positive, batch));
-  const output = await call.unet.predict(doubled, [batch * 2, channels, height, width], call.timestep, context, contextDims(call.positive, batch * 2), controls(batch * 2));
-  return combineGuidance(output.subarray(0, call.sample.length), output.subarray(call.sample.length), call.scale);
+  const output = await call.unet.predict(doubled, [batch * 2, channels, height, width], call.timestep, context, contextDims(call.positive, batch * 2), controls);
+  return combineGuidance(output.subarray(0, call.sample.length), output.subarray(call.sample.length), call.scale, base ?? undefined);
 }
 
 export function combineGuidance(unconditional: Float32Array, conditional: Float32Array, scale: number, base: Float32Array = unconditional): Float32Array {

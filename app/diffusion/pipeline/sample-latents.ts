@@ -14,6 +14,7 @@ import {
   type Sampler,
   type SchedulerConfig,
 } from '../schedulers/index.js';
+import type { HostTensor } from '../../runtime/host-tensor.js';
 import { guidedPrediction } from './guidance.js';
 import type { UnetModel } from './unet-model.js';
 import type { Conditioning, Latent } from './values.js';
@@ -30,6 +31,8 @@ export interface SamplingRequest {
   negative: Conditioning;
   latent: Latent;
   signal: AbortSignal;
+  /** Per-step UNet controls by the step's index in the full schedule (ScaleCrafter); none = plain UNet. */
+  controlsAt?: (stepIndex: number, totalSteps: number) => { main: Record<string, HostTensor>; base: Record<string, HostTensor> | null };
   /** Called after each step with the steps done, the total and the x0 prediction. */
   onStep(done: number, total: number, denoised: Float32Array): void;
 }
@@ -46,7 +49,9 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
     const input = modelInput(plan, state);
+    const controls = request.controlsAt?.(input.step.index, plan.totalSteps);
     const prediction = await guidedPrediction({
+      ...(controls ? { controls: controls.main, baseControls: controls.base } : {}),
       unet: request.unet,
       sample: input.sample,
       dims: latent.dims,

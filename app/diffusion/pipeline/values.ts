@@ -4,10 +4,12 @@
  */
 import type { ImageBatch } from '../../imaging/image-batch.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
+import type { ModelPatch } from '../../scalecrafter/model-patches.js';
 
 /** A loaded pipeline's UNet, plus the patches (ScaleCrafter, FreeU…) applied to it: plain data. */
 export interface ModelHandle {
   readonly folder: PipelineFolder;
+  readonly patches: readonly ModelPatch[];
 }
 
 export interface ClipHandle {
