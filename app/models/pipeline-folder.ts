@@ -5,7 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseSchedulerConfigText, STABLE_DIFFUSION_SCHEDULER_CONFIG, type SchedulerConfig } from '../diffusion/schedulers/index.js';
+import {
+  parseSchedulerConfigText,
+  SchedulerConfigError,
+  STABLE_DIFFUSION_SCHEDULER_CONFIG,
+  type SchedulerConfig,
+  type TimestepSpacing,
+} from '../diffusion/schedulers/index.js';
 
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
 
@@ -32,6 +38,23 @@ export class ModelFolderError extends Error {
 }
 
 const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
+
+/**
+ * The `timestep_spacing` each diffusers scheduler class's constructor defaults to. diffusers records
+ * every constructor argument in `scheduler.config` when it loads a folder, so switching samplers
+ * the diffusers way, `EulerDiscreteScheduler.from_config(pipe.scheduler.config)`, keeps the shipped
+ * class's spacing even when scheduler_config.json predates the key (SD 1.5's PNDMScheduler and
+ * SD 2.1's DDIMScheduler files have none: "leading"). Source: the classes' __init__ signatures.
+ */
+const CLASS_TIMESTEP_SPACING: Readonly<Record<string, TimestepSpacing>> = {
+  DDIMScheduler: 'leading',
+  DDPMScheduler: 'leading',
+  PNDMScheduler: 'leading',
+  EulerDiscreteScheduler: 'linspace',
+  EulerAncestralDiscreteScheduler: 'linspace',
+  DPMSolverMultistepScheduler: 'linspace',
+  LMSDiscreteScheduler: 'linspace',
+};
 
 /** Resolves a widget value (a folder name under models/, or an absolute path) to a pipeline folder. */
 export function resolveModelFolder(modelsDir: string, value: string): string {
@@ -61,8 +84,7 @@ export function openPipelineFolder(root: string): PipelineFolder {
   };
   const modelIndex = readJson(path.join(root, 'model_index.json'));
   const family = detectFamily(root, modelIndex);
-  const schedulerFile = path.join(root, 'scheduler', 'scheduler_config.json');
-  const scheduler = existsSync(schedulerFile) ? parseSchedulerConfigText(readFileSync(schedulerFile, 'utf8')) : STABLE_DIFFUSION_SCHEDULER_CONFIG;
+  const scheduler = readSchedulerConfig(root, modelIndex);
   const vaeConfig = readJson(path.join(root, 'vae_decoder', 'config.json'));
   const configuredScale = vaeConfig?.scaling_factor;
   const encoder = path.join(root, 'vae_encoder', 'model.onnx');
@@ -78,6 +100,35 @@ export function openPipelineFolder(root: string): PipelineFolder {
     vaeDecoder: required(path.join('vae_decoder', 'model.onnx')),
     vaeEncoder: existsSync(encoder) ? encoder : null,
   };
+}
+
+/**
+ * scheduler_config.json, its missing timestep_spacing taken from the scheduler class the pipeline
+ * loads (model_index.json names it, as DiffusionPipeline.from_pretrained reads it; the file's own
+ * _class_name otherwise). No file: Stable Diffusion's schedule.
+ */
+function readSchedulerConfig(root: string, modelIndex: Record<string, unknown> | null): SchedulerConfig {
+  const file = path.join(root, 'scheduler', 'scheduler_config.json');
+  if (!existsSync(file)) return STABLE_DIFFUSION_SCHEDULER_CONFIG;
+  const text = readFileSync(file, 'utf8');
+  let config: SchedulerConfig;
+  try {
+    config = parseSchedulerConfigText(text);
+  } catch (error) {
+    if (!(error instanceof SchedulerConfigError)) throw error;
+    throw new ModelFolderError(`${file}: key "${error.key}": ${error.problem}`, error.hint);
+  }
+  if (config.timestep_spacing !== undefined) return config;
+  const indexEntry = modelIndex?.scheduler;
+  const className = Array.isArray(indexEntry) && typeof indexEntry[1] === 'string' ? indexEntry[1] : schedulerClassInFile(text);
+  const spacing = className === undefined ? undefined : CLASS_TIMESTEP_SPACING[className];
+  return spacing === undefined ? config : { ...config, timestep_spacing: spacing };
+}
+
+/** The file's "_class_name", read from the text: diffusers may have written a bare -Infinity elsewhere in it, which JSON.parse refuses. */
+function schedulerClassInFile(text: string): string | undefined {
+  const match = /"_class_name"\s*:\s*"([^"]+)"/.exec(text);
+  return match?.[1];
 }
 
 /** SDXL from its pipeline class or its second text encoder; SD2 from a text encoder config with 1024 hidden units. */

@@ -16,6 +16,7 @@ import { SeededWeights } from './weights/seeded-weights.js';
 import { buildClipTextModel } from './sd/clip-text.js';
 import { parseClipTextConfig } from './sd/clip-text-config.js';
 import { writeComponent } from './sd/component-writer.js';
+import { componentOptions, schedulerConfigFileText, TINY_SD_CONVENTIONS, type ExportConventions } from './sd/export-conventions.js';
 import { tinyPipelineConfigs } from './sd/presets.js';
 import { buildUNet } from './sd/unet.js';
 import { parseUNetConfig } from './sd/unet-config.js';
@@ -41,18 +42,18 @@ export const TINY_SD_SCHEDULER_CONFIG = {
 };
 
 /** model_index.json as diffusers' OnnxStableDiffusionPipeline.save_pretrained writes it. */
-const MODEL_INDEX = {
+const modelIndex = (schedulerClass: string) => ({
   _class_name: 'OnnxStableDiffusionPipeline',
   feature_extractor: [null, null],
   requires_safety_checker: false,
   safety_checker: [null, null],
-  scheduler: ['diffusers', 'DDIMScheduler'],
+  scheduler: ['diffusers', schedulerClass],
   text_encoder: ['diffusers', 'OnnxRuntimeModel'],
   tokenizer: ['transformers', 'CLIPTokenizer'],
   unet: ['diffusers', 'OnnxRuntimeModel'],
   vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
   vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-};
+});
 
 export class PipelineFolderExistsError extends Error {
   override readonly name = 'PipelineFolderExistsError';
@@ -65,6 +66,12 @@ export interface TinyPipelineOptions {
   seed?: number;
   /** Replace an existing folder (default false: refuse). */
   overwrite?: boolean;
+  /** The export layout to write (default TINY_SD_CONVENTIONS); the weights are the same in every one. */
+  conventions?: ExportConventions;
+  /** scheduler/scheduler_config.json (default TINY_SD_SCHEDULER_CONFIG); its _class_name goes into model_index.json. */
+  schedulerConfig?: Record<string, unknown>;
+  /** scaling_factor in the VAE's config.json (default 0.18215); null leaves the key out. */
+  vaeScalingFactor?: number | null;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -81,7 +88,7 @@ export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
-    await writePipelineFiles(staging, options.seed ?? TINY_SD_SEED);
+    await writePipelineFiles(staging, options);
     if (await exists(target)) {
       const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
       await rename(target, old);
@@ -97,24 +104,29 @@ export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_
   return target;
 }
 
-async function writePipelineFiles(folder: string, seed: number): Promise<void> {
+async function writePipelineFiles(folder: string, options: TinyPipelineOptions): Promise<void> {
+  const seed = options.seed ?? TINY_SD_SEED;
   const vocabulary = generateTinyClipVocabulary();
   const configs = tinyPipelineConfigs(Object.keys(vocabulary.vocab).length);
   const weights = new SeededWeights(seed);
   const metadata = { 'scalecrafter.weights': `seeded random (seed ${seed}); untrained` };
+  const layout = componentOptions(options.conventions ?? TINY_SD_CONVENTIONS);
+  const schedulerConfig = options.schedulerConfig ?? TINY_SD_SCHEDULER_CONFIG;
 
-  await writeFile(join(folder, 'model_index.json'), json(MODEL_INDEX), 'utf8');
+  await writeFile(join(folder, 'model_index.json'), json(modelIndex(String(schedulerConfig._class_name ?? 'DDIMScheduler'))), 'utf8');
   await mkdir(join(folder, 'scheduler'), { recursive: true });
-  await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), json(TINY_SD_SCHEDULER_CONFIG), 'utf8');
+  await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), schedulerConfigFileText(schedulerConfig), 'utf8');
   // SD 1.x pads with <|endoftext|>.
   await writeClipTokenizerFolder(join(folder, 'tokenizer'), vocabulary, { padToken: '<|endoftext|>' });
 
   const textConfig = { _class_name: 'CLIPTextModel', architectures: ['CLIPTextModel'], model_type: 'clip_text_model', ...configs.textEncoder };
-  await writeComponent(folder, 'text_encoder', buildClipTextModel(parseClipTextConfig(configs.textEncoder), weights, { metadata }), textConfig);
+  await writeComponent(folder, 'text_encoder', buildClipTextModel(parseClipTextConfig(configs.textEncoder), weights, { ...layout.textEncoder, metadata }), textConfig, layout.write);
   const unetConfig = { _class_name: 'UNet2DConditionModel', ...configs.unet };
-  await writeComponent(folder, 'unet', buildUNet(parseUNetConfig(configs.unet), weights, { metadata }), unetConfig);
+  await writeComponent(folder, 'unet', buildUNet(parseUNetConfig(configs.unet), weights, { ...layout.unet, metadata }), unetConfig, layout.write);
   const vae = parseVaeConfig(configs.vae);
-  const vaeConfig = { _class_name: 'AutoencoderKL', ...configs.vae };
-  await writeComponent(folder, 'vae_decoder', buildVaeDecoder(vae, weights, { metadata }), vaeConfig);
-  await writeComponent(folder, 'vae_encoder', buildVaeEncoder(vae, weights, { metadata }), vaeConfig);
+  const { scaling_factor: defaultScale, ...vaeKeys } = configs.vae;
+  const scale = options.vaeScalingFactor === undefined ? defaultScale : options.vaeScalingFactor;
+  const vaeConfig = { _class_name: 'AutoencoderKL', ...vaeKeys, ...(scale === null ? {} : { scaling_factor: scale }) };
+  await writeComponent(folder, 'vae_decoder', buildVaeDecoder(vae, weights, { ...layout.vae, metadata }), vaeConfig, layout.write);
+  await writeComponent(folder, 'vae_encoder', buildVaeEncoder(vae, weights, { ...layout.vae, metadata }), vaeConfig, layout.write);
 }

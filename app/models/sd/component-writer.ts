@@ -1,14 +1,15 @@
 /**
  * Writes one built model into a diffusers-ONNX pipeline folder: <folder>/<component>/model.onnx
  * plus the config.json it was built from (as optimum's exports carry one per component).
- * Weights beyond INLINE_WEIGHT_LIMIT bytes go to an external-data sidecar, model.onnx_data:
+ * Weights beyond INLINE_WEIGHT_LIMIT bytes go to an external-data sidecar (model.onnx_data as
+ * torch and optimum name it, or weights.pb as diffusers' convert script does):
  * a protobuf cannot exceed 2 GiB and Node cannot read a file of more than 2 GiB in one call
  * (ORT-NOTES.md), so an SD UNet (1.7 GB in float16, 3.4 GB in float32) is always split.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OnnxModel } from '../../onnx/model.js';
-import { writeModel, type WriteModelResult } from '../../onnx/model-io.js';
+import { writeModel, type ExternalDataFileName, type WriteModelResult } from '../../onnx/model-io.js';
 
 export type PipelineComponent = 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';
 
@@ -24,12 +25,12 @@ export async function writeComponent(
   component: PipelineComponent,
   model: OnnxModel,
   config: Record<string, unknown>,
-  options: { inlineWeightLimit?: number } = {},
+  options: { inlineWeightLimit?: number; externalDataFile?: ExternalDataFileName } = {},
 ): Promise<WriteModelResult> {
   const folder = join(pipelineFolder, component);
   await mkdir(folder, { recursive: true });
   const external = initializerBytes(model) > (options.inlineWeightLimit ?? INLINE_WEIGHT_LIMIT);
-  const result = await writeModel(model, join(folder, 'model.onnx'), { externalData: external ? 'model.onnx_data' : false });
+  const result = await writeModel(model, join(folder, 'model.onnx'), { externalData: external ? (options.externalDataFile ?? 'model.onnx_data') : false });
   await writeFile(join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`, 'utf8');
   return result;
 }

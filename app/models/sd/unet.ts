@@ -1,8 +1,8 @@
 /**
  * UNet2DConditionModel (diffusers unet_2d_condition.py) as an ONNX graph, SD 1.x / 2.x layouts.
  * I/O as the diffusers / optimum ONNX export:
- *   sample [batch, in_channels, height, width], timestep [timestep_batch] (float32 or int64;
- *   length 1 broadcasts over the batch), encoder_hidden_states [batch, sequence, cross_dim]
+ *   sample [batch, in_channels, height, width], timestep [timestep_batch] or a scalar (float32,
+ *   float16 or int64; length 1 broadcasts over the batch), encoder_hidden_states [batch, sequence, cross_dim]
  *   → out_sample [batch, out_channels, height, width].
  * Node names follow the module paths ("/down_blocks.1/resnets.0/conv1/Conv"), parameters are
  * asked of the WeightSource by their diffusers names.
@@ -25,7 +25,12 @@ export interface UNetBuildOptions {
   /** Weights and activations (sample, encoder_hidden_states, out_sample). Default float32. */
   dtype?: FloatType;
   /** Element type of the `timestep` input; the sinusoid is computed in float32 either way. Default float32. */
-  timestepType?: 'float32' | 'int64';
+  timestepType?: 'float32' | 'float16' | 'int64';
+  /**
+   * 'batch' (default): timestep [timestep_batch], as diffusers' convert script and optimum 1.x export it;
+   * 'scalar': a rank-0 timestep, as current optimum exports it (its dummy timestep has shape []).
+   */
+  timestepShape?: 'batch' | 'scalar';
   /** Extra model metadata_props (e.g. the config it was built from). */
   metadata?: Record<string, string>;
 }
@@ -45,7 +50,7 @@ export function buildUNet(config: UNetConfig, weights: WeightSource, options: UN
   const ctx: LayerContext = { g, weights, dtype };
 
   const sample = g.input('sample', dtype, ['batch', config.inChannels, 'height', 'width']);
-  const timestepInput = g.input('timestep', timestepType, ['timestep_batch']);
+  const timestepInput = g.input('timestep', timestepType, options.timestepShape === 'scalar' ? [] : ['timestep_batch']);
   const text = g.input('encoder_hidden_states', dtype, ['batch', 'sequence', config.crossAttentionDim]);
 
   const timestep = timestepType === 'float32' ? timestepInput : cast(g, timestepInput, { to: 'float32' });
