@@ -5,7 +5,10 @@
 import { defaultEngineConfig, type EngineConfig } from '../app/engine/engine-config.js';
 import { NodeRegistry } from '../app/engine/node-registry.js';
 import type { AnyNodeDefinition } from '../app/engine/node-definition.js';
+import { attentionScale } from './attention-scale.js';
 import { delay } from './delay.js';
+import { freeU } from './freeu.js';
+import { scaleCrafterPreset } from './scalecrafter-preset.js';
 import { disperseConv } from './disperse-conv.js';
 import { noiseDampedCfg } from './noise-damped-cfg.js';
 import { reDilate } from './redilate.js';
@@ -44,7 +47,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 ];
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
-const scaleCrafterNodes: readonly AnyNodeDefinition[] = [reDilate, noiseDampedCfg, disperseConv];
+const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
   return new NodeRegistry([loadCheckpointNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);

@@ -1,0 +1,270 @@
+/**
+ * UNet step time, memory and achieved FLOP/s (issue 7): the SD 1.5-architecture UNet with seeded
+ * fp16 weights (or the tiny one) at several sizes, in five variants — plain, ScaleCrafter-prepared
+ * with every control off, re-dilated (the reference preset for that size), re-dilated with ND-CFG
+ * (third pass), dispersed — plus the device's measured fp16 MatMul peak, all in one run.
+ *
+ *   node --import tsx bench/unet-step.ts [--model sd15|tiny] [--sizes 512,1024] [--device webgpu|cpu]
+ *        [--layout NHWC|NCHW] [--iterations 3] [--work DIR] [--out bench/results]
+ *
+ * One "step" is what a CFG sampler step costs: one UNet call at batch 2 (plus a batch-1 call for
+ * ND-CFG). Medians over --iterations after one warm-up; variants alternate round by round.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, hostname, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
+import { buildPresetUNet } from '../app/models/sd/pipeline-builder.js';
+import { SD15_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
+import { unetCost } from '../app/models/sd/flops.js';
+import { planUNet } from '../app/models/sd/unet-plan.js';
+import { parseUNetConfig } from '../app/models/sd/unet-config.js';
+import { writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
+import { toFloat16 } from '../app/runtime/float16.js';
+import type { HostTensor } from '../app/runtime/host-tensor.js';
+import { openSession, type ModelSession } from '../app/runtime/session.js';
+import { dilationTable } from '../app/scalecrafter/dilation-table.js';
+import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
+import { offControlFeeds, stepControlFeeds } from '../app/scalecrafter/prepare/controls.js';
+import type { PreparedUnetLayout } from '../app/scalecrafter/prepare/prepared-unet-format.js';
+import { nearestPreset, presetByName } from '../app/scalecrafter/presets.js';
+import { measureDevicePeak } from './device-peak.js';
+import type { ScaleCrafterSchedule } from '../app/scalecrafter/schedule.js';
+
+process.env.XDG_RUNTIME_DIR ||= '/tmp';
+
+const { values: args } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'sd15' },
+    sizes: { type: 'string', default: '512,1024' },
+    device: { type: 'string', default: 'webgpu' },
+    layout: { type: 'string', default: 'NHWC' },
+    iterations: { type: 'string', default: '3' },
+    work: { type: 'string', default: '.cache/bench' },
+    out: { type: 'string', default: 'bench/results' },
+    'peak-size': { type: 'string' },
+    /** Memory mode: one session at a time, a few real ScaleCrafter steps, peak GPU memory only. */
+    memory: { type: 'boolean', default: false },
+  },
+});
+const device = args.device === 'cpu' ? 'cpu' : 'webgpu';
+const iterations = Number(args.iterations);
+const sizes = args.sizes!.split(',').map(Number);
+const tiny = args.model === 'tiny';
+
+/** GPU memory in use (MiB) from nvidia-smi, sampled every 50 ms; null without an NVIDIA GPU. */
+class GpuMemoryProbe {
+  #peak = 0;
+  readonly #child;
+  constructor() {
+    this.#child = spawn('nvidia-smi', ['--query-gpu=memory.used', '--format=csv,noheader,nounits', '-lms', '50'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.#child.on('error', () => undefined);
+    this.#child.stdout.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) this.#peak = Math.max(this.#peak, Number(line));
+    });
+  }
+  resetPeak(): void {
+    this.#peak = 0;
+  }
+  get peakMiB(): number | null {
+    return this.#peak > 0 ? this.#peak : null;
+  }
+  stop(): void {
+    this.#child.kill();
+  }
+}
+
+function machineName(): string {
+  try {
+    const gpu = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    if (gpu) return gpu.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  } catch {
+    // no NVIDIA GPU: name the CPU
+  }
+  return `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+}
+
+function seeded(count: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state / 2 ** 32 - 0.5) * 2;
+  });
+}
+
+function floatInput(session: ModelSession, name: string, dims: number[], seed: number): HostTensor {
+  const type = session.inputMetadata.find((input) => input.name === name)!.type;
+  const data = seeded(dims.reduce((a, b) => a * b, 1), seed);
+  return type === 'float16' ? { type, data: toFloat16(data), dims } : { type: 'float32', data, dims };
+}
+
+function unetFeeds(session: ModelSession, batch: number, latent: number, contextWidth: number): Record<string, HostTensor> {
+  const timestep = session.inputMetadata.find((input) => input.name === 'timestep')!;
+  const t = new Float32Array(timestep.shape.length === 0 ? 1 : batch).fill(981);
+  return {
+    sample: floatInput(session, 'sample', [batch, 4, latent, latent], 1),
+    timestep: timestep.type === 'float16' ? { type: 'float16', data: toFloat16(t), dims: timestep.shape.length === 0 ? [] : [batch] } : { type: 'float32', data: t, dims: timestep.shape.length === 0 ? [] : [batch] },
+    encoder_hidden_states: floatInput(session, 'encoder_hidden_states', [batch, 77, contextWidth], 2),
+  };
+}
+
+/** The reference's settings for this size: its preset, or the nearest one above the native size. */
+function scheduleFor(size: number, layout: PreparedUnetLayout): { main: ScaleCrafterSchedule; dispersed: ScaleCrafterSchedule } {
+  if (tiny) {
+    const convs = layout.convs.map((conv) => ({ conv, dilation: 2 }));
+    const steps = { start: 0, end: 1 };
+    const base = { kind: 'constant' as const, convs: layout.convs.filter((conv) => conv.startsWith('mid_block')).map((conv) => ({ conv, dilation: 2 })), steps };
+    const main: ScaleCrafterSchedule = { redilation: { kind: 'constant', convs, steps }, noiseDampedGuidance: base, dispersion: { kind: 'off' } };
+    return { main, dispersed: { ...main, dispersion: { kind: 'dispersed', convs: layout.convs, transform: DEFAULT_DISPERSION_PARAMS, steps } } };
+  }
+  const choice = nearestPreset('sd1.5', size, size);
+  const preset = choice.kind === 'preset' ? choice.preset : presetByName('sd1.5_1024x1024');
+  // ND-CFG only exists in the 2048 configs: smaller sizes borrow its base pass to show its cost.
+  const ndcfg = preset.schedule.noiseDampedGuidance.kind === 'off' ? presetByName('sd1.5_2048x2048').schedule.noiseDampedGuidance : preset.schedule.noiseDampedGuidance;
+  const main = { ...preset.schedule, noiseDampedGuidance: ndcfg };
+  const dispersion = presetByName('sd1.5_2048x2048_disperse').schedule.dispersion;
+  const dispersed = { ...main, dispersion: dispersion.kind === 'dispersed' ? { ...dispersion, steps: { start: 0, end: 1 } } : dispersion };
+  return { main, dispersed };
+}
+
+async function timeMedian(run: () => Promise<unknown>): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
+interface Row {
+  size: number;
+  variant: string;
+  ms: number;
+  ratio: number;
+  tflops: number;
+  peakFraction: number;
+  gpuMiB: number | null;
+  rssMiB: number;
+}
+
+/**
+ * Peak GPU memory of sampling with one session loaded, as the app runs it: the plain UNet doing CFG
+ * steps, then the prepared UNet doing the first steps of the size's ScaleCrafter preset (re-dilation
+ * plus the ND-CFG base pass), each session released before the next opens.
+ */
+async function measureMemory(unetPath: string, prepared: { modelPath: string; layout: PreparedUnetLayout }, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
+  const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
+  const lines: string[] = [];
+  for (const size of sizes) {
+    const latent = size / 8;
+    for (const kind of ['plain', 'scalecrafter'] as const) {
+      probe.resetPeak();
+      const session = await openSession(kind === 'plain' ? unetPath : prepared.modelPath, options);
+      const guided = unetFeeds(session, 2, latent, contextWidth);
+      const base = unetFeeds(session, 1, latent, contextWidth);
+      const table = dilationTable(scheduleFor(size, prepared.layout).main, prepared.layout.convs, 50);
+      const start = performance.now();
+      for (let step = 0; step < iterations; step++) {
+        if (kind === 'plain') await session.run(guided);
+        else {
+          await session.run({ ...guided, ...stepControlFeeds(prepared.layout, table, step, 'main') });
+          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
+        }
+      }
+      const seconds = (performance.now() - start) / 1000 / iterations;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const line = `| ${size}² | ${kind === 'plain' ? 'plain UNet, CFG' : 'prepared UNet, re-dilation + ND-CFG (preset steps 0…)'} | ${seconds.toFixed(2)} | ${probe.peakMiB ?? '–'} |`;
+      console.log(line);
+      lines.push(line);
+      await session.release();
+    }
+  }
+  const markdown = `# UNet sampling memory (SD 1.5 architecture, seeded fp16) on ${machine}, ${device}\n\n${new Date().toISOString()} · one session loaded at a time; GPU memory is nvidia-smi's memory.used (whole device) sampled every 50 ms; UNet only (text encoder and VAE not loaded).\n\n| size | what | s / step | peak GPU MiB |\n|---|---|---|---|\n${lines.join('\n')}\n`;
+  await mkdir(args.out!, { recursive: true });
+  const file = path.join(args.out!, `${machine}-${device}-unet-memory-sd15.md`);
+  await writeFile(file, markdown);
+  console.log(`\n${markdown}\nwrote ${file}`);
+}
+
+async function main(): Promise<void> {
+  const machine = machineName();
+  const probe = new GpuMemoryProbe();
+  const work = path.resolve(args.work!, tiny ? 'tiny' : 'sd15-fp16');
+  const unetPath = tiny ? path.join(work, 'unet', 'model.onnx') : path.join(work, 'unet', 'model.onnx');
+  const buildStart = performance.now();
+  if (!existsSync(unetPath)) {
+    await mkdir(path.dirname(work), { recursive: true });
+    if (tiny) await writeTinyStableDiffusion(work);
+    else await buildPresetUNet('sd15-random', { out: work, dtype: 'float16', resolution: 512 });
+  }
+  const unetConfig = parseUNetConfig(tiny ? tinyPipelineConfigs(914).unet : SD15_CONFIGS.unet);
+  const prepared = await preparedUnetFor(unetPath, DEFAULT_DISPERSION_PARAMS, path.join(work, 'cache'));
+  console.log(`model ready in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${unetPath}; prepared ${prepared.modelPath})`);
+
+  if (args.memory) {
+    await measureMemory(unetPath, prepared, unetConfig.crossAttentionDim, probe, machine);
+    probe.stop();
+    return;
+  }
+  const peakSize = Number(args['peak-size'] ?? (device === 'cpu' ? 512 : 4096));
+  const peak = await measureDevicePeak(device, peakSize, device === 'cpu' ? 4 : 16, timeMedian);
+  console.log(`measured ${device} ${peak.type} MatMul peak: ${peak.tflops.toFixed(2)} TFLOP/s (${peak.chain} × ${peak.size}³)`);
+
+  const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
+  const plain = await openSession(unetPath, options);
+  const scaled = await openSession(prepared.modelPath, options);
+  const contextWidth = unetConfig.crossAttentionDim;
+  const rows: Row[] = [];
+  for (const size of sizes) {
+    const latent = size / 8;
+    const cost = unetCost(planUNet(unetConfig), { latentHeight: latent, latentWidth: latent });
+    const guided = unetFeeds(plain, 2, latent, contextWidth);
+    const base = unetFeeds(plain, 1, latent, contextWidth);
+    const schedules = scheduleFor(size, prepared.layout);
+    const table = dilationTable(schedules.main, prepared.layout.convs, 50);
+    const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
+    const variants: Array<[string, number, () => Promise<unknown>]> = [
+      ['plain', 2, () => plain.run(guided)],
+      ['prepared, controls off', 2, () => scaled.run({ ...guided, ...offControlFeeds(prepared.layout) })],
+      ['re-dilated', 2, () => scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, table, 0, 'main') })],
+      ['re-dilated + ND-CFG', 3, async () => {
+        await scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, table, 0, 'main') });
+        await scaled.run({ ...base, ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') });
+      }],
+      ['dispersed', 2, () => scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') })],
+    ];
+    let plainMs = 0;
+    for (const [name, samples, run] of variants) {
+      probe.resetPeak();
+      let rss = process.memoryUsage().rss;
+      const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 20);
+      const ms = await timeMedian(run);
+      clearInterval(sampler);
+      if (name === 'plain') plainMs = ms;
+      const tflops = (cost.flops * samples) / (ms / 1000) / 1e12;
+      const row = { size, variant: name, ms, ratio: ms / plainMs, tflops, peakFraction: tflops / peak.tflops, gpuMiB: probe.peakMiB, rssMiB: rss / 2 ** 20 };
+      rows.push(row);
+      console.log(`${size}² ${name.padEnd(24)} ${ms.toFixed(1).padStart(9)} ms  ×${row.ratio.toFixed(3)}  ${tflops.toFixed(2)} TFLOP/s (${(row.peakFraction * 100).toFixed(1)}% of peak)  GPU ${row.gpuMiB ?? '–'} MiB  RSS ${row.rssMiB.toFixed(0)} MiB`);
+    }
+  }
+  await Promise.all([plain.release(), scaled.release()]);
+  probe.stop();
+
+  const header = `| size | variant | ms / step | × plain | TFLOP/s | % of measured peak | peak GPU MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|`;
+  const table = rows.map((row) => `| ${row.size}² | ${row.variant} | ${row.ms.toFixed(1)} | ${row.ratio.toFixed(3)} | ${row.tflops.toFixed(2)} | ${(row.peakFraction * 100).toFixed(1)} | ${row.gpuMiB ?? '–'} | ${row.rssMiB.toFixed(0)} |`).join('\n');
+  const title = `UNet step (${tiny ? 'tiny' : 'SD 1.5 architecture, seeded fp16'}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
+  const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${peak.tflops.toFixed(2)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
+  console.log(`\n${markdown}`);
+  await mkdir(args.out!, { recursive: true });
+  const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${tiny ? 'tiny' : 'sd15'}`);
+  await writeFile(`${stem}.json`, JSON.stringify({ title, machine, device, layout: args.layout, peak, rows, date: new Date().toISOString() }, null, 2));
+  await writeFile(`${stem}.md`, markdown);
+  console.log(`wrote ${stem}.json and .md`);
+}
+
+await main();
