@@ -5,24 +5,75 @@
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import type { ImageBatch } from '../../imaging/image-batch.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
-import { leaseComponent } from './model-sessions.js';
+import { vaeScaleFactor } from '../../models/sd/vae-config.js';
+import { readDecoderConfig, tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
+import { estimateTileMemory, formatBytes } from '../vae-tiling/tile-memory.js';
+import { leaseComponent, providerFor } from './model-sessions.js';
 import { asFloatType, floatTensor, readFloats } from './model-tensors.js';
 import type { Latent } from './values.js';
 
-export async function decodeLatents(folder: PipelineFolder, latent: Latent, preference: ExecutionProviderPreference): Promise<ImageBatch> {
+export interface DecodeOptions {
+  /**
+   * Largest tile side in IMAGE pixels; 0 (the default) decodes the whole latent in one run, as does
+   * a tile at least as large as the image. Tiled decoding equals the whole decode up to float
+   * rounding (app/diffusion/vae-tiling) and bounds the device memory by the tile size.
+   */
+  tileSize?: number;
+  signal?: AbortSignal;
+  onProgress?(done: number, total: number): void;
+  /** A line for the user on how a tiled decode ran (tiles, memory). */
+  onInfo?(text: string): void;
+}
+
+export async function decodeLatents(folder: PipelineFolder, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
+  const tileSize = options.tileSize ?? 0;
+  const tileLatent = tileSize > 0 ? Math.max(1, Math.floor(tileSize / vaeScaleFactor(readDecoderConfig(folder.vaeDecoder)))) : 0;
+  const [, , height, width] = latent.dims;
+  const scaled = latent.samples.map((value) => value / folder.latentScale);
+  const decoded = tileLatent > 0 && (tileLatent < height || tileLatent < width)
+    ? await decodeTiled(folder, { samples: scaled, dims: latent.dims }, preference, tileLatent, options)
+    : await decodeWhole(folder, { samples: scaled, dims: latent.dims }, preference);
+  const [batch, channels, imageHeight, imageWidth] = decoded.dims;
+  if (channels !== 3) throw new Error(`${folder.vaeDecoder} decoded ${channels} channels; an RGB decoder gives 3`);
+  return { batch, height: imageHeight, width: imageWidth, pixels: planarToInterleaved(decoded.data, batch, imageHeight, imageWidth) };
+}
+
+/** NCHW float32 in [-1, 1]. */
+interface PlanarImage {
+  data: Float32Array;
+  dims: readonly [number, number, number, number];
+}
+
+async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference): Promise<PlanarImage> {
   const lease = await leaseComponent(folder.vaeDecoder, 'vae_decoder', preference);
   try {
     const { session } = lease;
     const ioType = asFloatType(session.inputMetadata.find((input) => input.name === 'latent_sample')!.type, `${session.source}: input 'latent_sample'`);
-    const scaled = latent.samples.map((value) => value / folder.latentScale);
-    const outputs = await session.run({ latent_sample: floatTensor(scaled, latent.dims, ioType) });
+    const outputs = await session.run({ latent_sample: floatTensor(scaled.samples, scaled.dims, ioType) });
     const sample = outputs.sample!;
-    const [batch, channels, height, width] = sample.dims as [number, number, number, number];
-    if (channels !== 3) throw new Error(`${session.source} decoded ${channels} channels; an RGB decoder gives 3`);
-    return { batch, height, width, pixels: planarToInterleaved(readFloats(sample, 'sample'), batch, height, width) };
+    return { data: readFloats(sample, 'sample'), dims: sample.dims as [number, number, number, number] };
   } finally {
     lease.release();
   }
+}
+
+async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
+  const { provider } = await providerFor(preference);
+  const decoder = await tiledDecoderFor(folder.vaeDecoder, provider);
+  const [batch, , height, width] = scaled.dims;
+  const memory = estimateTileMemory(decoder.plan, batch, { height, width }, tileLatent);
+  const decoded = await decoder.decode(scaled.samples, scaled.dims, {
+    tileSize: tileLatent,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const factor = decoder.plan.sample.scale;
+  options.onInfo?.(
+    `tiled VAE decode on ${provider}: ${decoded.tiles} tiles of at most ${tileLatent * factor} px with GroupNorm statistics shared across tiles; ` +
+      `device memory per tile ≈ ${formatBytes(memory.tileBytes)} plus the attention's whole-latent keys and values ${formatBytes(memory.tokenBytes)}; ` +
+      `host memory for whole-image activations ≈ ${formatBytes(memory.hostBytes)}`,
+  );
+  return decoded;
 }
 
 export async function encodeImages(folder: PipelineFolder, images: ImageBatch, preference: ExecutionProviderPreference): Promise<Latent> {

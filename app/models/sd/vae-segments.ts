@@ -5,12 +5,13 @@
  * here made exact: every segment also states the halo its tiles need so that each output pixel
  * sees the same input as in a full decode.
  *
- * A segment starts at one or two GroupNorms whose statistics come in as graph inputs
- * (`<port>_mean`, `<port>_inv_std`, float32 [batch, groups, 1]) and ends where the next
- * GroupNorm's input is produced. Each image output is cropped to its tile's core inside the graph
- * (`crop_start`/`crop_end`, int64 [2]: rows, columns in output pixels of the input region) and,
- * when a GroupNorm reads it next, comes with that core's per-group mean and variance
- * (`<port>_mean`, `<port>_var`, float32 [batch, groups]), merged across tiles by the caller.
+ * A segment starts at a GroupNorm whose statistics come in as graph inputs (`<port>_mean`,
+ * `<port>_inv_std`, float32 [batch, groups, 1]) — the first one at the latents — and ends where
+ * the next GroupNorm's input is produced. Each image output is cropped to its tile's core inside
+ * the graph (`crop_start`/`crop_end`, int64 [2]: rows, columns in output pixels of the input
+ * region) and, when a GroupNorm reads it next, comes with that core's per-group mean and sum of
+ * squared deviations (`<port>_mean`, `<port>_m2`, float32 [batch, groups]), which the caller
+ * merges across tiles.
  *
  * Nodes and parameters keep the full decoder's names ("/decoder/up_blocks.0/resnets.1/conv1/Conv",
  * "decoder.up_blocks.0.resnets.1.conv1.weight"), so the same WeightSource feeds both.
@@ -20,7 +21,7 @@
  * exact too; its memory grows with the latent area (2·S·C values), unlike every other segment.
  */
 import { GraphBuilder, type OnnxModel, type Value } from '../../onnx/graph-builder.js';
-import { add, cast, constantInt64, mul, multiHeadAttention, reduceMean, reshape, shape, slice, sub, transpose } from '../../onnx/ops.js';
+import { add, cast, constantInt64, expand, mul, multiHeadAttention, reduceMean, reshape, shape, slice, sub, transpose } from '../../onnx/ops.js';
 import type { WeightSource } from '../weights/weight-source.js';
 import { silu } from './layers/activations.js';
 import { conv2d } from './layers/conv2d.js';
@@ -128,32 +129,35 @@ function groupNormSite(path: readonly string[], config: VaeConfig): GroupNormSit
 }
 
 /**
- * An input that enters through a GroupNorm with statistics from outside: (x − mean_g) · inv_std_g
- * per group, then the module's own affine weight and bias ([C] stored [C, 1, 1], as
- * normalization.ts stores them). Returns the raw input too (a residual may need it).
+ * An input that enters through a GroupNorm with statistics from outside. GroupNorm is then an
+ * affine map per channel: y = x · a + b with a = inv_std_g · γ_c and b = β_c − mean_g · a, where
+ * g is the channel's group. a and b are computed from the small [batch, groups] statistics in
+ * float32, so the image itself takes two elementwise passes instead of InstanceNormalization's
+ * reduction. Returns the raw input too (a residual may need it).
  */
 function normalizedInput(ctx: SegmentContext, spec: ImagePort, normPath: readonly string[], config: VaeConfig): { raw: Value; normed: Value } {
   const { g } = ctx;
   const site = groupNormSite(normPath, config);
+  const c = spec.channels;
   const raw = imageInput(ctx, { ...spec, norm: site });
-  const statistic = (suffix: string) => {
-    const value = g.input(`${spec.port}_${suffix}`, 'float32', ['batch', site.groups, 1]);
-    return ctx.dtype === 'float32' ? value : cast(g, value, { to: ctx.dtype });
-  };
-  const mean = statistic('mean');
-  const invStd = statistic('inv_std');
+  const mean = g.input(`${spec.port}_mean`, 'float32', ['batch', site.groups, 1]);
+  const invStd = g.input(`${spec.port}_inv_std`, 'float32', ['batch', site.groups, 1]);
+  const toDtype = (value: Value) => (ctx.dtype === 'float32' ? value : cast(g, value, { to: ctx.dtype }));
+  const toFloat32 = (value: Value) => (ctx.dtype === 'float32' ? value : cast(g, value, { to: 'float32' }));
   const normed = inPath(ctx, normPath, () => {
-    const grouped = reshape(g, raw, constantInt64(g, [0, site.groups, -1]));
-    const restored = reshape(g, mul(g, sub(g, grouped, mean), invStd), shape(g, raw));
-    const c = spec.channels;
-    return add(g, mul(g, restored, parameter(ctx, 'weight', [c], [c, 1, 1])), parameter(ctx, 'bias', [c], [c, 1, 1]));
+    // [batch, groups, 1] → [batch, C, 1, 1]: each group's value repeated over its C / groups channels.
+    const perChannel = (value: Value) => reshape(g, expand(g, value, constantInt64(g, [1, site.groups, c / site.groups])), constantInt64(g, [0, c, 1, 1]));
+    const scale = mul(g, perChannel(invStd), toFloat32(parameter(ctx, 'weight', [c], [c, 1, 1])));
+    const shift = sub(g, toFloat32(parameter(ctx, 'bias', [c], [c, 1, 1])), mul(g, perChannel(mean), scale));
+    return add(g, mul(g, raw, toDtype(scale)), toDtype(shift));
   });
   return { raw, normed };
 }
 
 /**
  * The tile's core of `value` as output `spec.port`, and — when a GroupNorm reads it next — the
- * core's mean and (biased) variance per sample and group, computed in float32.
+ * core's mean and sum of squared deviations from it per sample and group (`_mean`, `_m2`,
+ * float32): two passes, so no precision is lost to E[x²] − E[x]².
  */
 function imageOutput(ctx: SegmentContext, value: Value, spec: SegmentImageOutput): void {
   const { g } = ctx;
@@ -164,11 +168,11 @@ function imageOutput(ctx: SegmentContext, value: Value, spec: SegmentImageOutput
   if (spec.statsGroups === null) return;
   const wide = ctx.dtype === 'float32' ? core : cast(g, core, { to: 'float32' });
   const grouped = reshape(g, wide, constantInt64(g, [0, spec.statsGroups, -1]));
-  const mean = reduceMean(g, grouped, constantInt64(g, [2]), { keepdims: 1 });
-  const centred = sub(g, grouped, mean);
-  const variance = reduceMean(g, mul(g, centred, centred), constantInt64(g, [2]), { keepdims: 0 });
+  const axes = constantInt64(g, [2]);
+  const mean = reduceMean(g, grouped, axes, { keepdims: 1 });
+  const [m2] = g.node('ReduceSumSquare', [sub(g, grouped, mean), axes], { keepdims: { int: 0 } });
   g.output(reshape(g, mean, constantInt64(g, [0, spec.statsGroups])), `${spec.port}_mean`, 'float32', ['batch', spec.statsGroups]);
-  g.output(variance, `${spec.port}_var`, 'float32', ['batch', spec.statsGroups]);
+  g.output(m2!, `${spec.port}_m2`, 'float32', ['batch', spec.statsGroups]);
 }
 
 /** The crop window inputs, created with the segment's first image output. */
