@@ -9,6 +9,18 @@ import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
 import { scaleCrafterControls } from '../app/diffusion/pipeline/scalecrafter-controls.js';
 import { isActive, setupFromPatches, type PatchedUnetSetup } from '../app/scalecrafter/model-patches.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
+import { attentionScaleFeeds, attentionScaleOffFeeds, type AttentionScaleLayout } from '../app/scalecrafter/prepare/attention-scale-controls.js';
+import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
+import type { HostTensor } from '../app/runtime/host-tensor.js';
+
+/** FreeU and Attn-SF hold for the whole run; both inputs are always fed (1 = off). */
+function constantControls(setup: PatchedUnetSetup, attentionLayout: AttentionScaleLayout, dims: readonly number[]): Record<string, HostTensor> {
+  const [, , latentHeight, latentWidth] = dims as [number, number, number, number];
+  const attention = setup.attentionScale
+    ? attentionScaleFeeds(attentionLayout, latentHeight, latentWidth, setup.attentionScale.trainHeight / 8, setup.attentionScale.trainWidth / 8)
+    : attentionScaleOffFeeds(attentionLayout);
+  return { ...freeUFeeds(setup.freeU), ...attention };
+}
 
 const dispersionParams = (setup: PatchedUnetSetup) =>
   setup.schedule.dispersion.kind === 'dispersed' ? setup.schedule.dispersion.transform : DEFAULT_DISPERSION_PARAMS;
@@ -93,7 +105,7 @@ export const sampler = defineNode({
         negative,
         latent,
         signal: context.signal,
-        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout) } : {}),
+        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout, constantControls(setup, scaleCrafter.attentionScale, latent.dims)) } : {}),
         onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims)),
       });
       return { outputs: [result] };

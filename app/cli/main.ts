@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerDisperseCommand } from './commands/disperse.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerModelsPrepareCommand } from './commands/models-prepare.js';
 import { registerNodesCommand } from './commands/nodes.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScheduleCommand } from './commands/schedule.js';
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerNodesCommand(program);
   registerServeCommand(program);
   registerModelsCommand(program);
+  registerModelsPrepareCommand(program);
   registerScheduleCommand(program);
   registerDisperseCommand(program);
   return program;

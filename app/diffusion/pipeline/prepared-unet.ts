@@ -11,6 +11,8 @@ import { readModel } from '../../onnx/model-io.js';
 import { defaultCacheDir } from '../../scalecrafter/dispersion-cache.js';
 import { DEFAULT_DISPERSION_PARAMS, type DispersionTransformParams } from '../../scalecrafter/dispersion-transform.js';
 import { findCandidateConvs } from '../../scalecrafter/prepare/conv-candidates.js';
+import { addAttentionScaleControls, readAttentionScaleLayout, type AttentionScaleLayout } from '../../scalecrafter/prepare/attention-scale-controls.js';
+import { addFreeUControls } from '../../scalecrafter/prepare/freeu-controls.js';
 import { prepareUnetFile } from '../../scalecrafter/prepare/prepare-unet-file.js';
 import { readPreparedUnetLayout, type PreparedUnetLayout } from '../../scalecrafter/prepare/prepared-unet-format.js';
 import type { ConvName } from '../../scalecrafter/unet-convs.js';
@@ -18,6 +20,7 @@ import type { ConvName } from '../../scalecrafter/unet-convs.js';
 export interface PreparedUnetInfo {
   modelPath: string;
   layout: PreparedUnetLayout;
+  attentionScale: AttentionScaleLayout;
 }
 
 const prepared = new Map<string, Promise<PreparedUnetInfo>>();
@@ -43,7 +46,8 @@ export function candidateConvsOf(unetPath: string): Promise<ConvName[]> {
 /** The dispersion transform R is solved into the prepared graph, so each η (and k→K, s) has its own preparation. */
 export function preparedUnetFor(unetPath: string, dispersion: DispersionTransformParams = DEFAULT_DISPERSION_PARAMS, cacheDir: string = defaultCacheDir()): Promise<PreparedUnetInfo> {
   const { smallKernelSize, largeKernelSize, upsampleFactor, eta } = dispersion;
-  const key = `${fingerprint(unetPath)}-k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`;
+  // 'all-controls-1' names what the preparation adds; bump it when that changes, so old caches are not reused.
+  const key = `${fingerprint(unetPath)}-all-controls-1-k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`;
   let info = prepared.get(key);
   if (!info) {
     info = prepareCached(unetPath, path.join(cacheDir, 'prepared-unets', key), dispersion);
@@ -60,7 +64,8 @@ async function prepareCached(unetPath: string, folder: string, dispersion: Dispe
     const staging = `${folder}.partial-${process.pid}`;
     await rm(staging, { recursive: true, force: true });
     await mkdir(staging, { recursive: true });
-    await prepareUnetFile(unetPath, path.join(staging, 'model.onnx'), { dispersion });
+    // The app's prepared UNet carries every control: conv dilation/dispersion, FreeU and Attn-SF.
+    await prepareUnetFile(unetPath, path.join(staging, 'model.onnx'), { dispersion, rewrites: [addFreeUControls, addAttentionScaleControls] });
     await mkdir(path.dirname(folder), { recursive: true });
     await rename(staging, folder).catch(async (error: NodeJS.ErrnoException) => {
       // Another worker finished first: keep its copy.
@@ -68,5 +73,8 @@ async function prepareCached(unetPath: string, folder: string, dispersion: Dispe
       if (!existsSync(modelPath)) throw error;
     });
   }
-  return { modelPath, layout: readPreparedUnetLayout(await readModel(modelPath)) };
+  const model = await readModel(modelPath);
+  const attentionScale = readAttentionScaleLayout(model);
+  if (!attentionScale) throw new Error(`${modelPath} lacks its attention-scale control; delete the cached folder ${folder} to prepare it again`);
+  return { modelPath, layout: readPreparedUnetLayout(model), attentionScale };
 }

@@ -2,6 +2,7 @@
 // convention as ops.ts — inputs positional, attributes named, signatures after the operator spec
 // (https://onnx.ai/onnx/operators/). Every op here exists from opset 13 on with these inputs,
 // which is the oldest opset a prepared model may have (prepare-unet.ts checks).
+import { TensorDataType } from '../../onnx/data-type.js';
 import type { GraphBuilder, Value } from '../../onnx/graph-builder.js';
 import type { OnnxGraph } from '../../onnx/model.js';
 
@@ -14,6 +15,7 @@ export const pad = (g: GraphBuilder, x: Value, pads: Value): Value => single(g, 
 /** Integer remainder with the sign of the divisor (fmod = 0). */
 export const mod = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Mod', [a, b]);
 export const ceil = (g: GraphBuilder, x: Value): Value => single(g, 'Ceil', [x]);
+export const floor = (g: GraphBuilder, x: Value): Value => single(g, 'Floor', [x]);
 /** Round half to even, as Python's round() (onnx Round: "rounds halfway cases to the nearest even integer"). */
 export const round = (g: GraphBuilder, x: Value): Value => single(g, 'Round', [x]);
 export const equal = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Equal', [a, b]);
@@ -31,4 +33,10 @@ export function reduceMinAll(g: GraphBuilder, x: Value): Value {
 /** If: `condition` is a one-element bool tensor; both branches have the same number of outputs. */
 export function ifThenElse(g: GraphBuilder, condition: Value, thenBranch: OnnxGraph, elseBranch: OnnxGraph): Value[] {
   return g.node('If', [condition], { then_branch: { graph: thenBranch }, else_branch: { graph: elseBranch } }, { outputs: thenBranch.output.length });
+}
+
+/** A float64 Constant, 0-D for one value, 1-D for several (the builder's constant() has no float64). */
+export function constantFloat64(g: GraphBuilder, ...values: number[]): Value {
+  const tensor = { dims: values.length === 1 ? [] : [values.length], dataType: TensorDataType.DOUBLE, rawData: new Uint8Array(Float64Array.from(values).buffer) };
+  return g.node('Constant', [], { value: { tensor } })[0]!;
 }

@@ -47,7 +47,8 @@ export function layoutMetadata(layout: PreparedUnetLayout): StringStringEntry[] 
   ];
 }
 
-type MetadataSource = OnnxModel | readonly StringStringEntry[] | ReadonlyMap<string, string>;
+/** A model, its metadata_props (as entries or a map). */
+export type MetadataSource = OnnxModel | readonly StringStringEntry[] | ReadonlyMap<string, string>;
 
 function asMap(source: MetadataSource): ReadonlyMap<string, string> {
   if (source instanceof Map) return source;
@@ -55,9 +56,15 @@ function asMap(source: MetadataSource): ReadonlyMap<string, string> {
   return metadataMap((source as OnnxModel).metadataProps);
 }
 
-/** Whether the model (or its metadata_props) says it was prepared for ScaleCrafter controls. */
-export function isPreparedUnet(source: MetadataSource): boolean {
-  return asMap(source).has(METADATA_VERSION_KEY);
+/**
+ * Whether a model (by its metadata) or an open session (by its inputs: ORT's Node binding does
+ * not expose metadata_props) takes ScaleCrafter controls.
+ */
+export function isPreparedUnet(source: MetadataSource | { readonly inputNames: readonly string[] }): boolean {
+  if ('inputNames' in source && !(source instanceof Map)) {
+    return source.inputNames.includes(DILATION_INPUT) && source.inputNames.includes(DISPERSION_INPUT);
+  }
+  return asMap(source as MetadataSource).has(METADATA_VERSION_KEY);
 }
 
 function parseJson(key: string, text: string | undefined): unknown {

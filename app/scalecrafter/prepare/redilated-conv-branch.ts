@@ -3,57 +3,69 @@
  * conv's dilation factor pf and dispersion flag read from the control inputs at run time,
  * following the reference's ReDilateConvProcessor (and redilation-geometry.ts, its TS twin):
  *
- *   plain 3×3:      d = ceil(pf),   f = d/pf,        kernel W,     pad d
- *   dispersed 5×5:  d = ceil(pf/2), f = d/(pf/2),    kernel R·W,   pad 2d   (the reference halves pf)
+ *   plain 3×3:      d = ceil(pf),   f = d/pf,       kernel W,     pad d
+ *   dispersed 5×5:  d = ceil(pf/2), f = d/(pf/2),   kernel R·W,   pad 2d   (the reference halves pf)
  *   x1 = bilinear(x, round(H·f), round(W·f));  y = conv(x1, stride, dilation d);  out = bilinear(y, ⌊H/s⌋, ⌊W/s⌋)
  *
  * Sizes are computed in float64 from the float32 pf, so round(H·f) is Python's round(H * (d / pf))
  * whenever pf is a float32 value (every preset's 2, 2.5, 3, 4 is); ONNX Round rounds halves to
  * even, as Python does. A resize whose target equals its input size (always, for integer pf) is
- * skipped by an If, not run as an identity interpolation. The conv itself is polyphase-conv.ts,
- * so any integer d works without a branch per d.
+ * skipped by an If, not run as an identity interpolation. Geometry and resizes are shared by both
+ * kernels; only the conv splits on the dispersion flag (kernelConv).
  */
 import { TensorDataType } from '../../onnx/data-type.js';
 import type { GraphBuilder, Value } from '../../onnx/graph-builder.js';
 import type { OnnxGraph } from '../../onnx/model.js';
 import * as op from '../../onnx/ops.js';
 import type { DispersionTransformParams } from '../dispersion-transform.js';
-import type { CandidateConv } from './conv-candidates.js';
-import { and as _unused, castToCode, ceil, equal, ifThenElse, reduceMinAll, round } from './onnx-ops-extension.js';
-import { polyphaseDilatedConv, sliceVector } from './polyphase-conv.js';
-import { DILATION_INPUT, DISPERSION_INPUT } from './prepared-unet-format.js';
+import type { CandidateConv, ConvElementType } from './conv-candidates.js';
+import { castToCode, ceil, constantFloat64, equal, floor, ifThenElse, reduceMinAll, round } from './onnx-ops-extension.js';
+import { sliceVector } from './polyphase-conv.js';
+import { controlAt, controlFlagAt, CONTROL_VALUES } from './control-values.js';
+import { runtimeDilatedConv } from './runtime-dilated-conv.js';
 import { buildBranch, type OuterValue } from './subgraph.js';
+
+export interface DispersionTransformInput {
+  /** name of the float32 [K², k²] initializer R */
+  readonly name: string;
+  readonly params: DispersionTransformParams;
+}
 
 export interface RedilatedBranchSpec {
   readonly conv: CandidateConv;
   /** the conv's position in the control vectors */
   readonly index: number;
-  /** node-name scope of the branch, e.g. ['down_blocks.1', 'resnets.0', 'conv1', 'Conv', 'scalecrafter', 'on'] */
+  /** node-name scope of the branch, e.g. ['down_blocks.1', 'resnets.0', 'conv1', 'Conv', 'scalecrafter', 'select', 'on'] */
   readonly scope: readonly string[];
   readonly opset: number;
-  /** name of the float32 [K², k²] initializer R and the parameters it was solved for */
-  readonly transform: { readonly name: string; readonly params: DispersionTransformParams };
+  readonly transform: DispersionTransformInput;
   readonly outputName: string;
 }
 
 interface Context {
   readonly scope: readonly string[];
   readonly opset: number;
+  readonly type: ConvElementType;
 }
 
-/** A unique value name for a branch output made in `scope`. */
+/** A value name for a branch output made in `scope` (node names are unique, so these are too). */
 const branchOutputName = (scope: readonly string[], label: string) => `/${[...scope, label].join('/')}`;
 
-/** `x` resized (bilinear, align_corners = false) to `size` (int64 [2]), or `x` itself when it already has that size. */
+/**
+ * `x` resized (bilinear, align_corners = false) to `size` (float64 [2], integer-valued), or `x`
+ * itself when it already has that size. The comparison runs in float64, on the CPU, where the If
+ * reads it (control-values.ts).
+ */
 function resizeUnlessSameSize(g: GraphBuilder, x: Value, size: Value, context: Context): Value {
   const shape = op.shape(g, x);
-  const sameSize = op.cast(g, reduceMinAll(g, op.cast(g, equal(g, sliceVector(g, shape, 2, 4), size), { to: 'int64' })), { to: 'bool' });
-  const sizes = op.concat(g, [sliceVector(g, shape, 0, 2), size], { axis: 0 });
+  const current = castToCode(g, sliceVector(g, shape, 2, 4), TensorDataType.DOUBLE);
+  const sameSize = op.cast(g, reduceMinAll(g, castToCode(g, equal(g, current, size), TensorDataType.DOUBLE)), { to: 'bool' });
+  const sizes = op.concat(g, [sliceVector(g, shape, 0, 2), op.cast(g, size, { to: 'int64' })], { axis: 0 });
   const keepScope = [...context.scope, 'keep'];
   const resizeScope = [...context.scope, 'resize'];
   const keep = buildBranch({
     graphName: 'keep', scope: keepScope, opset: context.opset,
-    body: (b, outer) => [{ value: op.identity(b, outer(x.name)), name: branchOutputName(keepScope, 'output'), type: 'float32' }],
+    body: (b, outer) => [{ value: op.identity(b, outer(x.name)), name: branchOutputName(keepScope, 'output'), type: context.type }],
   });
   const resized = buildBranch({
     graphName: 'resize', scope: resizeScope, opset: context.opset,
@@ -63,8 +75,92 @@ function resizeUnlessSameSize(g: GraphBuilder, x: Value, size: Value, context: C
     body: (b, outer) => [{
       value: op.resize(b, outer(x.name), null, null, outer(sizes.name), { mode: 'linear', coordinateTransformationMode: 'half_pixel' }),
       name: branchOutputName(resizeScope, 'output'),
-      type: 'float32',
+      type: context.type,
     }],
   });
-  return ifThenElse(g, sameSize, fixOutputTypes(keep, x), fixOutputTypes(resized, x))[0]!;
+  return ifThenElse(g, sameSize, keep, resized)[0]!;
+}
+
+/**
+ * W_K = R · W_k per (out, in) kernel (dispersion-transform.ts' disperseConvWeights), computed
+ * here, inside the dispersed branch only, so the off path neither computes nor stores it.
+ * float16 weights are dispersed in float32 and rounded once.
+ *
+ * The first op on W takes the dispersion flag (1 in this branch, float64) as a run-time input:
+ * on constants alone ONNX Runtime's constant folding computed R·W for every conv when the session
+ * was created and kept it (measured: 2.8× the conv weights added to the session's memory).
+ */
+function dispersedKernel(g: GraphBuilder, weight: Value, transform: Value, flag: Value, params: DispersionTransformParams, type: ConvElementType): Value {
+  const small = params.smallKernelSize;
+  const large = params.largeKernelSize;
+  // float64 until the final Cast, so the shape arithmetic stays on the CPU (control-values.ts).
+  const shape2d = op.cast(g, op.mul(g, constantFloat64(g, -1, small * small), flag), { to: 'int64' });
+  const kernels = op.reshape(g, weight, shape2d);
+  const kernels32 = type === 'float16' ? op.cast(g, kernels, { to: 'float32' }) : kernels;
+  // [O·I, k²] · Rᵀ = [O·I, K²]
+  const dispersed = op.gemm(g, kernels32, transform, null, { transB: 1 });
+  const shape = op.concat(g, [sliceVector(g, op.shape(g, weight), 0, 2), op.constantInt64(g, [large, large])], { axis: 0 });
+  const reshaped = op.reshape(g, dispersed, shape);
+  return type === 'float16' ? op.cast(g, reshaped, { to: 'float16' }) : reshaped;
+}
+
+/**
+ * The conv of the operator: If(dispersed) → the 5×5 kernel R·W, else W; each at the run-time
+ * dilation d (runtime-dilated-conv.ts, with static Convs for the dilations each kernel meets in
+ * the reference configurations: 3×3 at d = 2, 3, 4; 5×5 at d = 1, 2).
+ */
+/** `inputs.dilation`: d as a float64 scalar (integer-valued). */
+function kernelConv(g: GraphBuilder, spec: RedilatedBranchSpec, inputs: { input: Value; dispersed: Value; dilation: Value }, context: Context): Value {
+  const { conv } = spec;
+  const names = { input: inputs.input.name, dilation: inputs.dilation.name };
+  const kernelBranch = (label: string, kernelSize: number, staticDilations: readonly number[], kernelOf: (b: GraphBuilder, outer: OuterValue) => Value): OnnxGraph => {
+    const scope = [...context.scope, label];
+    return buildBranch({
+      graphName: label, scope, opset: context.opset,
+      body: (b, outer) => [{
+        value: runtimeDilatedConv(b, {
+          input: outer(names.input),
+          weight: kernelOf(b, outer),
+          bias: conv.bias === undefined ? null : outer(conv.bias),
+          dilation: outer(names.dilation),
+          kernelRadius: (kernelSize - 1) / 2,
+          stride: conv.stride,
+        }, { ...context, scope, staticDilations }),
+        name: branchOutputName(scope, 'output'),
+        type: context.type,
+      }],
+    });
+  };
+  const { params } = spec.transform;
+  const dispersed = kernelBranch('dispersed', params.largeKernelSize, [1, 2], (b, outer) => dispersedKernel(b, outer(conv.weight), outer(spec.transform.name), controlAt(b, outer(CONTROL_VALUES.dispersed), spec.index), params, conv.elementType));
+  const plain = kernelBranch('plain_kernel', 3, [2, 3, 4], (_b, outer) => outer(conv.weight));
+  return ifThenElse(g, inputs.dispersed, dispersed, plain)[0]!;
+}
+
+/** The If branch that computes the conv with the run-time dilation and dispersion of control `index`. */
+export function buildRedilatedConvBranch(spec: RedilatedBranchSpec): OnnxGraph {
+  const { conv } = spec;
+  const context: Context = { scope: spec.scope, opset: spec.opset, type: conv.elementType };
+  return buildBranch({
+    graphName: 'redilated_conv',
+    scope: spec.scope,
+    opset: spec.opset,
+    body: (g, outer) => {
+      // float64 scalars, so these ops run on the CPU (control-values.ts).
+      const pf = controlAt(g, outer(CONTROL_VALUES.effectiveDilation), spec.index);
+      const dispersed = controlFlagAt(g, outer(CONTROL_VALUES.dispersed), spec.index);
+      const dilation = ceil(g, pf);
+      const factor = op.div(g, dilation, pf);
+
+      const x = outer(conv.input);
+      const size = sliceVector(g, op.shape(g, x), 2, 4);
+      const sizeReal = castToCode(g, size, TensorDataType.DOUBLE);
+      const convInputSize = round(g, op.mul(g, sizeReal, factor));
+      const convInput = resizeUnlessSameSize(g, x, convInputSize, { ...context, scope: [...spec.scope, 'input'] });
+      const convolved = kernelConv(g, spec, { input: convInput, dispersed, dilation }, { ...context, scope: [...spec.scope, 'conv'] });
+      const outputSize = floor(g, op.div(g, sizeReal, constantFloat64(g, conv.stride)));
+      const y = resizeUnlessSameSize(g, convolved, outputSize, { ...context, scope: [...spec.scope, 'output'] });
+      return [{ value: y, name: spec.outputName, type: conv.elementType }];
+    },
+  });
 }

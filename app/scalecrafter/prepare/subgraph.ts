@@ -10,18 +10,20 @@
  * node names, so distinct scopes keep every name in the model unique.
  */
 import { GraphBuilder, type Value } from '../../onnx/graph-builder.js';
-import type { OnnxDataType } from '../../onnx/data-type.js';
-import { dataTypeCode } from '../../onnx/data-type.js';
+import { dataTypeCode, TensorDataType, type OnnxDataType } from '../../onnx/data-type.js';
 import type { OnnxGraph, OnnxNode, OnnxTensor, OnnxValueInfo } from '../../onnx/model.js';
 
 /** Reads a value of an enclosing graph by name. */
 export type OuterValue = (name: string) => Value;
 
+/** The builder's element types, plus float64 (control arithmetic, control-values.ts). */
+export type PieceOutputType = OnnxDataType | 'float64';
+
 export interface PieceOutput {
   readonly value: Value;
   /** the name the value gets (for a branch: its output name; in the main graph: the value it replaces) */
   readonly name: string;
-  readonly type: OnnxDataType;
+  readonly type: PieceOutputType;
 }
 
 export interface PieceSpec {
@@ -37,6 +39,8 @@ export interface GraphPiece {
   readonly initializers: OnnxTensor[];
   readonly outputs: OnnxValueInfo[];
 }
+
+const elementTypeCode = (type: PieceOutputType) => (type === 'float64' ? TensorDataType.DOUBLE : dataTypeCode(type));
 
 /** Nodes and initializers of `spec.body`, outer values referenced by name. */
 export function buildPiece(spec: PieceSpec): GraphPiece {
@@ -54,13 +58,15 @@ export function buildPiece(spec: PieceSpec): GraphPiece {
   const enter = (depth: number): PieceOutput[] =>
     depth === spec.scope.length ? spec.body(g, outer) : g.withScope(spec.scope[depth]!, () => enter(depth + 1));
   const outputs = enter(0);
-  for (const output of outputs) g.output(output.value, output.name, output.type, []);
+  // output() renames the producing node's output; the ValueInfo it makes is dropped, so its type
+  // only has to be one the builder knows (it has no float64).
+  for (const output of outputs) g.output(output.value, output.name, output.type === 'float64' ? 'float32' : output.type, []);
   const graph = g.build().graph;
   return {
     nodes: graph.node,
     initializers: graph.initializer,
     // Element type only: the spatial size of a re-dilated conv's values depends on run-time controls.
-    outputs: outputs.map((output) => ({ name: output.name, type: { tensorType: { elemType: dataTypeCode(output.type) } } })),
+    outputs: outputs.map((output) => ({ name: output.name, type: { tensorType: { elemType: elementTypeCode(output.type) } } })),
   };
 }
 

@@ -19,11 +19,15 @@ process.env.XDG_RUNTIME_DIR ||= '/tmp';
 
 export type FloatType = 'float32' | 'float16';
 
-export interface SingleConv {
-  model: OnnxModel;
+/** A conv's parameters as the references take them. */
+export interface ConvParams {
   weight: NdArray;
   bias: NdArray;
   stride: number;
+}
+
+export interface SingleConv extends ConvParams {
+  model: OnnxModel;
 }
 
 /** x [batch, in, h, w] → the conv at `modulePath` (3×3, pad 1, `stride`) → y. Weights from `seed`. */
@@ -76,7 +80,34 @@ export function controlFeeds(dilations: readonly number[], dispersed: readonly b
   };
 }
 
-const REFERENCE_TRANSFORM = computeDispersionTransform(DEFAULT_DISPERSION_PARAMS);
+export const REFERENCE_TRANSFORM = computeDispersionTransform(DEFAULT_DISPERSION_PARAMS);
+
+export interface ReferenceGeometry {
+  readonly kernelSize: 3 | 5;
+  readonly dilation: number;
+  readonly padding: number;
+  readonly input: readonly [number, number];
+  readonly output: readonly [number, number];
+}
+
+/**
+ * The reference's sizes for a 3×3 conv re-dilated by pf (or dispersed to 5×5 with pf/2), on an
+ * input of height × width: d = ceil(pf'), f = d/pf', round(H·f) half to even, pad d·(1 + (k − 3)/2),
+ * output ⌊H/stride⌋.
+ */
+export function referenceGeometry(height: number, width: number, pf: number, dispersed: boolean, stride: number): ReferenceGeometry {
+  const effective = dispersed ? pf / 2 : pf;
+  const dilation = Math.ceil(effective);
+  const factor = dilation / effective;
+  const kernelSize = dispersed ? 5 : 3;
+  return {
+    kernelSize,
+    dilation,
+    padding: dilation * (1 + (kernelSize - 3) / 2),
+    input: [roundHalfToEven(height * factor), roundHalfToEven(width * factor)],
+    output: [Math.floor(height / stride), Math.floor(width / stride)],
+  };
+}
 
 /**
  * The reference's ReDilateConvProcessor.forward for one conv (SCALECRAFTER.md §1, §3): pf = 1 and
@@ -84,7 +115,7 @@ const REFERENCE_TRANSFORM = computeDispersionTransform(DEFAULT_DISPERSION_PARAMS
  * pf/2 (dispersed 5×5 kernel R·W), bilinear to round(H·f), conv with dilation d and padding
  * d·(1 + (k − 3)/2), bilinear to ⌊H/stride⌋ — each resize only when the size changes.
  */
-export function referenceRedilatedConv(x: NdArray, conv: SingleConv, pf: number, dispersed: boolean): NdArray {
+export function referenceRedilatedConv(x: NdArray, conv: ConvParams, pf: number, dispersed: boolean): NdArray {
   const [, , height, width] = x.shape as [number, number, number, number];
   const { stride } = conv;
   if (pf === 1 && !dispersed) return conv2d(x, conv.weight, conv.bias, { stride, padding: 1 });
@@ -92,16 +123,10 @@ export function referenceRedilatedConv(x: NdArray, conv: SingleConv, pf: number,
   const kernel = dispersed
     ? new NdArray([outChannels, inChannels, 5, 5], disperseConvWeights(REFERENCE_TRANSFORM, conv.weight.data, outChannels, inChannels))
     : conv.weight;
-  const effective = dispersed ? pf / 2 : pf;
-  const dilation = Math.ceil(effective);
-  const factor = dilation / effective;
-  const kernelSize = kernel.shape[3]!;
-  const padding = dilation * (1 + (kernelSize - 3) / 2);
-  const inH = roundHalfToEven(height * factor);
-  const inW = roundHalfToEven(width * factor);
+  const geometry = referenceGeometry(height, width, pf, dispersed, stride);
+  const [inH, inW] = geometry.input;
   const resized = inH === height && inW === width ? x : bilinearResize(x, inH, inW);
-  const y = conv2d(resized, kernel, conv.bias, { stride, padding, dilation });
-  const outH = Math.floor(height / stride);
-  const outW = Math.floor(width / stride);
+  const y = conv2d(resized, kernel, conv.bias, { stride, padding: geometry.padding, dilation: geometry.dilation });
+  const [outH, outW] = geometry.output;
   return y.shape[2] === outH && y.shape[3] === outW ? y : bilinearResize(y, outH, outW);
 }

@@ -24,7 +24,8 @@ import { controlFeeds, floatFeed, referenceRedilatedConv, roundedToFloat16, sing
 
 const PROVIDERS = ['cpu', 'webgpu'] as const;
 const TOLERANCE: Record<(typeof PROVIDERS)[number], Tolerance> = { cpu: { atol: 2e-5, rtol: 2e-5 }, webgpu: { atol: 1e-3, rtol: 1e-3 } };
-const REQUESTED_DILATIONS = [1, 2, 3, 4, 1.5, 2.5];
+/** 1–4: static dilated Convs; 5.5 (d 6) and dispersed 9 (d 5): the polyphase conv for d > 4. */
+const REQUESTED_DILATIONS = [1, 2, 3, 4, 1.5, 2.5, 5.5, 9];
 /** even square, odd square, non-square, and one whose stride-2 output width is 1 (5×3 → 2×1) */
 const SIZES: ReadonlyArray<readonly [number, number]> = [[8, 8], [7, 7], [9, 6], [5, 3]];
 const CONVS = [

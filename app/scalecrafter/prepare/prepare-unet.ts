@@ -1,0 +1,192 @@
+/**
+ * Makes a UNet graph ScaleCrafter-capable, once per model (DESIGN.md "How a UNet becomes
+ * ScaleCrafter-capable"): every candidate 3×3 conv takes its dilation factor and dispersion flag
+ * from the run-time inputs `scalecrafter_dilation` / `scalecrafter_dispersion`. One session and
+ * one copy of the weights serve every schedule; all original inputs, outputs and names stay.
+ *
+ * Each candidate conv becomes (docs/scalecrafter-controls.md, "Design"):
+ *
+ *   off_i   = (dilation[i] == 1) and not dispersion[i]      (control-values.ts, on the CPU)
+ *   x_plain = If(off_i, x, x[:1, :, :1, :1])  the conv's input, or one pixel of it
+ *   y_plain = the original Conv node (same name, attributes and weights) on x_plain
+ *   y       = If(off_i, y_plain, redilated conv of x)     (redilated-conv-branch.ts)
+ *
+ * The original Conv stays in the main graph because ONNX Runtime's CPU EP only gives a conv its
+ * fast NCHWc kernel when the weight is an initializer of the conv's own graph: with the conv moved
+ * into an If branch (weights read from the outer scope) the SD-sized resnet stack of the benchmark
+ * took 1.06× (2 threads) to 2.8× (16 threads) the plain step time, gated 1.03–1.13×. The gate
+ * costs two small Ifs and two tensor copies when off, and a one-pixel plain conv when on.
+ */
+import { createTensor, tensorValueInfo } from '../../onnx/graph-builder.js';
+import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
+import * as op from '../../onnx/ops.js';
+import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, type DispersionTransformParams } from '../dispersion-transform.js';
+import { findCandidateConvs, UnetPrepareError, type CandidateConv, type SkippedConv } from './conv-candidates.js';
+import { controlFlagAt, controlValuesPiece, CONTROL_VALUES } from './control-values.js';
+import { ifThenElse } from './onnx-ops-extension.js';
+import {
+  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, type PreparedUnetLayout,
+} from './prepared-unet-format.js';
+import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
+import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
+
+export { UnetPrepareError } from './conv-candidates.js';
+
+/** ONNX ops the added nodes use exist with these signatures from opset 13 (Unsqueeze/Squeeze axes as inputs). */
+export const MIN_OPSET = 13;
+const TRANSFORM_INITIALIZER = 'scalecrafter.dispersion_transform';
+
+export interface PrepareUnetOptions {
+  /** The dispersion transform solved into the graph (default: 3→5, s = 2, η = 0.05). */
+  dispersion?: DispersionTransformParams;
+}
+
+export interface PreparedUnet {
+  model: OnnxModel;
+  layout: PreparedUnetLayout;
+  /** convs at candidate module paths left as they were (e.g. not 3×3) */
+  skipped: SkippedConv[];
+}
+
+function defaultOpset(model: OnnxModel): number {
+  const entry = model.opsetImport.find((item) => (item.domain ?? '') === '' || item.domain === 'ai.onnx');
+  if (!entry) throw new UnetPrepareError('the model imports no default-domain (ai.onnx) opset');
+  return entry.version;
+}
+
+/** Every value name of the graph and its subgraphs (to refuse a model whose names would collide). */
+function valueNames(graph: OnnxGraph, names = new Set<string>()): Set<string> {
+  for (const item of [...graph.input, ...graph.output]) names.add(item.name);
+  for (const tensor of graph.initializer) if (tensor.name) names.add(tensor.name);
+  for (const node of graph.node) {
+    for (const output of node.output) names.add(output);
+    for (const attribute of node.attribute) {
+      if (attribute.g) valueNames(attribute.g, names);
+      for (const subgraph of attribute.graphs ?? []) valueNames(subgraph, names);
+    }
+  }
+  return names;
+}
+
+/** Node-name scope of everything added for `conv`: its node name's segments, then 'scalecrafter'. */
+function convScope(conv: CandidateConv, index: number): string[] {
+  const segments = (conv.node.name ?? '').split('/').filter((segment) => segment !== '');
+  return [...(segments.length > 0 ? segments : [`conv_${index}`]), 'scalecrafter'];
+}
+
+interface GatedConvNames {
+  off: string;
+  plainInput: string;
+  plainOutput: string;
+}
+
+/** Nodes before the conv: off_i and x_plain = If(off_i, x, x[:1, :, :1, :1]). */
+function gatePiece(conv: CandidateConv, index: number, names: GatedConvNames, opset: number): GraphPiece {
+  const scope = [...convScope(conv, index), 'gate'];
+  return buildPiece({
+    graphName: 'gate', scope, opset,
+    body: (g, outer) => {
+      const off = controlFlagAt(g, outer(CONTROL_VALUES.off), index);
+      const pass = buildBranch({
+        graphName: 'pass', scope: [...scope, 'pass'], opset,
+        body: (b, o) => [{ value: op.identity(b, o(conv.input)), name: `${names.plainInput}/pass`, type: conv.elementType }],
+      });
+      // Not an empty batch: WebGPU cannot dispatch a conv over zero images (dispatch size 0).
+      const block = buildBranch({
+        graphName: 'block', scope: [...scope, 'block'], opset,
+        body: (b, o) => {
+          const corner = op.slice(b, o(conv.input), op.constantInt64(b, [0, 0, 0]), op.constantInt64(b, [1, 1, 1]), op.constantInt64(b, [0, 2, 3]), null);
+          return [{ value: corner, name: `${names.plainInput}/corner`, type: conv.elementType }];
+        },
+      });
+      const [plainInput] = ifThenElse(g, off, pass, block);
+      return [
+        { value: off, name: names.off, type: 'bool' },
+        { value: plainInput!, name: names.plainInput, type: conv.elementType },
+      ];
+    },
+  });
+}
+
+/** Nodes after the conv: y = If(off_i, y_plain, redilated conv), under the conv's original output name. */
+function selectPiece(conv: CandidateConv, index: number, names: GatedConvNames, opset: number, transform: DispersionTransformInput): GraphPiece {
+  const scope = [...convScope(conv, index), 'select'];
+  return buildPiece({
+    graphName: 'select', scope, opset,
+    body: (g, outer) => {
+      const plain = buildBranch({
+        graphName: 'plain', scope: [...scope, 'plain'], opset,
+        body: (b, o) => [{ value: op.identity(b, o(names.plainOutput)), name: `${names.plainOutput}/pass`, type: conv.elementType }],
+      });
+      const redilated = buildRedilatedConvBranch({ conv, index, scope: [...scope, 'on'], opset, transform, outputName: `${names.plainOutput}/redilated` });
+      const [y] = ifThenElse(g, outer(names.off), plain, redilated);
+      return [{ value: y!, name: conv.output, type: conv.elementType }];
+    },
+  });
+}
+
+function transformInitializer(params: DispersionTransformParams): OnnxTensor {
+  const transform = computeDispersionTransform(params);
+  return createTensor(TRANSFORM_INITIALIZER, 'float32', [transform.rows, transform.columns], Float32Array.from(transform.matrix));
+}
+
+/** The prepared model (a new object; `model` is not modified). Throws UnetPrepareError. */
+export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}): PreparedUnet {
+  if (isPreparedUnet(model)) throw new UnetPrepareError('this UNet is already prepared for ScaleCrafter; use it as it is (prepare the original model to change options)');
+  const opset = defaultOpset(model);
+  if (opset < MIN_OPSET) throw new UnetPrepareError(`the model uses opset ${opset}; preparation needs opset ≥ ${MIN_OPSET} (re-export the UNet with opset_version ≥ ${MIN_OPSET})`);
+  const { candidates, skipped } = findCandidateConvs(model);
+  if (candidates.length === 0) {
+    throw new UnetPrepareError(
+      'no ScaleCrafter candidate convs found: node names (or pkg.torch.onnx.name_scopes metadata) carry no diffusers module paths ' +
+        'such as /down_blocks.1/resnets.0/conv1/Conv; export the UNet with torch.onnx.export from diffusers, or build it with `scalecrafter models build`',
+    );
+  }
+  const existing = valueNames(model.graph);
+  for (const name of [DILATION_INPUT, DISPERSION_INPUT, TRANSFORM_INITIALIZER, ...Object.values(CONTROL_VALUES)]) {
+    if (existing.has(name)) throw new UnetPrepareError(`the model already has a value named '${name}'; it cannot take ScaleCrafter controls under that name`);
+  }
+  const dispersion = options.dispersion ?? DEFAULT_DISPERSION_PARAMS;
+  const { smallKernelSize, largeKernelSize, upsampleFactor } = dispersion;
+  if (smallKernelSize !== 3 || largeKernelSize !== 5 || upsampleFactor !== 2) {
+    // The dispersed path re-dilates by pf/2 with a 5×5 kernel: the reference's geometry for 3 → 5, s = 2 only.
+    throw new UnetPrepareError(`dispersion ${smallKernelSize}→${largeKernelSize} with s = ${upsampleFactor} is not supported; the graph implements the reference's 3→5, s = 2 (only η may change)`);
+  }
+  const transform: DispersionTransformInput = { name: TRANSFORM_INITIALIZER, params: dispersion };
+
+  const byNode = new Map(candidates.map((conv, index) => [conv.node, { conv, index }]));
+  const controls = controlValuesPiece(opset);
+  const nodes: OnnxNode[] = [...controls.nodes];
+  const initializers: OnnxTensor[] = [...model.graph.initializer, transformInitializer(dispersion), ...controls.initializers];
+  for (const node of model.graph.node) {
+    const candidate = byNode.get(node);
+    if (!candidate) {
+      nodes.push(node);
+      continue;
+    }
+    const { conv, index } = candidate;
+    const base = `${conv.output}/scalecrafter`;
+    const names: GatedConvNames = { off: `${base}/off`, plainInput: `${base}/plain_input`, plainOutput: `${base}/plain_output` };
+    for (const name of Object.values(names)) {
+      if (existing.has(name)) throw new UnetPrepareError(`the model already has a value named '${name}'`);
+    }
+    const gate = gatePiece(conv, index, names, opset);
+    const select = selectPiece(conv, index, names, opset, transform);
+    nodes.push(...gate.nodes, { ...node, input: [names.plainInput, ...node.input.slice(1)], output: [names.plainOutput] }, ...select.nodes);
+    initializers.push(...gate.initializers, ...select.initializers);
+  }
+
+  const layout: PreparedUnetLayout = { version: PREPARED_FORMAT_VERSION, convs: candidates.map((conv) => conv.name), dispersion };
+  const graph: OnnxGraph = {
+    ...model.graph,
+    node: nodes,
+    initializer: initializers,
+    input: [
+      ...model.graph.input,
+      tensorValueInfo(DILATION_INPUT, 'float32', [candidates.length]),
+      tensorValueInfo(DISPERSION_INPUT, 'bool', [candidates.length]),
+    ],
+  };
+  const metadataProps = [...(model.metadataProps ?? []), ...layoutMetadata(layout)];
+  return { model: { ...model, graph, metadataProps }, layout, skipped };
+}

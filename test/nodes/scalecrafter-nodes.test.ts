@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { decodePng } from '../../app/imaging/png-metadata.js';
+import type { Workflow, WorkflowNode, WidgetValue } from '../../app/protocol/index.js';
+import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { EngineHarness, type JobRecord } from '../support/engine-harness.js';
+import { tinyModelsDir } from '../support/tiny-model.js';
+
+/** The default workflow at 512² (4× the tiny model's training pixels), 4 steps, with patch nodes on its MODEL link. */
+function patched(patches: Array<[string, Record<string, WidgetValue>]>): Workflow {
+  const workflow = defaultWorkflow();
+  Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: 512, height: 512 });
+  Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 4 });
+  const sampler = nodeOfType(workflow, 'Sampler');
+  for (const [type, widgets] of patches) {
+    const socket = sampler.inputs.find((input) => input.name === 'model')!;
+    const link = workflow.links.find((candidate) => candidate.id === socket.link)!;
+    const id = workflow.last_node_id + 1;
+    const linkId = workflow.last_link_id + 1;
+    const node: WorkflowNode = {
+      id, type, version: 1, pos: [0, 0], size: [200, 100], mode: 0,
+      inputs: [{ name: 'model', type: 'MODEL', link: link.id }], outputs: [{ name: 'MODEL', type: 'MODEL', links: [linkId] }],
+      widgets, widget_controls: {}, properties: {},
+    };
+    link.target_id = id;
+    link.target_slot = 0;
+    workflow.links.push({ id: linkId, origin_id: id, origin_slot: 0, target_id: sampler.id, target_slot: 0, type: 'MODEL' });
+    socket.link = linkId;
+    workflow.nodes.push(node);
+    workflow.last_node_id = id;
+    workflow.last_link_id = linkId;
+  }
+  return workflow;
+}
+
+const redilate = (widgets: Record<string, WidgetValue> = {}): [string, Record<string, WidgetValue>] => [
+  'ReDilate',
+  { layers: 'down_blocks.1\nmid_block\nup_blocks.0', factor: 2, start: 0, end: 0.6, progressive: false, ...widgets },
+];
+
+describe('ScaleCrafter nodes on the tiny model', () => {
+  let engine: EngineHarness;
+  const pixels = (job: JobRecord, workflow: Workflow) => {
+    const ui = job.outputOf(String(nodeOfType(workflow, 'SaveImage').id)) as { images: Array<{ filename: string; subfolder: string }> };
+    return decodePng(readFileSync(path.join(engine.outputDir, ui.images[0]!.subfolder, ui.images[0]!.filename))).data;
+  };
+  const maxDifference = (a: Uint8Array, b: Uint8Array) => a.reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i]!)), 0);
+  const render = async (workflow: Workflow) => {
+    const job = await engine.run(workflow);
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    return { job, image: pixels(job, workflow) };
+  };
+  let plain: Uint8Array;
+
+  before(async () => {
+    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+    plain = (await render(patched([]))).image;
+  });
+
+  test('re-dilation changes the image; with an empty step range the prepared UNet reproduces the plain one', async () => {
+    const { image: dilated } = await render(patched([redilate()]));
+    assert.ok(maxDifference(dilated, plain) > 10, 're-dilation should change the picture');
+    const { image: inactive } = await render(patched([redilate({ end: 0 })]));
+    assert.ok(maxDifference(inactive, plain) <= 1, `controls off: ${maxDifference(inactive, plain)}/255`);
+  });
+
+  test('FreeU with all factors 1 is the plain UNet; its defaults change the image', async () => {
+    const { image: neutral } = await render(patched([['FreeU', { b1: 1, b2: 1, s1: 1, s2: 1 }]]));
+    assert.ok(maxDifference(neutral, plain) <= 1);
+    const { image: freeu } = await render(patched([['FreeU', { b1: 1.2, b2: 1.4, s1: 0.9, s2: 0.2 }]]));
+    assert.ok(maxDifference(freeu, plain) > 10);
+  });
+
+  test('Attn-SF is neutral at the training size and acts above it', async () => {
+    const { image: neutral } = await render(patched([['AttentionScale', { train_width: 512, train_height: 512 }]]));
+    assert.ok(maxDifference(neutral, plain) <= 1);
+    const { image: scaled } = await render(patched([['AttentionScale', { train_width: 256, train_height: 256 }]]));
+    assert.ok(maxDifference(scaled, plain) > 0);
+  });
+
+  test('a schedule edit re-runs only the patch, the sampler and what follows', async () => {
+    const workflow = patched([redilate()]);
+    await engine.run(workflow);
+    workflow.nodes.find((node) => node.type === 'ReDilate')!.widgets.factor = 2.5;
+    const job = await engine.run(workflow);
+    const types = new Map(workflow.nodes.map((node) => [String(node.id), node.type]));
+    assert.deepEqual(job.executed.map((id) => types.get(id)), ['ReDilate', 'Sampler', 'VAEDecode', 'SaveImage']);
+  });
+
+  test('a layer the UNet lacks is an error on the layers field naming it', async () => {
+    const job = await engine.run(patched([redilate({ layers: 'down_blocks.3:2' })]));
+    assert.equal(job.end.type, 'error');
+    assert.ok(job.end.type === 'error');
+    assert.deepEqual([job.end.failure.nodeType, job.end.failure.field], ['ReDilate', 'layers']);
+    assert.match(job.end.failure.message, /"down_blocks\.3" matches no re-dilatable conv/);
+  });
+
+  test('a preset for another family reports the convs this UNet lacks', async () => {
+    const job = await engine.run(patched([['ScaleCrafterPreset', { family: 'sd1.5', width: 1024, height: 1024, variant: 'standard', freeu: false }]]));
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    assert.ok(job.events.some((event) => event.type === 'message' && /using the reference preset sd1\.5_1024x1024/.test(event.text)));
+    assert.ok(job.events.some((event) => event.type === 'message' && event.level === 'warning' && /convs of sd1\.5_1024x1024 are not in this UNet/.test(event.text)));
+  });
+
+  test('a step range that ends before it starts is rejected on the end field', () => {
+    const result = engine.enqueue(patched([redilate({ start: 0.5, end: 0.2 })]));
+    assert.ok(!result.ok);
+    assert.deepEqual(result.issues.map((issue) => [issue.nodeType, issue.field]), [['ReDilate', 'end']]);
+  });
+});
