@@ -18,10 +18,10 @@ export class NodeError extends Error {
 
 export function toNodeFailure(error: unknown, nodeId: string, nodeType: string): NodeFailure {
   const failure: NodeFailure = { nodeId, nodeType, message: error instanceof Error ? error.message : String(error) };
-  if (error instanceof NodeError) {
-    if (error.field !== undefined) failure.field = error.field;
-    if (error.hint !== undefined) failure.hint = error.hint;
-  }
+  if (error instanceof NodeError && error.field !== undefined) failure.field = error.field;
+  // Any error may carry a fix (an out-of-memory error suggests tiling), not only NodeErrors.
+  const hint = (error as { hint?: unknown } | null)?.hint;
+  if (typeof hint === 'string') failure.hint = hint;
   const cause = error instanceof Error ? (error.cause ?? (error instanceof NodeError ? undefined : error)) : undefined;
   if (cause instanceof Error) failure.cause = cause.stack ?? cause.message;
   else if (cause !== undefined) failure.cause = String(cause);

@@ -51,6 +51,14 @@ export class FeedError extends Error {
   override readonly name = 'FeedError';
 }
 
+/** ONNX Runtime could not allocate memory for a run: too large an image for this device. */
+export class OutOfMemoryError extends Error {
+  override readonly name = 'OutOfMemoryError';
+  readonly hint = 'use a smaller size, a VAEDecode tile_size, or another execution provider with more memory';
+}
+
+const OUT_OF_MEMORY = /out of memory|failed to allocate|bad_alloc|allocation failed|OOM/i;
+
 export class SessionReleasedError extends Error {
   override readonly name = 'SessionReleasedError';
 }
@@ -109,7 +117,14 @@ class OrtModelSession implements ModelSession {
     checkFeeds(this.source, this.inputMetadata, feeds);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
-    const results = await session.run(ortFeeds);
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await session.run(ortFeeds);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (OUT_OF_MEMORY.test(message)) throw new OutOfMemoryError(`${this.source}: ran out of memory on ${this.executionProvider}: ${message}`, { cause: error });
+      throw error;
+    }
     const outputs: Record<string, HostTensor> = {};
     for (const [name, value] of Object.entries(results)) {
       if (!isTensorType(value.type)) {
