@@ -1,19 +1,41 @@
 /**
- * Electron main process: a window, the engine worker, and the bridge between them. Deliberately
- * thin — everything it calls is tested in plain Node, since Electron cannot be launched on CI.
+ * Electron main process: the app:// scheme, a sandboxed window, the engine worker, and the IPC
+ * bridge between them. Deliberately thin — everything it calls is tested in plain Node
+ * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol), since Electron cannot be
+ * launched on CI.
  */
-import { app, BrowserWindow, ipcMain } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineClient } from '../engine/engine-client.js';
+import { defaultRendererDir } from '../server/renderer-assets.js';
+import { applicationMenu } from './app-menu.js';
+import { APP_INDEX_URL, APP_SCHEME, isAppUrl, resolveAppRequest } from './app-protocol.js';
 import { bridgeEngine } from './engine-bridge.js';
-import { IPC_ENGINE_EVENT, IPC_ENGINE_REQUEST } from './ipc-channels.js';
+import { IPC_ENGINE_EVENT, IPC_ENGINE_REQUEST, IPC_MENU_COMMAND, IPC_OPEN_WORKFLOW, IPC_SAVE_WORKFLOW } from './ipc-channels.js';
+import { WorkflowFiles } from './workflow-file-dialogs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const projectRoot = path.resolve(here, '../../..');
 
-async function createWindow(): Promise<void> {
+// Before `ready`: app:// behaves like https (standard URL parsing, secure context, fetch).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+function outputFolder(): string {
+  const dir = path.join(app.getPath('pictures'), 'ScaleCrafter Studio');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function serveAppScheme(rendererDir: string, outputDir: string): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const target = resolveAppRequest(request.url, { rendererDir, outputDir });
+    if (target.kind === 'refused') return new Response(null, { status: target.status });
+    return net.fetch(pathToFileURL(target.path).href);
+  });
+}
+
+function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -23,14 +45,30 @@ async function createWindow(): Promise<void> {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      webSecurity: true,
     },
   });
-  const page = path.join(projectRoot, 'renderer', 'dist', 'index.html');
-  if (existsSync(page)) await window.loadFile(page);
-  else await window.loadURL(`data:text/html,${encodeURIComponent('<h1>ScaleCrafter Studio</h1><p>The canvas is not built yet: run <code>npm run build</code>.</p>')}`);
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  void window.loadURL(APP_INDEX_URL);
+  return window;
+}
+
+function focusedWindow(): BrowserWindow | undefined {
+  return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
 }
 
 app.whenReady().then(async () => {
+  const rendererDir = defaultRendererDir();
+  if (!rendererDir) {
+    dialog.showErrorBox('ScaleCrafter Studio', 'The canvas UI is not built: run `npm run build` first.');
+    app.quit();
+    return;
+  }
+  const outputDir = outputFolder();
+  serveAppScheme(rendererDir, outputDir);
   const engine = await EngineClient.start();
   bridgeEngine(
     engine,
@@ -39,11 +77,29 @@ app.whenReady().then(async () => {
       broadcast: (channel, event) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, event)),
     },
     { request: IPC_ENGINE_REQUEST, event: IPC_ENGINE_EVENT },
+    { outputDir },
   );
+  const files = new WorkflowFiles({
+    chooseFileToOpen: async () => {
+      const window = focusedWindow();
+      const options = { properties: ['openFile' as const], filters: [{ name: 'Workflows and images', extensions: ['json', 'png'] }] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    chooseFileToSave: async (suggestedName) => {
+      const window = focusedWindow();
+      const options = { defaultPath: suggestedName, filters: [{ name: 'Workflow', extensions: ['json'] }] };
+      const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  });
+  ipcMain.handle(IPC_OPEN_WORKFLOW, () => files.open());
+  ipcMain.handle(IPC_SAVE_WORKFLOW, (_event, payload: unknown) => files.save(payload));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu((command) => focusedWindow()?.webContents.send(IPC_MENU_COMMAND, command), process.platform)));
   app.on('before-quit', () => void engine.close());
-  await createWindow();
+  createWindow();
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
 });
 

@@ -1,17 +1,30 @@
 /**
- * The renderer's only door to the engine: two functions, no generic IPC escape hatch. A sandboxed
- * preload must be CommonJS, hence .cts; channel names repeat ipc-channels.ts for the same reason.
+ * The renderer's only door out of its sandbox: window.scalecrafter with five functions, each bound
+ * to one fixed channel (no generic IPC escape hatch). A sandboxed preload must be CommonJS and
+ * cannot require project modules, hence .cts and channel names repeated from ipc-channels.ts
+ * (test/electron/preload.test.ts checks they agree). Main validates everything sent here.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 
 const IPC_ENGINE_REQUEST = 'engine:request';
 const IPC_ENGINE_EVENT = 'engine:event';
+const IPC_OPEN_WORKFLOW = 'workflow:open';
+const IPC_SAVE_WORKFLOW = 'workflow:save';
+const IPC_MENU_COMMAND = 'menu:command';
+
+/** Subscribes to a push channel; the page gets the payload only, never Electron's event object. */
+function subscribe(channel: string, listener: (payload: unknown) => void): () => void {
+  const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
+  ipcRenderer.on(channel, wrapped);
+  return () => {
+    ipcRenderer.removeListener(channel, wrapped);
+  };
+}
 
 contextBridge.exposeInMainWorld('scalecrafter', {
   request: (name: string, params: unknown): Promise<unknown> => ipcRenderer.invoke(IPC_ENGINE_REQUEST, { name, params }),
-  onEvent: (listener: (event: unknown) => void): (() => void) => {
-    const wrapped = (_event: IpcRendererEvent, payload: unknown) => listener(payload);
-    ipcRenderer.on(IPC_ENGINE_EVENT, wrapped);
-    return () => ipcRenderer.removeListener(IPC_ENGINE_EVENT, wrapped);
-  },
+  onEvent: (listener: (event: unknown) => void): (() => void) => subscribe(IPC_ENGINE_EVENT, listener),
+  openWorkflow: (): Promise<unknown> => ipcRenderer.invoke(IPC_OPEN_WORKFLOW),
+  saveWorkflow: (request: unknown): Promise<unknown> => ipcRenderer.invoke(IPC_SAVE_WORKFLOW, request),
+  onMenuCommand: (listener: (command: unknown) => void): (() => void) => subscribe(IPC_MENU_COMMAND, listener),
 });

@@ -51,6 +51,10 @@ export class EngineService {
         const prepared = this.prepare(workflow, overrides);
         return { issues: prepared.ok ? [] : prepared.issues };
       },
+      loadWorkflow: ({ workflow }) => {
+        const loaded = loadWorkflow(workflow, this.registry);
+        return loaded.ok ? { ok: true, workflow: loaded.workflow, notes: loaded.notes, unknownTypes: loaded.unknownTypes } : loaded;
+      },
       cancel: ({ jobId }) => ({ cancelled: this.#queue.cancel(jobId) }),
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),

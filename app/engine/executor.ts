@@ -41,6 +41,7 @@ export async function executeJob(
   const toExecute = plan.order.filter((id) => !cachedNodes.includes(id));
   const outcome: JobOutcome = { status: 'success', executed: [], cached: cachedNodes, outputs: {} };
   const started = Date.now();
+  const memory = new MemoryHighWater();
 
   emit({ type: 'started', jobId, nodes: toExecute });
   emit({ type: 'cached', jobId, nodes: cachedNodes });
@@ -88,8 +89,9 @@ export async function executeJob(
   } finally {
     // Keep what this job used, so a re-queue after a tweak (or after a cancel) resumes from it.
     cache.retainOnly(new Set(plan.order.map((id) => keys.get(id)!)));
+    memory.stop();
   }
-  emit({ type: 'done', jobId, durationMs: Date.now() - started });
+  emit({ type: 'done', jobId, durationMs: Date.now() - started, peakMemoryMiB: memory.peakMiB });
   return outcome;
 }
 
@@ -124,4 +126,19 @@ function nodeContext(job: JobToRun, nodeId: string, emit: (event: EngineEvent) =
       emit({ type: 'message', jobId: job.jobId, nodeId, level, text });
     },
   };
+}
+
+/** Samples the process's resident memory while a job runs; ONNX Runtime allocates outside the JS heap. */
+class MemoryHighWater {
+  #peak = process.memoryUsage.rss();
+  readonly #timer = setInterval(() => (this.#peak = Math.max(this.#peak, process.memoryUsage.rss())), 50);
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#peak = Math.max(this.#peak, process.memoryUsage.rss());
+  }
+
+  get peakMiB(): number {
+    return Math.round(this.#peak / 2 ** 20);
+  }
 }

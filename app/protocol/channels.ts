@@ -8,6 +8,7 @@ import { engineEventSchema, nodeFailureSchema, uiPayloadSchema } from './events.
 import { issueSchema } from './issues.js';
 import { nodeSchemaSchema } from './node-schema.js';
 import { promptSchema } from './prompt.js';
+import { workflowSchema } from './workflow.js';
 
 /** `auto` tries CUDA, DirectML, CoreML, WebGPU, then the CPU. */
 export const EXECUTION_PROVIDER_PREFERENCES = ['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'] as const;
@@ -60,6 +61,13 @@ export const enqueueResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type EnqueueResult = z.infer<typeof enqueueResultSchema>;
 
+/** A file normalised to the current workflow format (ComfyUI files imported), or why it cannot be. */
+export const loadWorkflowResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), workflow: workflowSchema, notes: z.array(z.string()), unknownTypes: z.array(z.string()) }),
+  z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
+]);
+export type LoadWorkflowResult = z.infer<typeof loadWorkflowResultSchema>;
+
 export const engineRequests = {
   /** Queue a workflow file's contents (any JSON: the engine parses, migrates and validates it). */
   enqueue: {
@@ -71,6 +79,8 @@ export const engineRequests = {
     params: z.object({ workflow: z.unknown(), overrides: z.array(widgetOverrideSchema).default([]) }),
     result: z.object({ issues: z.array(issueSchema) }),
   },
+  /** Parse, migrate or import any workflow JSON for the canvas to open; nothing runs. */
+  loadWorkflow: { params: z.object({ workflow: z.unknown() }), result: loadWorkflowResultSchema },
   /** Cancel a pending or running job; false when it already finished or never existed. */
   cancel: { params: z.object({ jobId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   queue: { params: z.object({}), result: queueSnapshotSchema },

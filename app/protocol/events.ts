@@ -48,7 +48,13 @@ export const engineEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), ...job, nodeId: z.string(), level: z.enum(['info', 'warning']), text: z.string() }),
   z.object({ type: z.literal('error'), ...job, failure: nodeFailureSchema }),
   z.object({ type: z.literal('invalid'), ...job, issues: z.array(issueSchema) }),
-  z.object({ type: z.literal('done'), ...job, durationMs: z.number() }),
+  z.object({
+    type: z.literal('done'),
+    ...job,
+    durationMs: z.number(),
+    /** The engine process's resident memory high-water mark during the job (host memory; GPU memory is not visible to ONNX Runtime's API). */
+    peakMemoryMiB: z.number().optional(),
+  }),
   z.object({ type: z.literal('cancelled'), ...job }),
 ]);
 export type EngineEvent = z.infer<typeof engineEventSchema>;

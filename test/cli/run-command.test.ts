@@ -33,8 +33,9 @@ describe('scalecrafter run', () => {
     const out = path.join(dir, 'out');
     const result = await runCli(['run', saving, '--out', out, '--set', '2.b=4', '--json']);
     assert.equal(result.code, 0, result.stderr);
-    const summary = JSON.parse(result.stdout) as { status: string; files: string[]; executed: string[] };
+    const summary = JSON.parse(result.stdout) as { status: string; files: string[]; executed: string[]; peakMemoryMiB: number };
     assert.equal(summary.status, 'success');
+    assert.ok(summary.peakMemoryMiB > 10, 'the run reports its peak memory');
     assert.deepEqual(summary.files, [path.join(out, 'numbers', 'product_00001_.txt')]);
     assert.equal(readFileSync(summary.files[0]!, 'utf8'), '10.0');
     assert.deepEqual(summary.executed, ['1', '2', '3', '4']);

@@ -73,7 +73,7 @@ function report(end: TerminalEvent, events: readonly EngineEvent[], outputDir: s
       executed,
       cached,
       outputs: Object.fromEntries(outputs.map((event) => [event.nodeId, event.ui])),
-      ...(end.type === 'done' ? { durationMs: end.durationMs } : {}),
+      ...(end.type === 'done' ? { durationMs: end.durationMs, peakMemoryMiB: end.peakMemoryMiB } : {}),
       ...(end.type === 'error' ? { failure: end.failure } : {}),
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
