@@ -11,12 +11,18 @@ export class ModelOpsetError extends Error {
   override readonly name = 'ModelOpsetError';
 }
 
-/** The model's ai.onnx opset; throws ModelOpsetError when it is missing or older than 13. */
-export function controlsOpset(model: OnnxModel, what: string): number {
+/** The model's ai.onnx opset version; throws ModelOpsetError when the model imports none. */
+export function defaultDomainOpset(model: OnnxModel, what: string): number {
   const entry = model.opsetImport.find((item) => (item.domain ?? '') === '' || item.domain === 'ai.onnx');
   if (!entry) throw new ModelOpsetError(`${what}: the model imports no default-domain (ai.onnx) opset`);
-  if (entry.version < CONTROLS_MIN_OPSET) {
-    throw new ModelOpsetError(`${what}: the model uses opset ${entry.version}; the controls need opset ≥ ${CONTROLS_MIN_OPSET} (re-export the UNet with opset_version ≥ ${CONTROLS_MIN_OPSET})`);
-  }
   return entry.version;
+}
+
+/** The model's ai.onnx opset; throws ModelOpsetError when it is missing or older than 13. */
+export function controlsOpset(model: OnnxModel, what: string): number {
+  const version = defaultDomainOpset(model, what);
+  if (version < CONTROLS_MIN_OPSET) {
+    throw new ModelOpsetError(`${what}: the model uses opset ${version}; the controls need opset ≥ ${CONTROLS_MIN_OPSET} (re-export the UNet with opset_version ≥ ${CONTROLS_MIN_OPSET})`);
+  }
+  return version;
 }

@@ -23,6 +23,8 @@ import * as op from '../../onnx/ops.js';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, type DispersionTransformParams } from '../dispersion-transform.js';
 import { findCandidateConvs, UnetPrepareError, type CandidateConv, type SkippedConv } from './conv-candidates.js';
 import { controlFlagAt, controlValuesPiece, CONTROL_VALUES } from './control-values.js';
+import { graphValueNames } from './graph-value-names.js';
+import { CONTROLS_MIN_OPSET, defaultDomainOpset } from './model-opset.js';
 import { ifThenElse } from './onnx-ops-extension.js';
 import {
   DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, type PreparedUnetLayout,
@@ -33,7 +35,6 @@ import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
 export { UnetPrepareError } from './conv-candidates.js';
 
 /** ONNX ops the added nodes use exist with these signatures from opset 13 (Unsqueeze/Squeeze axes as inputs). */
-export const MIN_OPSET = 13;
 const TRANSFORM_INITIALIZER = 'scalecrafter.dispersion_transform';
 
 export interface PrepareUnetOptions {
@@ -46,26 +47,6 @@ export interface PreparedUnet {
   layout: PreparedUnetLayout;
   /** convs at candidate module paths left as they were (e.g. not 3×3) */
   skipped: SkippedConv[];
-}
-
-function defaultOpset(model: OnnxModel): number {
-  const entry = model.opsetImport.find((item) => (item.domain ?? '') === '' || item.domain === 'ai.onnx');
-  if (!entry) throw new UnetPrepareError('the model imports no default-domain (ai.onnx) opset');
-  return entry.version;
-}
-
-/** Every value name of the graph and its subgraphs (to refuse a model whose names would collide). */
-function valueNames(graph: OnnxGraph, names = new Set<string>()): Set<string> {
-  for (const item of [...graph.input, ...graph.output]) names.add(item.name);
-  for (const tensor of graph.initializer) if (tensor.name) names.add(tensor.name);
-  for (const node of graph.node) {
-    for (const output of node.output) names.add(output);
-    for (const attribute of node.attribute) {
-      if (attribute.g) valueNames(attribute.g, names);
-      for (const subgraph of attribute.graphs ?? []) valueNames(subgraph, names);
-    }
-  }
-  return names;
 }
 
 /** Node-name scope of everything added for `conv`: its node name's segments, then 'scalecrafter'. */
@@ -133,8 +114,15 @@ function transformInitializer(params: DispersionTransformParams): OnnxTensor {
 /** The prepared model (a new object; `model` is not modified). Throws UnetPrepareError. */
 export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}): PreparedUnet {
   if (isPreparedUnet(model)) throw new UnetPrepareError('this UNet is already prepared for ScaleCrafter; use it as it is (prepare the original model to change options)');
-  const opset = defaultOpset(model);
-  if (opset < MIN_OPSET) throw new UnetPrepareError(`the model uses opset ${opset}; preparation needs opset ≥ ${MIN_OPSET} (re-export the UNet with opset_version ≥ ${MIN_OPSET})`);
+  let opset: number;
+  try {
+    opset = defaultDomainOpset(model, 'ScaleCrafter preparation');
+  } catch (error) {
+    throw new UnetPrepareError((error as Error).message);
+  }
+  if (opset < CONTROLS_MIN_OPSET) {
+    throw new UnetPrepareError(`the model uses opset ${opset}; preparation needs opset ≥ ${CONTROLS_MIN_OPSET} (re-export the UNet with opset_version ≥ ${CONTROLS_MIN_OPSET})`);
+  }
   const { candidates, skipped } = findCandidateConvs(model);
   if (candidates.length === 0) {
     throw new UnetPrepareError(
@@ -142,7 +130,7 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
         'such as /down_blocks.1/resnets.0/conv1/Conv; export the UNet with torch.onnx.export from diffusers, or build it with `scalecrafter models build`',
     );
   }
-  const existing = valueNames(model.graph);
+  const existing = graphValueNames(model.graph);
   for (const name of [DILATION_INPUT, DISPERSION_INPUT, TRANSFORM_INITIALIZER, ...Object.values(CONTROL_VALUES)]) {
     if (existing.has(name)) throw new UnetPrepareError(`the model already has a value named '${name}'; it cannot take ScaleCrafter controls under that name`);
   }
