@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode } from '../app/engine/node-definition.js';
 import { NodeError } from '../app/engine/node-error.js';
-import { describeProvider, leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
+import { describeProvider, leaseComponent, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { listModelFolders, ModelFolderError, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
@@ -50,6 +50,8 @@ export function loadCheckpointNode(config: EngineConfig) {
         if (error instanceof ModelFolderError) throw new NodeError(error.message, { field: 'model', hint: error.hint });
         throw error;
       }
+      const released = await switchToModelFolder(folder.root);
+      if (released > 0) context.message('info', `released ${released} session${released === 1 ? '' : 's'} of the previous model`);
       // Open every component now, so a corrupt or mismatched file is reported here, on this field.
       const components: Array<[string | null, ComponentRole]> = [
         [folder.textEncoder, 'text_encoder'],

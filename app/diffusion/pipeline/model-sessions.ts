@@ -25,6 +25,19 @@ export async function describeProvider(preference: ExecutionProviderPreference):
   return describeDecision(preference, await providerFor(preference));
 }
 
+let activeFolder: string | null = null;
+
+/**
+ * Switching models releases the previous model's idle sessions: two SD UNets rarely fit a GPU
+ * together. Loading the same folder again keeps everything open.
+ */
+export async function switchToModelFolder(root: string): Promise<number> {
+  if (activeFolder === root) return 0;
+  const previous = activeFolder;
+  activeFolder = root;
+  return previous === null ? 0 : sessionPool.releaseIdle((key) => key.includes(`|${root}`));
+}
+
 /** A lease on the component's session, its signature checked. The caller releases it. */
 export async function leaseComponent(modelPath: string, role: ComponentRole, preference: ExecutionProviderPreference): Promise<SessionLease> {
   const { provider } = await providerFor(preference);
