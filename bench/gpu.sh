@@ -3,7 +3,7 @@
 # installs nothing, runs ONNX Runtime's WebGPU EP on Dawn's Vulkan backend through the NVIDIA
 # driver, and writes tables under bench/results/. Needs `npm ci && npm run build` done beforehand
 # and the Vulkan loader (libvulkan1) plus glvnd (libglvnd0, libegl1, libglx0) on the machine.
-# Budget: about 5 minutes on an H100 (most of it the 2048² variants).
+# Budget: about 6 minutes on an H100 (most of it the 2048² variants).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,3 +25,5 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 work="${BENCH_WORK:-.cache/bench}"
 node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
 node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 2 --work "$work" --out "$out"
+node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 3 --memory --work "$work" --out "$out"
+node "$entry" --model sd21 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"

@@ -4,7 +4,7 @@
  * with every control off, re-dilated (the reference preset for that size), re-dilated with ND-CFG
  * (third pass), dispersed — plus the device's measured fp16 MatMul peak, all in one run.
  *
- *   node --import tsx bench/unet-step.ts [--model sd15|tiny] [--sizes 512,1024] [--device webgpu|cpu]
+ *   node --import tsx bench/unet-step.ts [--model sd15|sd21|tiny] [--sizes 512,1024] [--device webgpu|cpu]
  *        [--layout NHWC|NCHW] [--iterations 3] [--work DIR] [--out bench/results]
  *
  * One "step" is what a CFG sampler step costs: one UNet call at batch 2 (plus a batch-1 call for
@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
 import { buildPresetUNet } from '../app/models/sd/pipeline-builder.js';
-import { SD15_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
+import { SD15_CONFIGS, SD21_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
 import { unetCost } from '../app/models/sd/flops.js';
 import { planUNet } from '../app/models/sd/unet-plan.js';
 import { parseUNetConfig } from '../app/models/sd/unet-config.js';
@@ -54,6 +54,8 @@ const device = args.device === 'cpu' ? 'cpu' : 'webgpu';
 const iterations = Number(args.iterations);
 const sizes = args.sizes!.split(',').map(Number);
 const tiny = args.model === 'tiny';
+/** The reference family whose presets the full-size model uses. */
+const family = args.model === 'sd21' ? 'sd2.1' : 'sd1.5';
 
 /** GPU memory in use (MiB) from nvidia-smi, sampled every 50 ms; null without an NVIDIA GPU. */
 class GpuMemoryProbe {
@@ -120,12 +122,12 @@ function scheduleFor(size: number, layout: PreparedUnetLayout): { main: ScaleCra
     const main: ScaleCrafterSchedule = { redilation: { kind: 'constant', convs, steps }, noiseDampedGuidance: base, dispersion: { kind: 'off' } };
     return { main, dispersed: { ...main, dispersion: { kind: 'dispersed', convs: layout.convs, transform: DEFAULT_DISPERSION_PARAMS, steps } } };
   }
-  const choice = nearestPreset('sd1.5', size, size);
-  const preset = choice.kind === 'preset' ? choice.preset : presetByName('sd1.5_1024x1024');
+  const choice = nearestPreset(family, size, size);
+  const preset = choice.kind === 'preset' ? choice.preset : presetByName(`${family}_1024x1024`);
   // ND-CFG only exists in the 2048 configs: smaller sizes borrow its base pass to show its cost.
-  const ndcfg = preset.schedule.noiseDampedGuidance.kind === 'off' ? presetByName('sd1.5_2048x2048').schedule.noiseDampedGuidance : preset.schedule.noiseDampedGuidance;
+  const ndcfg = preset.schedule.noiseDampedGuidance.kind === 'off' ? presetByName(`${family}_2048x2048`).schedule.noiseDampedGuidance : preset.schedule.noiseDampedGuidance;
   const main = { ...preset.schedule, noiseDampedGuidance: ndcfg };
-  const dispersion = presetByName('sd1.5_2048x2048_disperse').schedule.dispersion;
+  const dispersion = presetByName(`${family}_2048x2048_disperse`).schedule.dispersion;
   const dispersed = { ...main, dispersion: dispersion.kind === 'dispersed' ? { ...dispersion, steps: { start: 0, end: 1 } } : dispersion };
   return { main, dispersed };
 }
@@ -194,15 +196,15 @@ async function measureMemory(unetPath: string, prepared: { modelPath: string; la
 async function main(): Promise<void> {
   const machine = machineName();
   const probe = new GpuMemoryProbe();
-  const work = path.resolve(args.work!, tiny ? 'tiny' : 'sd15-fp16');
+  const work = path.resolve(args.work!, tiny ? 'tiny' : `${args.model}-fp16`);
   const unetPath = tiny ? path.join(work, 'unet', 'model.onnx') : path.join(work, 'unet', 'model.onnx');
   const buildStart = performance.now();
   if (!existsSync(unetPath)) {
     await mkdir(path.dirname(work), { recursive: true });
     if (tiny) await writeTinyStableDiffusion(work);
-    else await buildPresetUNet('sd15-random', { out: work, dtype: 'float16', resolution: 512 });
+    else await buildPresetUNet(args.model === 'sd21' ? 'sd21-random' : 'sd15-random', { out: work, dtype: 'float16', resolution: 512 });
   }
-  const unetConfig = parseUNetConfig(tiny ? tinyPipelineConfigs(914).unet : SD15_CONFIGS.unet);
+  const unetConfig = parseUNetConfig(tiny ? tinyPipelineConfigs(914).unet : (args.model === 'sd21' ? SD21_CONFIGS : SD15_CONFIGS).unet);
   const prepared = await preparedUnetFor(unetPath, DEFAULT_DISPERSION_PARAMS, path.join(work, 'cache'));
   console.log(`model ready in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${unetPath}; prepared ${prepared.modelPath})`);
 
@@ -257,11 +259,11 @@ async function main(): Promise<void> {
 
   const header = `| size | variant | ms / step | × plain | TFLOP/s | % of measured peak | peak GPU MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|`;
   const table = rows.map((row) => `| ${row.size}² | ${row.variant} | ${row.ms.toFixed(1)} | ${row.ratio.toFixed(3)} | ${row.tflops.toFixed(2)} | ${(row.peakFraction * 100).toFixed(1)} | ${row.gpuMiB ?? '–'} | ${row.rssMiB.toFixed(0)} |`).join('\n');
-  const title = `UNet step (${tiny ? 'tiny' : 'SD 1.5 architecture, seeded fp16'}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
+  const title = `UNet step (${tiny ? 'tiny' : `${family === 'sd2.1' ? 'SD 2.1' : 'SD 1.5'} architecture, seeded fp16`}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
   const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${peak.tflops.toFixed(2)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
   console.log(`\n${markdown}`);
   await mkdir(args.out!, { recursive: true });
-  const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${tiny ? 'tiny' : 'sd15'}`);
+  const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${args.model}`);
   await writeFile(`${stem}.json`, JSON.stringify({ title, machine, device, layout: args.layout, peak, rows, date: new Date().toISOString() }, null, 2));
   await writeFile(`${stem}.md`, markdown);
   console.log(`wrote ${stem}.json and .md`);
