@@ -263,7 +263,7 @@ async function main(): Promise<void> {
   const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${peak.tflops.toFixed(2)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
   console.log(`\n${markdown}`);
   await mkdir(args.out!, { recursive: true });
-  const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${args.model}`);
+  const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${args.model}-${sizes.join("-")}`);
   await writeFile(`${stem}.json`, JSON.stringify({ title, machine, device, layout: args.layout, peak, rows, date: new Date().toISOString() }, null, 2));
   await writeFile(`${stem}.md`, markdown);
   console.log(`wrote ${stem}.json and .md`);
