@@ -87,6 +87,20 @@ describe('the default workflow on the tiny model', () => {
     assert.ok(job.events.some((event) => event.type === 'message' && event.level === 'warning' && event.nodeId === String(encoder.id)));
   });
 
+  test('PreviewImage shows the image without saving it as a result', async () => {
+    const workflow = defaultWorkflow();
+    const save = nodeOfType(workflow, 'SaveImage');
+    Object.assign(save, { type: 'PreviewImage', widgets: {} });
+    nodeOfType(workflow, 'Sampler').widgets.steps = 2;
+    const job = await engine.run(workflow);
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    const [image] = (job.outputOf(String(save.id))?.images ?? []) as Array<{ filename: string; subfolder: string; type: string }>;
+    assert.equal(image?.type, 'temp');
+    assert.equal(image?.subfolder, '.previews');
+    const png = decodePng(readFileSync(path.join(engine.outputDir, image!.subfolder, image!.filename)));
+    assert.deepEqual(png.text, {}, 'previews carry no workflow');
+  });
+
   test('cancelling during sampling stops between steps', async () => {
     const workflow = defaultWorkflow();
     const sampler = nodeOfType(workflow, 'Sampler');
