@@ -69,7 +69,9 @@ app.whenReady().then(async () => {
   }
   const outputDir = outputFolder();
   serveAppScheme(rendererDir, outputDir);
-  const engine = await EngineClient.start();
+  // From a checkout (`npm start`) models live in ./models as for the CLI; an installed app keeps them
+  // in its user-data folder. $SCALECRAFTER_MODELS_DIR overrides both.
+  const engine = await EngineClient.start(app.isPackaged && !process.env.SCALECRAFTER_MODELS_DIR ? { modelsDir: path.join(app.getPath('userData'), 'models') } : {});
   bridgeEngine(
     engine,
     {

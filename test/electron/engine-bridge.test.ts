@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,14 +19,23 @@ class RecordingHost implements BridgeHost {
   broadcast(channel: string, event: EngineEvent) {
     this.sent.push({ channel, event });
   }
+  async ended(jobId: string): Promise<EngineEvent> {
+    for (let waited = 0; waited < 30_000; waited += 20) {
+      const end = this.sent.find(({ event }) => event.jobId === jobId && (event.type === 'done' || event.type === 'error'));
+      if (end) return end.event;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`job ${jobId} did not end`);
+  }
 }
 
 describe('Electron engine bridge', () => {
   let engine: EngineClient;
   const host = new RecordingHost();
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'bridge-out-'));
   before(async () => {
     engine = await EngineClient.start();
-    bridgeEngine(engine, host, { request: 'engine:request', event: 'engine:event' });
+    bridgeEngine(engine, host, { request: 'engine:request', event: 'engine:event' }, { outputDir });
   });
   after(() => engine.close());
 
@@ -36,13 +45,26 @@ describe('Electron engine bridge', () => {
     graph.add('ShowText');
     graph.connect(1, 0, 2, 'text');
     const invoke = host.handlers.get('engine:request')!;
-    const outputDir = mkdtempSync(path.join(tmpdir(), 'bridge-'));
-    const queued = (await invoke({ name: 'enqueue', params: { workflow: graph.build(), options: { outputDir } } })) as { ok: boolean; jobId: string };
+    const queued = (await invoke({ name: 'enqueue', params: { workflow: graph.build(), options: { label: 'ui' } } })) as { ok: boolean; jobId: string };
     assert.equal(queued.ok, true);
-    await engine.waitForJob(queued.jobId);
+    assert.equal((await host.ended(queued.jobId)).type, 'done');
     const output = host.sent.find(({ event }) => event.type === 'output' && event.jobId === queued.jobId);
     assert.equal(output?.channel, 'engine:event');
     assert.deepEqual(output?.event.type === 'output' && output.event.ui, { text: ['from the renderer'] });
+  });
+
+  test('files go to the host\'s output folder; a page naming another folder is refused', async () => {
+    const graph = new WorkflowBuilder(createNodeRegistry());
+    graph.add('PrimitiveString', { value: 'saved' });
+    graph.add('SaveText', { filename_prefix: 'bridge' });
+    graph.connect(1, 0, 2, 'text');
+    const invoke = host.handlers.get('engine:request')!;
+    const queued = (await invoke({ name: 'enqueue', params: { workflow: graph.build() } })) as { jobId: string };
+    await host.ended(queued.jobId);
+    assert.ok(readdirSync(outputDir).some((name) => name.startsWith('bridge')));
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'bridge-elsewhere-'));
+    await assert.rejects(invoke({ name: 'enqueue', params: { workflow: graph.build(), options: { outputDir: elsewhere } } }), /bad parameters for "enqueue"/);
+    assert.deepEqual(readdirSync(elsewhere), []);
   });
 
   test('malformed messages from the renderer are refused before they reach the engine', async () => {

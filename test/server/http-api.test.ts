@@ -1,25 +1,25 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EngineClient } from '../../app/engine/engine-client.js';
-import { startHttpApi } from '../../app/server/http-api.js';
+import { startHttpApi, type HttpApi } from '../../app/server/http-api.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
 
 describe('HTTP API', () => {
   let engine: EngineClient;
-  let server: Server;
+  let api: HttpApi;
   let base: string;
   const outputDir = mkdtempSync(path.join(tmpdir(), 'http-api-'));
   before(async () => {
     engine = await EngineClient.start();
-    ({ server, url: base } = await startHttpApi({ engine, outputDir, host: '127.0.0.1', port: 0 }));
+    api = await startHttpApi({ engine, outputDir, host: '127.0.0.1', port: 0, rendererDir: null });
+    base = api.url;
   });
   after(async () => {
-    server.close();
+    await api.close();
     await engine.close();
   });
 

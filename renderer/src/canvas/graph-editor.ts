@@ -1,0 +1,146 @@
+/**
+ * The canvas: a litegraph LGraph + LGraphCanvas with node types made from the engine's schemas.
+ * It loads and snapshots workflows (our file format, via the plain CanvasGraph), tells listeners
+ * when the user edited something, and carries the run decorations. litegraph does the editing
+ * itself: search on double-click, the categorised add-menu, typed links, copy/paste, groups,
+ * collapse, delete.
+ */
+import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
+import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/index.js';
+import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
+import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
+import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
+import { NodeDecorations } from './node-decorations.js';
+
+/** Typing in a prompt becomes one undo step per pause, not one per key. */
+const TYPING_SETTLE_MS = 400;
+
+export class GraphEditor {
+  readonly graph = new LGraph();
+  readonly canvas: LGraphCanvas;
+  readonly decorations: NodeDecorations;
+  readonly schemas: ReadonlyMap<string, NodeSchema>;
+  readonly #editListeners = new Set<() => void>();
+  #loading = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(element: HTMLCanvasElement, schemas: readonly NodeSchema[]) {
+    this.schemas = new Map(schemas.map((schema) => [schema.type, schema]));
+    this.canvas = new LGraphCanvas(element, this.graph);
+    // Keep text and widgets drawn when a whole workflow is zoomed to fit; hide the FPS corner.
+    this.canvas.low_quality_zoom_threshold = 0.35;
+    this.canvas.show_info = false;
+    this.canvas.render_canvas_border = false;
+    this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
+    this.graph.onNodeAdded = (node) => {
+      this.#decorate(node);
+      this.#edited(0);
+    };
+    this.graph.onNodeRemoved = () => this.#edited(0);
+    this.graph.onAfterChange = () => this.#edited(0);
+    // Edits come from the canvas, litegraph's menus and dialogs (DOM outside the canvas) and keys;
+    // every pointer or key release snapshots the graph, and unchanged snapshots record nothing.
+    for (const type of ['pointerup', 'click'] as const) window.addEventListener(type, () => this.#edited(0), true);
+    window.addEventListener('keyup', (event) => {
+      if (!isTextField(event.target)) this.#edited(0);
+    });
+    // The canvas fills its host, whose size changes with the window and the panels around it.
+    new ResizeObserver(() => this.canvas.resize()).observe(element.parentElement!);
+    this.canvas.resize();
+    this.graph.start();
+  }
+
+  /** Called after every edit has settled; listeners snapshot the graph themselves. */
+  onEdit(listener: () => void): () => void {
+    this.#editListeners.add(listener);
+    return () => this.#editListeners.delete(listener);
+  }
+
+  load(workflow: Workflow, options: { fitView: boolean } = { fitView: true }): void {
+    this.#loading = true;
+    try {
+      loadCanvasGraph(this.graph, workflowToCanvas(workflow, this.schemas));
+      for (const node of this.graph._nodes) {
+        this.#decorate(node);
+        // A file may store a size from before a widget was added; never draw widgets outside the node.
+        const minimum = node.computeSize();
+        node.setSize([Math.max(node.size[0], minimum[0]), Math.max(node.size[1], minimum[1])]);
+      }
+    } finally {
+      this.#loading = false;
+    }
+    clearTimeout(this.#timer);
+    if (options.fitView) this.fitView();
+    this.canvas.setDirty(true, true);
+  }
+
+  snapshot(): Workflow {
+    return canvasToWorkflow(readCanvasGraph(this.graph), this.schemas);
+  }
+
+  node(id: number): LGraphNode | null {
+    return this.graph.getNodeById(id);
+  }
+
+  /** Sets a widget's value as code (the seed control after queueing), recording it as an edit. */
+  setWidgetValue(nodeId: number, name: string, value: WidgetValue): void {
+    const widget = this.node(nodeId)?.widgets?.find((candidate) => candidate.name === name);
+    if (!widget) return;
+    widget.value = value as never;
+    this.canvas.setDirty(true);
+    this.#edited(0);
+  }
+
+  fitView(): void {
+    const nodes = this.graph._nodes;
+    if (nodes.length === 0) {
+      this.canvas.ds.offset[0] = 0;
+      this.canvas.ds.offset[1] = 0;
+      this.canvas.ds.scale = 1;
+      return;
+    }
+    let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+    // From pos and size: litegraph's cached bounding boxes are only filled in by a draw.
+    for (const node of nodes) {
+      left = Math.min(left, node.pos[0]);
+      top = Math.min(top, node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT);
+      right = Math.max(right, node.pos[0] + node.size[0]);
+      bottom = Math.max(bottom, node.pos[1] + node.size[1]);
+    }
+    // litegraph's own fitToBounds measures a different element; fit to the visible canvas here.
+    const element = this.canvas.canvas;
+    const width = right - left;
+    const height = bottom - top;
+    const scale = Math.min(1, (element.clientWidth * 0.92) / width, (element.clientHeight * 0.92) / height);
+    this.canvas.ds.scale = scale;
+    this.canvas.ds.offset[0] = (element.clientWidth / scale - width) / 2 - left;
+    this.canvas.ds.offset[1] = (element.clientHeight / scale - height) / 2 - top;
+    this.canvas.setDirty(true, true);
+  }
+
+  /** Centres the view on a node and selects it (an error list entry was clicked). */
+  focusNode(id: number): void {
+    const node = this.node(id);
+    if (!node) return;
+    this.canvas.centerOnNode(node);
+    this.canvas.selectNode(node);
+    this.canvas.setDirty(true, true);
+  }
+
+  #decorate(node: LGraphNode): void {
+    node.onDrawForeground = (ctx) => this.decorations.draw(node, ctx);
+    node.onWidgetChanged = () => this.#edited(TYPING_SETTLE_MS);
+  }
+
+  #edited(delayMs: number): void {
+    if (this.#loading) return;
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      for (const listener of this.#editListeners) listener();
+    }, delayMs);
+  }
+}
+
+function isTextField(target: EventTarget | null): boolean {
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement;
+}

@@ -1,0 +1,85 @@
+/**
+ * Node types are made at run time from the engine's schemas (the nodeSchemas request), so a node
+ * added to the engine appears on the canvas — in the search box and the categorised add-menu —
+ * with its sockets and widgets, and no renderer change. Each widget also gets a widget-input slot
+ * (as ComfyUI's canvas does): drop a link of the widget's primitive type on it to drive it from
+ * another node.
+ */
+import { LGraphNode, LiteGraph } from '@comfyorg/litegraph';
+import { linkTypeOf, SEED_CONTROLS, type NodeSchema, type WidgetInputSpec } from '../../../app/protocol/index.js';
+import { controlWidgetName } from '../workflow/canvas-state.js';
+import { SafeNumberWidget } from './widgets/number-widget.js';
+import { LineTextWidget, MultilineTextWidget } from './widgets/text-widgets.js';
+
+/** What a schema-made node class carries besides litegraph's statics. */
+export interface SchemaNodeClass {
+  schema: NodeSchema;
+}
+
+/** Marks the combo next to a seed that holds its after-queue control. */
+export interface ControlWidgetMark {
+  controlOf?: string;
+}
+
+export function registerNodeTypes(schemas: readonly NodeSchema[]): void {
+  for (const schema of schemas) {
+    const NodeType = class extends LGraphNode {
+      static override title = schema.displayName;
+      static schema = schema;
+      constructor(title?: string) {
+        super(title ?? schema.displayName);
+        buildNode(this, schema);
+      }
+    };
+    LiteGraph.registerNodeType(schema.type, NodeType);
+    // registerNodeType derives the category from a "category/Type" name; ours are separate fields.
+    Object.assign(NodeType, { category: schema.category, desc: schema.description });
+  }
+}
+
+export function schemaOf(node: LGraphNode): NodeSchema | undefined {
+  return (node.constructor as Partial<SchemaNodeClass>).schema;
+}
+
+function buildNode(node: LGraphNode, schema: NodeSchema): void {
+  // litegraph's own serialisation (copy/paste, clone) carries widget values only when asked to.
+  node.serialize_widgets = true;
+  for (const spec of schema.inputs) {
+    if (spec.kind === 'socket' || spec.forceInput) {
+      node.addInput(spec.name, linkTypeOf(spec));
+      continue;
+    }
+    node.addInput(spec.name, linkTypeOf(spec), { widget: { name: spec.name } });
+    addWidget(node, spec);
+  }
+  for (const output of schema.outputs) node.addOutput(output.name, output.type);
+  const size = node.computeSize();
+  const multiline = schema.inputs.some((spec) => spec.kind === 'STRING' && spec.multiline && !spec.forceInput);
+  node.size = [Math.max(size[0], multiline ? 400 : 0), size[1] + (multiline ? 80 : 0)];
+}
+
+const redraw = (node: LGraphNode) => () => node.setDirtyCanvas(true, false);
+
+function addWidget(node: LGraphNode, spec: WidgetInputSpec): void {
+  switch (spec.kind) {
+    case 'INT':
+    case 'FLOAT':
+      node.addCustomWidget(new SafeNumberWidget(node, spec, spec.default));
+      return;
+    case 'SEED': {
+      node.addCustomWidget(new SafeNumberWidget(node, spec, spec.default));
+      const control = node.addWidget('combo', controlWidgetName(spec.name), spec.controlDefault, redraw(node), { values: [...SEED_CONTROLS] });
+      Object.assign(control, { controlOf: spec.name, tooltip: 'what happens to the seed after each queue' } satisfies ControlWidgetMark & { tooltip: string });
+      return;
+    }
+    case 'STRING':
+      node.addCustomWidget(spec.multiline ? new MultilineTextWidget(node, spec, spec.default) : new LineTextWidget(node, spec, spec.default));
+      return;
+    case 'BOOLEAN':
+      node.addWidget('toggle', spec.name, spec.default, redraw(node), { on: 'true', off: 'false' });
+      return;
+    case 'COMBO':
+      node.addWidget('combo', spec.name, spec.default, redraw(node), { values: [...spec.options] });
+      return;
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A read-only handle on window for devtools and the end-to-end tests: the canvas draws into a
+ * <canvas>, so tests read the graph as the workflow file it would save, and find where a node's
+ * widget is on screen to click it like a user would.
+ */
+import { LiteGraph } from '@comfyorg/litegraph';
+import type { GraphEditor } from '../canvas/graph-editor.js';
+import type { WorkflowDocument } from './workflow-document.js';
+
+export interface DebugHandle {
+  snapshot(): unknown;
+  dirty(): boolean;
+  /** The centre of a node's title bar, or of one of its widgets, in page pixels. */
+  screenPoint(nodeId: number, widgetName?: string): { x: number; y: number } | null;
+  /** The screen box of a node's widget: left, top, width, height in page pixels. */
+  widgetBox(nodeId: number, widgetName: string): { left: number; top: number; width: number; height: number } | null;
+  /** Where a node's input or output socket is, in page pixels. */
+  slotPoint(nodeId: number, side: 'input' | 'output', slot: number): { x: number; y: number } | null;
+  decoration(nodeId: number): unknown;
+}
+
+export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: WorkflowDocument }): void {
+  const toPage = (x: number, y: number) => {
+    const offset = editor.canvas.convertOffsetToCanvas([x, y], [0, 0]);
+    const [left, top] = [offset[0]!, offset[1]!];
+    const rect = editor.canvas.canvas.getBoundingClientRect();
+    return { x: rect.left + left, y: rect.top + top };
+  };
+  const handle: DebugHandle = {
+    snapshot: () => editor.snapshot(),
+    dirty: () => doc.dirty,
+    screenPoint(nodeId, widgetName) {
+      const node = editor.node(nodeId);
+      if (!node) return null;
+      if (widgetName === undefined) return toPage(node.pos[0] + node.size[0] / 2, node.pos[1] - 15);
+      const box = this.widgetBox(nodeId, widgetName);
+      return box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : null;
+    },
+    widgetBox(nodeId, widgetName) {
+      const node = editor.node(nodeId);
+      const widget = node?.widgets?.find((candidate) => candidate.name === widgetName);
+      if (!node || !widget) return null;
+      const topLeft = toPage(node.pos[0], node.pos[1] + widget.y);
+      const scale = editor.canvas.ds.scale;
+      return { left: topLeft.x, top: topLeft.y, width: node.size[0] * scale, height: (widget.computedHeight ?? LiteGraph.NODE_WIDGET_HEIGHT) * scale };
+    },
+    slotPoint(nodeId, side, slot) {
+      const node = editor.node(nodeId);
+      if (!node) return null;
+      const position = side === 'input' ? node.getInputPos(slot) : node.getOutputPos(slot);
+      return toPage(position[0]!, position[1]!);
+    },
+    decoration: (nodeId) => editor.decorations.get(nodeId) ?? null,
+  };
+  (window as unknown as { scalecrafterDebug: DebugHandle }).scalecrafterDebug = handle;
+}

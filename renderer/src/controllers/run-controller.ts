@@ -1,0 +1,181 @@
+/**
+ * Queueing and watching runs: sends the canvas's workflow to the engine, moves seeds on afterwards,
+ * and turns engine events into node marks (running with steps, cached, failed), live previews,
+ * the problems list, and gallery entries with the settings each image was made with.
+ */
+import { type EngineEvent, type Issue, type NodeFailure } from '../../../app/protocol/index.js';
+import type { GraphEditor } from '../canvas/graph-editor.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
+import { summarisePrompt, type PromptSummaryLine } from '../run/prompt-summary.js';
+import { RunTracker } from '../run/run-tracker.js';
+import { seedUpdatesAfterQueue } from '../run/seed-updates.js';
+
+export interface GalleryImage extends OutputImage {
+  jobId: string;
+  nodeId: string;
+  url: string;
+  label?: string;
+  settings?: PromptSummaryLine[];
+  durationMs?: number;
+}
+
+export type Problem = { kind: 'issue'; issue: Issue } | { kind: 'failure'; failure: NodeFailure };
+
+export class RunController {
+  readonly tracker = new RunTracker();
+  readonly gallery: GalleryImage[] = [];
+  problems: Problem[] = [];
+  readonly #listeners = new Set<() => void>();
+  #refreshQueued = false;
+
+  constructor(
+    private readonly engine: EngineApi,
+    private readonly editor: GraphEditor,
+    private readonly label: () => string,
+    private readonly notify: (text: string, level: 'info' | 'error') => void,
+  ) {
+    engine.onEvent((event) => this.#onEvent(event));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async queue(): Promise<void> {
+    const workflow = this.editor.snapshot();
+    const label = this.label();
+    let result;
+    try {
+      result = await this.engine.request('enqueue', { workflow, options: { label } });
+    } catch (error) {
+      this.notify(error instanceof Error ? error.message : String(error), 'error');
+      return;
+    }
+    if (!result.ok) {
+      this.#showIssues(result.issues);
+      this.notify(`The workflow cannot run: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} (see the marked nodes)`, 'error');
+      return;
+    }
+    this.tracker.expect(result.jobId, label, result.position);
+    for (const update of seedUpdatesAfterQueue(workflow, this.editor.schemas)) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
+    this.#changed();
+  }
+
+  /** Forgets the problems shown for a graph that is no longer open. */
+  clearProblems(): void {
+    this.problems = [];
+    this.#changed();
+  }
+
+  /** Cancels `jobId`, or the running job. */
+  async cancel(jobId?: string): Promise<void> {
+    const target = jobId ?? this.tracker.jobs.find((job) => job.status === 'running')?.jobId;
+    if (target) await this.engine.request('cancel', { jobId: target });
+  }
+
+  #onEvent(event: EngineEvent): void {
+    const job = this.tracker.apply(event);
+    const marks = this.editor.decorations;
+    const node = (id: string) => Number(id);
+    switch (event.type) {
+      case 'started':
+        marks.clearMarks();
+        this.problems = [];
+        for (const id of event.nodes) marks.setPreview(node(id), null);
+        break;
+      case 'cached':
+        for (const id of event.nodes) marks.set(node(id), { kind: 'cached' });
+        break;
+      case 'executing':
+        this.#markFinished(job.jobId);
+        marks.set(node(event.nodeId), { kind: 'running' });
+        break;
+      case 'progress':
+        marks.set(node(event.nodeId), { kind: 'running', value: event.value, max: event.max });
+        if (event.preview) marks.setPreview(node(event.nodeId), `data:image/png;base64,${event.preview.pngBase64}`);
+        break;
+      case 'output':
+        for (const image of imagesOf(event.ui)) {
+          const url = viewUrl(image);
+          marks.setOutputImage(node(event.nodeId), url);
+          if (!this.gallery.some((entry) => entry.url === url)) this.gallery.unshift({ ...image, url, jobId: event.jobId, nodeId: event.nodeId, ...(job.label ? { label: job.label } : {}) });
+        }
+        break;
+      case 'message':
+        this.notify(`${this.#title(event.nodeId)}: ${event.text}`, event.level === 'warning' ? 'error' : 'info');
+        break;
+      case 'error':
+        this.problems = [{ kind: 'failure', failure: event.failure }];
+        marks.set(node(event.failure.nodeId), { kind: 'failed', lines: failureLines(event.failure.message, event.failure.field, event.failure.hint) });
+        break;
+      case 'invalid':
+        this.#showIssues(event.issues);
+        break;
+      case 'done':
+        this.#markFinished(job.jobId);
+        void this.#attachSettings(event.jobId, event.durationMs);
+        break;
+      case 'cancelled':
+        for (const [id, run] of job.nodes) if (run.status === 'running') marks.set(node(id), null);
+        break;
+      case 'queued':
+        break;
+    }
+    this.#changed();
+  }
+
+  /** The node that just finished gets its time; its preview stays until the next run. */
+  #markFinished(jobId: string): void {
+    const job = this.tracker.job(jobId);
+    if (!job) return;
+    for (const [id, run] of job.nodes) {
+      const current = this.editor.decorations.get(Number(id));
+      if (run.status === 'done' && current?.kind === 'running') {
+        const seconds = run.startedAt !== undefined && run.finishedAt !== undefined ? (run.finishedAt - run.startedAt) / 1000 : undefined;
+        this.editor.decorations.set(Number(id), { kind: 'done', ...(seconds === undefined ? {} : { seconds }) });
+      }
+    }
+  }
+
+  #showIssues(issues: Issue[]): void {
+    this.problems = issues.map((issue) => ({ kind: 'issue', issue }));
+    const marks = this.editor.decorations;
+    marks.clearMarks();
+    const byNode = new Map<string, Issue[]>();
+    for (const issue of issues) if (issue.nodeId !== undefined) byNode.set(issue.nodeId, [...(byNode.get(issue.nodeId) ?? []), issue]);
+    for (const [nodeId, nodeIssues] of byNode) marks.set(Number(nodeId), { kind: 'failed', lines: nodeIssues.flatMap((issue) => failureLines(issue.message, issue.field, issue.hint)) });
+    this.#changed();
+  }
+
+  async #attachSettings(jobId: string, durationMs: number): Promise<void> {
+    const history = await this.engine.request('history', { limit: 50 }).catch(() => []);
+    const entry = history.find((candidate) => candidate.jobId === jobId);
+    const settings = entry ? summarisePrompt(entry.prompt) : undefined;
+    for (const image of this.gallery) {
+      if (image.jobId !== jobId) continue;
+      image.durationMs = durationMs;
+      if (settings) image.settings = settings;
+    }
+    this.#changed();
+  }
+
+  #title(nodeId: string): string {
+    return this.editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+  }
+
+  /** Many events arrive per second while sampling; listeners redraw at most once per frame. */
+  #changed(): void {
+    if (this.#refreshQueued) return;
+    this.#refreshQueued = true;
+    requestAnimationFrame(() => {
+      this.#refreshQueued = false;
+      for (const listener of this.#listeners) listener();
+    });
+  }
+}
+
+function failureLines(message: string, field: string | undefined, hint: string | undefined): string[] {
+  return [`⚠ ${field ? `${field}: ` : ''}${message}`, ...(hint ? [`  ${hint}`] : [])];
+}

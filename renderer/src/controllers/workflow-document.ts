@@ -1,0 +1,191 @@
+/**
+ * The open document: its graph history (undo/redo as immer patches), name, file path, whether it
+ * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / drop.
+ * Everything that reaches the canvas goes through the engine's loadWorkflow request first, so our
+ * older files are migrated and ComfyUI files imported exactly as the CLI would.
+ */
+import type { LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
+import { formatIssue, WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../../app/protocol/index.js';
+import type { GraphEditor } from '../canvas/graph-editor.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import type { WorkflowFiles } from '../files/workflow-files.js';
+import { readAutosave, writeAutosave } from '../workflow/autosave.js';
+import { PatchHistory } from '../workflow/patch-history.js';
+import { parseRecentFiles, withRecentFile, type RecentFile } from '../workflow/recent-files.js';
+import { documentNameOf, workflowJsonFromBytes } from '../workflow/workflow-source.js';
+
+const RECENT_KEY = 'scalecrafter.recent.v1';
+
+export interface DocumentNotices {
+  info(text: string): void;
+  error(text: string): void;
+}
+
+export class WorkflowDocument {
+  readonly #history: PatchHistory<Workflow>;
+  #name = 'Untitled';
+  #path: string | undefined;
+  #savedJson: string | null = null;
+  readonly #listeners = new Set<() => void>();
+  readonly #replaceListeners = new Set<() => void>();
+
+  constructor(
+    private readonly editor: GraphEditor,
+    private readonly engine: EngineApi,
+    private readonly files: WorkflowFiles,
+    private readonly storage: Storage,
+    private readonly notices: DocumentNotices,
+    private readonly defaultWorkflow: unknown,
+  ) {
+    this.#history = new PatchHistory(editor.snapshot());
+    editor.onEdit(() => this.#commitEdit());
+  }
+
+  get name(): string {
+    return this.#name;
+  }
+  get dirty(): boolean {
+    return JSON.stringify(this.#history.present) !== this.#savedJson;
+  }
+  get canUndo(): boolean {
+    return this.#history.canUndo;
+  }
+  get canRedo(): boolean {
+    return this.#history.canRedo;
+  }
+  get recentFiles(): RecentFile[] {
+    return parseRecentFiles(this.storage.getItem(RECENT_KEY));
+  }
+
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Another graph was opened (New, Open, drop, default): marks of the old one no longer apply. */
+  onReplace(listener: () => void): () => void {
+    this.#replaceListeners.add(listener);
+    return () => this.#replaceListeners.delete(listener);
+  }
+
+  /** Restores the autosaved document, or opens the default workflow on a first start. */
+  async start(): Promise<void> {
+    const saved = readAutosave(this.storage);
+    if (saved && (await this.#show(saved.workflow, { name: saved.name, path: saved.path, savedJson: saved.savedJson }))) {
+      if (this.dirty) this.notices.info(`Restored unsaved changes to ${saved.name}`);
+      return;
+    }
+    await this.loadDefault();
+  }
+
+  newDocument(): void {
+    this.#replace(emptyWorkflow(), { name: 'Untitled', path: undefined, savedJson: null });
+  }
+
+  async loadDefault(): Promise<void> {
+    await this.#show(this.defaultWorkflow, { name: 'default', path: undefined, savedJson: 'same' });
+  }
+
+  async open(): Promise<void> {
+    const file = await this.files.open().catch((error: unknown) => this.#fail(error));
+    if (file) await this.openBytes(file.name, file.bytes, file.path);
+  }
+
+  /** A file opened or dropped on the canvas: a workflow .json, or a PNG that carries one. */
+  async openBytes(fileName: string, bytes: Uint8Array, path?: string): Promise<boolean> {
+    let json: unknown;
+    try {
+      json = workflowJsonFromBytes(fileName, bytes);
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    return this.#show(json, { name: documentNameOf(fileName), path, savedJson: 'same' });
+  }
+
+  async openRecent(entry: RecentFile): Promise<void> {
+    await this.openBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text), entry.path);
+  }
+
+  async save(saveAs = false): Promise<boolean> {
+    const workflow = this.editor.snapshot();
+    this.#history.commit(workflow);
+    const text = `${JSON.stringify(workflow, null, 2)}\n`;
+    const saved = await this.files
+      .save(text, { suggestedName: `${this.#name}.json`, saveAs, ...(this.#path ? { path: this.#path } : {}) })
+      .catch((error: unknown) => this.#fail(error));
+    if (!saved) return false;
+    this.#name = documentNameOf(saved.name);
+    this.#path = saved.path;
+    this.#savedJson = JSON.stringify(this.#history.present);
+    this.storage.setItem(RECENT_KEY, JSON.stringify(withRecentFile(this.recentFiles, { name: this.#name, text, savedAt: Date.now(), ...(saved.path ? { path: saved.path } : {}) })));
+    this.#changed();
+    return true;
+  }
+
+  undo(): void {
+    // An edit still settling (typing, a widget drag) is committed first, so undo undoes it.
+    this.#commitEdit();
+    const workflow = this.#history.undo();
+    if (workflow) this.#applyHistory(workflow);
+  }
+
+  redo(): void {
+    const workflow = this.#history.redo();
+    if (workflow) this.#applyHistory(workflow);
+  }
+
+  /** Asks the engine to normalise `json`, then shows it; false (with a message) when it cannot be opened. */
+  async #show(json: unknown, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }): Promise<boolean> {
+    let result: LoadWorkflowResult;
+    try {
+      result = await this.engine.request('loadWorkflow', { workflow: json });
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    if (!result.ok) {
+      this.notices.error(`${meta.name} cannot be opened:\n${result.issues.map(formatIssue).join('\n')}`);
+      return false;
+    }
+    for (const note of result.notes) this.notices.info(note);
+    if (result.unknownTypes.length > 0) this.notices.error(`Unknown node types (kept, but they cannot run): ${result.unknownTypes.join(', ')}`);
+    this.#replace(result.workflow, meta);
+    return true;
+  }
+
+  #replace(workflow: Workflow, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }): void {
+    this.editor.decorations.clearAll();
+    this.editor.load(workflow);
+    const shown = this.editor.snapshot();
+    this.#history.reset(shown);
+    this.#name = meta.name;
+    this.#path = meta.path;
+    this.#savedJson = meta.savedJson === 'same' ? JSON.stringify(shown) : meta.savedJson;
+    for (const listener of this.#replaceListeners) listener();
+    this.#changed();
+  }
+
+  #applyHistory(workflow: Workflow): void {
+    this.editor.load(workflow, { fitView: false });
+    this.#changed();
+  }
+
+  #commitEdit(): void {
+    if (this.#history.commit(this.editor.snapshot())) this.#changed();
+  }
+
+  #changed(): void {
+    writeAutosave(this.storage, { name: this.#name, ...(this.#path ? { path: this.#path } : {}), workflow: this.#history.present, savedJson: this.#savedJson });
+    for (const listener of this.#listeners) listener();
+  }
+
+  #fail(error: unknown): null {
+    this.notices.error(error instanceof Error ? error.message : String(error));
+    return null;
+  }
+}
+
+function emptyWorkflow(): Workflow {
+  return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, last_node_id: 0, last_link_id: 0, nodes: [], links: [], groups: [], extra: {} };
+}

@@ -1,0 +1,103 @@
+/**
+ * Start-up: pick the transport (Electron preload or HTTP + WebSocket), fetch the node schemas,
+ * make the node types and the canvas, restore the autosaved document (or the default workflow),
+ * and wire the toolbar, panels, shortcuts and file drop to the document and run controllers.
+ */
+import './zod-without-eval.js';
+import '@comfyorg/litegraph/style.css';
+import './styles.css';
+import defaultWorkflow from '../../workflows/default.json';
+import { installFileDrop } from './controllers/file-drop.js';
+import { RunController } from './controllers/run-controller.js';
+import { installShortcuts } from './controllers/shortcuts.js';
+import { WorkflowDocument } from './controllers/workflow-document.js';
+import { GraphEditor } from './canvas/graph-editor.js';
+import { configureLiteGraph } from './canvas/litegraph-setup.js';
+import { registerNodeTypes } from './canvas/node-types.js';
+import type { EngineApi } from './engine/engine-api.js';
+import { HttpEngine } from './engine/http-engine.js';
+import { preloadApi } from './engine/preload-api.js';
+import { PreloadEngine } from './engine/preload-engine.js';
+import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-files.js';
+import { exposeDebugHandle } from './controllers/debug-handle.js';
+import { GalleryPanel } from './ui/gallery-panel.js';
+import { Notices } from './ui/notices.js';
+import { ProblemsPanel } from './ui/problems-panel.js';
+import { RunPanel } from './ui/run-panel.js';
+import { Toolbar } from './ui/toolbar.js';
+
+async function start(): Promise<void> {
+  const app = document.getElementById('app')!;
+  const side = document.getElementById('side-panel')!;
+  const notices = new Notices(document.body);
+  const preload = preloadApi();
+  const engine: EngineApi = preload ? new PreloadEngine(preload) : new HttpEngine(new URL('./', window.location.href));
+
+  const schemas = await engine.request('nodeSchemas', {});
+  configureLiteGraph();
+  registerNodeTypes(schemas);
+  const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
+  const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
+  const doc = new WorkflowDocument(editor, engine, files, window.localStorage, notices, defaultWorkflow);
+  const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)));
+
+  const commands = {
+    newDocument: () => doc.newDocument(),
+    open: () => void doc.open(),
+    openRecent: (file: Parameters<WorkflowDocument['openRecent']>[0]) => void doc.openRecent(file),
+    loadDefault: () => void doc.loadDefault(),
+    save: () => void doc.save(false),
+    saveAs: () => void doc.save(true),
+    undo: () => doc.undo(),
+    redo: () => doc.redo(),
+    queue: () => void runs.queue(),
+    cancel: () => void runs.cancel(),
+  };
+  const toolbar = new Toolbar(app, commands);
+  const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+  const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
+  const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
+  const gallery = new GalleryPanel(side);
+
+  const refreshDocument = () => {
+    toolbar.update({ name: doc.name, dirty: doc.dirty, canUndo: doc.canUndo, canRedo: doc.canRedo, running: runs.tracker.jobs.some((job) => job.status === 'running'), recent: doc.recentFiles });
+    document.title = `${doc.dirty ? '● ' : ''}${doc.name} — ScaleCrafter Studio`;
+  };
+  doc.onChange(refreshDocument);
+  doc.onReplace(() => runs.clearProblems());
+  runs.onChange(() => {
+    refreshDocument();
+    runPanel.render();
+    problems.render(runs.problems);
+    gallery.render(runs.gallery);
+  });
+  engine.onConnection((state) => toolbar.setConnection(state));
+  installShortcuts(commands);
+  installFileDrop((name, bytes) => void doc.openBytes(name, bytes));
+  const menuActions: Record<string, () => void> = {
+    new: commands.newDocument,
+    open: commands.open,
+    save: commands.save,
+    saveAs: commands.saveAs,
+    loadDefault: commands.loadDefault,
+    queue: commands.queue,
+    cancel: commands.cancel,
+    undo: commands.undo,
+    redo: commands.redo,
+  };
+  preload?.onMenuCommand((command) => menuActions[command]?.());
+
+  await doc.start();
+  refreshDocument();
+  runPanel.render();
+  problems.render([]);
+  exposeDebugHandle({ editor, doc });
+  document.body.dataset.ready = 'true';
+}
+
+start().catch((error: unknown) => {
+  document.body.dataset.ready = 'failed';
+  const message = error instanceof Error ? error.message : String(error);
+  document.body.append(Object.assign(document.createElement('pre'), { className: 'startup-error', textContent: `ScaleCrafter Studio could not start:\n${message}` }));
+  console.error(error);
+});

@@ -1,0 +1,29 @@
+/**
+ * After a workflow is queued, every seed whose control is not "fixed" moves on (ComfyUI's
+ * control_after_generate). Returns the new values; the caller writes them into the canvas.
+ */
+import type { NodeSchema, Workflow } from '../../../app/protocol/index.js';
+import { seedAfterQueue } from '../widgets/seed-control.js';
+
+export interface SeedUpdate {
+  nodeId: number;
+  widget: string;
+  value: number;
+}
+
+export function seedUpdatesAfterQueue(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>, random: () => number = Math.random): SeedUpdate[] {
+  const updates: SeedUpdate[] = [];
+  for (const node of workflow.nodes) {
+    const schema = schemas.get(node.type);
+    for (const spec of schema?.inputs ?? []) {
+      if (spec.kind !== 'SEED') continue;
+      const seed = node.widgets[spec.name];
+      if (typeof seed !== 'number') continue;
+      // A seed driven by a link is not this widget's to change.
+      if (node.inputs.some((input) => input.name === spec.name && input.link !== null)) continue;
+      const next = seedAfterQueue(seed, node.widget_controls[spec.name] ?? spec.controlDefault, random);
+      if (next !== seed) updates.push({ nodeId: node.id, widget: spec.name, value: next });
+    }
+  }
+  return updates;
+}

@@ -1,0 +1,92 @@
+/** The top bar: document commands, undo/redo, queue/cancel, the document's name and the engine connection. */
+import type { ConnectionState } from '../engine/engine-api.js';
+import type { RecentFile } from '../workflow/recent-files.js';
+import { button, element } from './element.js';
+
+export interface ToolbarCommands {
+  newDocument(): void;
+  open(): void;
+  openRecent(file: RecentFile): void;
+  loadDefault(): void;
+  save(): void;
+  saveAs(): void;
+  undo(): void;
+  redo(): void;
+  queue(): void;
+  cancel(): void;
+}
+
+export interface ToolbarState {
+  name: string;
+  dirty: boolean;
+  canUndo: boolean;
+  canRedo: boolean;
+  running: boolean;
+  recent: RecentFile[];
+}
+
+export class Toolbar {
+  readonly #title = element('span', { class: 'document-title', 'data-testid': 'document-title' });
+  readonly #connection = element('span', { class: 'connection', 'data-testid': 'connection' });
+  readonly #undo: HTMLButtonElement;
+  readonly #redo: HTMLButtonElement;
+  readonly #cancel: HTMLButtonElement;
+  readonly #recent = element('select', { 'aria-label': 'Recent files', 'data-testid': 'recent-files' });
+  #recentFiles: RecentFile[] = [];
+  #recentKey = '';
+
+  constructor(parent: HTMLElement, commands: ToolbarCommands) {
+    this.#undo = button('Undo', () => commands.undo(), { title: 'Undo (Ctrl+Z)', 'data-testid': 'undo' });
+    this.#redo = button('Redo', () => commands.redo(), { title: 'Redo (Ctrl+Shift+Z)', 'data-testid': 'redo' });
+    this.#cancel = button('Cancel', () => commands.cancel(), { title: 'Cancel the running job', 'data-testid': 'cancel' });
+    this.#recent.addEventListener('change', () => {
+      const file = this.#recentFiles[Number(this.#recent.value)];
+      this.#recent.value = '';
+      if (file) commands.openRecent(file);
+    });
+    parent.prepend(
+      element(
+        'header',
+        { id: 'toolbar' },
+        element('span', { class: 'brand' }, 'ScaleCrafter Studio'),
+        button('New', () => commands.newDocument(), { title: 'New empty workflow', 'data-testid': 'new' }),
+        button('Open…', () => commands.open(), { title: 'Open a workflow or a PNG made by this app (Ctrl+O)', 'data-testid': 'open' }),
+        this.#recent,
+        button('Default', () => commands.loadDefault(), { title: 'Load the default workflow', 'data-testid': 'load-default' }),
+        button('Save', () => commands.save(), { title: 'Save (Ctrl+S)', 'data-testid': 'save' }),
+        button('Save As…', () => commands.saveAs(), { title: 'Save As (Ctrl+Shift+S)', 'data-testid': 'save-as' }),
+        element('span', { class: 'separator' }),
+        this.#undo,
+        this.#redo,
+        element('span', { class: 'separator' }),
+        button('Queue', () => commands.queue(), { class: 'primary', title: 'Queue the workflow (Ctrl+Enter)', 'data-testid': 'queue' }),
+        this.#cancel,
+        this.#title,
+        this.#connection,
+      ),
+    );
+  }
+
+  update(state: ToolbarState): void {
+    this.#title.textContent = `${state.dirty ? '● ' : ''}${state.name}`;
+    this.#title.dataset.dirty = String(state.dirty);
+    this.#undo.disabled = !state.canUndo;
+    this.#redo.disabled = !state.canRedo;
+    this.#cancel.disabled = !state.running;
+    // Rebuilt only when the list changed: this runs on every progress event, and rebuilding would
+    // close the drop-down in the user's hand.
+    const key = JSON.stringify(state.recent.map((file) => [file.name, file.path, file.savedAt]));
+    if (key === this.#recentKey) return;
+    this.#recentKey = key;
+    this.#recentFiles = state.recent;
+    this.#recent.replaceChildren(
+      element('option', { value: '' }, state.recent.length ? 'Recent…' : 'No recent files'),
+      ...state.recent.map((file, index) => element('option', { value: index }, file.path ?? file.name)),
+    );
+  }
+
+  setConnection(state: ConnectionState): void {
+    this.#connection.textContent = state === 'open' ? 'engine connected' : state === 'connecting' ? 'connecting…' : 'engine disconnected';
+    this.#connection.dataset.state = state;
+  }
+}

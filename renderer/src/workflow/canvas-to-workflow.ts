@@ -1,0 +1,82 @@
+/**
+ * The canvas's plain graph → the workflow file (app/protocol/workflow.ts): widgets by name, seed
+ * controls in widget_controls, a node-type version per node. Converted-widget slots without a
+ * link are a canvas affordance, not data, so they are left out and link target slots renumbered
+ * to the inputs written. Output is sorted by id so that equal graphs serialise to equal files.
+ */
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, SEED_CONTROLS, type NodeSchema, type SeedControl, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
+import type { CanvasGraph, CanvasNode } from './canvas-state.js';
+
+export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string, NodeSchema>): Workflow {
+  const slotMaps = new Map<number, Map<number, number>>();
+  const nodes = [...graph.nodes]
+    .sort((a, b) => a.id - b.id)
+    .map((node) => {
+      const { node: written, canvasSlotToFile } = toWorkflowNode(node, schemas.get(node.type));
+      slotMaps.set(node.id, canvasSlotToFile);
+      return written;
+    });
+  const links = [...graph.links]
+    .sort((a, b) => a.id - b.id)
+    .map((link) => ({ ...link, target_slot: slotMaps.get(link.target_id)?.get(link.target_slot) ?? link.target_slot }));
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    last_node_id: Math.max(graph.lastNodeId, 0, ...nodes.map((node) => node.id)),
+    last_link_id: Math.max(graph.lastLinkId, 0, ...links.map((link) => link.id)),
+    nodes,
+    links,
+    groups: graph.groups.map((group) => ({
+      ...structuredClone(group.extra),
+      title: group.title,
+      bounding: [...group.bounding],
+      ...(group.color === undefined ? {} : { color: group.color }),
+    })),
+    extra: structuredClone(graph.extra),
+  };
+}
+
+function toWorkflowNode(node: CanvasNode, schema: NodeSchema | undefined): { node: WorkflowNode; canvasSlotToFile: Map<number, number> } {
+  const canvasSlotToFile = new Map<number, number>();
+  const inputs: WorkflowNode['inputs'] = [];
+  node.inputs.forEach((input, canvasSlot) => {
+    if (input.widget && input.link === null) return;
+    canvasSlotToFile.set(canvasSlot, inputs.length);
+    inputs.push({ name: input.name, type: input.type, link: input.link });
+  });
+  const widgets: WorkflowNode['widgets'] = {};
+  const controls: WorkflowNode['widget_controls'] = {};
+  for (const widget of node.widgets) {
+    if (widget.controlOf === undefined) widgets[widget.name] = widget.value;
+    else if (isSeedControl(widget.value)) controls[widget.controlOf] = widget.value;
+  }
+  const written: WorkflowNode = {
+    ...structuredClone(node.extra),
+    id: node.id,
+    type: node.type,
+    version: schema?.version ?? node.version,
+    pos: [round(node.pos[0]), round(node.pos[1])],
+    size: [round(node.size[0]), round(node.size[1])],
+    mode: toMode(node.mode),
+    inputs,
+    outputs: node.outputs.map((output) => ({ name: output.name, type: output.type, links: [...(output.links ?? [])] })),
+    widgets,
+    widget_controls: controls,
+    properties: structuredClone(node.properties),
+  };
+  // The display name is the default title; only a title the user gave is worth storing.
+  if (node.title !== (schema?.displayName ?? node.type)) written.title = node.title;
+  if (Object.keys(node.flags).length > 0) written.flags = structuredClone(node.flags);
+  if (node.color !== undefined) written.color = node.color;
+  if (node.bgcolor !== undefined) written.bgcolor = node.bgcolor;
+  return { node: written, canvasSlotToFile };
+}
+
+const isSeedControl = (value: unknown): value is SeedControl => (SEED_CONTROLS as readonly unknown[]).includes(value);
+
+/** litegraph keeps positions in Float32Arrays; two decimals keep files readable and diffs stable. */
+const round = (value: number) => Math.round(value * 100) / 100;
+
+function toMode(mode: number): WorkflowNode['mode'] {
+  return mode === 1 || mode === 2 || mode === 3 || mode === 4 ? mode : 0;
+}

@@ -1,0 +1,33 @@
+/**
+ * Bytes a user handed us (opened, dropped) → the JSON to give the engine's loadWorkflow request.
+ * A PNG carries its workflow in a tEXt chunk named "workflow" (ours and ComfyUI's), or at least the
+ * executable "prompt" (ComfyUI's API format, which the engine also imports).
+ */
+import { isPng, readPngText } from '../files/png-text.js';
+
+export class WorkflowSourceError extends Error {
+  override name = 'WorkflowSourceError';
+}
+
+export function workflowJsonFromBytes(name: string, bytes: Uint8Array): unknown {
+  if (isPng(bytes)) {
+    const text = readPngText(bytes);
+    const embedded = text.workflow ?? text.prompt;
+    if (embedded === undefined) throw new WorkflowSourceError(`${name} carries no workflow: only PNGs written by this app (or ComfyUI) do`);
+    return parseJson(name, embedded);
+  }
+  return parseJson(name, new TextDecoder('utf-8').decode(bytes));
+}
+
+function parseJson(name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new WorkflowSourceError(`${name} is not a workflow: ${(error as Error).message}`);
+  }
+}
+
+/** "portrait.json" → "portrait", "ScaleCrafter_00001_.png" → "ScaleCrafter_00001_". */
+export function documentNameOf(fileName: string): string {
+  return fileName.replace(/\.(json|png)$/i, '') || 'Untitled';
+}

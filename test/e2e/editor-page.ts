@@ -1,0 +1,91 @@
+/**
+ * The editor as a test sees it: what the page shows, read through the DOM and the read-only debug
+ * handle (the graph itself is drawn on a <canvas>), and actions done with the real mouse and keyboard.
+ */
+import type { Page } from 'playwright-core';
+import type { Workflow } from '../../app/protocol/index.js';
+import type { Box, PageGlobals, Point } from './page-globals.js';
+
+export class EditorPage {
+  constructor(readonly page: Page) {}
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitReady();
+  }
+
+  async waitReady(): Promise<void> {
+    await this.page.waitForSelector('body[data-ready]', { timeout: 30_000 });
+    const state = await this.page.evaluate(() => (globalThis as unknown as PageGlobals).document.body.dataset.ready);
+    if (state !== 'true') throw new Error(`the editor failed to start: ${await this.page.textContent('.startup-error')}`);
+  }
+
+  snapshot(): Promise<Workflow> {
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot());
+  }
+
+  dirty(): Promise<boolean> {
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.dirty());
+  }
+
+  decoration(nodeId: number): Promise<{ kind: string; lines?: string[] } | null> {
+    return this.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.decoration(id), nodeId);
+  }
+
+  /** Widgets are laid out when the canvas draws; two frames after a load their positions are current. */
+  async settled(): Promise<void> {
+    await this.page.evaluate(() => {
+      const page = globalThis as unknown as PageGlobals;
+      return new Promise<void>((resolve) => page.requestAnimationFrame(() => page.requestAnimationFrame(resolve)));
+    });
+  }
+
+  async widgetBox(nodeId: number, widget: string): Promise<Box> {
+    await this.settled();
+    const box = await this.page.evaluate(([id, name]) => (globalThis as unknown as PageGlobals).scalecrafterDebug.widgetBox(id, name), [nodeId, widget] as const);
+    if (!box) throw new Error(`node ${nodeId} has no widget ${widget} on the canvas`);
+    return box;
+  }
+
+  async slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Promise<Point> {
+    await this.settled();
+    const point = await this.page.evaluate(([id, which, index]) => (globalThis as unknown as PageGlobals).scalecrafterDebug.slotPoint(id, which, index), [nodeId, side, slot] as const);
+    if (!point) throw new Error(`node ${nodeId} has no ${side} ${slot}`);
+    return point;
+  }
+
+  async drag(from: Point, to: Point): Promise<void> {
+    await this.page.mouse.move(from.x, from.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+    await this.page.mouse.move(to.x, to.y, { steps: 4 });
+    await this.page.mouse.up();
+  }
+
+  /** Waits until the queue view lists `count` finished jobs; returns the newest one's status and its nodes' statuses by id. */
+  async waitForFinishedJob(count: number): Promise<Record<string, string>> {
+    await this.page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="finished-job"]').length >= n, count, { timeout: 120_000 });
+    return this.page.evaluate(() => {
+      const job = (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="finished-job"]')!;
+      const statuses: Record<string, string> = { job: job.getAttribute('data-status') ?? '' };
+      for (const row of job.querySelectorAll('[data-testid="node-run"]')) statuses[row.getAttribute('data-node-id')!] = row.getAttribute('data-status')!;
+      return statuses;
+    });
+  }
+
+  /** Drops a file on the canvas as the OS would: a DataTransfer holding a File. */
+  async dropFile(name: string, bytes: Buffer, mimeType: string): Promise<void> {
+    await this.page.evaluate(
+      ([fileName, base64, type]) => {
+        const page = globalThis as unknown as PageGlobals;
+        const data = Uint8Array.from(page.atob(base64), (char) => char.charCodeAt(0));
+        const transfer = new page.DataTransfer();
+        transfer.items.add(new page.File([data], fileName, { type }));
+        const canvas = page.document.getElementById('graph-canvas')!;
+        canvas.dispatchEvent(new page.DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        canvas.dispatchEvent(new page.DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      [name, bytes.toString('base64'), mimeType] as const,
+    );
+  }
+}

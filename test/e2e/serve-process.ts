@@ -1,0 +1,60 @@
+/**
+ * A real `scalecrafter serve` (the CLI, from source) on a free port, with a temporary output folder
+ * and the tiny model in a temporary models folder — what a user starts, with nothing faked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tinyModelsDir } from '../support/tiny-model.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ServeProcess {
+  url: string;
+  outputDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startServe(): Promise<ServeProcess> {
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-e2e-out-'));
+  const modelsDir = await tinyModelsDir();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'app/cli/main.ts'), 'serve', '--port', '0', '--out', outputDir], {
+    cwd: root,
+    env: { ...process.env, SCALECRAFTER_MODELS_DIR: modelsDir, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await listeningUrl(child);
+  return {
+    url,
+    outputDir,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function listeningUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with code ${code} before listening:\n${output}`));
+    });
+  });
+}
