@@ -12,13 +12,21 @@ import {
 } from '../protocol/index.js';
 import { JobQueue } from './job-queue.js';
 import type { NodeRegistry } from './node-registry.js';
-import { validatePrompt, type ExecutionPlan } from './validate-prompt.js';
+import { planFor, validatePrompt, type ExecutionPlan } from './validate-prompt.js';
+import { tmpdir } from 'node:os';
+import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
 import { loadWorkflow } from './workflow-load.js';
 import { workflowToPrompt } from './workflow-to-prompt.js';
 import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
 
-type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> };
+type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> | Promise<RequestResult<N>> };
+
+/**
+ * What the engine cannot know itself (it knows nothing of models): turning a MODEL value into its
+ * per-step dilation table. The worker's composition root supplies it.
+ */
+export type ModelScheduleTable = (model: unknown, steps: number) => Promise<Omit<ScheduleTable, 'nodeId' | 'steps'>>;
 
 export interface PreparedRun {
   workflow: Workflow;
@@ -33,6 +41,7 @@ export class EngineService {
   constructor(
     private readonly registry: NodeRegistry,
     emit: (event: EngineEvent) => void,
+    private readonly modelScheduleTable?: ModelScheduleTable,
   ) {
     this.#queue = new JobQueue(registry, emit);
     this.#handlers = {
@@ -59,6 +68,7 @@ export class EngineService {
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
       nodeSchemas: () => this.registry.schemas(),
+      scheduleTable: (params) => this.#scheduleTable(params),
     };
   }
 
@@ -80,7 +90,48 @@ export class EngineService {
     return { ok: true, run: { workflow: overridden.workflow, prompt, plan: validated.plan } };
   }
 
+  async #scheduleTable({ workflow, nodeId, steps, executionProvider }: ParsedRequestParams<'scheduleTable'>): Promise<RequestResult<'scheduleTable'>> {
+    const loaded = loadWorkflow(workflow, this.registry);
+    if (!loaded.ok) return loaded;
+    const prompt = workflowToPrompt(loaded.workflow, this.registry);
+    const node = prompt[nodeId];
+    const outputs = node ? this.registry.get(node.class_type)?.schema.outputs : undefined;
+    if (!node || outputs?.[0]?.type !== 'MODEL' || !this.modelScheduleTable) {
+      return { ok: false, issues: [{ code: 'invalid_value', nodeId, message: `node ${nodeId} does not output a MODEL (or is muted), so it has no dilation schedule` }] };
+    }
+    const planned = planFor(prompt, this.registry, [nodeId]);
+    if (!planned.ok) return planned;
+    const outcome = await this.#queue.probe({ prompt, workflow: loaded.workflow, plan: planned.plan, outputDir: tmpdir(), executionProvider });
+    const model = outcome.outputsOf(nodeId)?.[0];
+    if (outcome.status !== 'success' || model === undefined) {
+      const failure = outcome.failure;
+      return { ok: false, issues: [{ code: 'execution_failed', message: failure?.message ?? 'the schedule could not be computed', ...(failure ? { nodeId: failure.nodeId, nodeType: failure.nodeType } : {}), ...(failure?.field ? { field: failure.field } : {}) }] };
+    }
+    const stepCount = steps ?? samplerSteps(prompt, nodeId) ?? DEFAULT_SCHEDULE_STEPS;
+    return { ok: true, table: { nodeId, steps: stepCount, ...(await this.modelScheduleTable(model, stepCount)) } };
+  }
+
   whenIdle(): Promise<void> {
     return this.#queue.whenIdle();
   }
+}
+
+/** The reference's step count, when no Sampler downstream says otherwise. */
+const DEFAULT_SCHEDULE_STEPS = 50;
+
+/** The `steps` of the first Sampler-like node (one with a literal `steps` and a MODEL input) downstream of `nodeId`. */
+function samplerSteps(prompt: Prompt, nodeId: string): number | undefined {
+  const queue = [nodeId];
+  const seen = new Set(queue);
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    for (const [id, node] of Object.entries(prompt)) {
+      const fed = Object.values(node.inputs).some((value) => isPromptLink(value) && value[0] === current);
+      if (!fed || seen.has(id)) continue;
+      if (typeof node.inputs.steps === 'number' && isPromptLink(node.inputs.model)) return node.inputs.steps;
+      seen.add(id);
+      queue.push(id);
+    }
+  }
+  return undefined;
 }

@@ -19,6 +19,11 @@ export interface JobToRun {
   outputDir: string;
   executionProvider: ExecutionProviderPreference;
   signal: AbortSignal;
+  /**
+   * Keep only this job's cache entries afterwards (true for runs). A probe that evaluates a few
+   * upstream nodes (the schedule table) must not evict the last run's outputs.
+   */
+  pruneCache?: boolean;
 }
 
 export interface JobOutcome {
@@ -27,6 +32,8 @@ export interface JobOutcome {
   cached: string[];
   outputs: Record<string, UiPayload>;
   failure?: NodeFailure;
+  /** A node's output values from this job (or the cache it used). */
+  outputsOf(nodeId: string): readonly unknown[] | undefined;
 }
 
 export async function executeJob(
@@ -39,7 +46,13 @@ export async function executeJob(
   const keys = computeCacheKeys(prompt, plan.order, registry, jobId);
   const cachedNodes = plan.order.filter((id) => cache.get(keys.get(id)!) !== undefined);
   const toExecute = plan.order.filter((id) => !cachedNodes.includes(id));
-  const outcome: JobOutcome = { status: 'success', executed: [], cached: cachedNodes, outputs: {} };
+  const outcome: JobOutcome = {
+    status: 'success',
+    executed: [],
+    cached: cachedNodes,
+    outputs: {},
+    outputsOf: (nodeId) => (keys.has(nodeId) ? cache.get(keys.get(nodeId)!)?.outputs : undefined),
+  };
   const started = Date.now();
   const memory = new MemoryHighWater();
 
@@ -88,7 +101,7 @@ export async function executeJob(
     return outcome;
   } finally {
     // Keep what this job used, so a re-queue after a tweak (or after a cancel) resumes from it.
-    cache.retainOnly(new Set(plan.order.map((id) => keys.get(id)!)));
+    if (job.pruneCache !== false) cache.retainOnly(new Set(plan.order.map((id) => keys.get(id)!)));
     memory.stop();
   }
   emit({ type: 'done', jobId, durationMs: Date.now() - started, peakMemoryMiB: memory.peakMiB });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
-import { executeJob } from './executor.js';
+import { executeJob, type JobOutcome } from './executor.js';
 import type { NodeRegistry } from './node-registry.js';
 import { OutputCache } from './output-cache.js';
 import type { ExecutionPlan } from './validate-prompt.js';
@@ -22,6 +22,8 @@ interface PendingJob extends QueuedJob {
   jobId: string;
   queuedAt: number;
   controller: AbortController;
+  /** Set for probes: told the outcome instead of the history, and run without events. */
+  probe?: (outcome: JobOutcome) => void;
 }
 
 export class JobQueue {
@@ -46,6 +48,17 @@ export class JobQueue {
     return { jobId: pending.jobId, position };
   }
 
+  /**
+   * Runs `job` in turn with the real jobs (ONNX sessions are not shared between concurrent runs)
+   * but silently, without history, and keeping the cache as the last run left it.
+   */
+  probe(job: QueuedJob): Promise<JobOutcome> {
+    return new Promise((resolve) => {
+      this.#pending.push({ ...job, jobId: randomUUID(), queuedAt: Date.now(), controller: new AbortController(), probe: resolve });
+      if (!this.#running) this.#idle = this.#drain();
+    });
+  }
+
   cancel(jobId: string): boolean {
     if (this.#running?.jobId === jobId) {
       this.#running.controller.abort();
@@ -60,7 +73,8 @@ export class JobQueue {
 
   snapshot(): QueueSnapshot {
     const entry = (job: PendingJob) => (job.label === undefined ? { jobId: job.jobId } : { jobId: job.jobId, label: job.label });
-    return { running: this.#running ? entry(this.#running) : null, pending: this.#pending.map(entry) };
+    const running = this.#running && !this.#running.probe ? entry(this.#running) : null;
+    return { running, pending: this.#pending.filter((job) => !job.probe).map(entry) };
   }
 
   /** Newest first. */
@@ -87,12 +101,17 @@ export class JobQueue {
           outputDir: job.outputDir,
           executionProvider: job.executionProvider,
           signal: job.controller.signal,
+          pruneCache: !job.probe,
         },
         this.registry,
         this.#cache,
-        this.emit,
+        job.probe ? () => undefined : this.emit,
       );
       this.#running = null;
+      if (job.probe) {
+        job.probe(outcome);
+        continue;
+      }
       this.#history.push({
         jobId: job.jobId,
         ...(job.label === undefined ? {} : { label: job.label }),

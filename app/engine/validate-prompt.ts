@@ -34,7 +34,13 @@ export function validatePrompt(prompt: Prompt, registry: NodeRegistry): Validati
     };
   }
 
-  const needed = ancestorsOf(prompt, outputNodes);
+  return planFor(prompt, registry, outputNodes);
+}
+
+/** Validates and orders `roots` and everything they depend on (the output nodes, for a run). */
+export function planFor(prompt: Prompt, registry: NodeRegistry, roots: string[]): ValidationResult {
+  const outputNodes = roots;
+  const needed = ancestorsOf(prompt, roots);
   const issues: Issue[] = [];
   for (const id of needed) issues.push(...checkNode(prompt, id, registry));
 

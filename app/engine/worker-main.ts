@@ -6,6 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostMessageSchema, type WorkerMessage } from '../protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
+import { modelScheduleTable } from '../diffusion/pipeline/schedule-table.js';
 import { defaultEngineConfig, engineConfigSchema } from './engine-config.js';
 import { EngineService } from './engine-service.js';
 
@@ -14,7 +15,7 @@ const port = parentPort;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 const config = engineConfigSchema.parse(workerData ?? defaultEngineConfig());
-const service = new EngineService(createNodeRegistry(config), (event) => post({ kind: 'event', event }));
+const service = new EngineService(createNodeRegistry(config), (event) => post({ kind: 'event', event }), modelScheduleTable);
 
 port.on('message', (raw: unknown) => {
   const parsed = hostMessageSchema.safeParse(raw);
@@ -24,11 +25,13 @@ port.on('message', (raw: unknown) => {
     return;
   }
   const { requestId, name, params } = parsed.data;
-  try {
-    post({ kind: 'reply', requestId, result: service.handle(name, params) });
-  } catch (error) {
-    post({ kind: 'reply', requestId, error: error instanceof Error ? error.message : String(error) });
-  }
+  // Some requests (scheduleTable) run nodes and answer later.
+  Promise.resolve()
+    .then(() => service.handle(name, params))
+    .then(
+      (result) => post({ kind: 'reply', requestId, result }),
+      (error: unknown) => post({ kind: 'reply', requestId, error: error instanceof Error ? error.message : String(error) }),
+    );
 });
 
 post({ kind: 'ready' });

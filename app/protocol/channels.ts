@@ -68,6 +68,29 @@ export const loadWorkflowResultSchema = z.discriminatedUnion('ok', [
 ]);
 export type LoadWorkflowResult = z.infer<typeof loadWorkflowResultSchema>;
 
+/**
+ * The dilation of every re-dilatable conv of a node's UNet at every step, for the guided pass and
+ * the ND-CFG base pass (1 = plain conv), as the Sampler will feed it: the schedule editor's heat map
+ * and `scalecrafter schedule` show the same table.
+ */
+export const scheduleTableSchema = z.object({
+  nodeId: z.string(),
+  steps: z.number().int().positive(),
+  convs: z.array(z.string()),
+  /** [step][conv] */
+  main: z.array(z.array(z.number())),
+  /** [step][conv], or null for steps where ND-CFG is not active. */
+  noiseDampedBase: z.array(z.array(z.number()).nullable()),
+  dispersed: z.array(z.array(z.boolean())),
+  /** Module paths the patches name that this UNet does not have. */
+  ignored: z.array(z.string()),
+});
+export type ScheduleTable = z.infer<typeof scheduleTableSchema>;
+export const scheduleTableResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), table: scheduleTableSchema }),
+  z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
+]);
+
 export const engineRequests = {
   /** Queue a workflow file's contents (any JSON: the engine parses, migrates and validates it). */
   enqueue: {
@@ -86,6 +109,20 @@ export const engineRequests = {
   queue: { params: z.object({}), result: queueSnapshotSchema },
   history: { params: z.object({ limit: z.number().int().positive().optional() }), result: z.array(historyEntrySchema) },
   nodeSchemas: { params: z.object({}), result: z.array(nodeSchemaSchema) },
+  /**
+   * The per-step dilation table at a MODEL-producing node (ReDilate, ScaleCrafterPreset, …): runs
+   * that node's ancestors (cached like any run) and reads its patches. `steps` defaults to the
+   * step count of the Sampler it feeds.
+   */
+  scheduleTable: {
+    params: z.object({
+      workflow: z.unknown(),
+      nodeId: z.string().min(1),
+      steps: z.number().int().positive().max(10000).optional(),
+      executionProvider: z.enum(EXECUTION_PROVIDER_PREFERENCES).default('auto'),
+    }),
+    result: scheduleTableResultSchema,
+  },
 } as const;
 
 export type EngineRequests = typeof engineRequests;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultEngineConfig, type EngineConfig } from '../../app/engine/engine-config.js';
 import { EngineService } from '../../app/engine/engine-service.js';
+import { modelScheduleTable } from '../../app/diffusion/pipeline/schedule-table.js';
 import type { NodeRegistry } from '../../app/engine/node-registry.js';
 import type { EngineEvent, EnqueueResult, WidgetOverride } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
@@ -16,7 +17,7 @@ export class EngineHarness {
 
   constructor(config: Partial<EngineConfig> = {}) {
     this.registry = createNodeRegistry({ ...defaultEngineConfig(), ...config });
-    this.service = new EngineService(this.registry, (event) => this.events.push(event));
+    this.service = new EngineService(this.registry, (event) => this.events.push(event), modelScheduleTable);
   }
 
   enqueue(workflow: unknown, overrides: WidgetOverride[] = []): EnqueueResult {
