@@ -29,10 +29,14 @@ function spawnWorker(config: EngineConfig): Worker {
   return new Worker(bootstrap, { eval: true, workerData: config });
 }
 
+const FINISHED_JOBS_KEPT = 256;
+
 export class EngineClient {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Set<(event: EngineEvent) => void>();
+  /** Recent jobs' final events: a fast job can end before its enqueue reply reaches the caller. */
+  readonly #finished = new Map<string, TerminalEvent>();
   #nextRequestId = 1;
   #exited = false;
 
@@ -79,6 +83,8 @@ export class EngineClient {
 
   /** Resolves with the event that ends the job: done, error or cancelled. */
   waitForJob(jobId: string): Promise<TerminalEvent> {
+    const finished = this.#finished.get(jobId);
+    if (finished) return Promise.resolve(finished);
     return new Promise((resolve) => {
       const dispose = this.onEvent((event) => {
         if (event.jobId === jobId && (event.type === 'done' || event.type === 'error' || event.type === 'cancelled')) {
@@ -101,7 +107,12 @@ export class EngineClient {
     }
     const message = parsed.data;
     if (message.kind === 'event') {
-      for (const listener of this.#listeners) listener(message.event);
+      const { event } = message;
+      if (event.type === 'done' || event.type === 'error' || event.type === 'cancelled') {
+        this.#finished.set(event.jobId, event);
+        if (this.#finished.size > FINISHED_JOBS_KEPT) this.#finished.delete(this.#finished.keys().next().value!);
+      }
+      for (const listener of this.#listeners) listener(event);
       return;
     }
     if (message.kind !== 'reply') return;
