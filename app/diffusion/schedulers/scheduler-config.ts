@@ -9,7 +9,7 @@
  *
  * Keys that pick the algorithm (`algorithm_type`, `solver_order`, `use_karras_sigmas`, …) are
  * ignored: the sampler is chosen by the `Sampler` union. Keys whose non-default value would change
- * the result in a way not implemented here are rejected with an error naming the key.
+ * the result in a way not supported here are rejected with an error naming the key.
  */
 import { SchedulerConfigError } from './scheduler-errors.js';
 
@@ -70,22 +70,22 @@ export const STABLE_DIFFUSION_SCHEDULER_CONFIG: SchedulerConfig = {
 
 type JsonObject = Record<string, unknown>;
 
-/** Keys that, when present with anything but these values, would change the schedule in ways not implemented here. */
+/** Keys that, when present with anything but these values, would change the schedule in ways not supported here. */
 const UNSUPPORTED_UNLESS: ReadonlyArray<readonly [key: string, allowed: readonly unknown[], hint: string]> = [
   ['trained_betas', [null], 'Custom beta arrays are not supported; use beta_start/beta_end/beta_schedule'],
-  ['rescale_betas_zero_snr', [false], 'Zero-terminal-SNR rescaling is not implemented; remove the key or set it to false'],
-  ['thresholding', [false], 'Dynamic thresholding is not implemented (it is unsuitable for latent diffusion); set it to false'],
+  ['rescale_betas_zero_snr', [false], 'Zero-terminal-SNR rescaling is not supported; remove the key or set it to false'],
+  ['thresholding', [false], 'Dynamic thresholding is not supported (it is unsuitable for latent diffusion); set it to false'],
   ['timestep_type', ['discrete'], 'Only discrete timesteps are implemented; set it to "discrete"'],
   ['interpolation_type', ['linear'], 'Only linear sigma interpolation is implemented; set it to "linear"'],
-  ['use_exponential_sigmas', [false], 'Exponential sigmas are not implemented; use a Karras sampler variant instead'],
-  ['use_beta_sigmas', [false], 'Beta sigmas are not implemented; use a Karras sampler variant instead'],
-  ['use_lu_lambdas', [false], 'Lu lambdas are not implemented; use a Karras sampler variant instead'],
-  ['sigma_min', [null], 'A custom sigma_min is not implemented; remove the key'],
-  ['sigma_max', [null], 'A custom sigma_max is not implemented; remove the key'],
-  ['variance_type', [null], 'Learned variance is not implemented; remove the key'],
-  ['euler_at_final', [false], 'euler_at_final is not implemented; set it to false'],
+  ['use_exponential_sigmas', [false], 'Exponential sigmas are not supported; use a Karras sampler variant instead'],
+  ['use_beta_sigmas', [false], 'Beta sigmas are not supported; use a Karras sampler variant instead'],
+  ['use_lu_lambdas', [false], 'Lu lambdas are not supported; use a Karras sampler variant instead'],
+  ['sigma_min', [null], 'A custom sigma_min is not supported; remove the key'],
+  ['sigma_max', [null], 'A custom sigma_max is not supported; remove the key'],
+  ['variance_type', [null], 'Learned variance is not supported; remove the key'],
+  ['euler_at_final', [false], 'euler_at_final is not supported; set it to false'],
   // diffusers writes the default −inf as Python's bare -Infinity, read as null by parseSchedulerConfigText.
-  ['lambda_min_clipped', [null, -Infinity], 'Clipping λ is only needed for cosine schedules, which are not implemented; remove the key'],
+  ['lambda_min_clipped', [null, -Infinity], 'Clipping λ is only needed for cosine schedules, which are not supported; remove the key'],
 ];
 
 /**
