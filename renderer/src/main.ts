@@ -9,6 +9,7 @@ import './styles.css';
 import defaultWorkflow from '../../workflows/default.json';
 import { installFileDrop } from './controllers/file-drop.js';
 import { RunController } from './controllers/run-controller.js';
+import { ScheduleController } from './controllers/schedule-controller.js';
 import { installShortcuts } from './controllers/shortcuts.js';
 import { WorkflowDocument } from './controllers/workflow-document.js';
 import { GraphEditor } from './canvas/graph-editor.js';
@@ -58,13 +59,18 @@ async function start(): Promise<void> {
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
   const gallery = new GalleryPanel(side);
+  const schedule = new ScheduleController(editor, engine, runs, window.localStorage, side);
 
   const refreshDocument = () => {
     toolbar.update({ name: doc.name, dirty: doc.dirty, canUndo: doc.canUndo, canRedo: doc.canRedo, running: runs.tracker.jobs.some((job) => job.status === 'running'), recent: doc.recentFiles });
     document.title = `${doc.dirty ? '● ' : ''}${doc.name} — ScaleCrafter Studio`;
   };
   doc.onChange(refreshDocument);
-  doc.onReplace(() => runs.clearProblems());
+  doc.onReplace(() => {
+    runs.clearProblems();
+    schedule.reset();
+  });
+  doc.onChange(() => schedule.refresh());
   runs.onChange(() => {
     refreshDocument();
     runPanel.render();

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { build } from 'vite';
 import type { Workflow } from '../../app/protocol/index.js';
 import { CHROMIUM, openChromium, type ChromiumSession } from './chromium-session.js';
+import { buildRenderer } from './renderer-build.js';
 import { EditorPage } from './editor-page.js';
 import type { PageGlobals } from './page-globals.js';
 import { startServe, type ServeProcess } from './serve-process.js';
@@ -29,7 +28,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
 
   before(async () => {
     // The server serves renderer/dist; build it from the current sources so the test never sees a stale UI.
-    await build({ configFile: fileURLToPath(new URL('../../renderer/vite.config.ts', import.meta.url)), logLevel: 'error' });
+    await buildRenderer();
     serve = await startServe();
     browser = await openChromium();
     editor = new EditorPage(browser.page);

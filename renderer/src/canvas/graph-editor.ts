@@ -5,7 +5,7 @@
  * itself: search on double-click, the categorised add-menu, typed links, copy/paste, groups,
  * collapse, delete.
  */
-import { LGraph, LGraphCanvas, LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
+import { LGraph, LGraphCanvas, LGraphNode, LiteGraph } from '@comfyorg/litegraph';
 import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/index.js';
 import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
@@ -21,6 +21,8 @@ export class GraphEditor {
   readonly decorations: NodeDecorations;
   readonly schemas: ReadonlyMap<string, NodeSchema>;
   readonly #editListeners = new Set<() => void>();
+  readonly #widgetListeners = new Set<(nodeId: number, widget: string) => void>();
+  readonly #selectionListeners = new Set<(nodeIds: number[]) => void>();
   #loading = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -38,6 +40,12 @@ export class GraphEditor {
     };
     this.graph.onNodeRemoved = () => this.#edited(0);
     this.graph.onAfterChange = () => this.#edited(0);
+    // The deprecated hook is the one litegraph calls for every way a selection changes (click,
+    // rubber band, select all, delete); selectedItems is read rather than its argument.
+    this.canvas.onSelectionChange = () => {
+      const nodeIds = [...this.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => Number(node.id));
+      for (const listener of this.#selectionListeners) listener(nodeIds);
+    };
     // Edits come from the canvas, litegraph's menus and dialogs (DOM outside the canvas) and keys;
     // every pointer or key release snapshots the graph, and unchanged snapshots record nothing.
     for (const type of ['pointerup', 'click'] as const) window.addEventListener(type, () => this.#edited(0), true);
@@ -54,6 +62,18 @@ export class GraphEditor {
   onEdit(listener: () => void): () => void {
     this.#editListeners.add(listener);
     return () => this.#editListeners.delete(listener);
+  }
+
+  /** Called at once, with the node and widget, whenever the user changes a widget's value. */
+  onWidgetChange(listener: (nodeId: number, widget: string) => void): () => void {
+    this.#widgetListeners.add(listener);
+    return () => this.#widgetListeners.delete(listener);
+  }
+
+  /** Called with the ids of the selected nodes whenever the selection changes. */
+  onSelectionChange(listener: (nodeIds: number[]) => void): () => void {
+    this.#selectionListeners.add(listener);
+    return () => this.#selectionListeners.delete(listener);
   }
 
   load(workflow: Workflow, options: { fitView: boolean } = { fitView: true }): void {
@@ -89,6 +109,13 @@ export class GraphEditor {
     widget.value = value as never;
     this.canvas.setDirty(true);
     this.#edited(0);
+  }
+
+  /** The node that the first link out of `nodeId`'s first output (its MODEL, for a patch node) goes to. */
+  modelConsumerOf(nodeId: number): number | undefined {
+    const linkId = this.node(nodeId)?.outputs?.[0]?.links?.[0];
+    const link = linkId === undefined ? undefined : this.graph._links.get(linkId);
+    return link ? Number(link.target_id) : undefined;
   }
 
   fitView(): void {
@@ -129,7 +156,10 @@ export class GraphEditor {
 
   #decorate(node: LGraphNode): void {
     node.onDrawForeground = (ctx) => this.decorations.draw(node, ctx);
-    node.onWidgetChanged = () => this.#edited(TYPING_SETTLE_MS);
+    node.onWidgetChanged = (name) => {
+      for (const listener of this.#widgetListeners) listener(Number(node.id), name);
+      this.#edited(TYPING_SETTLE_MS);
+    };
   }
 
   #edited(delayMs: number): void {

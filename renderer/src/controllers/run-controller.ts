@@ -43,7 +43,8 @@ export class RunController {
     return () => this.#listeners.delete(listener);
   }
 
-  async queue(): Promise<void> {
+  /** Queues the canvas's workflow; the job's id, or undefined when it could not be queued (the reason is shown). */
+  async queue(): Promise<string | undefined> {
     const workflow = this.editor.snapshot();
     const label = this.label();
     let result;
@@ -51,16 +52,17 @@ export class RunController {
       result = await this.engine.request('enqueue', { workflow, options: { label } });
     } catch (error) {
       this.notify(error instanceof Error ? error.message : String(error), 'error');
-      return;
+      return undefined;
     }
     if (!result.ok) {
       this.#showIssues(result.issues);
       this.notify(`The workflow cannot run: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} (see the marked nodes)`, 'error');
-      return;
+      return undefined;
     }
     this.tracker.expect(result.jobId, label, result.position);
     for (const update of seedUpdatesAfterQueue(workflow, this.editor.schemas)) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
     this.#changed();
+    return result.jobId;
   }
 
   /** Forgets the problems shown for a graph that is no longer open. */
