@@ -21,8 +21,9 @@ describe('the shipped example workflows', () => {
   });
 
   for (const file of files) {
-    test(`${file} is valid`, () => {
+    test(`${file} is valid and current (opens without migrations)`, () => {
       assert.deepEqual(engine.service.handle('validate', { workflow: read(file) }), { issues: [] });
+      assert.deepEqual(engine.service.handle('loadWorkflow', { workflow: read(file) }), { ok: true, workflow: read(file), notes: [], unknownTypes: [] });
     });
   }
 
