@@ -230,7 +230,8 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
     await page.keyboard.press('Delete');
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 2);
 
-    await page.mouse.click(700, 650, { button: 'right' });
+    // Empty canvas, well away from Show Text (added at 700, 600): a click on a node opens its own menu.
+    await page.mouse.click(120, 720, { button: 'right' });
     await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Add Group' }).click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().groups.length === 1);
     const showTitle = await page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), show);
