@@ -9,6 +9,8 @@ import './styles.css';
 import defaultWorkflow from '../../workflows/default.json';
 import { installFileDrop } from './controllers/file-drop.js';
 import { RunController } from './controllers/run-controller.js';
+import { DeviceSetting } from './run/device-setting.js';
+import type { ExecutionProviderPreference } from '../../app/protocol/index.js';
 import { ScheduleController } from './controllers/schedule-controller.js';
 import { installShortcuts } from './controllers/shortcuts.js';
 import { WorkflowDocument } from './controllers/workflow-document.js';
@@ -40,7 +42,8 @@ async function start(): Promise<void> {
   const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
   const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
   const doc = new WorkflowDocument(editor, engine, files, window.localStorage, notices, defaultWorkflow);
-  const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)));
+  const device = new DeviceSetting(window.localStorage);
+  const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)), () => device.value);
 
   const commands = {
     newDocument: () => doc.newDocument(),
@@ -49,6 +52,14 @@ async function start(): Promise<void> {
     loadDefault: () => void doc.loadDefault(),
     save: () => void doc.save(false),
     saveAs: () => void doc.save(true),
+    device: {
+      get value() {
+        return device.value;
+      },
+      choose: (choice: ExecutionProviderPreference) => {
+        device.value = choice;
+      },
+    },
     undo: () => doc.undo(),
     redo: () => doc.redo(),
     queue: () => void runs.queue(),

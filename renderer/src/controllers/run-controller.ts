@@ -3,7 +3,7 @@
  * and turns engine events into node marks (running with steps, cached, failed), live previews,
  * the problems list, and gallery entries with the settings each image was made with.
  */
-import { type EngineEvent, type Issue, type NodeFailure } from '../../../app/protocol/index.js';
+import { type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
@@ -34,6 +34,7 @@ export class RunController {
     private readonly editor: GraphEditor,
     private readonly label: () => string,
     private readonly notify: (text: string, level: 'info' | 'error') => void,
+    private readonly device: () => ExecutionProviderPreference = () => 'auto',
   ) {
     engine.onEvent((event) => this.#onEvent(event));
   }
@@ -49,7 +50,7 @@ export class RunController {
     const label = this.label();
     let result;
     try {
-      result = await this.engine.request('enqueue', { workflow, options: { label } });
+      result = await this.engine.request('enqueue', { workflow, options: { label, executionProvider: this.device() } });
     } catch (error) {
       this.notify(error instanceof Error ? error.message : String(error), 'error');
       return undefined;

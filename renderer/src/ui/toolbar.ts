@@ -1,4 +1,5 @@
 /** The top bar: document commands, undo/redo, queue/cancel, the document's name and the engine connection. */
+import { EXECUTION_PROVIDER_PREFERENCES, type ExecutionProviderPreference } from '../../../app/protocol/index.js';
 import type { ConnectionState } from '../engine/engine-api.js';
 import type { RecentFile } from '../workflow/recent-files.js';
 import { button, element } from './element.js';
@@ -14,6 +15,8 @@ export interface ToolbarCommands {
   redo(): void;
   queue(): void;
   cancel(): void;
+  /** The execution provider jobs ask for. */
+  device: { readonly value: ExecutionProviderPreference; choose(choice: ExecutionProviderPreference): void };
 }
 
 export interface ToolbarState {
@@ -32,6 +35,7 @@ export class Toolbar {
   readonly #redo: HTMLButtonElement;
   readonly #cancel: HTMLButtonElement;
   readonly #recent = element('select', { 'aria-label': 'Recent files', 'data-testid': 'recent-files' });
+  readonly #device = element('select', { 'aria-label': 'Execution provider', title: 'Where jobs run; unavailable providers fall back to the next', 'data-testid': 'device' });
   #recentFiles: RecentFile[] = [];
   #recentKey = '';
 
@@ -39,6 +43,9 @@ export class Toolbar {
     this.#undo = button('Undo', () => commands.undo(), { title: 'Undo (Ctrl+Z)', 'data-testid': 'undo' });
     this.#redo = button('Redo', () => commands.redo(), { title: 'Redo (Ctrl+Shift+Z)', 'data-testid': 'redo' });
     this.#cancel = button('Cancel', () => commands.cancel(), { title: 'Cancel the running job', 'data-testid': 'cancel' });
+    this.#device.replaceChildren(...EXECUTION_PROVIDER_PREFERENCES.map((choice) => element('option', { value: choice }, choice === 'auto' ? 'device: auto' : choice)));
+    this.#device.value = commands.device.value;
+    this.#device.addEventListener('change', () => commands.device.choose(this.#device.value as ExecutionProviderPreference));
     this.#recent.addEventListener('change', () => {
       const file = this.#recentFiles[Number(this.#recent.value)];
       this.#recent.value = '';
@@ -61,6 +68,7 @@ export class Toolbar {
         element('span', { class: 'separator' }),
         button('Queue', () => commands.queue(), { class: 'primary', title: 'Queue the workflow (Ctrl+Enter)', 'data-testid': 'queue' }),
         this.#cancel,
+        this.#device,
         this.#title,
         this.#connection,
       ),
