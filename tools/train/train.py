@@ -1,0 +1,136 @@
+"""DDPM training of the pixel-space emoji model (epsilon prediction, SD's scaled_linear schedule).
+
+  /usr/bin/python3 tools/train/train.py --data .cache/train/data --out .cache/train/run --steps 3000
+
+Resumes from --out/checkpoint.pt when it exists; every --save-every steps it writes that checkpoint
+and the diffusers-named weights (unet/, text_encoder/). One seeded generator drives init, batches,
+timesteps, noise and caption dropout, and its state is checkpointed, so a resumed run draws the
+same numbers an uninterrupted one would.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import Tensor
+from torch.nn import functional as F
+
+sys.path.insert(0, str(Path(__file__).parent))
+from clip_text import ClipTextModel  # noqa: E402
+from model_configs import scheduler_config, text_encoder_config, unet_config  # noqa: E402
+from safetensors_file import save_safetensors  # noqa: E402
+from unet import UNet2DConditionModel  # noqa: E402
+
+# Classifier-free guidance needs an unconditional model: 10% of captions become the empty prompt (GLIDE; SD uses 10% too).
+CAPTION_DROPOUT = 0.1
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=Path(".cache/train/data"))
+    parser.add_argument("--out", type=Path, default=Path(".cache/train/run"))
+    parser.add_argument("--steps", type=int, default=3000, help="total optimiser steps (a resumed run continues to this)")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=3e-4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--save-every", type=int, default=500)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    return parser.parse_args()
+
+
+def alphas_cumprod() -> Tensor:
+    config = scheduler_config()
+    # scaled_linear: betas linear in sqrt space (diffusers DDPMScheduler, LDM's "linear" schedule).
+    betas = torch.linspace(config["beta_start"] ** 0.5, config["beta_end"] ** 0.5, config["num_train_timesteps"], dtype=torch.float64) ** 2
+    return torch.cumprod(1.0 - betas, dim=0).float()
+
+
+def load_data(folder: Path) -> tuple[Tensor, Tensor, Tensor, int]:
+    """Images in [-1, 1] NCHW, token ids, the empty prompt's ids, vocabulary size."""
+    images = torch.from_numpy(np.load(folder / "images.npy")).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+    tokens = torch.from_numpy(np.load(folder / "tokens.npy")).long()
+    vocab: dict[str, int] = json.loads((folder / "tokenizer" / "vocab.json").read_text())
+    bos, eos = vocab["<|startoftext|>"], vocab["<|endoftext|>"]
+    # "" encodes as BOS, EOS, then the pad token, which is EOS here (as SD 1.x's tokenizer pads).
+    empty = torch.full((tokens.shape[1],), eos, dtype=torch.long)
+    empty[0] = bos
+    return images, tokens, empty, max(vocab.values()) + 1
+
+
+def training_step(unet: UNet2DConditionModel, text: ClipTextModel, batch: tuple[Tensor, Tensor], cumprod: Tensor, generator: torch.Generator, empty: Tensor) -> Tensor:
+    images, ids = batch
+    n = images.shape[0]
+    drop = torch.rand(n, generator=generator) < CAPTION_DROPOUT
+    ids = torch.where(drop[:, None], empty[None, :], ids)
+    timesteps = torch.randint(0, cumprod.shape[0], (n,), generator=generator)
+    noise = torch.randn(images.shape, generator=generator)
+    a = cumprod[timesteps].sqrt()[:, None, None, None]
+    s = (1 - cumprod[timesteps]).sqrt()[:, None, None, None]
+    device = next(unet.parameters()).device
+    noisy = (a * images + s * noise).to(device)
+    prediction = unet(noisy, timesteps.float().to(device), text(ids.to(device)))
+    return F.mse_loss(prediction, noise.to(device))
+
+
+def export_weights(out: Path, unet: UNet2DConditionModel, text: ClipTextModel, step: int) -> None:
+    metadata = {"format": "pt", "step": str(step)}
+    save_safetensors(unet.state_dict(), out / "unet" / "diffusion_pytorch_model.safetensors", metadata)
+    save_safetensors(text.state_dict(), out / "text_encoder" / "model.safetensors", metadata)
+    (out / "unet" / "config.json").write_text(json.dumps(unet.config, indent=2) + "\n")
+    (out / "text_encoder" / "config.json").write_text(json.dumps(text.config, indent=2) + "\n")
+    (out / "scheduler").mkdir(exist_ok=True)
+    (out / "scheduler" / "scheduler_config.json").write_text(json.dumps(scheduler_config(), indent=2) + "\n")
+
+
+def main() -> None:
+    args = parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)  # weight init
+    images, tokens, empty, vocab_size = load_data(args.data)
+    unet = UNet2DConditionModel(unet_config()).to(args.device)
+    text = ClipTextModel(text_encoder_config(vocab_size)).to(args.device)
+    params = list(unet.parameters()) + list(text.parameters())
+    optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
+    generator = torch.Generator().manual_seed(args.seed)
+    step = 0
+    checkpoint_path = args.out / "checkpoint.pt"
+    if checkpoint_path.exists():
+        state = torch.load(checkpoint_path, map_location=args.device)
+        unet.load_state_dict(state["unet"])
+        text.load_state_dict(state["text_encoder"])
+        optimizer.load_state_dict(state["optimizer"])
+        generator.set_state(state["generator"])
+        step = state["step"]
+        print(f"resumed at step {step} from {checkpoint_path}")
+    print(f"{len(images)} images, unet {sum(p.numel() for p in unet.parameters()):,} parameters, text encoder {sum(p.numel() for p in text.parameters()):,}")
+    cumprod = alphas_cumprod()
+    args.out.mkdir(parents=True, exist_ok=True)
+    started, running = time.time(), []
+    while step < args.steps:
+        index = torch.randint(0, len(images), (args.batch,), generator=generator)
+        loss = training_step(unet, text, (images[index], tokens[index]), cumprod, generator, empty)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        step += 1
+        running.append(loss.item())
+        if step % 25 == 0 or step == args.steps:
+            print(f"step {step} loss {np.mean(running):.4f} ({(time.time() - started) / len(running):.2f} s/step)", flush=True)
+            started, running = time.time(), []
+        if step % args.save_every == 0 or step == args.steps:
+            state = {"unet": unet.state_dict(), "text_encoder": text.state_dict(), "optimizer": optimizer.state_dict(), "generator": generator.get_state(), "step": step}
+            torch.save(state, checkpoint_path.with_suffix(".tmp"))
+            checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)  # never a half-written checkpoint
+            export_weights(args.out, unet, text, step)
+            print(f"saved step {step} to {args.out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
