@@ -7,10 +7,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ExecutionProviderUnavailableError, installHint, listedBackends, type ExecutionProviderName } from './execution-provider.js';
+import type { ExecutionProviderPreference } from '../protocol/index.js';
 import { providerProblem } from './provider-self-test.js';
 
-export type ProviderPreference = ExecutionProviderName | 'auto';
-export const PROVIDER_PREFERENCES: readonly ProviderPreference[] = ['auto', 'cuda', 'dml', 'coreml', 'webgpu', 'cpu'];
+/** The protocol's list of choices (auto, cuda, dml, coreml, webgpu, cpu): one definition for UI, CLI and runtime. */
+export type ProviderPreference = ExecutionProviderPreference;
 
 /** GPU EPs first (vendor-specific ones are faster where present), WebGPU everywhere, CPU last. */
 const FALLBACK_ORDER: readonly ExecutionProviderName[] = ['cuda', 'dml', 'coreml', 'webgpu', 'cpu'];

@@ -5,132 +5,114 @@
  * Screenshots land in test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Workflow } from '../../app/protocol/index.js';
-import { CHROMIUM, openChromium, type ChromiumSession } from './chromium-session.js';
-import { buildRenderer } from './renderer-build.js';
-import { EditorPage } from './editor-page.js';
+import type { EditorPage } from './editor-page.js';
 import type { PageGlobals } from './page-globals.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const SAMPLER = 5;
 const DEFAULT_NODE_IDS = ['1', '2', '3', '4', '5', '6', '7'];
 
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
-describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
-  let serve: ServeProcess;
-  let browser: ChromiumSession;
-  let editor: EditorPage;
+describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip }, () => {
+  const session = useEditorSession();
   let saved: Workflow;
 
-  before(async () => {
-    // The server serves renderer/dist; build it from the current sources so the test never sees a stale UI.
-    await buildRenderer();
-    serve = await startServe();
-    browser = await openChromium();
-    editor = new EditorPage(browser.page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
-
   test('opens with the default workflow; queueing shows progress per node, then the image', async () => {
-    await editor.open(serve.url);
-    const graph = await editor.snapshot();
+    await session.editor.open(session.serve.url);
+    const graph = await session.editor.snapshot();
     assert.deepEqual(graph.nodes.map((node) => node.type), ['LoadCheckpoint', 'TextEncode', 'TextEncode', 'EmptyLatentImage', 'Sampler', 'VAEDecode', 'SaveImage']);
-    await browser.page.click('[data-testid="queue"]');
-    const steps = browser.page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: /step \d+\/20/ });
+    await session.browser.page.click('[data-testid="queue"]');
+    const steps = session.browser.page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: /step \d+\/20/ });
     await steps.waitFor({ timeout: 60_000 });
-    assert.match(await browser.page.textContent('[data-testid="overall-status"]') ?? '', /^\d+%/);
-    await browser.screenshot('01-progress');
-    const statuses = await editor.waitForFinishedJob(1);
+    assert.match(await session.browser.page.textContent('[data-testid="overall-status"]') ?? '', /^\d+%/);
+    await session.browser.screenshot('01-progress');
+    const statuses = await session.editor.waitForFinishedJob(1);
     assert.equal(statuses.job, 'done');
     assert.deepEqual(DEFAULT_NODE_IDS.map((id) => statuses[id]), DEFAULT_NODE_IDS.map(() => 'done'));
-    const image = browser.page.locator('[data-testid="gallery-image"]').first();
+    const image = session.browser.page.locator('[data-testid="gallery-image"]').first();
     await image.waitFor();
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gallery-image"]')?.naturalWidth === 256);
-    await browser.page.locator('[data-testid="image-settings"]').first().waitFor();
-    await browser.screenshot('02-first-image');
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gallery-image"]')?.naturalWidth === 256);
+    await session.browser.page.locator('[data-testid="image-settings"]').first().waitFor();
+    await session.browser.screenshot('02-first-image');
   });
 
   test('a number widget takes arithmetic without eval, and undo/redo restore it', async () => {
-    const cfg = await editor.widgetBox(SAMPLER, 'cfg');
-    await browser.page.mouse.click(cfg.left + cfg.width / 2, cfg.top + cfg.height / 2);
-    const prompt = browser.page.locator('.graphdialog input.value');
+    const cfg = await session.editor.widgetBox(SAMPLER, 'cfg');
+    await session.browser.page.mouse.click(cfg.left + cfg.width / 2, cfg.top + cfg.height / 2);
+    const prompt = session.browser.page.locator('.graphdialog input.value');
     await prompt.fill('(2 + 1) * 2.5');
     await prompt.press('Enter');
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.cfg === 7.5);
-    const steps = await editor.widgetBox(SAMPLER, 'steps');
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.cfg === 7.5);
+    const steps = await session.editor.widgetBox(SAMPLER, 'steps');
     // The right-hand arrow of a number widget adds one step.
-    await browser.page.mouse.click(steps.left + steps.width - 14 * (steps.height / 20), steps.top + steps.height / 2);
-    await waitForWidget(editor, SAMPLER, 'steps', 21);
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.title.startsWith('● '));
-    assert.equal(await editor.dirty(), true);
-    await browser.page.keyboard.press('Control+z');
-    await waitForWidget(editor, SAMPLER, 'steps', 20);
-    await browser.page.keyboard.press('Control+Shift+z');
-    await waitForWidget(editor, SAMPLER, 'steps', 21);
+    await session.browser.page.mouse.click(steps.left + steps.width - 14 * (steps.height / 20), steps.top + steps.height / 2);
+    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.title.startsWith('● '));
+    assert.equal(await session.editor.dirty(), true);
+    await session.browser.page.keyboard.press('Control+z');
+    await waitForWidget(session.editor, SAMPLER, 'steps', 20);
+    await session.browser.page.keyboard.press('Control+Shift+z');
+    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
     // A reload is a killed tab: the autosave brings the unsaved graph back, still marked unsaved.
-    await browser.page.reload();
-    await editor.waitReady();
-    await waitForWidget(editor, SAMPLER, 'steps', 21);
-    assert.equal(await editor.dirty(), true);
-    assert.match(await browser.page.title(), /^● default/);
+    await session.browser.page.reload();
+    await session.editor.waitReady();
+    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
+    assert.equal(await session.editor.dirty(), true);
+    assert.match(await session.browser.page.title(), /^● default/);
   });
 
   test('queueing again after a widget change re-runs only the nodes downstream of it', async () => {
-    await browser.page.keyboard.press('Control+Enter');
-    const statuses = await editor.waitForFinishedJob(1);
+    await session.browser.page.keyboard.press('Control+Enter');
+    const statuses = await session.editor.waitForFinishedJob(1);
     assert.equal(statuses.job, 'done');
     assert.deepEqual(
       DEFAULT_NODE_IDS.map((id) => [id, statuses[id]]),
       [['1', 'cached'], ['2', 'cached'], ['3', 'cached'], ['4', 'cached'], ['5', 'done'], ['6', 'done'], ['7', 'done']],
     );
-    assert.equal((await editor.decoration(1))?.kind, 'cached');
-    await browser.screenshot('03-second-run-cached');
+    assert.equal((await session.editor.decoration(1))?.kind, 'cached');
+    await session.browser.screenshot('03-second-run-cached');
   });
 
   test('a link between sockets of different types is refused', async () => {
-    const before = (await editor.snapshot()).links.length;
+    const before = (await session.editor.snapshot()).links.length;
     // CLIP (Load Checkpoint output 1) onto the VAE input of VAE Decode.
-    await editor.drag(await editor.slotPoint(1, 'output', 1), await editor.slotPoint(6, 'input', 1));
-    await browser.page.keyboard.press('Escape');
-    const after = await editor.snapshot();
+    await session.editor.drag(await session.editor.slotPoint(1, 'output', 1), await session.editor.slotPoint(6, 'input', 1));
+    await session.browser.page.keyboard.press('Escape');
+    const after = await session.editor.snapshot();
     assert.equal(after.links.length, before);
     assert.equal(after.links.find((link) => link.target_id === 6 && link.target_slot === 1)?.type, 'VAE');
   });
 
   test('Ctrl+S saves; a reload restores the same graph; opening the saved file gives it back', async () => {
-    const [download] = await Promise.all([browser.page.waitForEvent('download'), browser.page.keyboard.press('Control+s')]);
+    const [download] = await Promise.all([session.browser.page.waitForEvent('download'), session.browser.page.keyboard.press('Control+s')]);
     saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Workflow;
-    assert.deepEqual(saved, await editor.snapshot());
-    assert.equal(await editor.dirty(), false);
-    assert.equal(await browser.page.locator('[data-testid="recent-files"] option', { hasText: 'default' }).count(), 1);
-    await browser.page.reload();
-    await editor.waitReady();
-    assert.deepEqual(await editor.snapshot(), saved);
-    await browser.page.click('[data-testid="new"]');
-    assert.equal((await editor.snapshot()).nodes.length, 0);
-    const [chooser] = await Promise.all([browser.page.waitForEvent('filechooser'), browser.page.click('[data-testid="open"]')]);
+    assert.deepEqual(saved, await session.editor.snapshot());
+    assert.equal(await session.editor.dirty(), false);
+    assert.equal(await session.browser.page.locator('[data-testid="recent-files"] option', { hasText: 'default' }).count(), 1);
+    await session.browser.page.reload();
+    await session.editor.waitReady();
+    assert.deepEqual(await session.editor.snapshot(), saved);
+    await session.browser.page.click('[data-testid="new"]');
+    assert.equal((await session.editor.snapshot()).nodes.length, 0);
+    const [chooser] = await Promise.all([session.browser.page.waitForEvent('filechooser'), session.browser.page.click('[data-testid="open"]')]);
     await chooser.setFiles((await download.path())!);
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
-    assert.deepEqual(await editor.snapshot(), saved);
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
+    assert.deepEqual(await session.editor.snapshot(), saved);
   });
 
   test('dropping a PNG the app wrote restores the workflow it was made with', async () => {
-    await browser.page.click('[data-testid="new"]');
-    const pngs = readdirSync(serve.outputDir).filter((name) => name.endsWith('.png')).sort();
+    await session.browser.page.click('[data-testid="new"]');
+    const pngs = readdirSync(session.serve.outputDir).filter((name) => name.endsWith('.png')).sort();
     assert.equal(pngs.length, 2);
-    await editor.dropFile(pngs[1]!, readFileSync(path.join(serve.outputDir, pngs[1]!)), 'image/png');
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
+    await session.editor.dropFile(pngs[1]!, readFileSync(path.join(session.serve.outputDir, pngs[1]!)), 'image/png');
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
     // The second image was made with steps 21: the graph it restores is the one saved after it.
-    assert.deepEqual(await editor.snapshot(), saved);
-    await browser.screenshot('04-dropped-png');
+    assert.deepEqual(await session.editor.snapshot(), saved);
+    await session.browser.screenshot('04-dropped-png');
   });
 
   test('an invalid graph shows its error on the node and field at fault', async () => {
@@ -141,34 +123,34 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
       for (const output of node.outputs) output.links = (output.links ?? []).filter((id) => id !== positive.id);
       for (const input of node.inputs) if (input.link === positive.id) input.link = null;
     }
-    await editor.dropFile('broken.json', Buffer.from(JSON.stringify(broken)), 'application/json');
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().links.length === 8);
-    await browser.page.click('[data-testid="queue"]');
-    const problem = browser.page.locator('[data-testid="problem"]');
+    await session.editor.dropFile('broken.json', Buffer.from(JSON.stringify(broken)), 'application/json');
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().links.length === 8);
+    await session.browser.page.click('[data-testid="queue"]');
+    const problem = session.browser.page.locator('[data-testid="problem"]');
     await problem.first().waitFor();
     assert.deepEqual(await problem.evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-node-id'), row.getAttribute('data-field')])), [[String(SAMPLER), 'positive']]);
-    const decoration = await editor.decoration(SAMPLER);
+    const decoration = await session.editor.decoration(SAMPLER);
     assert.equal(decoration?.kind, 'failed');
     assert.match(decoration?.lines?.[0] ?? '', /positive/);
-    await browser.screenshot('05-invalid-graph');
+    await session.browser.screenshot('05-invalid-graph');
   });
 
   test('a seed set to increment moves on after queueing, as ComfyUI\'s control does', async () => {
-    await browser.page.click('[data-testid="load-default"]');
-    await browser.page.locator('[data-testid="document-title"]', { hasText: /^default$/ }).waitFor();
-    const control = await editor.widgetBox(SAMPLER, 'seed control');
-    const finished = await browser.page.locator('[data-testid="finished-job"]').count();
+    await session.browser.page.click('[data-testid="load-default"]');
+    await session.browser.page.locator('[data-testid="document-title"]', { hasText: /^default$/ }).waitFor();
+    const control = await session.editor.widgetBox(SAMPLER, 'seed control');
+    const finished = await session.browser.page.locator('[data-testid="finished-job"]').count();
     // The combo's right arrow steps fixed → increment.
-    await browser.page.mouse.click(control.left + control.width - 14 * (control.height / 20), control.top + control.height / 2);
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widget_controls.seed === 'increment');
-    await browser.page.keyboard.press('Control+Enter');
-    await waitForWidget(editor, SAMPLER, 'seed', 43);
-    assert.equal((await editor.waitForFinishedJob(finished + 1)).job, 'done');
+    await session.browser.page.mouse.click(control.left + control.width - 14 * (control.height / 20), control.top + control.height / 2);
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widget_controls.seed === 'increment');
+    await session.browser.page.keyboard.press('Control+Enter');
+    await waitForWidget(session.editor, SAMPLER, 'seed', 43);
+    assert.equal((await session.editor.waitForFinishedJob(finished + 1)).job, 'done');
   });
 
   test('a prompt is edited in its text box; Cancel stops the run it started', async () => {
-    const page = browser.page;
-    const prompt = await editor.widgetBox(2, 'text');
+    const page = session.browser.page;
+    const prompt = await session.editor.widgetBox(2, 'text');
     await page.mouse.click(prompt.left + prompt.width / 2, prompt.top + prompt.height / 2);
     const box = page.locator('textarea.widget-text-overlay');
     await box.waitFor();
@@ -177,14 +159,14 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
     await box.type(', at dusk');
     await box.press('Escape');
     // Escape restores the text as it was; typing again and leaving the box keeps it.
-    assert.equal((await editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light');
+    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light');
     await page.mouse.click(prompt.left + prompt.width / 2, prompt.top + prompt.height / 2);
     await box.press('End');
     await box.type(', at dusk');
     await page.mouse.click(80, 120);
-    assert.equal((await editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light, at dusk');
+    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light, at dusk');
     // A STRING with suggestions edits in a text box that offers them and still takes any text.
-    const model = await editor.widgetBox(1, 'model');
+    const model = await session.editor.widgetBox(1, 'model');
     await page.mouse.click(model.left + model.width / 2, model.top + model.height / 2);
     const modelBox = page.locator('input.widget-text-overlay');
     await modelBox.waitFor();
@@ -195,11 +177,11 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
     await page.click('[data-testid="queue"]');
     await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: /step \d+\/20/ }).waitFor({ timeout: 60_000 });
     await page.click('[data-testid="cancel-job"]');
-    assert.equal((await editor.waitForFinishedJob(finished + 1)).job, 'cancelled');
+    assert.equal((await session.editor.waitForFinishedJob(finished + 1)).job, 'cancelled');
   });
 
   test('editing: search on double-click, the add-menu by category, links, copy/paste, delete, groups, collapse', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     await page.click('[data-testid="new"]');
     await page.mouse.dblclick(250, 250);
     await page.keyboard.type('Join Text');
@@ -209,14 +191,14 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
     await page.locator('.litecontextmenu .litemenu-entry', { hasText: /^utils$/ }).click();
     await page.locator('.litecontextmenu .litemenu-entry', { hasText: /^output$/ }).click();
     await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Show Text' }).click();
-    const types = async () => (await editor.snapshot()).nodes.map((node) => node.type).sort();
+    const types = async () => (await session.editor.snapshot()).nodes.map((node) => node.type).sort();
     assert.deepEqual(await types(), ['ShowText', 'TextConcat']);
-    const graph = await editor.snapshot();
+    const graph = await session.editor.snapshot();
     const concat = graph.nodes.find((node) => node.type === 'TextConcat')!.id;
     const show = graph.nodes.find((node) => node.type === 'ShowText')!.id;
     // Onto Show Text's text widget: a STRING output drives a STRING widget.
-    await editor.drag(await editor.slotPoint(concat, 'output', 0), await editor.slotPoint(show, 'input', 0));
-    const linked = await editor.snapshot();
+    await session.editor.drag(await session.editor.slotPoint(concat, 'output', 0), await session.editor.slotPoint(show, 'input', 0));
+    const linked = await session.editor.snapshot();
     assert.deepEqual(linked.links.map((link) => [link.origin_id, link.target_id, link.type]), [[concat, show, 'STRING']]);
     assert.deepEqual(linked.nodes.find((node) => node.id === show)!.inputs.map((input) => input.name), ['text']);
 
@@ -238,16 +220,16 @@ describe('the node editor in a browser', { timeout: 300_000, skip }, () => {
     await page.mouse.click(showTitle!.x, showTitle!.y, { button: 'right' });
     await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Collapse' }).click();
     await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.find((node) => node.id === id)?.flags !== undefined, show);
-    assert.deepEqual((await editor.snapshot()).nodes.find((node) => node.id === show)?.flags, { collapsed: true });
-    await browser.screenshot('06-editing');
+    assert.deepEqual((await session.editor.snapshot()).nodes.find((node) => node.id === show)?.flags, { collapsed: true });
+    await session.browser.screenshot('06-editing');
     await page.keyboard.press('Control+z');
     await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.find((node) => node.id === id)?.flags === undefined, show);
-    assert.equal((await editor.snapshot()).groups.length, 1);
+    assert.equal((await session.editor.snapshot()).groups.length, 1);
   });
 
   test('no Content-Security-Policy violation and no page error happened', async () => {
-    assert.deepEqual(await browser.cspViolations(), []);
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(await session.browser.cspViolations(), []);
+    assert.deepEqual(session.browser.errors, []);
   });
 });
 

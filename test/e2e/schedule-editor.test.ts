@@ -7,16 +7,13 @@
  * the engine's own scheduleTable reply. Screenshots land in test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { describe, test } from 'node:test';
 import type { ScheduleTable, Workflow } from '../../app/protocol/index.js';
 import { groupConvsByBlock } from '../../renderer/src/schedule/conv-groups.js';
 import { heatMapLayout } from '../../renderer/src/schedule/heat-map-layout.js';
-import { CHROMIUM, openChromium, type ChromiumSession } from './chromium-session.js';
-import { EditorPage } from './editor-page.js';
 import type { PageGlobals } from './page-globals.js';
-import { buildRenderer } from './renderer-build.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const WORKFLOW = new URL('../../workflows/scalecrafter-16x.json', import.meta.url);
 const [SAMPLER, LATENT, REDILATE, NDCFG] = [5, 4, 8, 9];
@@ -25,28 +22,13 @@ const PANEL = '[data-testid="schedule-panel"]';
 /** The number of steps at which a patch with step range [0, end) is active: step / steps < end. */
 const activeSteps = (end: number, steps: number) => Array.from({ length: steps }, (_, step) => step / steps < end).filter(Boolean).length;
 
-const skip = existsSync(CHROMIUM) ? false : `needs Debian's Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
-describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
-  let serve: ServeProcess;
-  let browser: ChromiumSession;
-  let editor: EditorPage;
-
-  before(async () => {
-    await buildRenderer();
-    serve = await startServe();
-    browser = await openChromium();
-    editor = new EditorPage(browser.page);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await serve?.stop();
-  });
+describe('the dilation-schedule editor', { timeout: 300_000, skip: chromiumSkip }, () => {
+  const session = useEditorSession();
 
   /** Waits for the panel to settle on a table for `nodeId` with nothing loading, then reads a block's row. */
   async function blockRow(block: string, expectedActive?: number): Promise<{ active: number; max: number }> {
-    await browser.page.waitForFunction(
+    await session.browser.page.waitForFunction(
       ([panel, name, expected]) => {
         const page = globalThis as unknown as PageGlobals;
         const root = page.document.querySelector(panel);
@@ -56,17 +38,17 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
       [PANEL, block, expectedActive ?? null] as const,
       { timeout: 30_000 },
     );
-    const row = browser.page.locator(`${PANEL} [data-testid="schedule-block"][data-block="${block}"]`);
+    const row = session.browser.page.locator(`${PANEL} [data-testid="schedule-block"][data-block="${block}"]`);
     return { active: Number(await row.getAttribute('data-active-steps')), max: Number(await row.getAttribute('data-max-dilation')) };
   }
 
   async function setNumber(nodeId: number, widget: string, value: number): Promise<void> {
-    const box = await editor.widgetBox(nodeId, widget);
-    await browser.page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
-    const prompt = browser.page.locator('.graphdialog input.value');
+    const box = await session.editor.widgetBox(nodeId, widget);
+    await session.browser.page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    const prompt = session.browser.page.locator('.graphdialog input.value');
     await prompt.fill(String(value));
     await prompt.press('Enter');
-    await browser.page.waitForFunction(
+    await session.browser.page.waitForFunction(
       ([id, name, expected]) => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.find((node) => node.id === id)?.widgets[name] === expected,
       [nodeId, widget, value] as const,
       { timeout: 5000 },
@@ -74,10 +56,10 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
   }
 
   async function engineTable(nodeId: number): Promise<ScheduleTable> {
-    const response = await fetch(new URL('api/request/scheduleTable', serve.url), {
+    const response = await fetch(new URL('api/request/scheduleTable', session.serve.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: await editor.snapshot(), nodeId: String(nodeId) }),
+      body: JSON.stringify({ workflow: await session.editor.snapshot(), nodeId: String(nodeId) }),
     });
     const reply = (await response.json()) as { ok: true; table: ScheduleTable } | { ok: false };
     assert.ok(reply.ok, JSON.stringify(reply));
@@ -85,44 +67,44 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
   }
 
   test('selecting ReDilate shows the heat map of the schedule the Sampler gets', async () => {
-    await editor.open(serve.url);
-    await editor.dropFile('scalecrafter-16x.json', readFileSync(WORKFLOW), 'application/json');
-    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 9);
-    assert.equal(await browser.page.locator(PANEL).isVisible(), false, 'the panel shows only while a schedule node is selected');
-    const workflow = (await editor.snapshot()) as Workflow;
+    await session.editor.open(session.serve.url);
+    await session.editor.dropFile('scalecrafter-16x.json', readFileSync(WORKFLOW), 'application/json');
+    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 9);
+    assert.equal(await session.browser.page.locator(PANEL).isVisible(), false, 'the panel shows only while a schedule node is selected');
+    const workflow = (await session.editor.snapshot()) as Workflow;
     const reDilate = workflow.nodes.find((node) => node.id === REDILATE)!;
     const steps = workflow.nodes.find((node) => node.id === SAMPLER)!.widgets.steps as number;
 
-    const title = await browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), REDILATE);
-    await browser.page.mouse.click(title!.x, title!.y);
-    await browser.page.locator(PANEL).waitFor({ state: 'visible' });
+    const title = await session.browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), REDILATE);
+    await session.browser.page.mouse.click(title!.x, title!.y);
+    await session.browser.page.locator(PANEL).waitFor({ state: 'visible' });
     const down1 = await blockRow('down_blocks.1');
     assert.equal(down1.active, activeSteps(reDilate.widgets.end as number, steps));
     assert.equal(down1.max, reDilate.widgets.factor);
     assert.equal((await blockRow('down_blocks.0')).active, 0, 'down_blocks.0 is not in the layer list');
-    const panel = browser.page.locator(PANEL);
+    const panel = session.browser.page.locator(PANEL);
     assert.equal(await panel.getAttribute('data-node-id'), String(REDILATE));
     assert.equal(await panel.getAttribute('data-read-node-id'), String(NDCFG), 'read where the chain meets the Sampler');
     assert.equal(await panel.getAttribute('data-steps'), String(steps));
     assert.equal(await panel.getAttribute('data-pass'), 'main');
-    await browser.screenshot('schedule-01-redilate');
+    await session.browser.screenshot('schedule-01-redilate');
   });
 
   test('changing tau (end) on the node updates the map live', async () => {
-    const steps = Number(await browser.page.locator(PANEL).getAttribute('data-steps'));
+    const steps = Number(await session.browser.page.locator(PANEL).getAttribute('data-steps'));
     await setNumber(REDILATE, 'end', 0.4);
     const down1 = await blockRow('down_blocks.1', activeSteps(0.4, steps));
     assert.equal(down1.active, 8);
-    const perConv = (await browser.page.locator('[data-testid="schedule-heat-map"]').getAttribute('data-active-steps'))!.split(',').map(Number);
+    const perConv = (await session.browser.page.locator('[data-testid="schedule-heat-map"]').getAttribute('data-active-steps'))!.split(',').map(Number);
     const table = await engineTable(NDCFG);
     assert.deepEqual(perConv, table.convs.map((_, conv) => table.main.filter((row) => row[conv]! > 1).length));
   });
 
   test('the ND-CFG base pass is one click away, and hovering a cell reads it out', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     await page.click('[data-testid="schedule-pass-noiseDampedBase"]');
     assert.equal(await page.locator(PANEL).getAttribute('data-pass'), 'noiseDampedBase');
-    const workflow = await editor.snapshot();
+    const workflow = await session.editor.snapshot();
     const ndcfg = workflow.nodes.find((node) => node.id === NDCFG)!;
     const steps = Number(await page.locator(PANEL).getAttribute('data-steps'));
     const mid = await blockRow('mid_block', activeSteps(ndcfg.widgets.end as number, steps));
@@ -141,14 +123,14 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
     assert.equal(await readout.getAttribute('data-step'), '2');
     assert.equal(await readout.getAttribute('data-dilation'), String(table.noiseDampedBase[1]![conv]));
     assert.match((await readout.textContent())!, /up_blocks\.0\.resnets\.1\.conv1 · step 2\/20 · ×3/);
-    await browser.screenshot('schedule-02-ndcfg-pass');
+    await session.browser.screenshot('schedule-02-ndcfg-pass');
     await page.click('[data-testid="schedule-pass-main"]');
     assert.equal(await page.locator(PANEL).getAttribute('data-pass'), 'main');
   });
 
   test('a layer that matches no conv is shown in the panel, naming the field', async () => {
-    const page = browser.page;
-    const layers = await editor.widgetBox(REDILATE, 'layers');
+    const page = session.browser.page;
+    const layers = await session.editor.widgetBox(REDILATE, 'layers');
     await page.mouse.click(layers.left + layers.width / 2, layers.top + layers.height / 2);
     const box = page.locator('textarea.widget-text-overlay');
     await box.waitFor();
@@ -158,7 +140,7 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
     assert.equal(await issue.getAttribute('data-field'), 'layers');
     assert.match((await issue.textContent())!, /up_blocks\.9/);
     assert.equal(await page.locator(PANEL).getAttribute('data-state'), 'error');
-    await browser.screenshot('schedule-03-error');
+    await session.browser.screenshot('schedule-03-error');
     // Escape puts the text back; the error goes with it.
     await box.press('Escape');
     await page.locator('[data-testid="schedule-issue"]').waitFor({ state: 'detached', timeout: 30_000 });
@@ -166,7 +148,7 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
   });
 
   test('auto-queue on change re-runs the Sampler and what follows; the rest comes from the cache', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     // A small, short run: the check is which nodes run, not the picture.
     await setNumber(SAMPLER, 'steps', 3);
     await setNumber(LATENT, 'width', 256);
@@ -175,10 +157,10 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
     await page.mouse.click(title!.x, title!.y);
     await page.check('[data-testid="schedule-auto-queue"]');
     await setNumber(REDILATE, 'end', 0.7);
-    const first = await editor.waitForFinishedJob(1);
+    const first = await session.editor.waitForFinishedJob(1);
     assert.equal(first.job, 'done');
     await setNumber(REDILATE, 'end', 0.35);
-    const second = await editor.waitForFinishedJob(2);
+    const second = await session.editor.waitForFinishedJob(2);
     assert.equal(second.job, 'done');
     // The patch nodes were already run with the new value to compute the table the panel shows
     // (the engine caches that probe), so the job samples and decodes only.
@@ -186,12 +168,12 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip }, () => {
     const downstream = [String(SAMPLER), '6', '7'];
     assert.deepEqual(upstream.map((id) => second[id]), upstream.map(() => 'cached'));
     assert.deepEqual(downstream.map((id) => [id, second[id]]), downstream.map((id) => [id, 'done']));
-    await browser.screenshot('schedule-04-auto-queue');
+    await session.browser.screenshot('schedule-04-auto-queue');
     assert.equal(await page.isChecked('[data-testid="schedule-auto-queue"]'), true);
   });
 
   test('no Content-Security-Policy violation and no page error happened', async () => {
-    assert.deepEqual(await browser.cspViolations(), []);
-    assert.deepEqual(browser.errors, []);
+    assert.deepEqual(await session.browser.cspViolations(), []);
+    assert.deepEqual(session.browser.errors, []);
   });
 });
