@@ -12,8 +12,8 @@ export const attentionScale = defineNode({
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },
-      { name: 'train_width', kind: 'INT', default: 512, min: 64, max: 4096, step: 64, tooltip: 'the model\'s training resolution (SD1.5/2.1-base 512, SDXL 1024, the tiny model 256)' },
-      { name: 'train_height', kind: 'INT', default: 512, min: 64, max: 4096, step: 64 },
+      { name: 'train_width', kind: 'INT', default: 512, min: 8, max: 4096, step: 8, tooltip: 'the model\'s training resolution (SD1.5/2.1-base 512, SDXL 1024, the emoji model 32)' },
+      { name: 'train_height', kind: 'INT', default: 512, min: 8, max: 4096, step: 8 },
     ],
     outputs: [{ name: 'MODEL', type: 'MODEL' }],
   },

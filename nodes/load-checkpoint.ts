@@ -1,15 +1,47 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineConfig } from '../app/engine/engine-config.js';
-import { defineNode } from '../app/engine/node-definition.js';
+import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { NodeError } from '../app/engine/node-error.js';
-import { describeProvider, leaseComponent, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
+import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
+import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
 import { listModelFolders, ModelFolderError, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
+import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 
-/** The bundled default model; created on first use when missing. */
+/** The seeded test-size pipeline (noise until trained); created on first use when missing. */
 const DEFAULT_TINY_SD_NAME = path.basename(DEFAULT_TINY_SD_FOLDER);
+/** The project's trained emoji model (models/README.md): what a new LoadCheckpoint node starts with. */
+const DEFAULT_MODEL_NAME = 'emoji-pixel-32';
+
+/** A folder kept as safetensors sources (models/emoji-pixel-32) gets its ONNX graphs on first use and after new weights. */
+async function buildFromSourcesIfNeeded(root: string, context: NodeContext): Promise<void> {
+  const sources = pipelineSourcesOf(root);
+  if (sources === null || isBuiltFromSources(sources)) return;
+  context.message('info', `building the ONNX graphs of ${path.basename(root)} from its safetensors weights (first use, or new weights)`);
+  await releaseFolderSessions(root);
+  let report;
+  try {
+    report = await buildFromSources(sources);
+  } catch (error) {
+    throw new NodeError(`building ${root} from its sources failed: ${(error as Error).message}`, { field: 'model', hint: 'restore the folder (git checkout models/), or write it again with tools/train/pack-model.ts', cause: error });
+  }
+  for (const { file, tensors } of report.unexpectedTensors) {
+    context.message('warning', `${tensors.length} tensor(s) in ${file} were not used (another architecture?): ${tensors.slice(0, 5).join(', ')}${tensors.length > 5 ? ', …' : ''}`);
+  }
+}
+
+/** A bundled model (the packaged app's read-only resources/models) is copied into the models folder on first use. */
+async function copyBundledModelIfMissing(config: EngineConfig, model: string, context: NodeContext): Promise<void> {
+  let copied;
+  try {
+    copied = await copyBundledModel(config.modelsDir, config.bundledModelsDir, model);
+  } catch (error) {
+    throw new NodeError(`copying the bundled model ${model} into ${config.modelsDir} failed: ${(error as Error).message}`, { field: 'model', hint: 'check that the models folder is writable and has room', cause: error });
+  }
+  if (copied !== null) context.message('info', `copied the bundled model ${model} into ${copied} (first use)`);
+}
 
 export function loadCheckpointNode(config: EngineConfig) {
   return defineNode({
@@ -17,7 +49,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       type: 'LoadCheckpoint',
       displayName: 'Load Checkpoint',
       category: 'loaders',
-      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) as MODEL, CLIP and VAE.',
+      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
       version: 1,
       outputNode: false,
       idempotent: true,
@@ -25,9 +57,9 @@ export function loadCheckpointNode(config: EngineConfig) {
         {
           name: 'model',
           kind: 'STRING',
-          default: DEFAULT_TINY_SD_NAME,
+          default: DEFAULT_MODEL_NAME,
           multiline: false,
-          suggestions: [...new Set([DEFAULT_TINY_SD_NAME, ...listModelFolders(config.modelsDir)])],
+          suggestions: [...new Set([DEFAULT_MODEL_NAME, DEFAULT_TINY_SD_NAME, ...listModelFolders(config.modelsDir), ...bundledModelNames(config.bundledModelsDir)])],
           tooltip: 'a folder under the models folder, or the absolute path of a diffusers-ONNX export',
         },
       ],
@@ -38,6 +70,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       ],
     },
     execute: async ({ model }, context) => {
+      await copyBundledModelIfMissing(config, model, context);
       const root = resolveModelFolder(config.modelsDir, model);
       if (model === DEFAULT_TINY_SD_NAME && !existsSync(root)) {
         context.message('info', `creating the default model in ${root} (first use)`);
@@ -45,6 +78,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       }
       let folder;
       try {
+        await buildFromSourcesIfNeeded(root, context);
         folder = openPipelineFolder(root);
       } catch (error) {
         if (error instanceof ModelFolderError) throw new NodeError(error.message, { field: 'model', hint: error.hint });

@@ -1,6 +1,7 @@
 import { defineNode, type FieldProblem } from '../app/engine/node-definition.js';
 import { NodeError } from '../app/engine/node-error.js';
 import { latentPreview } from '../app/diffusion/pipeline/latent-preview.js';
+import { latentInModelSpace, unevenSideWarnings } from '../app/diffusion/pipeline/latent-space.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
 import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
@@ -13,11 +14,11 @@ import { attentionScaleFeeds, attentionScaleOffFeeds, type AttentionScaleLayout 
 import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
 import type { HostTensor } from '../app/runtime/host-tensor.js';
 
-/** FreeU and Attn-SF hold for the whole run; both inputs are always fed (1 = off). */
-function constantControls(setup: PatchedUnetSetup, attentionLayout: AttentionScaleLayout, dims: readonly number[]): Record<string, HostTensor> {
+/** FreeU and Attn-SF hold for the whole run; both inputs are always fed (1 = off). Attn-SF's training size is in image pixels. */
+function constantControls(setup: PatchedUnetSetup, attentionLayout: AttentionScaleLayout, dims: readonly number[], vaeScaleFactor: number): Record<string, HostTensor> {
   const [, , latentHeight, latentWidth] = dims as [number, number, number, number];
   const attention = setup.attentionScale
-    ? attentionScaleFeeds(attentionLayout, latentHeight, latentWidth, setup.attentionScale.trainHeight / 8, setup.attentionScale.trainWidth / 8)
+    ? attentionScaleFeeds(attentionLayout, latentHeight, latentWidth, setup.attentionScale.trainHeight / vaeScaleFactor, setup.attentionScale.trainWidth / vaeScaleFactor)
     : attentionScaleOffFeeds(attentionLayout);
   return { ...freeUFeeds(setup.freeU), ...attention };
 }
@@ -73,10 +74,14 @@ export const sampler = defineNode({
       ? [{ field: 'scheduler', message: `karras sigmas are not available with ${name}`, hint: `use normal, or the euler or dpmpp_2m sampler` }]
       : [],
   execute: async (inputs, context) => {
-    const { model, positive, negative, latent } = inputs;
+    const { model, positive, negative } = inputs;
     if (positive.prompt.trim() === '') {
       throw new NodeError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
     }
+    const fit = latentInModelSpace(inputs.latent, model.folder);
+    if (!fit.ok) throw new NodeError(fit.message, { field: 'latent', hint: fit.hint });
+    const { latent } = fit;
+    for (const warning of unevenSideWarnings(latent, model.folder)) context.message('warning', warning);
     const setup = setupFromPatches(model.patches);
     const scaleCrafter = isActive(setup) ? await preparedUnetFor(model.folder.unet, dispersionParams(setup)) : null;
     const lease = await leaseComponent(scaleCrafter?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
@@ -91,7 +96,8 @@ export const sampler = defineNode({
       }
       const channels = unetInputs.find((input) => input.name === 'sample')?.shape[1];
       if (typeof channels === 'number' && channels > 0 && latent.dims[1] !== channels) {
-        throw new NodeError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent' });
+        const hint = `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`;
+        throw new NodeError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent', hint });
       }
       const result = await sampleLatents({
         unet: new UnetModel(lease.session),
@@ -105,8 +111,8 @@ export const sampler = defineNode({
         negative,
         latent,
         signal: context.signal,
-        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout, constantControls(setup, scaleCrafter.attentionScale, latent.dims)) } : {}),
-        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims)),
+        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout, constantControls(setup, scaleCrafter.attentionScale, latent.dims, model.folder.vaeScaleFactor)) } : {}),
+        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, { pixelSpace: model.folder.pixelSpace })),
       });
       return { outputs: [result] };
     } finally {

@@ -1,7 +1,9 @@
 import { defineNode } from '../app/engine/node-definition.js';
+import { NodeError } from '../app/engine/node-error.js';
+import { latentInModelSpace } from '../app/diffusion/pipeline/latent-space.js';
 import { decodeLatents } from '../app/diffusion/pipeline/vae-codec.js';
 
-/** SD's VAE upsamples 8×: a tile side must be a whole number of latent pixels. */
+/** SD's VAE upsamples 8×: a tile side must be a whole number of latent pixels (a pixel-space model decodes whole). */
 const VAE_FACTOR = 8;
 
 export const vaeDecode = defineNode({
@@ -33,14 +35,18 @@ export const vaeDecode = defineNode({
     tile_size !== undefined && tile_size % VAE_FACTOR !== 0
       ? [{ field: 'tile_size', message: `tile_size ${tile_size} is not a multiple of ${VAE_FACTOR}`, hint: `use ${Math.max(64, Math.round(tile_size / 64) * 64)}, or 0 to decode whole` }]
       : [],
-  execute: async ({ samples, vae, tile_size }, context) => ({
-    outputs: [
-      await decodeLatents(vae.folder, samples, context.executionProvider, {
-        tileSize: tile_size,
-        signal: context.signal,
-        onProgress: (done, total) => context.progress(done, total),
-        onInfo: (text) => context.message('info', text),
-      }),
-    ],
-  }),
+  execute: async ({ samples, vae, tile_size }, context) => {
+    const fit = latentInModelSpace(samples, vae.folder);
+    if (!fit.ok) throw new NodeError(fit.message, { field: 'samples', hint: fit.hint });
+    return {
+      outputs: [
+        await decodeLatents(vae.folder, fit.latent, context.executionProvider, {
+          tileSize: tile_size,
+          signal: context.signal,
+          onProgress: (done, total) => context.progress(done, total),
+          onInfo: (text) => context.message('info', text),
+        }),
+      ],
+    };
+  },
 });

@@ -18,8 +18,9 @@ export const vaeEncode = defineNode({
     outputs: [{ name: 'LATENT', type: 'LATENT' }],
   },
   execute: async ({ pixels, vae }, context) => {
-    if (pixels.width % 8 !== 0 || pixels.height % 8 !== 0) {
-      throw new NodeError(`the image is ${pixels.width}×${pixels.height}; the VAE needs sides that are multiples of 8`, { field: 'pixels', hint: 'crop or resize the image first' });
+    const factor = vae.folder.vaeScaleFactor;
+    if (pixels.width % factor !== 0 || pixels.height % factor !== 0) {
+      throw new NodeError(`the image is ${pixels.width}×${pixels.height}; ${vae.folder.name}'s VAE needs sides that are multiples of ${factor}`, { field: 'pixels', hint: 'crop or resize the image first' });
     }
     return { outputs: [await encodeImages(vae.folder, pixels, context.executionProvider)] };
   },

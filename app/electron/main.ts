@@ -1,8 +1,8 @@
 /**
  * Electron main process: the app:// scheme, a sandboxed window, the engine worker, and the IPC
  * bridge between them. Deliberately thin — everything it calls is tested in plain Node
- * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol), since Electron cannot be
- * launched on CI.
+ * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol, desktop-engine-config), since
+ * Electron cannot be launched on CI.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
 import { mkdirSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { EngineClient } from '../engine/engine-client.js';
 import { defaultRendererDir } from '../server/renderer-assets.js';
 import { applicationMenu } from './app-menu.js';
 import { APP_INDEX_URL, APP_SCHEME, isAppUrl, resolveAppRequest } from './app-protocol.js';
+import { desktopEngineConfig } from './desktop-engine-config.js';
 import { bridgeEngine } from './engine-bridge.js';
 import { IPC_ENGINE_EVENT, IPC_ENGINE_REQUEST, IPC_MENU_COMMAND, IPC_OPEN_WORKFLOW, IPC_SAVE_WORKFLOW } from './ipc-channels.js';
 import { WorkflowFiles } from './workflow-file-dialogs.js';
@@ -69,9 +70,7 @@ app.whenReady().then(async () => {
   }
   const outputDir = outputFolder();
   serveAppScheme(rendererDir, outputDir);
-  // From a checkout (`npm start`) models live in ./models as for the CLI; an installed app keeps them
-  // in its user-data folder. $SCALECRAFTER_MODELS_DIR overrides both.
-  const engine = await EngineClient.start(app.isPackaged && !process.env.SCALECRAFTER_MODELS_DIR ? { modelsDir: path.join(app.getPath('userData'), 'models') } : {});
+  const engine = await EngineClient.start(desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath }));
   bridgeEngine(
     engine,
     {

@@ -5,10 +5,24 @@ import { z } from 'zod';
 export const engineConfigSchema = z.object({
   /** Where model folders live; LoadCheckpoint lists its sub-folders and resolves names against it. */
   modelsDir: z.string().min(1),
+  /**
+   * Read-only model folders shipped with the app (the packaged app's resources/models). A name found
+   * here but not in modelsDir is copied into modelsDir on first use, since LoadCheckpoint writes the
+   * ONNX graphs it builds into the model's folder. Never written to.
+   */
+  bundledModelsDir: z.string().min(1).optional(),
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
-/** `$SCALECRAFTER_MODELS_DIR`, else ./models of the working directory (the project folder, for the CLI). */
+/**
+ * `$SCALECRAFTER_MODELS_DIR`, else ./models of the working directory (the project folder, for the
+ * CLI); `$SCALECRAFTER_BUNDLED_MODELS_DIR` when set. A checkout needs no bundled folder: its
+ * ./models holds the bundled model's sources already.
+ */
 export function defaultEngineConfig(env: NodeJS.ProcessEnv = process.env): EngineConfig {
-  return { modelsDir: path.resolve(env.SCALECRAFTER_MODELS_DIR ?? 'models') };
+  const bundled = env.SCALECRAFTER_BUNDLED_MODELS_DIR;
+  return {
+    modelsDir: path.resolve(env.SCALECRAFTER_MODELS_DIR ?? 'models'),
+    ...(bundled ? { bundledModelsDir: path.resolve(bundled) } : {}),
+  };
 }

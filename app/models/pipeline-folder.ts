@@ -1,7 +1,8 @@
 /**
  * A Stable Diffusion pipeline in the diffusers/optimum ONNX folder layout (ORT-NOTES.md, "Exported
- * SD pipelines"): what is there, what family it is, and the scheduler and latent-scale defaults its
- * config files give. Reading a folder opens no ONNX session; the model wrappers do that on demand.
+ * SD pipelines"): what is there, what family it is, and the scheduler and latent space (channels,
+ * VAE factor, scale) its config files give. Reading a folder opens no ONNX session; the model
+ * wrappers do that on demand.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import {
   type SchedulerConfig,
   type TimestepSpacing,
 } from '../diffusion/schedulers/index.js';
+import { PIXEL_SPACE_VAE_CLASS } from './pixel-space-vae.js';
 
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
 
@@ -22,6 +24,14 @@ export interface PipelineFolder {
   scheduler: SchedulerConfig;
   /** SD 1/2: 0.18215, SDXL: 0.13025; from vae_decoder/config.json when it says. */
   latentScale: number;
+  /** The UNet's latent channels: vae_decoder/config.json latent_channels (SD: 4; a pixel-space model: 3). */
+  latentChannels: number;
+  /** Image pixels per latent pixel along a side: diffusers' vae_scale_factor, 2 ** (len(block_out_channels) - 1) (SD: 8; pixel space: 1). */
+  vaeScaleFactor: number;
+  /** The VAE is the pixel-space identity (pixel-space-vae.ts): latents are the RGB image in [-1, 1]. */
+  pixelSpace: boolean;
+  /** Image sides divisible by this keep every UNet level even: the VAE factor × 2 per UNet downsampling (SD: 64). */
+  imageSizeMultiple: number;
   tokenizerDir: string;
   textEncoder: string;
   unet: string;
@@ -38,6 +48,10 @@ export class ModelFolderError extends Error {
 }
 
 const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
+/** What an export without vae_decoder/config.json (or without the keys) is taken to be: SD's VAE and its 4-level UNet. */
+const SD_LATENT_CHANNELS = 4;
+const SD_VAE_LEVELS = 4;
+const SD_UNET_LEVELS = 4;
 
 /**
  * The `timestep_spacing` each diffusers scheduler class's constructor defaults to. diffusers records
@@ -85,8 +99,13 @@ export function openPipelineFolder(root: string): PipelineFolder {
   const modelIndex = readJson(path.join(root, 'model_index.json'));
   const family = detectFamily(root, modelIndex);
   const scheduler = readSchedulerConfig(root, modelIndex);
-  const vaeConfig = readJson(path.join(root, 'vae_decoder', 'config.json'));
+  const vaeConfigFile = path.join(root, 'vae_decoder', 'config.json');
+  const vaeConfig = readJson(vaeConfigFile);
   const configuredScale = vaeConfig?.scaling_factor;
+  const vaeScaleFactor = 2 ** ((levelCount(vaeConfig, vaeConfigFile) ?? SD_VAE_LEVELS) - 1);
+  const unetConfigFile = path.join(root, 'unet', 'config.json');
+  // diffusers' UNet downsamples at the end of every down block but the last.
+  const unetLevels = levelCount(readJson(unetConfigFile), unetConfigFile) ?? SD_UNET_LEVELS;
   const encoder = path.join(root, 'vae_encoder', 'model.onnx');
   return {
     root,
@@ -94,6 +113,10 @@ export function openPipelineFolder(root: string): PipelineFolder {
     family,
     scheduler,
     latentScale: typeof configuredScale === 'number' && configuredScale > 0 ? configuredScale : LATENT_SCALE[family],
+    latentChannels: latentChannelsOf(vaeConfig, vaeConfigFile),
+    vaeScaleFactor,
+    pixelSpace: vaeConfig?._class_name === PIXEL_SPACE_VAE_CLASS,
+    imageSizeMultiple: vaeScaleFactor * 2 ** (unetLevels - 1),
     tokenizerDir: path.dirname(required(path.join('tokenizer', 'vocab.json'))),
     textEncoder: required(path.join('text_encoder', 'model.onnx')),
     unet: required(path.join('unet', 'model.onnx')),
@@ -137,6 +160,25 @@ function detectFamily(root: string, modelIndex: Record<string, unknown> | null):
   if (/XL/i.test(className) || existsSync(path.join(root, 'text_encoder_2'))) return 'sdxl';
   const textConfig = readJson(path.join(root, 'text_encoder', 'config.json'));
   return textConfig?.hidden_size === 1024 ? 'sd2' : 'sd1';
+}
+
+/** len(block_out_channels) of a diffusers config, or null when the config or the key is absent. */
+function levelCount(config: Record<string, unknown> | null, file: string): number | null {
+  const blocks = config?.block_out_channels;
+  if (blocks === undefined) return null;
+  if (!Array.isArray(blocks) || blocks.length === 0) {
+    throw new ModelFolderError(`${file}: "block_out_channels" must be a non-empty list`, 'restore the file from the original export');
+  }
+  return blocks.length;
+}
+
+function latentChannelsOf(vaeConfig: Record<string, unknown> | null, file: string): number {
+  const channels = vaeConfig?.latent_channels;
+  if (channels === undefined) return SD_LATENT_CHANNELS;
+  if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1) {
+    throw new ModelFolderError(`${file}: "latent_channels" must be a positive integer, not ${JSON.stringify(channels)}`, 'restore the file from the original export');
+  }
+  return channels;
 }
 
 function readJson(file: string): Record<string, unknown> | null {

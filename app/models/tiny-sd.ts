@@ -42,7 +42,7 @@ export const TINY_SD_SCHEDULER_CONFIG = {
 };
 
 /** model_index.json as diffusers' OnnxStableDiffusionPipeline.save_pretrained writes it. */
-const modelIndex = (schedulerClass: string) => ({
+export const onnxPipelineModelIndex = (schedulerClass: string) => ({
   _class_name: 'OnnxStableDiffusionPipeline',
   feature_extractor: [null, null],
   requires_safety_checker: false,
@@ -113,7 +113,7 @@ async function writePipelineFiles(folder: string, options: TinyPipelineOptions):
   const layout = componentOptions(options.conventions ?? TINY_SD_CONVENTIONS);
   const schedulerConfig = options.schedulerConfig ?? TINY_SD_SCHEDULER_CONFIG;
 
-  await writeFile(join(folder, 'model_index.json'), json(modelIndex(String(schedulerConfig._class_name ?? 'DDIMScheduler'))), 'utf8');
+  await writeFile(join(folder, 'model_index.json'), json(onnxPipelineModelIndex(String(schedulerConfig._class_name ?? 'DDIMScheduler'))), 'utf8');
   await mkdir(join(folder, 'scheduler'), { recursive: true });
   await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), schedulerConfigFileText(schedulerConfig), 'utf8');
   // SD 1.x pads with <|endoftext|>.

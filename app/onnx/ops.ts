@@ -19,7 +19,7 @@ function single(g: GraphBuilder, opType: string, inputs: ReadonlyArray<Value | n
   return output!;
 }
 
-// --- convolution and normalization -------------------------------------------------------------
+// --- convolution, pooling and normalization -----------------------------------------------------
 
 export interface ConvAttributes {
   dilations?: number[];
@@ -49,6 +49,22 @@ export function layerNormalization(g: GraphBuilder, x: Value, scale: Value, bias
   });
 }
 
+export interface AveragePoolAttributes {
+  kernelShape: number[];
+  strides?: number[];
+  /** [top, left, bottom, right] for 2-D */
+  pads?: number[];
+  countIncludePad?: number;
+  ceilMode?: number;
+}
+
+export function averagePool(g: GraphBuilder, x: Value, a: AveragePoolAttributes): Value {
+  return single(g, 'AveragePool', [x], {
+    kernel_shape: ints(a.kernelShape), strides: ints(a.strides), pads: ints(a.pads),
+    count_include_pad: int(a.countIncludePad), ceil_mode: int(a.ceilMode),
+  });
+}
+
 // --- linear algebra and elementwise ------------------------------------------------------------
 
 export const matMul = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'MatMul', [a, b]);
@@ -74,6 +90,7 @@ export const tanh = (g: GraphBuilder, x: Value): Value => single(g, 'Tanh', [x])
 export const neg = (g: GraphBuilder, x: Value): Value => single(g, 'Neg', [x]);
 export const sigmoid = (g: GraphBuilder, x: Value): Value => single(g, 'Sigmoid', [x]);
 export const identity = (g: GraphBuilder, x: Value): Value => single(g, 'Identity', [x]);
+export const relu = (g: GraphBuilder, x: Value): Value => single(g, 'Relu', [x]);
 
 export function softmax(g: GraphBuilder, x: Value, a: { axis?: number } = {}): Value {
   return single(g, 'Softmax', [x], { axis: int(a.axis) });

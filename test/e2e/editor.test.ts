@@ -1,6 +1,6 @@
 /**
  * The editor end to end: Debian's Chromium (playwright-core) against a real `scalecrafter serve`
- * running the tiny model. One browser and one server for the whole file; the tests run in order
+ * running the default workflow's model (the bundled emoji model). One browser and one server for the whole file; the tests run in order
  * and build on each other (the second run needs the first run's cache, the drop needs its PNG).
  * Screenshots land in test-artifacts/e2e/.
  */
@@ -9,12 +9,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Workflow } from '../../app/protocol/index.js';
+import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import type { EditorPage } from './editor-page.js';
 import type { PageGlobals } from './page-globals.js';
 import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const SAMPLER = 5;
 const DEFAULT_NODE_IDS = ['1', '2', '3', '4', '5', '6', '7'];
+const DEFAULTS = defaultWorkflow();
+const STEPS = Number(nodeOfType(DEFAULTS, 'Sampler').widgets.steps);
+const WIDTH = Number(nodeOfType(DEFAULTS, 'EmptyLatentImage').widgets.width);
+const PROMPT = String(nodeOfType(DEFAULTS, 'TextEncode', 0).widgets.text);
+/** The Sampler's status line while it samples the default workflow. */
+const SAMPLING = new RegExp(`step \\d+/${STEPS}`);
 
 
 describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip }, () => {
@@ -26,7 +33,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     const graph = await session.editor.snapshot();
     assert.deepEqual(graph.nodes.map((node) => node.type), ['LoadCheckpoint', 'TextEncode', 'TextEncode', 'EmptyLatentImage', 'Sampler', 'VAEDecode', 'SaveImage']);
     await session.browser.page.click('[data-testid="queue"]');
-    const steps = session.browser.page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: /step \d+\/20/ });
+    const steps = session.browser.page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: SAMPLING });
     await steps.waitFor({ timeout: 60_000 });
     assert.match(await session.browser.page.textContent('[data-testid="overall-status"]') ?? '', /^\d+%/);
     await session.browser.screenshot('01-progress');
@@ -35,7 +42,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     assert.deepEqual(DEFAULT_NODE_IDS.map((id) => statuses[id]), DEFAULT_NODE_IDS.map(() => 'done'));
     const image = session.browser.page.locator('[data-testid="gallery-image"]').first();
     await image.waitFor();
-    await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gallery-image"]')?.naturalWidth === 256);
+    await session.browser.page.waitForFunction((width) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="gallery-image"]')?.naturalWidth === width, WIDTH);
     await session.browser.page.locator('[data-testid="image-settings"]').first().waitFor();
     await session.browser.screenshot('02-first-image');
   });
@@ -50,17 +57,17 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     const steps = await session.editor.widgetBox(SAMPLER, 'steps');
     // The right-hand arrow of a number widget adds one step.
     await session.browser.page.mouse.click(steps.left + steps.width - 14 * (steps.height / 20), steps.top + steps.height / 2);
-    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
+    await waitForWidget(session.editor, SAMPLER, 'steps', STEPS + 1);
     await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.title.startsWith('● '));
     assert.equal(await session.editor.dirty(), true);
     await session.browser.page.keyboard.press('Control+z');
-    await waitForWidget(session.editor, SAMPLER, 'steps', 20);
+    await waitForWidget(session.editor, SAMPLER, 'steps', STEPS);
     await session.browser.page.keyboard.press('Control+Shift+z');
-    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
+    await waitForWidget(session.editor, SAMPLER, 'steps', STEPS + 1);
     // A reload is a killed tab: the autosave brings the unsaved graph back, still marked unsaved.
     await session.browser.page.reload();
     await session.editor.waitReady();
-    await waitForWidget(session.editor, SAMPLER, 'steps', 21);
+    await waitForWidget(session.editor, SAMPLER, 'steps', STEPS + 1);
     assert.equal(await session.editor.dirty(), true);
     assert.match(await session.browser.page.title(), /^● default/);
   });
@@ -110,7 +117,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     assert.equal(pngs.length, 2);
     await session.editor.dropFile(pngs[1]!, readFileSync(path.join(session.serve.outputDir, pngs[1]!)), 'image/png');
     await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
-    // The second image was made with steps 21: the graph it restores is the one saved after it.
+    // The second image was made with one step more than the default: the graph it restores is the one saved after it.
     assert.deepEqual(await session.editor.snapshot(), saved);
     await session.browser.screenshot('04-dropped-png');
   });
@@ -154,28 +161,30 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     await page.mouse.click(prompt.left + prompt.width / 2, prompt.top + prompt.height / 2);
     const box = page.locator('textarea.widget-text-overlay');
     await box.waitFor();
-    assert.equal(await box.inputValue(), 'a red apple on a wooden table, studio light');
+    assert.equal(await box.inputValue(), PROMPT);
     await box.press('End');
     await box.type(', at dusk');
     await box.press('Escape');
     // Escape restores the text as it was; typing again and leaving the box keeps it.
-    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light');
+    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, PROMPT);
     await page.mouse.click(prompt.left + prompt.width / 2, prompt.top + prompt.height / 2);
     await box.press('End');
     await box.type(', at dusk');
     await page.mouse.click(80, 120);
-    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, 'a red apple on a wooden table, studio light, at dusk');
+    assert.equal((await session.editor.snapshot()).nodes[1]?.widgets.text, `${PROMPT}, at dusk`);
     // A STRING with suggestions edits in a text box that offers them and still takes any text.
     const model = await session.editor.widgetBox(1, 'model');
     await page.mouse.click(model.left + model.width / 2, model.top + model.height / 2);
     const modelBox = page.locator('input.widget-text-overlay');
     await modelBox.waitFor();
     const listId = await modelBox.getAttribute('list');
-    assert.deepEqual(await page.locator(`datalist[id="${listId}"] option`).evaluateAll((options) => options.map((option) => option.getAttribute('value'))), ['tiny-sd']);
+    // The default model first, then tiny-sd (created on first use), then the models folder's other folders: none here.
+    const suggestions = [nodeOfType(DEFAULTS, 'LoadCheckpoint').widgets.model, 'tiny-sd'];
+    assert.deepEqual(await page.locator(`datalist[id="${listId}"] option`).evaluateAll((options) => options.map((option) => option.getAttribute('value'))), suggestions);
     await modelBox.press('Escape');
     const finished = await page.locator('[data-testid="finished-job"]').count();
     await page.click('[data-testid="queue"]');
-    await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: /step \d+\/20/ }).waitFor({ timeout: 60_000 });
+    await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: SAMPLING }).waitFor({ timeout: 60_000 });
     await page.click('[data-testid="cancel-job"]');
     assert.equal((await session.editor.waitForFinishedJob(finished + 1)).job, 'cancelled');
   });

@@ -1,13 +1,14 @@
 /**
  * A real `scalecrafter serve` (the CLI, from source) on a free port, with a temporary output folder
- * and the tiny model in a temporary models folder — what a user starts, with nothing faked.
+ * and a temporary models folder holding the bundled emoji model's sources (built on first use, as
+ * in a fresh checkout) — what a user starts, with nothing faked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tinyModelsDir } from '../support/tiny-model.js';
+import { emojiSourcesCopy } from '../support/emoji-model.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,7 +20,7 @@ export interface ServeProcess {
 
 export async function startServe(): Promise<ServeProcess> {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-e2e-out-'));
-  const modelsDir = await tinyModelsDir();
+  const modelsDir = emojiSourcesCopy();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'app/cli/main.ts'), 'serve', '--port', '0', '--out', outputDir], {
     cwd: root,
     env: { ...process.env, SCALECRAFTER_MODELS_DIR: modelsDir, FORCE_COLOR: '0' },

@@ -3,29 +3,32 @@ import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import type { RequestResult, Workflow } from '../../app/protocol/index.js';
 import { nodeOfType } from '../support/default-workflow.js';
+import { emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
-import { tinyModelsDir } from '../support/tiny-model.js';
 
 const example = (name: string) => JSON.parse(readFileSync(new URL(`../../workflows/${name}`, import.meta.url), 'utf8')) as Workflow;
 
 describe('the schedule table request (what the schedule editor draws)', () => {
   let engine: EngineHarness;
-  before(async () => {
-    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+  before(() => {
+    engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
   const table = async (workflow: Workflow, nodeId: number, steps?: number) =>
     (await engine.service.handle('scheduleTable', { workflow, nodeId: String(nodeId), ...(steps ? { steps } : {}) })) as RequestResult<'scheduleTable'>;
 
-  test('a constant ReDilate: factor 2 on its layers while step < round(end · steps), the Sampler\'s step count by default', async () => {
+  test('a constant ReDilate: each listed block at its factor while step < round(end · steps), the Sampler\'s step count by default', async () => {
     const workflow = example('scalecrafter-4x.json');
     const redilate = nodeOfType(workflow, 'ReDilate');
     const result = await table(workflow, redilate.id);
     assert.ok(result.ok, JSON.stringify(result));
     const { steps, convs, main, noiseDampedBase } = result.table;
     assert.equal(steps, nodeOfType(workflow, 'Sampler').widgets.steps);
-    const listed = (conv: string) => ['down_blocks.1.', 'mid_block.', 'up_blocks.0.'].some((prefix) => conv.startsWith(prefix));
-    const active = Math.round(0.6 * steps);
-    main.forEach((row, step) => row.forEach((dilation, index) => assert.equal(dilation, step < active && listed(convs[index]!) ? 2 : 1, `step ${step}, ${convs[index]}`)));
+    // The layers widget lists "block:factor", one per line.
+    const blocks = String(redilate.widgets.layers).split('\n').map((line) => line.split(':') as [string, string]);
+    const factorOf = (conv: string) => Number(blocks.find(([block]) => conv.startsWith(`${block}.`))?.[1] ?? 1);
+    const active = Math.round(Number(redilate.widgets.end) * steps);
+    main.forEach((row, step) => row.forEach((dilation, index) => assert.equal(dilation, step < active ? factorOf(convs[index]!) : 1, `step ${step}, ${convs[index]}`)));
+    assert.ok(convs.some((conv) => factorOf(conv) === 1), 'some convs (the finest level) are left plain');
     assert.ok(noiseDampedBase.every((row) => row === null));
   });
 

@@ -41,12 +41,12 @@ interface SamplerSettings {
 
 let renders = 0;
 
-/** The default workflow on `model` at 64², 3 steps unless `settings` say otherwise; returns the saved PNG. */
+/** The default workflow on `model` at 64², 3 Euler steps unless `settings` say otherwise; returns the saved PNG. */
 async function render(engine: EngineHarness, model: string, settings: SamplerSettings = {}): Promise<DecodedPng> {
   const workflow = defaultWorkflow();
   nodeOfType(workflow, 'LoadCheckpoint').widgets.model = model;
   Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: SIDE, height: SIDE });
-  Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 3, ...settings });
+  Object.assign(nodeOfType(workflow, 'Sampler').widgets, { sampler: 'euler', steps: 3, ...settings });
   const save = nodeOfType(workflow, 'SaveImage');
   save.widgets.filename_prefix = `render-${++renders}`;
   const job = await engine.run(workflow);
@@ -102,8 +102,8 @@ describe('every export layout loads and draws the reference image', () => {
     }
   });
 
-  // The tiny model's DDIM config says "leading" spacing, so even Euler (the default workflow's
-  // sampler) gets integer timesteps and an int64 timestep input loses nothing: only the I/O
+  // The tiny model's DDIM config says "leading" spacing, so even Euler (the sampler these renders
+  // use) gets integer timesteps and an int64 timestep input loses nothing: only the I/O
   // conventions differ, and float32 arithmetic is the same, so the images must be identical.
   for (const [name, conventions] of LAYOUTS.filter(([, candidate]) => candidate.dtype === 'float32')) {
     test(`${name} (input_ids ${conventions.inputIdsType}, ${conventions.timestepShape} ${conventions.timestepType} timestep, ${conventions.externalData}) draws the reference image pixel for pixel`, async () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Issue, Workflow } from '../../app/protocol/index.js';
-import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { defaultWorkflow, nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../support/default-workflow.js';
+import { emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
@@ -30,8 +31,9 @@ function rejected(engine: EngineHarness, workflow: Workflow): Issue[] {
 
 describe('pipeline errors name the node and the field', () => {
   let engine: EngineHarness;
-  before(async () => {
-    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+  before(() => {
+    // The default workflow's model (tiny-sd, which some tests switch to, is created there on first use).
+    engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
   test('a missing model folder', async () => {
@@ -46,7 +48,7 @@ describe('pipeline errors name the node and the field', () => {
     const modelsDir = await modelsCopy();
     const unet = path.join(modelsDir, 'tiny-sd', 'unet', 'model.onnx');
     writeFileSync(unet, readFileSync(unet).subarray(0, 5000));
-    const failure = await failureOf(new EngineHarness({ modelsDir }), defaultWorkflow());
+    const failure = await failureOf(new EngineHarness({ modelsDir }), tinySdWorkflow());
     assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
     assert.match(failure.message, /unet[/\\]model\.onnx/);
   });
@@ -55,17 +57,18 @@ describe('pipeline errors name the node and the field', () => {
     const modelsDir = await modelsCopy();
     const folder = path.join(modelsDir, 'tiny-sd');
     copyFileSync(path.join(folder, 'text_encoder', 'model.onnx'), path.join(folder, 'unet', 'model.onnx'));
-    const failure = await failureOf(new EngineHarness({ modelsDir }), defaultWorkflow());
+    const failure = await failureOf(new EngineHarness({ modelsDir }), tinySdWorkflow());
     assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
     assert.match(failure.message, /does not look like a unet: it has inputs \(input_ids\)/);
   });
 
-  test('a width that is not a multiple of 8', () => {
-    const workflow = defaultWorkflow();
-    nodeOfType(workflow, 'EmptyLatentImage').widgets.width = 250;
-    const [issue] = rejected(engine, workflow);
-    assert.deepEqual([issue!.nodeType, issue!.field, issue!.code], ['EmptyLatentImage', 'width', 'invalid_value']);
-    assert.match(issue!.hint!, /256/);
+  test('a width that is not a multiple of the model\'s VAE factor (EmptyLatentImage does not know the model; the Sampler does)', async () => {
+    const workflow = tinySdWorkflow();
+    nodeOfType(workflow, 'EmptyLatentImage').widgets.width = TINY_SD_SIDE - 6;
+    const failure = await failureOf(engine, workflow);
+    assert.deepEqual([failure.nodeType, failure.field], ['Sampler', 'latent']);
+    assert.match(failure.message, new RegExp(`${TINY_SD_SIDE - 6}×${TINY_SD_SIDE} pixels, but tiny-sd's VAE needs sides that are multiples of 8`));
+    assert.match(failure.hint!, new RegExp(`set EmptyLatentImage to ${TINY_SD_SIDE}×${TINY_SD_SIDE}`));
   });
 
   test('steps = 0 and cfg < 0', () => {
@@ -102,7 +105,7 @@ describe('pipeline errors name the node and the field', () => {
 
 describe('image to image', () => {
   test('LoadImage → VAEEncode → Sampler (denoise 0.5) → VAEDecode → SaveImage', async () => {
-    const engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+    const engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
     const first = await engine.run(defaultWorkflow());
     const saved = first.events.find((event) => event.type === 'output' && Array.isArray(event.ui.images));
     const image = (saved && saved.type === 'output' ? (saved.ui.images as Array<{ filename: string }>)[0]!.filename : '');
@@ -131,6 +134,8 @@ describe('image to image', () => {
     const job = await engine.run(workflow);
     assert.equal(job.end.type, 'done', JSON.stringify(job.end));
     const last = job.events.filter((event) => event.type === 'progress' && event.nodeId === String(sampler.id)).at(-1);
-    assert.equal(last?.type === 'progress' ? last.max : undefined, 10, 'denoise 0.5 runs half of the 20 steps');
+    // diffusers' img2img get_timesteps: the last ⌊steps · denoise⌋ of the schedule.
+    const steps = Number(sampler.widgets.steps);
+    assert.equal(last?.type === 'progress' ? last.max : undefined, Math.floor(steps * 0.5), `denoise 0.5 runs half of the ${steps} steps`);
   });
 });

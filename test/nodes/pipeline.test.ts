@@ -6,13 +6,13 @@ import { loadWorkflow } from '../../app/engine/workflow-load.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import type { Workflow } from '../../app/protocol/index.js';
 import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
-import { tinyModelsDir } from '../support/tiny-model.js';
 
-describe('the default workflow on the tiny model', () => {
+describe('the default workflow on the bundled pixel-space model', () => {
   let engine: EngineHarness;
-  before(async () => {
-    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+  before(() => {
+    engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
   const savedFiles = (job: { outputOf(id: string): Record<string, unknown> | undefined }, nodeId: string) =>
@@ -63,7 +63,9 @@ describe('the default workflow on the tiny model', () => {
     assert.deepEqual(job.executed, [samplerId, String(nodeOfType(workflow, 'VAEDecode').id), String(nodeOfType(workflow, 'SaveImage').id)]);
     const progress = job.events.filter((event) => event.type === 'progress' && event.nodeId === samplerId);
     assert.equal(progress.length, 5);
-    assert.ok(progress.every((event) => event.type === 'progress' && event.max === 5 && event.preview && event.preview.width === 32));
+    // Previews are at latent resolution, which for a pixel-space model is the image's.
+    const width = nodeOfType(workflow, 'EmptyLatentImage').widgets.width;
+    assert.ok(progress.every((event) => event.type === 'progress' && event.max === 5 && event.preview && event.preview.width === width));
   });
 
   test('every sampler and schedule combination runs', async () => {
@@ -107,9 +109,11 @@ describe('the default workflow on the tiny model', () => {
     sampler.widgets.steps = 400;
     const queued = engine.enqueue(workflow);
     assert.ok(queued.ok);
+    // Wait for step 2, or for the job to end first (a failure must fail the test, not hang it).
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
-        if (engine.events.some((event) => event.type === 'progress' && event.jobId === queued.jobId && event.value >= 2)) {
+        const mine = engine.events.filter((event) => event.jobId === queued.jobId);
+        if (mine.some((event) => (event.type === 'progress' && event.value >= 2) || event.type === 'done' || event.type === 'error' || event.type === 'cancelled')) {
           clearInterval(timer);
           resolve();
         }

@@ -4,14 +4,17 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import type { Workflow, WorkflowNode, WidgetValue } from '../../app/protocol/index.js';
-import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../support/default-workflow.js';
 import { EngineHarness, type JobRecord } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
 
-/** The default workflow at 512² (4× the tiny model's training pixels), 4 steps, with patch nodes on its MODEL link. */
+/** Twice tiny-sd's training side: 4× its training pixels. */
+const SIDE = 2 * TINY_SD_SIDE;
+
+/** The default workflow on tiny-sd at SIDE², 4 steps, with patch nodes on its MODEL link. */
 function patched(patches: Array<[string, Record<string, WidgetValue>]>): Workflow {
-  const workflow = defaultWorkflow();
-  Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: 512, height: 512 });
+  const workflow = tinySdWorkflow();
+  Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: SIDE, height: SIDE });
   Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 4 });
   const sampler = nodeOfType(workflow, 'Sampler');
   for (const [type, widgets] of patches) {
@@ -74,9 +77,9 @@ describe('ScaleCrafter nodes on the tiny model', () => {
   });
 
   test('Attn-SF is neutral at the training size and acts above it', async () => {
-    const { image: neutral } = await render(patched([['AttentionScale', { train_width: 512, train_height: 512 }]]));
+    const { image: neutral } = await render(patched([['AttentionScale', { train_width: SIDE, train_height: SIDE }]]));
     assert.ok(maxDifference(neutral, plain) <= 1);
-    const { image: scaled } = await render(patched([['AttentionScale', { train_width: 256, train_height: 256 }]]));
+    const { image: scaled } = await render(patched([['AttentionScale', { train_width: TINY_SD_SIDE, train_height: TINY_SD_SIDE }]]));
     assert.ok(maxDifference(scaled, plain) > 0);
   });
 

@@ -3,9 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
-
-// Prepared UNets and dispersion transforms of test models go to a temporary cache, not the user's.
-process.env.SCALECRAFTER_CACHE_DIR ||= mkdtempSync(path.join(tmpdir(), 'scalecrafter-cache-'));
+import './test-cache-dir.js';
 
 let modelsDir: Promise<string> | undefined;
 

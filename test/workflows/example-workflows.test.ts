@@ -2,18 +2,21 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import type { Workflow } from '../../app/protocol/index.js';
+import { scaledRule } from '../../tools/emoji-scalecrafter-rule.js';
 import { nodeOfType } from '../support/default-workflow.js';
+import { EMOJI_MODEL_NAME, emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
-import { tinyModelsDir } from '../support/tiny-model.js';
 
 const folder = new URL('../../workflows/', import.meta.url);
 const files = readdirSync(folder).filter((name) => name.endsWith('.json')).sort();
 const read = (name: string) => JSON.parse(readFileSync(new URL(name, folder), 'utf8')) as Workflow;
+/** The emoji model's training side: its UNet's sample_size, in pixels (no VAE downscaling). */
+const trainingSide = (JSON.parse(readFileSync(new URL(`../../models/${EMOJI_MODEL_NAME}/unet/config.json`, import.meta.url), 'utf8')) as { sample_size: number }).sample_size;
 
 describe('the shipped example workflows', () => {
   let engine: EngineHarness;
-  before(async () => {
-    engine = new EngineHarness({ modelsDir: await tinyModelsDir() });
+  before(() => {
+    engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
   test('there is one per scale class besides the default', () => {
@@ -24,6 +27,21 @@ describe('the shipped example workflows', () => {
     test(`${file} is valid and current (opens without migrations)`, () => {
       assert.deepEqual(engine.service.handle('validate', { workflow: read(file) }), { issues: [] });
       assert.deepEqual(engine.service.handle('loadWorkflow', { workflow: read(file) }), { ok: true, workflow: read(file), notes: [], unknownTypes: [] });
+    });
+  }
+
+  for (const file of files.filter((name) => name.startsWith('scalecrafter-'))) {
+    test(`${file} carries the emoji rule for its pixel ratio (tools/emoji-scalecrafter-rule.ts, what bench:fidelity measures)`, () => {
+      const workflow = read(file);
+      assert.equal(nodeOfType(workflow, 'LoadCheckpoint').widgets.model, nodeOfType(read('default.json'), 'LoadCheckpoint').widgets.model);
+      const { width, height } = nodeOfType(workflow, 'EmptyLatentImage').widgets;
+      const ratio = (Number(width) * Number(height)) / trainingSide ** 2;
+      assert.equal(ratio, Number(file.match(/scalecrafter-([\d.]+)x\.json/)![1]), 'the file name states the pixel ratio');
+      const rule = scaledRule(ratio);
+      const { layers, end, progressive } = nodeOfType(workflow, 'ReDilate').widgets;
+      assert.deepEqual({ layers, end, progressive }, { layers: rule.dilation, end: rule.tau, progressive: rule.progressive });
+      const noiseDamped = workflow.nodes.find((node) => node.type === 'NoiseDampedCFG');
+      if (noiseDamped) assert.deepEqual([noiseDamped.widgets.layers, noiseDamped.widgets.end], [rule.noiseDampedBase, rule.tau]);
     });
   }
 

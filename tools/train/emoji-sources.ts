@@ -33,6 +33,8 @@ export interface EmojiEntry {
   readonly unified: string;
   readonly imagePath: string;
   readonly caption: string;
+  /** emoji-datasource's top-level group ("Smileys & Emotion"), as written in emoji.json: the fidelity classifier's label. */
+  readonly category: string;
 }
 
 /** The fields of emoji-datasource's emoji.json that captions use. */
@@ -41,7 +43,7 @@ interface DatasourceRecord {
   unified: string;
   image: string;
   short_names?: string[];
-  category?: string;
+  category: string;
   subcategory?: string;
   [key: string]: unknown;
 }
@@ -51,12 +53,19 @@ export async function readEmojiEntries(nodeModules: string, source: EmojiSource)
   const records = JSON.parse(await readFile(join(packageFolder, 'emoji.json'), 'utf8')) as DatasourceRecord[];
   return records
     .filter((record) => record[source.hasImageKey] === true)
-    .map((record) => ({
-      source: source.styleWord,
-      unified: record.unified,
-      imagePath: join(packageFolder, source.imageFolder, record.image),
-      caption: captionFor(record, source.styleWord),
-    }))
+    .map((record) => {
+      // The classifier's labels come from here, so a package without them must fail, not yield "undefined".
+      if (typeof record.category !== 'string' || record.category === '') {
+        throw new Error(`${join(packageFolder, 'emoji.json')}: entry ${record.unified} has no "category"; emoji-datasource@16 gives every entry one, so this is another package layout`);
+      }
+      return {
+        source: source.styleWord,
+        unified: record.unified,
+        imagePath: join(packageFolder, source.imageFolder, record.image),
+        caption: captionFor(record, source.styleWord),
+        category: record.category,
+      };
+    })
     // Code-point order, not file order, so a package re-release that reorders emoji.json keeps the data set's order.
     .sort((a, b) => (a.unified < b.unified ? -1 : a.unified > b.unified ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 """Writes seeded inputs and the PyTorch outputs of exported weights, for check-onnx-parity.ts.
 
-  /usr/bin/python3 tools/train/parity_inputs.py --model .cache/train/run --out .cache/train/parity
+  /usr/bin/python3 tools/train/parity_inputs.py --model .cache/train/full --out .cache/train/parity
 
 The models are rebuilt from the exported .safetensors files (not from the checkpoint), so the
 comparison also covers the files the ONNX builder reads. The UNet is run at the training size and
@@ -32,7 +32,7 @@ def load_models(folder: Path) -> tuple[UNet2DConditionModel, ClipTextModel]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--model", type=Path, default=Path(".cache/train/run"))
+    parser.add_argument("--model", type=Path, default=Path(".cache/train/full"))
     parser.add_argument("--data", type=Path, default=Path(".cache/train/data"))
     parser.add_argument("--out", type=Path, default=Path(".cache/train/parity"))
     args = parser.parse_args()

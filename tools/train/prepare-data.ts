@@ -6,7 +6,7 @@
  *   images.npy    uint8 [N, size, size, 3], RGB on white
  *   tokens.npy    int32 [N, 77], the captions through the tiny model's CLIP tokenizer, so the
  *                 Python trainer needs no tokenizer of its own
- *   captions.jsonl one {"index","source","unified","caption"} per image, same order
+ *   captions.jsonl one {"index","source","unified","caption","category"} per image, same order
  *   tokenizer/    the tokenizer folder the ids came from (ships with the model)
  * The order is fixed: sources in EMOJI_SOURCES order, entries by code point.
  */
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const encoding = tokenizer.encode(entry.caption);
     if (encoding.truncated) truncated++;
     tokens.set(encoding.ids, index * tokenizer.contextLength);
-    captionLines.push(JSON.stringify({ index, source: entry.source, unified: entry.unified, caption: entry.caption }));
+    captionLines.push(JSON.stringify({ index, source: entry.source, unified: entry.unified, caption: entry.caption, category: entry.category }));
   }
   await writeNpy(join(out, 'images.npy'), '|u1', [entries.length, size, size, 3], images);
   await writeNpy(join(out, 'tokens.npy'), '<i4', [entries.length, tokenizer.contextLength], tokens);

@@ -17,7 +17,9 @@ export function decodeOnWhite(png: Uint8Array): RgbImage {
   const decoded = decode(png);
   const indexed = decoded.palette !== undefined;
   const samples = indexed ? convertIndexedToRgb(decoded) : decoded.data;
-  const channels = indexed ? (decoded.transparency !== undefined ? 4 : 3) : decoded.channels;
+  // fast-png folds a tRNS chunk into 4-entry palette colours (decoded.transparency stays unset), so
+  // the expanded layout is read from the palette, not from the transparency field.
+  const channels = indexed ? decoded.palette![0]!.length : decoded.channels;
   const max = indexed ? 255 : 2 ** decoded.depth - 1;
   const { width, height } = decoded;
   const data = new Uint8Array(width * height * 3);

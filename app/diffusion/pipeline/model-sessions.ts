@@ -3,6 +3,7 @@
  * Module state on purpose: sessions must outlive a node's execute() (that is the point of caching
  * them), and the engine worker is one process with one GPU context.
  */
+import path from 'node:path';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import { chooseProvider, describeDecision, type ProviderDecision } from '../../runtime/provider-choice.js';
 import { SessionPool, type SessionLease } from '../../runtime/session-pool.js';
@@ -36,6 +37,11 @@ export async function switchToModelFolder(root: string): Promise<number> {
   const previous = activeFolder;
   activeFolder = root;
   return previous === null ? 0 : sessionPool.releaseIdle((key) => key.includes(`|${root}`));
+}
+
+/** Closes the idle sessions of one folder's files, before those files are rebuilt in place. */
+export function releaseFolderSessions(root: string): Promise<number> {
+  return sessionPool.releaseIdle((key) => !key.includes(`|${root}${path.sep}`));
 }
 
 /** A lease on the component's session, its signature checked. The caller releases it. */

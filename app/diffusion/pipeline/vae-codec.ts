@@ -5,8 +5,7 @@
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import type { ImageBatch } from '../../imaging/image-batch.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
-import { vaeScaleFactor } from '../../models/sd/vae-config.js';
-import { readDecoderConfig, tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
+import { tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
 import { estimateTileMemory, formatBytes } from '../vae-tiling/tile-memory.js';
 import { leaseComponent, providerFor } from './model-sessions.js';
 import { asFloatType, floatTensor, readFloats } from './model-tensors.js';
@@ -27,10 +26,13 @@ export interface DecodeOptions {
 
 export async function decodeLatents(folder: PipelineFolder, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
   const tileSize = options.tileSize ?? 0;
-  const tileLatent = tileSize > 0 ? Math.max(1, Math.floor(tileSize / vaeScaleFactor(readDecoderConfig(folder.vaeDecoder)))) : 0;
+  const tileLatent = tileSize > 0 ? Math.max(1, Math.floor(tileSize / folder.vaeScaleFactor)) : 0;
   const [, , height, width] = latent.dims;
   const scaled = latent.samples.map((value) => value / folder.latentScale);
-  const decoded = tileLatent > 0 && (tileLatent < height || tileLatent < width)
+  const tiled = tileLatent > 0 && (tileLatent < height || tileLatent < width);
+  // The identity holds no activations to bound, and it has no AutoencoderKL segments to tile.
+  if (tiled && folder.pixelSpace) options.onInfo?.(`${folder.name} is a pixel-space model: its identity VAE decodes whole, tile_size is not needed`);
+  const decoded = tiled && !folder.pixelSpace
     ? await decodeTiled(folder, { samples: scaled, dims: latent.dims }, preference, tileLatent, options)
     : await decodeWhole(folder, { samples: scaled, dims: latent.dims }, preference);
   const [batch, channels, imageHeight, imageWidth] = decoded.dims;

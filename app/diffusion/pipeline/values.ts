@@ -36,13 +36,25 @@ export interface Latent {
   readonly dims: readonly [number, number, number, number];
 }
 
+/**
+ * EmptyLatentImage's output: the image size asked for, no tensor yet. It does not know the model, so
+ * the node that does (Sampler, VAEDecode) makes the zeros in that model's latent space, as ComfyUI
+ * adapts an empty latent to the model's channels (comfy/sample.py fix_empty_latent_channels).
+ */
+export interface EmptyLatent {
+  readonly emptyImage: { readonly batch: number; readonly width: number; readonly height: number };
+}
+
+/** What flows through a LATENT socket. */
+export type LatentValue = Latent | EmptyLatent;
+
 declare module '../../engine/socket-values.js' {
   interface SocketValueMap {
     MODEL: ModelHandle;
     CLIP: ClipHandle;
     VAE: VaeHandle;
     CONDITIONING: Conditioning;
-    LATENT: Latent;
+    LATENT: LatentValue;
     IMAGE: ImageBatch;
   }
 }

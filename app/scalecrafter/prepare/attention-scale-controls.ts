@@ -198,7 +198,7 @@ export function attentionLogitScale(tokens: number, trainTokens: number): number
 }
 
 function positiveInteger(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new AttentionScaleError(`${what} ${value} must be a positive integer (in latent pixels: image size / 8)`);
+  if (!Number.isInteger(value) || value < 1) throw new AttentionScaleError(`${what} ${value} must be a positive integer (in latent pixels: image size / the VAE factor)`);
 }
 
 /** The feed for a run at latentHeight×latentWidth of a UNet trained at trainLatentHeight×trainLatentWidth (latent pixels). */

@@ -1,7 +1,7 @@
 /**
  * The VAEDecode node's tile_size through the engine (the node file is nodes/vae-decode.ts; this
- * test sits with the tiling it drives): the default workflow decoded in tiles writes the image it
- * writes untiled, workflows saved before the widget existed load with tiling off, and a tile size
+ * test sits with the tiling it drives): the default workflow on tiny-sd (an SD VAE; the bundled
+ * pixel-space model has nothing to tile) decoded in tiles writes the image it writes untiled, workflows saved before the widget existed load with tiling off, and a tile size
  * the VAE cannot split on is named.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../../app/imaging/png-metadata.js';
 import { loadWorkflow } from '../../../app/engine/workflow-load.js';
-import { defaultWorkflow, nodeOfType } from '../../support/default-workflow.js';
+import { defaultWorkflow, nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../../support/default-workflow.js';
 import { EngineHarness } from '../../support/engine-harness.js';
 import { tinyModelsDir } from '../../support/tiny-model.js';
 
@@ -21,7 +21,7 @@ describe('VAEDecode tile_size', () => {
   });
 
   const decodeWith = async (tileSize: number | undefined, prefix: string) => {
-    const workflow = defaultWorkflow();
+    const workflow = tinySdWorkflow();
     if (tileSize !== undefined) {
       const decode = nodeOfType(workflow, 'VAEDecode');
       decode.version = 2;
@@ -36,11 +36,13 @@ describe('VAEDecode tile_size', () => {
 
   test('64-pixel tiles write the untiled image (8-bit pixels within one step of rounding) and say how they ran', async () => {
     const whole = await decodeWith(undefined, 'whole');
-    const tiled = await decodeWith(64, 'tiled');
+    const tile = 64;
+    const tiled = await decodeWith(tile, 'tiled');
     assert.equal(tiled.pixels.length, whole.pixels.length);
     assert.ok(tiled.pixels.every((value, i) => Math.abs(value - whole.pixels[i]!) <= 1), 'a tiled pixel is more than one 8-bit step from the whole decode');
     const messages = tiled.job.events.flatMap((event) => (event.type === 'message' ? [event.text] : []));
-    assert.ok(messages.some((text) => /tiled VAE decode .* 16 tiles of at most 64 px/.test(text)), messages.join('\n'));
+    const tiles = (TINY_SD_SIDE / tile) ** 2;
+    assert.ok(messages.some((text) => new RegExp(`tiled VAE decode .* ${tiles} tiles of at most ${tile} px`).test(text)), messages.join('\n'));
   });
 
   test('a version-1 VAEDecode loads with tile_size 0; a tile size off the 8-pixel grid is refused by field', async () => {

@@ -25,12 +25,14 @@ describe('workflow file ⇄ canvas graph', () => {
   });
 
   test('widgets become named canvas widgets, the seed gets its control, sockets keep their links', () => {
-    const canvas = workflowToCanvas(loaded(defaultWorkflow()), schemas);
+    const workflow = loaded(defaultWorkflow());
+    const { widgets, widget_controls: controls } = workflow.nodes.find((node) => node.type === 'Sampler')!;
+    const canvas = workflowToCanvas(workflow, schemas);
     const sampler = canvas.nodes.find((node) => node.type === 'Sampler')!;
     assert.deepEqual(sampler.widgets.slice(0, 3), [
-      { name: 'seed', value: 42 },
-      { name: controlWidgetName('seed'), value: 'fixed', controlOf: 'seed' },
-      { name: 'steps', value: 20 },
+      { name: 'seed', value: widgets.seed },
+      { name: controlWidgetName('seed'), value: controls.seed, controlOf: 'seed' },
+      { name: 'steps', value: widgets.steps },
     ]);
     // Sockets first as declared, then one converted-widget slot per widget, unlinked.
     assert.deepEqual(sampler.inputs.slice(0, 5).map((input) => [input.name, input.link !== null, input.widget?.name]), [

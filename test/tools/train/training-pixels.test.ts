@@ -59,4 +59,20 @@ describe('decodeOnWhite', () => {
       });
     });
   });
+
+  // Twemoji ships palette PNGs whose transparency is a tRNS chunk; reading them as 3 channels
+  // scrambled 152 training images into stripes.
+  test('palette PNGs with per-entry alpha keep their layout and composite over white', () => {
+    // Translucent entries first, as PNG encoders order them (tRNS lists the leading entries' alphas;
+    // fast-png's encoder writes only the non-opaque ones, so an opaque entry before them would shift them).
+    const palette: Array<[number, number, number, number]> = [[0, 0, 0, 0], [0, 0, 255, 128], [255, 0, 0, 255]];
+    const indices = new Uint8Array([0, 1, 2, 1, 0, 2]);
+    const image = decodeOnWhite(encode({ width: 3, height: 2, data: indices, channels: 1, depth: 8, palette }));
+    const expected = [...indices].flatMap((index) => {
+      const [r, g, b, a] = palette[index]!;
+      return [r, g, b].map((c) => (a / 255) * c + (1 - a / 255) * 255);
+    });
+    assert.equal(image.data.length, expected.length);
+    expected.forEach((value, i) => assert.ok(Math.abs(image.data[i]! - value) <= 0.5, `sample ${i}: ${image.data[i]} vs ${value}`));
+  });
 });
