@@ -105,6 +105,12 @@ async function main(): Promise<void> {
   const real = await readTrainingImages(Number(args.real), args.data);
   const classifier = await FidelityClassifier.open();
   const features = async (images: readonly RgbImage[]): Promise<FeatureRows> => (await classifier.embed(images)).features;
+  // The reference sets depend on the output size only: computed once per size, not once per method.
+  const referencesBySize = new Map<number, Promise<{ real: FeatureRows; base: FeatureRows }>>();
+  const referencesAt = (size: number) => {
+    if (!referencesBySize.has(size)) referencesBySize.set(size, (async () => ({ real: await features(enlarged(real, size)), base: await features(enlarged(base.images, size)) }))());
+    return referencesBySize.get(size)!;
+  };
   const baseObjects = base.images.map((image) => measureRepetition(image).objects.count);
 
   const rows: Row[] = [];
@@ -112,9 +118,9 @@ async function main(): Promise<void> {
     const measures = set.images.map((image) => measureRepetition(image));
     const counts = measures.map((measure) => measure.objects.count);
     const own = await features(set.images);
-    const realFeatures = await features(enlarged(real, set.size));
-    const atBase = set.size === trainingSize;
-    const baseFeatures = atBase ? null : await features(enlarged(base.images, set.size));
+    const references = await referencesAt(set.size);
+    const realFeatures = references.real;
+    const baseFeatures = set.size === trainingSize ? null : references.base;
     rows.push({
       scale: `${set.size}² (${(set.size / trainingSize) ** 2}×)`,
       method: METHOD_LABELS[set.method],

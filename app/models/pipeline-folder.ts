@@ -181,12 +181,13 @@ function latentChannelsOf(vaeConfig: Record<string, unknown> | null, file: strin
   return channels;
 }
 
-function readJson(file: string): Record<string, unknown> | null {
+/** A folder's JSON object file, or null when it is missing or not an object; unparsable JSON is a ModelFolderError with `hint`. */
+export function readJson(file: string, hint = 'restore the file from the original export'): Record<string, unknown> | null {
   if (!existsSync(file)) return null;
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch (error) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(error as Error).message}`, 'restore the file from the original export');
+    throw new ModelFolderError(`${file} is not valid JSON: ${(error as Error).message}`, hint);
   }
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelFolderError } from './pipeline-folder.js';
+import { ModelFolderError, readJson } from './pipeline-folder.js';
 import { buildPixelSpaceVaeDecoder, buildPixelSpaceVaeEncoder, PIXEL_SPACE_VAE_CLASS, pixelSpaceVaeConfig } from './pixel-space-vae.js';
 import { writeComponent, type PipelineComponent } from './sd/component-writer.js';
 import { buildPipelineFromFiles, type ComponentFiles, type PipelineBuildReport } from './sd/pipeline-builder.js';
@@ -51,7 +51,7 @@ function componentFiles(root: string, component: keyof typeof WEIGHT_FILES): Com
  */
 export function pipelineSourcesOf(root: string): PipelineSources | null {
   const vaeConfigFile = path.join(root, 'vae_decoder', 'config.json');
-  const vaeConfig = readConfig(vaeConfigFile);
+  const vaeConfig = readJson(vaeConfigFile, REBUILD_HINT);
   if (vaeConfig?._class_name !== PIXEL_SPACE_VAE_CLASS) return null;
   const unet = componentFiles(root, 'unet');
   if (unet === null) return null;
@@ -62,16 +62,6 @@ export function pipelineSourcesOf(root: string): PipelineSources | null {
     throw new ModelFolderError(`${vaeConfigFile}: "latent_channels" must be a positive integer (the image channels), not ${JSON.stringify(channels)}`, REBUILD_HINT);
   }
   return { root, unet, textEncoder, pixelChannels: channels };
-}
-
-function readConfig(file: string): Record<string, unknown> | null {
-  if (!existsSync(file)) return null;
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch (error) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(error as Error).message}`, REBUILD_HINT);
-  }
 }
 
 /** sha256 of every file the graphs are built from, by path relative to the folder. */
