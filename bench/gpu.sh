@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # The GPU part of the benchmarks in one run, for a Linux machine with an NVIDIA GPU and no network:
 # installs nothing, runs ONNX Runtime's WebGPU EP on Dawn's Vulkan backend through the NVIDIA
-# driver, and writes tables under bench/results/. Needs `npm ci && npm run build` done beforehand
-# and the Vulkan loader (libvulkan1) plus glvnd (libglvnd0, libegl1, libglx0) on the machine.
-# Budget: about 6 minutes on an H100 (most of it the 2048² variants).
+# driver, and writes tables under bench/results/ (or $BENCH_OUT). Needs `npm ci && npm run build`
+# done beforehand — or, on a machine without Node.js, the bundle of bench/gpu-carry.sh run through
+# bench/gpu-remote.sh — and the Vulkan loader (libvulkan1) plus glvnd (libglvnd0, libegl1, libglx0).
+#
+# Steps run in order of importance, so a run cut short keeps what matters most. Times on an H100
+# (WebGPU fp16, about 21 TFLOP/s), seeded models built on the first step that needs them (~25 s):
+#   1. SD 1.5 UNet step at 512² and 1024², five variants, the measured fp16 peak   ~1.5 min
+#   2. where the time of a 1024² call goes (ORT profile per variant)                ~0.5 min
+#   3. SD 1.5 UNet step at 2048²                                                    ~2 min
+#   4. SD 2.1 UNet step at 512² and 1024²                                           ~1.5 min
+#   5. SD VAE decode at 1024², 2048² (whole and tiled), 4096² (tiled; the whole
+#      decode needs 32.5 GiB, over the 24 GiB budget, and is skipped)              not yet measured
+#   6. peak GPU memory of 2048² sampling, plain and ScaleCrafter with ND-CFG        ~1 min
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+node="${BENCH_NODE:-node}"
 entry="${BENCH_ENTRY:-dist/bench/unet-step.js}"
+vae="${BENCH_VAE_ENTRY:-dist/bench/vae-tiling.js}"
 out="${BENCH_OUT:-bench/results}"
-[ -f "$entry" ] || { echo "gpu.sh: $entry is missing; run npm run build first" >&2; exit 1; }
+for file in "$entry" "$vae"; do
+  [ -f "$file" ] || { echo "gpu.sh: $file is missing; run npm run build first (or bench/gpu-carry.sh)" >&2; exit 1; }
+done
 command -v nvidia-smi >/dev/null || { echo "gpu.sh: no nvidia-smi: this script is for NVIDIA machines" >&2; exit 1; }
 ldconfig -p | grep -q 'libvulkan.so.1' || { echo "gpu.sh: the Vulkan loader (libvulkan1) is not installed; Dawn cannot reach the GPU" >&2; exit 1; }
 # Containers often mount the driver's Vulkan ICD outside the loader's default search path.
@@ -23,7 +37,18 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime}"; mkdir -p "$XDG_RU
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 
 work="${BENCH_WORK:-.cache/bench}"
-node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
-node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 2 --work "$work" --out "$out"
-node "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 3 --memory --work "$work" --out "$out"
-node "$entry" --model sd21 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
+step() { echo; echo "=== gpu.sh step $1 ($(date -u +%T))"; }
+step "1: SD 1.5 UNet step, 512² and 1024²"
+"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
+step "2: profile of a 1024² call"
+"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 1024 --profile --work "$work" --out "$out"
+step "3: SD 1.5 UNet step, 2048²"
+"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 2 --work "$work" --out "$out"
+step "4: SD 2.1 UNet step, 512² and 1024²"
+"$node" "$entry" --model sd21 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
+step "5: SD VAE decode, whole and tiled, on a 24 GiB budget"
+"$node" "$vae" --model sd15 --device webgpu --sizes 1024,2048 --tile 512 --rounds 1 --budget-gib 24 --out "$out"
+"$node" "$vae" --model sd15 --device webgpu --sizes 4096 --tile 512 --rounds 1 --warmup 0 --budget-gib 24 --out "$out"
+step "6: peak GPU memory of 2048² sampling"
+"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 3 --memory --work "$work" --out "$out"
+step "done"

@@ -9,10 +9,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EngineService } from '../app/engine/engine-service.js';
 import type { EngineEvent, ExecutionProviderPreference, Workflow } from '../app/protocol/index.js';
-import { writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 import { createNodeRegistry } from '../nodes/index.js';
 
 const { values: args } = parseArgs({ options: { device: { type: 'string', default: 'cpu' }, out: { type: 'string', default: 'bench/results' } } });
@@ -27,12 +27,13 @@ interface Timing {
   executed: string[];
 }
 
+const widgetsOf = (workflow: Workflow, type: string) => workflow.nodes.find((node) => node.type === type)!.widgets;
+
 async function main(): Promise<void> {
+  // An empty models folder with the project's models/ as the bundle: the first run copies the
+  // default model and builds its ONNX graphs, as an installed app's first run does.
   const modelsDir = mkdtempSync(path.join(tmpdir(), 'bench-models-'));
-  const buildStart = performance.now();
-  await writeTinyStableDiffusion(path.join(modelsDir, 'tiny-sd'));
-  const buildMs = performance.now() - buildStart;
-  const registry = createNodeRegistry({ modelsDir });
+  const registry = createNodeRegistry({ modelsDir, bundledModelsDir: fileURLToPath(new URL('../models', import.meta.url)) });
   const events: EngineEvent[] = [];
   const service = new EngineService(registry, (event) => events.push(event));
   const outputDir = mkdtempSync(path.join(tmpdir(), 'bench-out-'));
@@ -57,27 +58,31 @@ async function main(): Promise<void> {
 
   const rows: Array<[string, Timing]> = [];
   const defaults = readWorkflow('default.json');
-  rows.push(['default workflow, first run (sessions opened)', await run(defaults)]);
-  const sampler = defaults.nodes.find((node) => node.type === 'Sampler')!;
-  sampler.widgets.seed = Number(sampler.widgets.seed) + 1;
+  const model = String(widgetsOf(defaults, 'LoadCheckpoint').model);
+  const size = (workflow: Workflow) => `${String(widgetsOf(workflow, 'EmptyLatentImage').width)}×${String(widgetsOf(workflow, 'EmptyLatentImage').height)}`;
+  rows.push([`default workflow (${size(defaults)}), first run (${model} copied from the bundle and built, sessions opened)`, await run(defaults)]);
+  const sampler = widgetsOf(defaults, 'Sampler');
+  sampler.seed = Number(sampler.seed) + 1;
   rows.push(['default workflow, new seed (sessions warm)', await run(defaults)]);
   const scaled = readWorkflow('scalecrafter-4x.json');
-  rows.push(['4× ScaleCrafter workflow (512²), first run (UNet prepared)', await run(scaled)]);
-  const redilate = scaled.nodes.find((node) => node.type === 'ReDilate')!;
-  redilate.widgets.factor = 2.5;
-  rows.push(['4× workflow after a dilation edit (factor 2 → 2.5)', await run(scaled)]);
-  redilate.widgets.end = 0.4;
-  rows.push(['4× workflow after a tau edit (0.6 → 0.4)', await run(scaled)]);
+  rows.push([`4× ScaleCrafter workflow (${size(scaled)}), first run (UNet prepared)`, await run(scaled)]);
+  const redilate = widgetsOf(scaled, 'ReDilate');
+  const [factor, end] = [Number(redilate.factor), Number(redilate.end)];
+  redilate.factor = factor + 0.5;
+  rows.push([`4× workflow after a dilation edit (factor ${factor} → ${factor + 0.5})`, await run(scaled)]);
+  redilate.end = end - 0.2;
+  rows.push([`4× workflow after a tau edit (${end} → ${(end - 0.2).toFixed(1)})`, await run(scaled)]);
 
   const header = '| what | total ms | first preview ms | nodes that ran |\n|---|---|---|---|';
   const table = rows.map(([what, timing]) => `| ${what} | ${timing.totalMs.toFixed(0)} | ${timing.firstPreviewMs?.toFixed(0) ?? '–'} | ${timing.executed.join(', ')} |`).join('\n');
   const machine = `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'cpu').split(' ').slice(0, 2).join('-')}`;
-  const markdown = `# Pipeline on ${machine}, execution provider ${args.device}\n\n${new Date().toISOString()} · tiny default model built in ${buildMs.toFixed(0)} ms · 20 steps, Euler, CFG 7.5\n\n${header}\n${table}\n`;
+  const settings = `${String(sampler.steps)} steps, ${String(sampler.sampler)}, CFG ${String(sampler.cfg)}`;
+  const markdown = `# Pipeline on ${machine}, execution provider ${args.device}\n\n${new Date().toISOString()} · ${model} · ${settings}\n\n${header}\n${table}\n`;
   console.log(markdown);
   await mkdir(args.out!, { recursive: true });
   const stem = path.join(args.out!, `${machine}-pipeline-${args.device}`);
   await writeFile(`${stem}.md`, markdown);
-  await writeFile(`${stem}.json`, JSON.stringify({ machine, device: args.device, buildMs, rows: rows.map(([what, timing]) => ({ what, ...timing })) }, null, 2));
+  await writeFile(`${stem}.json`, JSON.stringify({ machine, device: args.device, model, settings, rows: rows.map(([what, timing]) => ({ what, ...timing })) }, null, 2));
   console.log(`wrote ${stem}.md and .json`);
 }
 

@@ -5,12 +5,11 @@
  * (third pass), dispersed — plus the device's measured fp16 MatMul peak, all in one run.
  *
  *   node --import tsx bench/unet-step.ts [--model sd15|sd21|tiny] [--sizes 512,1024] [--device webgpu|cpu]
- *        [--layout NHWC|NCHW] [--iterations 3] [--work DIR] [--out bench/results]
+ *        [--layout NHWC|NCHW] [--iterations 3] [--work DIR] [--out bench/results] [--memory | --profile]
  *
  * One "step" is what a CFG sampler step costs: one UNet call at batch 2 (plus a batch-1 call for
  * ND-CFG). Medians over --iterations after one warm-up; variants alternate round by round.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
@@ -26,12 +25,17 @@ import { writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 import { toFloat16 } from '../app/runtime/float16.js';
 import type { HostTensor } from '../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../app/runtime/session.js';
+import { profileFileFor, readRunProfiles } from '../app/runtime/session-profile.js';
 import { dilationTable } from '../app/scalecrafter/dilation-table.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
 import { offControlFeeds, stepControlFeeds } from '../app/scalecrafter/prepare/controls.js';
 import type { PreparedUnetLayout } from '../app/scalecrafter/prepare/prepared-unet-format.js';
+import { attentionScaleOffFeeds } from '../app/scalecrafter/prepare/attention-scale-controls.js';
+import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
+import type { PreparedUnetInfo } from '../app/diffusion/pipeline/prepared-unet.js';
 import { nearestPreset, presetByName } from '../app/scalecrafter/presets.js';
 import { measureDevicePeak } from './device-peak.js';
+import { GpuMemoryProbe, machineName } from './gpu-probe.js';
 import type { ScaleCrafterSchedule } from '../app/scalecrafter/schedule.js';
 
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
@@ -48,6 +52,8 @@ const { values: args } = parseArgs({
     'peak-size': { type: 'string' },
     /** Memory mode: one session at a time, a few real ScaleCrafter steps, peak GPU memory only. */
     memory: { type: 'boolean', default: false },
+    /** Profile mode: one profiled call per variant, where the time goes (app/runtime/session-profile.ts). */
+    profile: { type: 'boolean', default: false },
   },
 });
 const device = args.device === 'cpu' ? 'cpu' : 'webgpu';
@@ -56,38 +62,7 @@ const sizes = args.sizes!.split(',').map(Number);
 const tiny = args.model === 'tiny';
 /** The reference family whose presets the full-size model uses. */
 const family = args.model === 'sd21' ? 'sd2.1' : 'sd1.5';
-
-/** GPU memory in use (MiB) from nvidia-smi, sampled every 50 ms; null without an NVIDIA GPU. */
-class GpuMemoryProbe {
-  #peak = 0;
-  readonly #child;
-  constructor() {
-    this.#child = spawn('nvidia-smi', ['--query-gpu=memory.used', '--format=csv,noheader,nounits', '-lms', '50'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    this.#child.on('error', () => undefined);
-    this.#child.stdout.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) this.#peak = Math.max(this.#peak, Number(line));
-    });
-  }
-  resetPeak(): void {
-    this.#peak = 0;
-  }
-  get peakMiB(): number | null {
-    return this.#peak > 0 ? this.#peak : null;
-  }
-  stop(): void {
-    this.#child.kill();
-  }
-}
-
-function machineName(): string {
-  try {
-    const gpu = execFileSync('nvidia-smi', ['--query-gpu=name', '--format=csv,noheader'], { encoding: 'utf8' }).trim().split('\n')[0]!;
-    if (gpu) return gpu.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  } catch {
-    // no NVIDIA GPU: name the CPU
-  }
-  return `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-}
+const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
 
 function seeded(count: number, seed: number): Float32Array {
   let state = seed >>> 0;
@@ -132,6 +107,8 @@ function scheduleFor(size: number, layout: PreparedUnetLayout): { main: ScaleCra
   return { main, dispersed };
 }
 
+const modelDescription = () => (tiny ? 'tiny' : `${family === 'sd2.1' ? 'SD 2.1' : 'SD 1.5'} architecture, seeded fp16`);
+
 async function timeMedian(run: () => Promise<unknown>): Promise<number> {
   await run();
   const times: number[] = [];
@@ -142,6 +119,12 @@ async function timeMedian(run: () => Promise<unknown>): Promise<number> {
   }
   return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
 }
+
+/**
+ * The app's prepared UNet also takes FreeU and Attn-SF controls (app/diffusion/pipeline/prepared-unet.ts);
+ * these benchmarks keep them off, as a ScaleCrafter-only run does.
+ */
+const otherControlsOff = (prepared: PreparedUnetInfo) => ({ ...freeUFeeds(null), ...attentionScaleOffFeeds(prepared.attentionScale) });
 
 interface Row {
   size: number;
@@ -159,8 +142,7 @@ interface Row {
  * steps, then the prepared UNet doing the first steps of the size's ScaleCrafter preset (re-dilation
  * plus the ND-CFG base pass), each session released before the next opens.
  */
-async function measureMemory(unetPath: string, prepared: { modelPath: string; layout: PreparedUnetLayout }, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
-  const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
+async function measureMemory(unetPath: string, prepared: PreparedUnetInfo, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
   const lines: string[] = [];
   for (const size of sizes) {
     const latent = size / 8;
@@ -174,21 +156,75 @@ async function measureMemory(unetPath: string, prepared: { modelPath: string; la
       for (let step = 0; step < iterations; step++) {
         if (kind === 'plain') await session.run(guided);
         else {
-          await session.run({ ...guided, ...stepControlFeeds(prepared.layout, table, step, 'main') });
-          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
+          await session.run({ ...guided, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, step, 'main') });
+          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
         }
       }
       const seconds = (performance.now() - start) / 1000 / iterations;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      const line = `| ${size}² | ${kind === 'plain' ? 'plain UNet, CFG' : 'prepared UNet, re-dilation + ND-CFG (preset steps 0…)'} | ${seconds.toFixed(2)} | ${probe.peakMiB ?? '–'} |`;
+      const line = `| ${size}² | ${kind === 'plain' ? 'plain UNet, CFG' : 'prepared UNet, re-dilation + ND-CFG (preset steps 0…)'} | ${seconds.toFixed(2)} | ${(await probe.settledPeakMiB()) ?? '–'} |`;
       console.log(line);
       lines.push(line);
       await session.release();
     }
   }
-  const markdown = `# UNet sampling memory (SD 1.5 architecture, seeded fp16) on ${machine}, ${device}\n\n${new Date().toISOString()} · one session loaded at a time; GPU memory is nvidia-smi's memory.used (whole device) sampled every 50 ms; UNet only (text encoder and VAE not loaded).\n\n| size | what | s / step | peak GPU MiB |\n|---|---|---|---|\n${lines.join('\n')}\n`;
+  const markdown = `# UNet sampling memory (${modelDescription()}) on ${machine}, ${device}\n\n${new Date().toISOString()} · one session loaded at a time; GPU memory is nvidia-smi's memory.used (whole device) sampled every 50 ms; UNet only (text encoder and VAE not loaded).\n\n| size | what | s / step | peak GPU MiB |\n|---|---|---|---|\n${lines.join('\n')}\n`;
   await mkdir(args.out!, { recursive: true });
-  const file = path.join(args.out!, `${machine}-${device}-unet-memory-sd15.md`);
+  const file = path.join(args.out!, `${machine}-${device}-unet-memory-${args.model}.md`);
+  await writeFile(file, markdown);
+  console.log(`\n${markdown}\nwrote ${file}`);
+}
+
+/**
+ * Where a call's time goes, per variant: one warm-up and one profiled call of the plain UNet and of
+ * the prepared one with controls off, re-dilated and dispersed (ORT's profiler on; it slows every
+ * kernel a little, so compare these rows with each other, not with the timed table).
+ */
+async function profileVariants(unetPath: string, prepared: PreparedUnetInfo, contextWidth: number, machine: string, work: string): Promise<void> {
+  const dir = path.join(work, 'profiles');
+  await mkdir(dir, { recursive: true });
+  const lines: string[] = [];
+  const ms = (value: number) => value.toFixed(1);
+  for (const size of sizes) {
+    const latent = size / 8;
+    const schedules = scheduleFor(size, prepared.layout);
+    const table = dilationTable(schedules.main, prepared.layout.convs, 50);
+    const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
+    const sessions: Array<[string, string, Array<[string, Record<string, HostTensor>]>]> = [
+      ['plain', unetPath, [['plain', {}]]],
+      ['prepared', prepared.modelPath, [
+        ['prepared, controls off', { ...otherControlsOff(prepared), ...offControlFeeds(prepared.layout) }],
+        ['re-dilated', { ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, 0, 'main') }],
+        ['dispersed', { ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') }],
+      ]],
+    ];
+    for (const [label, modelPath, variants] of sessions) {
+      const prefix = path.join(dir, `${machine}-${size}-${label}-${Date.now()}`);
+      const session = await openSession(modelPath, { ...options, profileFilePrefix: prefix });
+      const guided = unetFeeds(session, 2, latent, contextWidth);
+      for (const [, controls] of variants) for (let call = 0; call < 2; call++) await session.run({ ...guided, ...controls });
+      await session.release();
+      const runs = readRunProfiles(profileFileFor(prefix));
+      variants.forEach(([name], index) => {
+        const run = runs[2 * index + 1]!;
+        const attention = (run.gpuByOp.get('MultiHeadAttention') ?? 0) + (run.gpuByOp.get('Attention') ?? 0);
+        const conv = run.gpuByOp.get('Conv') ?? 0;
+        const top = [...run.gpuByOp].filter(([op]) => op !== 'Conv' && op !== 'MultiHeadAttention' && op !== 'Attention').sort((a, b) => b[1] - a[1]).slice(0, 3).map(([op, value]) => `${op} ${ms(value)}`).join(', ');
+        const line = `| ${size}² | ${name} | ${ms(run.wallMs)} | ${ms(run.gpuKernelMs)} | ${ms(run.gpuIdleMs)} | ${ms(run.hostDispatchMs)} | ${ms(conv - run.weightTransposeMs)} | ${ms(run.weightTransposeMs)} | ${ms(attention)} | ${top} | ${run.nodesRun} | ${run.controlFlowNodesRun} | ${run.deviceToHostCopies} |`;
+        console.log(line);
+        lines.push(line);
+      });
+    }
+  }
+  const markdown = `# Where a UNet call's time goes (${modelDescription()}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}
+
+${new Date().toISOString()} · ONNX Runtime's profiler, one call at batch 2 after a warm-up call. GPU columns are the WebGPU EP's kernel timestamps; "GPU idle" is the part of the call's wall time no kernel covers (dispatch, synchronisation, transfers); "host dispatch" is the main graph executor's host time; conv excludes the run-time transposes of Conv weights (weights read from outside an If branch are not pre-packed at load).
+
+| size | variant | wall ms | GPU kernels ms | GPU idle ms | host dispatch ms | conv ms | conv weight transposes ms | attention ms | next largest ops (ms) | nodes run | control-flow nodes | GPU→host copies |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|
+${lines.join('\n')}
+`;
+  await mkdir(args.out!, { recursive: true });
+  const file = path.join(args.out!, `${machine}-${device}-unet-profile-${args.model}-${sizes.join('-')}.md`);
   await writeFile(file, markdown);
   console.log(`\n${markdown}\nwrote ${file}`);
 }
@@ -208,8 +244,9 @@ async function main(): Promise<void> {
   const prepared = await preparedUnetFor(unetPath, DEFAULT_DISPERSION_PARAMS, path.join(work, 'cache'));
   console.log(`model ready in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${unetPath}; prepared ${prepared.modelPath})`);
 
-  if (args.memory) {
-    await measureMemory(unetPath, prepared, unetConfig.crossAttentionDim, probe, machine);
+  if (args.memory || args.profile) {
+    if (args.memory) await measureMemory(unetPath, prepared, unetConfig.crossAttentionDim, probe, machine);
+    else await profileVariants(unetPath, prepared, unetConfig.crossAttentionDim, machine, work);
     probe.stop();
     return;
   }
@@ -217,7 +254,6 @@ async function main(): Promise<void> {
   const peak = await measureDevicePeak(device, peakSize, device === 'cpu' ? 4 : 16, timeMedian);
   console.log(`measured ${device} ${peak.type} MatMul peak: ${peak.tflops.toFixed(2)} TFLOP/s (${peak.chain} × ${peak.size}³)`);
 
-  const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
   const plain = await openSession(unetPath, options);
   const scaled = await openSession(prepared.modelPath, options);
   const contextWidth = unetConfig.crossAttentionDim;
@@ -227,18 +263,19 @@ async function main(): Promise<void> {
     const cost = unetCost(planUNet(unetConfig), { latentHeight: latent, latentWidth: latent });
     const guided = unetFeeds(plain, 2, latent, contextWidth);
     const base = unetFeeds(plain, 1, latent, contextWidth);
+    const scaledGuided = { ...guided, ...otherControlsOff(prepared) };
     const schedules = scheduleFor(size, prepared.layout);
     const table = dilationTable(schedules.main, prepared.layout.convs, 50);
     const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
     const variants: Array<[string, number, () => Promise<unknown>]> = [
       ['plain', 2, () => plain.run(guided)],
-      ['prepared, controls off', 2, () => scaled.run({ ...guided, ...offControlFeeds(prepared.layout) })],
-      ['re-dilated', 2, () => scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, table, 0, 'main') })],
+      ['prepared, controls off', 2, () => scaled.run({ ...scaledGuided, ...offControlFeeds(prepared.layout) })],
+      ['re-dilated', 2, () => scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, table, 0, 'main') })],
       ['re-dilated + ND-CFG', 3, async () => {
-        await scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, table, 0, 'main') });
-        await scaled.run({ ...base, ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') });
+        await scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, table, 0, 'main') });
+        await scaled.run({ ...base, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') });
       }],
-      ['dispersed', 2, () => scaled.run({ ...guided, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') })],
+      ['dispersed', 2, () => scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') })],
     ];
     let plainMs = 0;
     for (const [name, samples, run] of variants) {
@@ -249,7 +286,7 @@ async function main(): Promise<void> {
       clearInterval(sampler);
       if (name === 'plain') plainMs = ms;
       const tflops = (cost.flops * samples) / (ms / 1000) / 1e12;
-      const row = { size, variant: name, ms, ratio: ms / plainMs, tflops, peakFraction: tflops / peak.tflops, gpuMiB: probe.peakMiB, rssMiB: rss / 2 ** 20 };
+      const row = { size, variant: name, ms, ratio: ms / plainMs, tflops, peakFraction: tflops / peak.tflops, gpuMiB: await probe.settledPeakMiB(), rssMiB: rss / 2 ** 20 };
       rows.push(row);
       console.log(`${size}² ${name.padEnd(24)} ${ms.toFixed(1).padStart(9)} ms  ×${row.ratio.toFixed(3)}  ${tflops.toFixed(2)} TFLOP/s (${(row.peakFraction * 100).toFixed(1)}% of peak)  GPU ${row.gpuMiB ?? '–'} MiB  RSS ${row.rssMiB.toFixed(0)} MiB`);
     }
@@ -259,7 +296,7 @@ async function main(): Promise<void> {
 
   const header = `| size | variant | ms / step | × plain | TFLOP/s | % of measured peak | peak GPU MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|`;
   const table = rows.map((row) => `| ${row.size}² | ${row.variant} | ${row.ms.toFixed(1)} | ${row.ratio.toFixed(3)} | ${row.tflops.toFixed(2)} | ${(row.peakFraction * 100).toFixed(1)} | ${row.gpuMiB ?? '–'} | ${row.rssMiB.toFixed(0)} |`).join('\n');
-  const title = `UNet step (${tiny ? 'tiny' : `${family === 'sd2.1' ? 'SD 2.1' : 'SD 1.5'} architecture, seeded fp16`}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
+  const title = `UNet step (${modelDescription()}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
   const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${peak.tflops.toFixed(2)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
   console.log(`\n${markdown}`);
   await mkdir(args.out!, { recursive: true });

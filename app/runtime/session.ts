@@ -39,6 +39,11 @@ export interface OpenSessionOptions extends ExecutionProviderOptions {
    * the cores the active one needs (one 256² tile: 1940 ms spinning, 192 ms without).
    */
   quietThreads?: boolean;
+  /**
+   * Record ONNX Runtime's profile (per node; on WebGPU also per GPU kernel) to
+   * `<prefix>_<date>.json`, written when the session is released. For benchmarks: it slows runs.
+   */
+  profileFilePrefix?: string;
 }
 
 /** ORT could not load the model (missing file, corrupt protobuf, unsupported op ...). */
@@ -77,6 +82,7 @@ export async function openSession(model: string | Uint8Array, options: OpenSessi
   if (typeof model === 'string' && !existsSync(model)) throw new SessionCreateError(`${source}: model file not found`);
   const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: [provider] };
   if (options.externalData) sessionOptions.externalData = options.externalData;
+  if (options.profileFilePrefix !== undefined) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
   if (options.quietThreads) {
     sessionOptions.enableCpuMemArena = false;
     sessionOptions.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };

@@ -25,6 +25,7 @@
  * does (x.type(torch.float32) … .type(dtype)).
  */
 import { z } from 'zod';
+import { TensorDataType } from '../../onnx/data-type.js';
 import { tensorValueInfo, type GraphBuilder, type Value } from '../../onnx/graph-builder.js';
 import type { OnnxGraph, OnnxModel, OnnxNode } from '../../onnx/model.js';
 import * as op from '../../onnx/ops.js';
@@ -35,7 +36,7 @@ import { scaleLowestFrequencies } from './fourier-low-pass.js';
 import { assertNamesFree, graphValueNames, producedNames } from './graph-value-names.js';
 import { readMetadataJson, withMetadataEntry, type MetadataSource } from './control-metadata.js';
 import { controlsOpset } from './model-opset.js';
-import { and, equal, ifThenElse } from './onnx-ops-extension.js';
+import { castToCode, constantFloat64, equal, ifThenElse } from './onnx-ops-extension.js';
 import { buildBranch, buildPiece, type GraphPiece, type OuterValue } from './subgraph.js';
 import { findSkipConcats, upBlockChannelCounts, type SkipConcat } from './up-block-skip-concats.js';
 import { ElementTypeResolver, type ActivationType } from './value-element-type.js';
@@ -72,15 +73,23 @@ const layoutSchema = z.object({
 const FACTOR_NAMES = FREEU_FACTOR_ORDER.map((factor) => `freeu/${factor}`);
 const [B1, B2, S1, S2] = FACTOR_NAMES as [string, string, string, string];
 
-/** The four factors as float32 scalars. */
+/**
+ * The four factors as float64 scalars. float64 keeps the factor selection and the If conditions on
+ * the CPU under the WebGPU EP, which has no float64 kernels (control-values.ts): in float32 the
+ * EP took Equal/Where/And, and every site's If copied its condition back to the host, draining
+ * the GPU queue six times per UNet call in SD (measured: session profile, MemcpyToHost).
+ */
 function factorsPiece(opset: number): GraphPiece {
   return buildPiece({
     graphName: 'freeu_factors', scope: ['freeu'], opset,
-    body: (g, outer) => FREEU_FACTOR_ORDER.map((_, index) => ({
-      value: op.gather(g, outer(FREEU_INPUT), op.constant(g, 'int64', [], BigInt64Array.of(BigInt(index))), { axis: 0 }),
-      name: FACTOR_NAMES[index]!,
-      type: 'float32' as const,
-    })),
+    body: (g, outer) => {
+      const factors = castToCode(g, outer(FREEU_INPUT), TensorDataType.DOUBLE);
+      return FREEU_FACTOR_ORDER.map((_, index) => ({
+        value: op.gather(g, factors, op.constant(g, 'int64', [], BigInt64Array.of(BigInt(index))), { axis: 0 }),
+        name: FACTOR_NAMES[index]!,
+        type: 'float64' as const,
+      }));
+    },
   });
 }
 
@@ -102,10 +111,13 @@ function freeUBranch(site: SkipConcat, values: SiteValues, scope: string[], opse
       const half = op.div(g, channels, op.constantScalar(g, 'int64', 2));
       const channelIndex = g.node('Range', [op.constantScalar(g, 'int64', 0), channels, op.constantScalar(g, 'int64', 1)])[0]!;
       const firstHalf = g.node('Less', [channelIndex, half])[0]!;
-      const perChannel = op.where(g, firstHalf, outer(values.backboneFactor), op.constantScalar(g, 'float32', 1));
+      // The factors are float64 (factorsPiece); the arithmetic on activations is float32.
+      const backboneFactor = op.cast(g, outer(values.backboneFactor), { to: 'float32' });
+      const skipFactor = op.cast(g, outer(values.skipFactor), { to: 'float32' });
+      const perChannel = op.where(g, firstHalf, backboneFactor, op.constantScalar(g, 'float32', 1));
       const broadcastable = op.unsqueeze(g, perChannel, op.constantInt64(g, [0, 2, 3]));
       const hidden = toActivation(g, op.mul(g, toFloat32(g, outer(site.hidden), type), broadcastable), type);
-      const skip = toActivation(g, scaleLowestFrequencies(g, toFloat32(g, outer(site.skip), type), outer(values.skipFactor)), type);
+      const skip = toActivation(g, scaleLowestFrequencies(g, toFloat32(g, outer(site.skip), type), skipFactor), type);
       return [{ value: op.concat(g, [hidden, skip], { axis: 1 }), name: `${site.output}/freeu/on`, type }];
     },
   });
@@ -123,11 +135,13 @@ function sitePiece(site: SkipConcat, layout: Pick<FreeULayout, 'primaryChannels'
       const isPrimary = equal(g, channels, op.constantScalar(g, 'int64', layout.primaryChannels));
       // −1: no channel count matches when the model has a single up-block channel count.
       const isSecondary = equal(g, channels, op.constantScalar(g, 'int64', layout.secondaryChannels ?? -1));
-      const one = op.constantScalar(g, 'float32', 1);
+      const one = constantFloat64(g, 1);
       const select = (primary: string, secondary: string) => op.where(g, isPrimary, outer(primary), op.where(g, isSecondary, outer(secondary), one));
       const backboneFactor = select(B1, B2);
       const skipFactor = select(S1, S2);
-      const off = and(g, equal(g, backboneFactor, one), equal(g, skipFactor, one));
+      // (b == 1)·(s == 1) in float64, not an And of bools, which the WebGPU EP would take.
+      const unchanged = (factor: Value) => castToCode(g, equal(g, factor, one), TensorDataType.DOUBLE);
+      const off = op.cast(g, op.mul(g, unchanged(backboneFactor), unchanged(skipFactor)), { to: 'bool' });
       const original = buildBranch({
         graphName: 'freeu_off', scope: [...scope, 'off'], opset,
         body: (b, o) => [{ value: op.concat(b, [o(site.hidden), o(site.skip)], { axis: 1 }), name: `${site.output}/freeu/off`, type }],
