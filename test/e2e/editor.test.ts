@@ -20,6 +20,8 @@ const DEFAULTS = defaultWorkflow();
 const STEPS = Number(nodeOfType(DEFAULTS, 'Sampler').widgets.steps);
 const WIDTH = Number(nodeOfType(DEFAULTS, 'EmptyLatentImage').widgets.width);
 const PROMPT = String(nodeOfType(DEFAULTS, 'TextEncode', 0).widgets.text);
+/** Twenty times the default's steps: the run is still sampling when Cancel lands, on any machine. */
+const LONG_STEPS = 20 * STEPS;
 /** The Sampler's status line while it samples the default workflow. */
 const SAMPLING = new RegExp(`step \\d+/${STEPS}`);
 
@@ -182,9 +184,15 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     const suggestions = [nodeOfType(DEFAULTS, 'LoadCheckpoint').widgets.model, 'tiny-sd'];
     assert.deepEqual(await page.locator(`datalist[id="${listId}"] option`).evaluateAll((options) => options.map((option) => option.getAttribute('value'))), suggestions);
     await modelBox.press('Escape');
+    const steps = await session.editor.widgetBox(SAMPLER, 'steps');
+    await page.mouse.click(steps.left + steps.width / 2, steps.top + steps.height / 2);
+    const stepsPrompt = page.locator('.graphdialog input.value');
+    await stepsPrompt.fill(String(LONG_STEPS));
+    await stepsPrompt.press('Enter');
+    await waitForWidget(session.editor, SAMPLER, 'steps', LONG_STEPS);
     const finished = await page.locator('[data-testid="finished-job"]').count();
     await page.click('[data-testid="queue"]');
-    await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: SAMPLING }).waitFor({ timeout: 60_000 });
+    await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: new RegExp(`step \\d+/${LONG_STEPS}`) }).waitFor({ timeout: 60_000 });
     await page.click('[data-testid="cancel-job"]');
     assert.equal((await session.editor.waitForFinishedJob(finished + 1)).job, 'cancelled');
   });
