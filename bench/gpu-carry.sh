@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 carry=.devcarry
-grep -qx '/.devcarry/' .git/info/exclude 2>/dev/null || echo '/.devcarry/' >> .git/info/exclude
 rm -rf "$carry"
 mkdir -p "$carry/debs"
 # onnxruntime-node stays outside the bundle: its native binding is loaded from node_modules.

@@ -14,6 +14,9 @@
 #   5. SD VAE decode at 1024², 2048² (whole and tiled), 4096² (tiled; the whole
 #      decode needs 32.5 GiB, over the 24 GiB budget, and is skipped)              not yet measured
 #   6. peak GPU memory of 2048² sampling, plain and ScaleCrafter with ND-CFG        ~1 min
+#
+# GPU_SH_PROOF=1 proves the script where there is no NVIDIA GPU (Mesa lavapipe, WebGPU on the CPU):
+# the same steps on the tiny model and small sizes; its numbers are CPU numbers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +27,9 @@ out="${BENCH_OUT:-bench/results}"
 for file in "$entry" "$vae"; do
   [ -f "$file" ] || { echo "gpu.sh: $file is missing; run npm run build first (or bench/gpu-carry.sh)" >&2; exit 1; }
 done
-command -v nvidia-smi >/dev/null || { echo "gpu.sh: no nvidia-smi: this script is for NVIDIA machines" >&2; exit 1; }
+if [ -z "${GPU_SH_PROOF:-}" ]; then
+  command -v nvidia-smi >/dev/null || { echo "gpu.sh: no nvidia-smi: this script is for NVIDIA machines (GPU_SH_PROOF=1 proves it elsewhere)" >&2; exit 1; }
+fi
 ldconfig -p | grep -q 'libvulkan.so.1' || { echo "gpu.sh: the Vulkan loader (libvulkan1) is not installed; Dawn cannot reach the GPU" >&2; exit 1; }
 # Containers often mount the driver's Vulkan ICD outside the loader's default search path.
 for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulkan/icd.d/nvidia_icd.json /etc/vulkan/icd.d/nvidia_icd.json; do
@@ -34,21 +39,29 @@ for egl in /usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json; do
   if [ -z "${__EGL_VENDOR_LIBRARY_FILENAMES:-}" ] && [ -f "$egl" ]; then export __EGL_VENDOR_LIBRARY_FILENAMES="$egl"; fi
 done
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime}"; mkdir -p "$XDG_RUNTIME_DIR"
-nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+if [ -z "${GPU_SH_PROOF:-}" ]; then
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
+  sd15=(--model sd15) sd21=(--model sd21) vae_model=(--model sd15) peak=()
+  sizes=512,1024 profile_size=1024 large=2048 vae_sizes=1024,2048 vae_huge=4096 vae_tile=512
+else
+  echo "gpu.sh: proof run (GPU_SH_PROOF): tiny models, small sizes"
+  sd15=(--model tiny) sd21=(--model tiny) vae_model=(--model tiny) peak=(--peak-size 256)
+  sizes=128,256 profile_size=256 large=384 vae_sizes=128,256 vae_huge=512 vae_tile=128
+fi
 
 work="${BENCH_WORK:-.cache/bench}"
 step() { echo; echo "=== gpu.sh step $1 ($(date -u +%T))"; }
-step "1: SD 1.5 UNet step, 512² and 1024²"
-"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
-step "2: profile of a 1024² call"
-"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 1024 --profile --work "$work" --out "$out"
-step "3: SD 1.5 UNet step, 2048²"
-"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 2 --work "$work" --out "$out"
-step "4: SD 2.1 UNet step, 512² and 1024²"
-"$node" "$entry" --model sd21 --device webgpu --layout NHWC --sizes 512,1024 --iterations 3 --work "$work" --out "$out"
+step "1: SD 1.5 UNet step, $sizes"
+"$node" "$entry" "${sd15[@]}" --device webgpu --layout NHWC --sizes "$sizes" --iterations 3 "${peak[@]}" --work "$work" --out "$out"
+step "2: profile of a $profile_size² call"
+"$node" "$entry" "${sd15[@]}" --device webgpu --layout NHWC --sizes "$profile_size" --profile --work "$work" --out "$out"
+step "3: SD 1.5 UNet step, $large²"
+"$node" "$entry" "${sd15[@]}" --device webgpu --layout NHWC --sizes "$large" --iterations 2 "${peak[@]}" --work "$work" --out "$out"
+step "4: SD 2.1 UNet step, $sizes"
+"$node" "$entry" "${sd21[@]}" --device webgpu --layout NHWC --sizes "$sizes" --iterations 3 "${peak[@]}" --work "$work" --out "$out"
 step "5: SD VAE decode, whole and tiled, on a 24 GiB budget"
-"$node" "$vae" --model sd15 --device webgpu --sizes 1024,2048 --tile 512 --rounds 1 --budget-gib 24 --out "$out"
-"$node" "$vae" --model sd15 --device webgpu --sizes 4096 --tile 512 --rounds 1 --warmup 0 --budget-gib 24 --out "$out"
-step "6: peak GPU memory of 2048² sampling"
-"$node" "$entry" --model sd15 --device webgpu --layout NHWC --sizes 2048 --iterations 3 --memory --work "$work" --out "$out"
+"$node" "$vae" "${vae_model[@]}" --device webgpu --sizes "$vae_sizes" --tile "$vae_tile" --rounds 1 --budget-gib 24 --out "$out"
+"$node" "$vae" "${vae_model[@]}" --device webgpu --sizes "$vae_huge" --tile "$vae_tile" --rounds 1 --warmup 0 --budget-gib 24 --out "$out"
+step "6: peak GPU memory of $large² sampling"
+"$node" "$entry" "${sd15[@]}" --device webgpu --layout NHWC --sizes "$large" --iterations 3 --memory --work "$work" --out "$out"
 step "done"

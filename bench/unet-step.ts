@@ -107,6 +107,9 @@ function scheduleFor(size: number, layout: PreparedUnetLayout): { main: ScaleCra
   return { main, dispersed };
 }
 
+/** Three significant digits: an H100 reaches tens of TFLOP/s, lavapipe (proof runs) thousandths. */
+const tflopsText = (tflops: number) => tflops.toPrecision(3);
+
 const modelDescription = () => (tiny ? 'tiny' : `${family === 'sd2.1' ? 'SD 2.1' : 'SD 1.5'} architecture, seeded fp16`);
 
 async function timeMedian(run: () => Promise<unknown>): Promise<number> {
@@ -252,7 +255,7 @@ async function main(): Promise<void> {
   }
   const peakSize = Number(args['peak-size'] ?? (device === 'cpu' ? 512 : 4096));
   const peak = await measureDevicePeak(device, peakSize, device === 'cpu' ? 4 : 16, timeMedian);
-  console.log(`measured ${device} ${peak.type} MatMul peak: ${peak.tflops.toFixed(2)} TFLOP/s (${peak.chain} × ${peak.size}³)`);
+  console.log(`measured ${device} ${peak.type} MatMul peak: ${tflopsText(peak.tflops)} TFLOP/s (${peak.chain} × ${peak.size}³)`);
 
   const plain = await openSession(unetPath, options);
   const scaled = await openSession(prepared.modelPath, options);
@@ -288,16 +291,16 @@ async function main(): Promise<void> {
       const tflops = (cost.flops * samples) / (ms / 1000) / 1e12;
       const row = { size, variant: name, ms, ratio: ms / plainMs, tflops, peakFraction: tflops / peak.tflops, gpuMiB: await probe.settledPeakMiB(), rssMiB: rss / 2 ** 20 };
       rows.push(row);
-      console.log(`${size}² ${name.padEnd(24)} ${ms.toFixed(1).padStart(9)} ms  ×${row.ratio.toFixed(3)}  ${tflops.toFixed(2)} TFLOP/s (${(row.peakFraction * 100).toFixed(1)}% of peak)  GPU ${row.gpuMiB ?? '–'} MiB  RSS ${row.rssMiB.toFixed(0)} MiB`);
+      console.log(`${size}² ${name.padEnd(24)} ${ms.toFixed(1).padStart(9)} ms  ×${row.ratio.toFixed(3)}  ${tflopsText(tflops)} TFLOP/s (${(row.peakFraction * 100).toFixed(1)}% of peak)  GPU ${row.gpuMiB ?? '–'} MiB  RSS ${row.rssMiB.toFixed(0)} MiB`);
     }
   }
   await Promise.all([plain.release(), scaled.release()]);
   probe.stop();
 
   const header = `| size | variant | ms / step | × plain | TFLOP/s | % of measured peak | peak GPU MiB | peak RSS MiB |\n|---|---|---|---|---|---|---|---|`;
-  const table = rows.map((row) => `| ${row.size}² | ${row.variant} | ${row.ms.toFixed(1)} | ${row.ratio.toFixed(3)} | ${row.tflops.toFixed(2)} | ${(row.peakFraction * 100).toFixed(1)} | ${row.gpuMiB ?? '–'} | ${row.rssMiB.toFixed(0)} |`).join('\n');
+  const table = rows.map((row) => `| ${row.size}² | ${row.variant} | ${row.ms.toFixed(1)} | ${row.ratio.toFixed(3)} | ${tflopsText(row.tflops)} | ${(row.peakFraction * 100).toFixed(1)} | ${row.gpuMiB ?? '–'} | ${row.rssMiB.toFixed(0)} |`).join('\n');
   const title = `UNet step (${modelDescription()}) on ${machine}, ${device}${device === 'webgpu' ? ` ${args.layout}` : ''}`;
-  const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${peak.tflops.toFixed(2)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
+  const markdown = `# ${title}\n\n${new Date().toISOString()} · host ${hostname()} · ${cpus().length} CPUs · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM\n\nMeasured MatMul peak (${peak.type}, a chain of ${peak.chain} ${peak.size}³ products): ${tflopsText(peak.tflops)} TFLOP/s. One step = one CFG UNet call at batch 2 (+ a batch-1 base call with ND-CFG); median of ${iterations} after a warm-up.\n\n${header}\n${table}\n`;
   console.log(`\n${markdown}`);
   await mkdir(args.out!, { recursive: true });
   const stem = path.join(args.out!, `${machine}-${device}${device === 'webgpu' ? `-${args.layout}` : ''}-unet-step-${args.model}-${sizes.join("-")}`);
