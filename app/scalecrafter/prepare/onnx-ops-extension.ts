@@ -19,8 +19,6 @@ export const floor = (g: GraphBuilder, x: Value): Value => single(g, 'Floor', [x
 /** Round half to even, as Python's round() (onnx Round: "rounds halfway cases to the nearest even integer"). */
 export const round = (g: GraphBuilder, x: Value): Value => single(g, 'Round', [x]);
 export const equal = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Equal', [a, b]);
-export const not = (g: GraphBuilder, x: Value): Value => single(g, 'Not', [x]);
-export const and = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'And', [a, b]);
 /** Cast to any TensorProto.DataType code (ops.cast covers only the builder's types; this one also does DOUBLE). */
 export function castToCode(g: GraphBuilder, x: Value, to: number): Value {
   return g.node('Cast', [x], { to: { int: to } })[0]!;
