@@ -77,8 +77,8 @@ const [B1, B2, S1, S2] = FACTOR_NAMES as [string, string, string, string];
  * The four factors as float64 scalars. float64 keeps the factor selection and the If conditions on
  * the CPU under the WebGPU EP, which has no float64 kernels (control-values.ts): in float32 the
  * EP took Equal/Where/And, and every site's If copied its condition back to the host, draining
- * the GPU queue once per skip concatenation: 12 times per SD UNet call (measured in ORT's session
- * profile as MemcpyToHost; test/scalecrafter/prepare/webgpu-host-copies.test.ts).
+ * the GPU queue once per skip concatenation, 12 times per SD UNet call (seen as MemcpyToHost in ORT's
+ * session profile of the tiny UNet, 6 per call; test/scalecrafter/prepare/webgpu-host-copies.test.ts).
  */
 function factorsPiece(opset: number): GraphPiece {
   return buildPiece({
