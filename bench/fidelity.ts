@@ -10,7 +10,7 @@
  * docs/fidelity-metrics.md defines the measures; docs/scalecrafter-experiment.md reads the results.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpuMachineName } from './gpu-probe.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   }
   await classifier.release();
 
-  const machine = `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'cpu').split(' ').slice(0, 2).join('-')}`;
+  const machine = cpuMachineName();
   const gridFiles = await writeGrids(sets, base);
   const markdown = report(rows, machine, real.length, gridFiles);
   console.log(markdown);

@@ -1,6 +1,6 @@
 /**
- * What the benchmarks need to know about an NVIDIA GPU, from nvidia-smi (absent elsewhere): the
- * card's name for result files, and the device's memory in use sampled while a case runs.
+ * What the benchmarks need to know about the machine: the name result files carry (the NVIDIA
+ * card's, from nvidia-smi, or the CPU's) and the GPU's memory in use sampled while a case runs.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -32,6 +32,11 @@ export class GpuMemoryProbe {
   }
 }
 
+/** This machine's CPU as a file-name stem ("cpu-2core-AMD-EPYC"). */
+export function cpuMachineName(): string {
+  return `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+}
+
 /** The first NVIDIA GPU's name, or the CPU's, as a file-name stem ("NVIDIA-H100-80GB-HBM3"). */
 export function machineName(): string {
   try {
@@ -40,5 +45,5 @@ export function machineName(): string {
   } catch {
     // no NVIDIA GPU: name the CPU
   }
-  return `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'unknown').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+  return cpuMachineName();
 }

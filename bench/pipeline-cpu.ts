@@ -6,7 +6,8 @@
  *   node --import tsx bench/pipeline-cpu.ts [--device cpu|auto] [--out bench/results]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { cpuMachineName } from './gpu-probe.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
 
   const header = '| what | total ms | first preview ms | nodes that ran |\n|---|---|---|---|';
   const table = rows.map(([what, timing]) => `| ${what} | ${timing.totalMs.toFixed(0)} | ${timing.firstPreviewMs?.toFixed(0) ?? '–'} | ${timing.executed.join(', ')} |`).join('\n');
-  const machine = `cpu-${cpus().length}core-${(cpus()[0]?.model ?? 'cpu').split(' ').slice(0, 2).join('-')}`;
+  const machine = cpuMachineName();
   const settings = `${String(sampler.steps)} steps, ${String(sampler.sampler)}, CFG ${String(sampler.cfg)}`;
   const markdown = `# Pipeline on ${machine}, execution provider ${args.device}\n\n${new Date().toISOString()} · ${model} · ${settings}\n\n${header}\n${table}\n`;
   console.log(markdown);

@@ -147,6 +147,7 @@ interface Row {
  */
 async function measureMemory(unetPath: string, prepared: PreparedUnetInfo, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
   const lines: string[] = [];
+  const others = otherControlsOff(prepared);
   for (const size of sizes) {
     const latent = size / 8;
     for (const kind of ['plain', 'scalecrafter'] as const) {
@@ -159,8 +160,8 @@ async function measureMemory(unetPath: string, prepared: PreparedUnetInfo, conte
       for (let step = 0; step < iterations; step++) {
         if (kind === 'plain') await session.run(guided);
         else {
-          await session.run({ ...guided, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, step, 'main') });
-          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
+          await session.run({ ...guided, ...others, ...stepControlFeeds(prepared.layout, table, step, 'main') });
+          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...others, ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
         }
       }
       const seconds = (performance.now() - start) / 1000 / iterations;
@@ -187,6 +188,7 @@ async function profileVariants(unetPath: string, prepared: PreparedUnetInfo, con
   await mkdir(dir, { recursive: true });
   const lines: string[] = [];
   const ms = (value: number) => value.toFixed(1);
+  const others = otherControlsOff(prepared);
   for (const size of sizes) {
     const latent = size / 8;
     const schedules = scheduleFor(size, prepared.layout);
@@ -195,9 +197,9 @@ async function profileVariants(unetPath: string, prepared: PreparedUnetInfo, con
     const sessions: Array<[string, string, Array<[string, Record<string, HostTensor>]>]> = [
       ['plain', unetPath, [['plain', {}]]],
       ['prepared', prepared.modelPath, [
-        ['prepared, controls off', { ...otherControlsOff(prepared), ...offControlFeeds(prepared.layout) }],
-        ['re-dilated', { ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, 0, 'main') }],
-        ['dispersed', { ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') }],
+        ['prepared, controls off', { ...others, ...offControlFeeds(prepared.layout) }],
+        ['re-dilated', { ...others, ...stepControlFeeds(prepared.layout, table, 0, 'main') }],
+        ['dispersed', { ...others, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') }],
       ]],
     ];
     for (const [label, modelPath, variants] of sessions) {
@@ -266,19 +268,26 @@ async function main(): Promise<void> {
     const cost = unetCost(planUNet(unetConfig), { latentHeight: latent, latentWidth: latent });
     const guided = unetFeeds(plain, 2, latent, contextWidth);
     const base = unetFeeds(plain, 1, latent, contextWidth);
-    const scaledGuided = { ...guided, ...otherControlsOff(prepared) };
     const schedules = scheduleFor(size, prepared.layout);
     const table = dilationTable(schedules.main, prepared.layout.convs, 50);
     const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
+    // Every feed built before timing: the timed closures only run the sessions.
+    const others = otherControlsOff(prepared);
+    const feeds = {
+      off: { ...guided, ...others, ...offControlFeeds(prepared.layout) },
+      redilated: { ...guided, ...others, ...stepControlFeeds(prepared.layout, table, 0, 'main') },
+      dampedBase: { ...base, ...others, ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') },
+      dispersed: { ...guided, ...others, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') },
+    };
     const variants: Array<[string, number, () => Promise<unknown>]> = [
       ['plain', 2, () => plain.run(guided)],
-      ['prepared, controls off', 2, () => scaled.run({ ...scaledGuided, ...offControlFeeds(prepared.layout) })],
-      ['re-dilated', 2, () => scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, table, 0, 'main') })],
+      ['prepared, controls off', 2, () => scaled.run(feeds.off)],
+      ['re-dilated', 2, () => scaled.run(feeds.redilated)],
       ['re-dilated + ND-CFG', 3, async () => {
-        await scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, table, 0, 'main') });
-        await scaled.run({ ...base, ...otherControlsOff(prepared), ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') });
+        await scaled.run(feeds.redilated);
+        await scaled.run(feeds.dampedBase);
       }],
-      ['dispersed', 2, () => scaled.run({ ...scaledGuided, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') })],
+      ['dispersed', 2, () => scaled.run(feeds.dispersed)],
     ];
     let plainMs = 0;
     for (const [name, samples, run] of variants) {
