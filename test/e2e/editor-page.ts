@@ -54,6 +54,23 @@ export class EditorPage {
     return point;
   }
 
+  /**
+   * A double click whose events carry their own timestamps, 50 ms apart. litegraph tells a double
+   * click from two clicks by the events' timestamps (300 ms at most); Playwright's dblclick stamps
+   * each event when it arrives, so a loaded test machine can stretch the gap past that.
+   */
+  async doubleClick(at: Point): Promise<void> {
+    const devtools = await this.page.context().newCDPSession(this.page);
+    const start = Date.now() / 1000;
+    const press = (type: 'mousePressed' | 'mouseReleased', clickCount: number, timestamp: number) =>
+      devtools.send('Input.dispatchMouseEvent', { type, x: at.x, y: at.y, button: 'left', buttons: type === 'mousePressed' ? 1 : 0, clickCount, timestamp });
+    await press('mousePressed', 1, start);
+    await press('mouseReleased', 1, start + 0.01);
+    await press('mousePressed', 2, start + 0.05);
+    await press('mouseReleased', 2, start + 0.06);
+    await devtools.detach();
+  }
+
   async drag(from: Point, to: Point): Promise<void> {
     await this.page.mouse.move(from.x, from.y);
     await this.page.mouse.down();

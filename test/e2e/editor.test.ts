@@ -200,7 +200,10 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
   test('editing: search on double-click, the add-menu by category, links, copy/paste, delete, groups, collapse', async () => {
     const page = session.browser.page;
     await page.click('[data-testid="new"]');
-    await page.mouse.dblclick(250, 250);
+    await session.editor.doubleClick({ x: 250, y: 250 });
+    // litegraph focuses the search box's input on the next animation frame; keys typed before that
+    // go to the canvas, so wait for the focus as a user waits for the caret.
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.activeElement?.matches('.litesearchbox input') === true);
     await page.keyboard.type('Join Text');
     await page.locator('.litesearchbox .lite-search-item[data-type="TextConcat"]').click();
     await page.mouse.click(700, 600, { button: 'right' });

@@ -24,6 +24,7 @@ export interface PageElement {
   getAttribute(name: string): string | null;
   querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
   dispatchEvent(event: unknown): boolean;
+  matches(selector: string): boolean;
   textContent: string | null;
   naturalWidth?: number;
 }
@@ -40,6 +41,7 @@ export interface PageGlobals {
   cspViolations: string[];
   document: {
     title: string;
+    activeElement: PageElement | null;
     body: { dataset: Record<string, string | undefined> };
     querySelector(selector: string): PageElement | null;
     querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement>;
