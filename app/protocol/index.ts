@@ -6,3 +6,4 @@ export * from './prompt.js';
 export * from './issues.js';
 export * from './events.js';
 export * from './channels.js';
+export * from './user-facing-error.js';
