@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
 import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
-import { listModelFolders, ModelFolderError, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
+import { listModelFolders, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 /** The seeded test-size pipeline (noise until trained); created on first use when missing. */
 const DEFAULT_TINY_SD_NAME = path.basename(DEFAULT_TINY_SD_FOLDER);
@@ -25,7 +25,7 @@ async function buildFromSourcesIfNeeded(root: string, context: NodeContext): Pro
   try {
     report = await buildFromSources(sources);
   } catch (error) {
-    throw new NodeError(`building ${root} from its sources failed: ${(error as Error).message}`, { field: 'model', hint: 'restore the folder (git checkout models/), or write it again with tools/train/pack-model.ts', cause: error });
+    throw new UserFacingError(`building ${root} from its sources failed: ${(error as Error).message}`, { field: 'model', hint: 'restore the folder (git checkout models/), or write it again with tools/train/pack-model.ts', cause: error });
   }
   for (const { file, tensors } of report.unexpectedTensors) {
     context.message('warning', `${tensors.length} tensor(s) in ${file} were not used (another architecture?): ${tensors.slice(0, 5).join(', ')}${tensors.length > 5 ? ', …' : ''}`);
@@ -38,7 +38,7 @@ async function copyBundledModelIfMissing(config: EngineConfig, model: string, co
   try {
     copied = await copyBundledModel(config.modelsDir, config.bundledModelsDir, model);
   } catch (error) {
-    throw new NodeError(`copying the bundled model ${model} into ${config.modelsDir} failed: ${(error as Error).message}`, { field: 'model', hint: 'check that the models folder is writable and has room', cause: error });
+    throw new UserFacingError(`copying the bundled model ${model} into ${config.modelsDir} failed: ${(error as Error).message}`, { field: 'model', hint: 'check that the models folder is writable and has room', cause: error });
   }
   if (copied !== null) context.message('info', `copied the bundled model ${model} into ${copied} (first use)`);
 }
@@ -81,7 +81,7 @@ export function loadCheckpointNode(config: EngineConfig) {
         await buildFromSourcesIfNeeded(root, context);
         folder = openPipelineFolder(root);
       } catch (error) {
-        if (error instanceof ModelFolderError) throw new NodeError(error.message, { field: 'model', hint: error.hint });
+        if (error instanceof UserFacingError) throw error.atField('model');
         throw error;
       }
       const released = await switchToModelFolder(folder.root);
@@ -98,7 +98,7 @@ export function loadCheckpointNode(config: EngineConfig) {
         try {
           (await leaseComponent(file, role, context.executionProvider)).release();
         } catch (error) {
-          throw new NodeError((error as Error).message, { field: 'model', hint: 'the model files are damaged or not a diffusers-ONNX pipeline; re-export or re-download them', cause: error });
+          throw new UserFacingError((error as Error).message, { field: 'model', hint: 'the model files are damaged or not a diffusers-ONNX pipeline; re-export or re-download them', cause: error });
         }
       }
       context.message('info', `${folder.name}: ${await describeProvider(context.executionProvider)}`);

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineNode } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
 import { fromRgb8 } from '../app/imaging/image-batch.js';
 import { decodePng } from '../app/imaging/png-metadata.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 export const loadImage = defineNode({
   schema: {
@@ -29,7 +29,7 @@ export const loadImage = defineNode({
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const message = code === 'ENOENT' ? `no such file: ${image}` : `cannot read ${image} as a PNG: ${(error as Error).message}`;
-      throw new NodeError(message, { field: 'image', cause: error });
+      throw new UserFacingError(message, { field: 'image', cause: error });
     }
     const pixels = fromRgb8(png.data, png.channels, png.height, png.width);
     return { outputs: [{ batch: 1, height: png.height, width: png.width, pixels }] };

@@ -1,5 +1,5 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 const OPERATIONS = ['add', 'subtract', 'multiply', 'divide', 'power', 'min', 'max'] as const;
 
@@ -20,9 +20,9 @@ export const mathFloat = defineNode({
     outputs: [{ name: 'FLOAT', type: 'FLOAT' }],
   },
   execute: ({ a, op, b }) => {
-    if (op === 'divide' && b === 0) throw new NodeError('division by zero', { field: 'b', hint: 'b must not be 0 when dividing' });
+    if (op === 'divide' && b === 0) throw new UserFacingError('division by zero', { field: 'b', hint: 'b must not be 0 when dividing' });
     const result = { add: a + b, subtract: a - b, multiply: a * b, divide: a / b, power: a ** b, min: Math.min(a, b), max: Math.max(a, b) }[op];
-    if (!Number.isFinite(result)) throw new NodeError(`${a} ${op} ${b} is not a finite number`, { field: 'b' });
+    if (!Number.isFinite(result)) throw new UserFacingError(`${a} ${op} ${b} is not a finite number`, { field: 'b' });
     return { outputs: [result] };
   },
 });

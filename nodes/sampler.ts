@@ -1,5 +1,4 @@
 import { defineNode, type FieldProblem } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
 import { latentPreview } from '../app/diffusion/pipeline/latent-preview.js';
 import { latentInModelSpace, unevenSideWarnings } from '../app/diffusion/pipeline/latent-space.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
@@ -13,6 +12,7 @@ import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transf
 import { attentionScaleFeeds, attentionScaleOffFeeds, type AttentionScaleLayout } from '../app/scalecrafter/prepare/attention-scale-controls.js';
 import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
 import type { HostTensor } from '../app/runtime/host-tensor.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 /** FreeU and Attn-SF hold for the whole run; both inputs are always fed (1 = off). Attn-SF's training size is in image pixels. */
 function constantControls(setup: PatchedUnetSetup, attentionLayout: AttentionScaleLayout, dims: readonly number[], vaeScaleFactor: number): Record<string, HostTensor> {
@@ -76,10 +76,10 @@ export const sampler = defineNode({
   execute: async (inputs, context) => {
     const { model, positive, negative } = inputs;
     if (positive.prompt.trim() === '') {
-      throw new NodeError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
+      throw new UserFacingError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
     }
     const fit = latentInModelSpace(inputs.latent, model.folder);
-    if (!fit.ok) throw new NodeError(fit.message, { field: 'latent', hint: fit.hint });
+    if (!fit.ok) throw new UserFacingError(fit.message, { field: 'latent', hint: fit.hint });
     const { latent } = fit;
     for (const warning of unevenSideWarnings(latent, model.folder)) context.message('warning', warning);
     const setup = setupFromPatches(model.patches);
@@ -91,13 +91,13 @@ export const sampler = defineNode({
       for (const field of ['positive', 'negative'] as const) {
         const width = inputs[field].dims[2];
         if (typeof contextWidth === 'number' && contextWidth > 0 && width !== contextWidth) {
-          throw new NodeError(`the ${field} conditioning is ${width} wide but this UNet attends to ${contextWidth}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
+          throw new UserFacingError(`the ${field} conditioning is ${width} wide but this UNet attends to ${contextWidth}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
         }
       }
       const channels = unetInputs.find((input) => input.name === 'sample')?.shape[1];
       if (typeof channels === 'number' && channels > 0 && latent.dims[1] !== channels) {
         const hint = `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`;
-        throw new NodeError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent', hint });
+        throw new UserFacingError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent', hint });
       }
       const result = await sampleLatents({
         unet: new UnetModel(lease.session),

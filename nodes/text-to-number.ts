@@ -1,5 +1,5 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 export const textToNumber = defineNode({
   schema: {
@@ -15,7 +15,7 @@ export const textToNumber = defineNode({
   },
   execute: ({ text }) => {
     const value = text.trim() === '' ? Number.NaN : Number(text);
-    if (!Number.isFinite(value)) throw new NodeError(`"${text}" is not a number`, { field: 'text', hint: 'write digits such as 2.5 or 1e3' });
+    if (!Number.isFinite(value)) throw new UserFacingError(`"${text}" is not a number`, { field: 'text', hint: 'write digits such as 2.5 or 1e3' });
     return { outputs: [value] };
   },
 });

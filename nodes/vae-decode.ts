@@ -1,7 +1,7 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
 import { latentInModelSpace } from '../app/diffusion/pipeline/latent-space.js';
 import { decodeLatents } from '../app/diffusion/pipeline/vae-codec.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 /** SD's VAE upsamples 8×: a tile side must be a whole number of latent pixels (a pixel-space model decodes whole). */
 const VAE_FACTOR = 8;
@@ -37,7 +37,7 @@ export const vaeDecode = defineNode({
       : [],
   execute: async ({ samples, vae, tile_size }, context) => {
     const fit = latentInModelSpace(samples, vae.folder);
-    if (!fit.ok) throw new NodeError(fit.message, { field: 'samples', hint: fit.hint });
+    if (!fit.ok) throw new UserFacingError(fit.message, { field: 'samples', hint: fit.hint });
     return {
       outputs: [
         await decodeLatents(vae.folder, fit.latent, context.executionProvider, {

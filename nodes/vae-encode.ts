@@ -1,6 +1,6 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { NodeError } from '../app/engine/node-error.js';
 import { encodeImages } from '../app/diffusion/pipeline/vae-codec.js';
+import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
 export const vaeEncode = defineNode({
   schema: {
@@ -20,7 +20,7 @@ export const vaeEncode = defineNode({
   execute: async ({ pixels, vae }, context) => {
     const factor = vae.folder.vaeScaleFactor;
     if (pixels.width % factor !== 0 || pixels.height % factor !== 0) {
-      throw new NodeError(`the image is ${pixels.width}×${pixels.height}; ${vae.folder.name}'s VAE needs sides that are multiples of ${factor}`, { field: 'pixels', hint: 'crop or resize the image first' });
+      throw new UserFacingError(`the image is ${pixels.width}×${pixels.height}; ${vae.folder.name}'s VAE needs sides that are multiples of ${factor}`, { field: 'pixels', hint: 'crop or resize the image first' });
     }
     return { outputs: [await encodeImages(vae.folder, pixels, context.executionProvider)] };
   },

@@ -1,5 +1,6 @@
 /** `scalecrafter`: run, check and inspect workflows, and build models, from a terminal. */
 import { Command } from 'commander';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 import { registerDisperseCommand } from './commands/disperse.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerModelsPrepareCommand } from './commands/models-prepare.js';
@@ -24,4 +25,13 @@ export function createProgram(): Command {
   return program;
 }
 
-await createProgram().parseAsync(process.argv);
+/** A problem the user can fix is one line and its hint, no stack; anything else is a bug and keeps its stack. */
+function reportProblem(error: UserFacingError): void {
+  process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  process.exitCode = 1;
+}
+
+await createProgram().parseAsync(process.argv).catch((error: unknown) => {
+  if (!(error instanceof UserFacingError)) throw error;
+  reportProblem(error);
+});

@@ -6,7 +6,7 @@
 import { isPromptLink, type EngineEvent, type ExecutionProviderPreference, type NodeFailure, type Prompt, type UiPayload } from '../protocol/index.js';
 import { computeCacheKeys } from './cache-keys.js';
 import type { NodeContext } from './node-definition.js';
-import { toNodeFailure } from './node-error.js';
+import { toNodeFailure } from './node-failure.js';
 import type { NodeRegistry } from './node-registry.js';
 import type { OutputCache } from './output-cache.js';
 import type { ExecutionPlan } from './validate-prompt.js';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, link, readdir, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NodeError } from './node-error.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface WrittenFile {
   /** Path relative to the output folder, with forward slashes (what the UI asks /view for). */
@@ -18,18 +18,18 @@ export interface WrittenFile {
 
 const PREFIX_FIELD = 'filename_prefix';
 
-/** Resolves `prefix` inside `outputDir`, or throws a NodeError on the prefix field. */
+/** Resolves `prefix` inside `outputDir`, or throws a UserFacingError on the prefix field. */
 export function resolvePrefix(outputDir: string, prefix: string): { directory: string; stem: string; subfolder: string } {
   const trimmed = prefix.trim();
-  if (trimmed === '') throw new NodeError('the filename prefix is empty', { field: PREFIX_FIELD, hint: 'type a name such as "scalecrafter"' });
+  if (trimmed === '') throw new UserFacingError('the filename prefix is empty', { field: PREFIX_FIELD, hint: 'type a name such as "scalecrafter"' });
   if (path.isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed)) {
-    throw new NodeError(`the filename prefix "${prefix}" is an absolute path`, { field: PREFIX_FIELD, hint: 'use a name, optionally with a subfolder ("portraits/face"); files always go to the output folder' });
+    throw new UserFacingError(`the filename prefix "${prefix}" is an absolute path`, { field: PREFIX_FIELD, hint: 'use a name, optionally with a subfolder ("portraits/face"); files always go to the output folder' });
   }
   const root = path.resolve(outputDir);
   const target = path.resolve(root, trimmed);
   const relative = path.relative(root, target);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || trimmed.split(/[\\/]/).includes('..')) {
-    throw new NodeError(`the filename prefix "${prefix}" points outside the output folder`, { field: PREFIX_FIELD, hint: 'remove "../" from the prefix' });
+    throw new UserFacingError(`the filename prefix "${prefix}" points outside the output folder`, { field: PREFIX_FIELD, hint: 'remove "../" from the prefix' });
   }
   const directory = path.dirname(target);
   return { directory, stem: path.basename(target), subfolder: path.relative(root, directory).split(path.sep).join('/') };

@@ -14,6 +14,7 @@ import {
   type TimestepSpacing,
 } from '../diffusion/schedulers/index.js';
 import { PIXEL_SPACE_VAE_CLASS } from './pixel-space-vae.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
 
@@ -37,14 +38,6 @@ export interface PipelineFolder {
   unet: string;
   vaeDecoder: string;
   vaeEncoder: string | null;
-}
-
-/** A model folder that cannot be used; `field` is the widget that chose it. */
-export class ModelFolderError extends Error {
-  override readonly name = 'ModelFolderError';
-  constructor(message: string, readonly hint: string) {
-    super(message);
-  }
 }
 
 const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
@@ -89,11 +82,11 @@ export function listModelFolders(modelsDir: string): string[] {
 
 export function openPipelineFolder(root: string): PipelineFolder {
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new ModelFolderError(`model folder not found: ${root}`, 'pick a folder under models/, or give the absolute path of a diffusers-ONNX export');
+    throw new UserFacingError(`model folder not found: ${root}`, { hint: 'pick a folder under models/, or give the absolute path of a diffusers-ONNX export' });
   }
   const required = (relative: string) => {
     const file = path.join(root, relative);
-    if (!existsSync(file)) throw new ModelFolderError(`${root} has no ${relative}`, 'a diffusers-ONNX pipeline folder has text_encoder/, unet/, vae_decoder/ and tokenizer/ (export with optimum-cli export onnx)');
+    if (!existsSync(file)) throw new UserFacingError(`${root} has no ${relative}`, { hint: 'a diffusers-ONNX pipeline folder has text_encoder/, unet/, vae_decoder/ and tokenizer/ (export with optimum-cli export onnx)' });
     return file;
   };
   const modelIndex = readJson(path.join(root, 'model_index.json'));
@@ -139,7 +132,7 @@ function readSchedulerConfig(root: string, modelIndex: Record<string, unknown> |
     config = parseSchedulerConfigText(text);
   } catch (error) {
     if (!(error instanceof SchedulerConfigError)) throw error;
-    throw new ModelFolderError(`${file}: key "${error.key}": ${error.problem}`, error.hint);
+    throw new UserFacingError(`${file}: key "${error.key}": ${error.problem}`, { hint: error.hint });
   }
   if (config.timestep_spacing !== undefined) return config;
   const indexEntry = modelIndex?.scheduler;
@@ -167,7 +160,7 @@ function levelCount(config: Record<string, unknown> | null, file: string): numbe
   const blocks = config?.block_out_channels;
   if (blocks === undefined) return null;
   if (!Array.isArray(blocks) || blocks.length === 0) {
-    throw new ModelFolderError(`${file}: "block_out_channels" must be a non-empty list`, 'restore the file from the original export');
+    throw new UserFacingError(`${file}: "block_out_channels" must be a non-empty list`, { hint: 'restore the file from the original export' });
   }
   return blocks.length;
 }
@@ -176,18 +169,18 @@ function latentChannelsOf(vaeConfig: Record<string, unknown> | null, file: strin
   const channels = vaeConfig?.latent_channels;
   if (channels === undefined) return SD_LATENT_CHANNELS;
   if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1) {
-    throw new ModelFolderError(`${file}: "latent_channels" must be a positive integer, not ${JSON.stringify(channels)}`, 'restore the file from the original export');
+    throw new UserFacingError(`${file}: "latent_channels" must be a positive integer, not ${JSON.stringify(channels)}`, { hint: 'restore the file from the original export' });
   }
   return channels;
 }
 
-/** A folder's JSON object file, or null when it is missing or not an object; unparsable JSON is a ModelFolderError with `hint`. */
+/** A folder's JSON object file, or null when it is missing or not an object; unparsable JSON is a UserFacingError with `hint`. */
 export function readJson(file: string, hint = 'restore the file from the original export'): Record<string, unknown> | null {
   if (!existsSync(file)) return null;
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch (error) {
-    throw new ModelFolderError(`${file} is not valid JSON: ${(error as Error).message}`, hint);
+    throw new UserFacingError(`${file} is not valid JSON: ${(error as Error).message}`, { hint: hint });
   }
 }

@@ -13,10 +13,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelFolderError, readJson } from './pipeline-folder.js';
+import { readJson } from './pipeline-folder.js';
 import { buildPixelSpaceVaeDecoder, buildPixelSpaceVaeEncoder, PIXEL_SPACE_VAE_CLASS, pixelSpaceVaeConfig } from './pixel-space-vae.js';
 import { writeComponent, type PipelineComponent } from './sd/component-writer.js';
 import { buildPipelineFromFiles, type ComponentFiles, type PipelineBuildReport } from './sd/pipeline-builder.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface PipelineSources {
   root: string;
@@ -40,7 +41,7 @@ function componentFiles(root: string, component: keyof typeof WEIGHT_FILES): Com
   const weights = WEIGHT_FILES[component].map((name) => path.join(root, component, name)).find((file) => existsSync(file));
   if (weights === undefined) return null;
   const config = path.join(root, component, 'config.json');
-  if (!existsSync(config)) throw new ModelFolderError(`${weights} has no config.json beside it`, REBUILD_HINT);
+  if (!existsSync(config)) throw new UserFacingError(`${weights} has no config.json beside it`, { hint: REBUILD_HINT });
   return { weights, config };
 }
 
@@ -56,10 +57,10 @@ export function pipelineSourcesOf(root: string): PipelineSources | null {
   const unet = componentFiles(root, 'unet');
   if (unet === null) return null;
   const textEncoder = componentFiles(root, 'text_encoder');
-  if (textEncoder === null) throw new ModelFolderError(`${root} has UNet weights but no text_encoder/${WEIGHT_FILES.text_encoder[0]}`, REBUILD_HINT);
+  if (textEncoder === null) throw new UserFacingError(`${root} has UNet weights but no text_encoder/${WEIGHT_FILES.text_encoder[0]}`, { hint: REBUILD_HINT });
   const channels = vaeConfig.latent_channels;
   if (typeof channels !== 'number' || !Number.isInteger(channels) || channels < 1) {
-    throw new ModelFolderError(`${vaeConfigFile}: "latent_channels" must be a positive integer (the image channels), not ${JSON.stringify(channels)}`, REBUILD_HINT);
+    throw new UserFacingError(`${vaeConfigFile}: "latent_channels" must be a positive integer (the image channels), not ${JSON.stringify(channels)}`, { hint: REBUILD_HINT });
   }
   return { root, unet, textEncoder, pixelChannels: channels };
 }

@@ -5,14 +5,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { DataLocation, type OnnxTensor } from './model.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export const DEFAULT_CHUNK_SIZE = 64 * 1024 * 1024;
 /** onnx.proto: offsets SHOULD be multiples of 4096 (page size) so the file can be mmapped. */
 export const EXTERNAL_DATA_ALIGNMENT = 4096;
-
-export class ExternalDataError extends Error {
-  override readonly name = 'ExternalDataError';
-}
 
 export interface ExternalDataInfo {
   /** relative to the model file's directory */
@@ -29,7 +26,7 @@ export function isExternal(tensor: OnnxTensor): boolean {
 function parseByteCount(tensorName: string, key: string, text: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
-    throw new ExternalDataError(`tensor '${tensorName}': external_data ${key} '${text}' is not a byte count`);
+    throw new UserFacingError(`tensor '${tensorName}': external_data ${key} '${text}' is not a byte count`);
   }
   return value;
 }
@@ -38,7 +35,7 @@ export function externalDataInfo(tensor: OnnxTensor): ExternalDataInfo {
   const tensorName = tensor.name ?? '';
   const entries = new Map((tensor.externalData ?? []).map((entry) => [entry.key ?? '', entry.value ?? '']));
   const location = entries.get('location');
-  if (!location) throw new ExternalDataError(`tensor '${tensorName}' is marked EXTERNAL but has no external_data 'location'`);
+  if (!location) throw new UserFacingError(`tensor '${tensorName}' is marked EXTERNAL but has no external_data 'location'`);
   const offsetText = entries.get('offset');
   const lengthText = entries.get('length');
   return {
@@ -54,14 +51,14 @@ export function externalDataInfo(tensor: OnnxTensor): ExternalDataInfo {
  */
 export function resolveExternalPath(baseDirectory: string | undefined, info: ExternalDataInfo, tensorName: string): string {
   if (baseDirectory === undefined) {
-    throw new ExternalDataError(
+    throw new UserFacingError(
       `tensor '${tensorName}' is stored in external file '${info.location}', but the model was parsed from bytes: ` +
         'read it with readModel(path) or set model.externalDataDirectory',
     );
   }
   const relative = normalize(info.location);
   if (isAbsolute(info.location) || relative === '..' || relative.startsWith(`..${sep}`)) {
-    throw new ExternalDataError(`tensor '${tensorName}': external data location '${info.location}' points outside the model's directory`);
+    throw new UserFacingError(`tensor '${tensorName}': external data location '${info.location}' points outside the model's directory`);
   }
   return join(baseDirectory, relative);
 }
@@ -72,18 +69,18 @@ export async function readExternalBytes(path: string, offset: number, length: nu
   try {
     file = await open(path, 'r');
   } catch (error) {
-    throw new ExternalDataError(`external data file ${path} cannot be opened: ${(error as Error).message}`, { cause: error });
+    throw new UserFacingError(`external data file ${path} cannot be opened: ${(error as Error).message}`, { cause: error });
   }
   try {
     const size = (await file.stat()).size;
     const byteLength = length ?? size - offset;
     if (offset + byteLength > size) {
-      throw new ExternalDataError(`external data file ${path} has ${size} bytes but bytes [${offset}, ${offset + byteLength}) were requested: it is truncated or belongs to another model`);
+      throw new UserFacingError(`external data file ${path} has ${size} bytes but bytes [${offset}, ${offset + byteLength}) were requested: it is truncated or belongs to another model`);
     }
     const out = new Uint8Array(byteLength);
     for (let done = 0; done < byteLength;) {
       const { bytesRead } = await file.read(out, done, Math.min(chunkSize, byteLength - done), offset + done);
-      if (bytesRead === 0) throw new ExternalDataError(`external data file ${path} ended at byte ${offset + done} while reading`);
+      if (bytesRead === 0) throw new UserFacingError(`external data file ${path} ended at byte ${offset + done} while reading`);
       done += bytesRead;
     }
     return out;
@@ -140,7 +137,7 @@ export class ExternalDataFileWriter implements ExternalDataSink {
       const buffer = new Uint8Array(Math.min(this.chunkSize, Math.max(length, 1)));
       for (let done = 0; done < length;) {
         const { bytesRead } = await source.read(buffer, 0, Math.min(buffer.byteLength, length - done), offset + done);
-        if (bytesRead === 0) throw new ExternalDataError(`external data file ${path} ended at byte ${offset + done}, before the ${length} bytes at offset ${offset} were copied`);
+        if (bytesRead === 0) throw new UserFacingError(`external data file ${path} ended at byte ${offset + done}, before the ${length} bytes at offset ${offset} were copied`);
         await this.file.write(buffer, 0, bytesRead, target + done);
         done += bytesRead;
       }

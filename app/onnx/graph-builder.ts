@@ -38,10 +38,6 @@ export interface GraphBuilderOptions {
   msOpset?: number;
 }
 
-export class GraphBuildError extends Error {
-  override readonly name = 'GraphBuildError';
-}
-
 const IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 const EXPECTED_ARRAY: Record<OnnxDataType, string> = {
@@ -57,10 +53,10 @@ const EXPECTED_ARRAY: Record<OnnxDataType, string> = {
  * 'float16' is converted with round-to-nearest-even; other arrays are kept as views, not copied.
  */
 export function createTensor(name: string, type: OnnxDataType, dims: readonly number[], data: TensorData): OnnxTensor {
-  if (!IS_LITTLE_ENDIAN) throw new GraphBuildError('ONNX raw_data is little-endian; this host is big-endian and not supported');
+  if (!IS_LITTLE_ENDIAN) throw new Error('ONNX raw_data is little-endian; this host is big-endian and not supported');
   const count = dims.reduce((product, dim) => product * dim, 1);
   if (dims.some((dim) => !Number.isInteger(dim) || dim < 0)) {
-    throw new GraphBuildError(`tensor '${name}': dims [${dims.join(', ')}] must be non-negative integers`);
+    throw new Error(`tensor '${name}': dims [${dims.join(', ')}] must be non-negative integers`);
   }
   let stored: TensorData = data;
   if (type === 'float16' && data instanceof Float32Array) stored = toFloat16(data);
@@ -71,10 +67,10 @@ export function createTensor(name: string, type: OnnxDataType, dims: readonly nu
     (type === 'int64' && stored instanceof BigInt64Array) ||
     (type === 'bool' && stored instanceof Uint8Array);
   if (!matches) {
-    throw new GraphBuildError(`tensor '${name}': type ${type} needs a ${EXPECTED_ARRAY[type]}, got ${data.constructor.name}`);
+    throw new Error(`tensor '${name}': type ${type} needs a ${EXPECTED_ARRAY[type]}, got ${data.constructor.name}`);
   }
   if (stored.length !== count) {
-    throw new GraphBuildError(`tensor '${name}': dims [${dims.join(', ')}] hold ${count} elements but the data has ${stored.length}`);
+    throw new Error(`tensor '${name}': dims [${dims.join(', ')}] hold ${count} elements but the data has ${stored.length}`);
   }
   return {
     name,
@@ -88,7 +84,7 @@ export function createTensor(name: string, type: OnnxDataType, dims: readonly nu
 export function tensorValueInfo(name: string, type: OnnxDataType, shape: Shape): OnnxValueInfo {
   const dim = shape.map((size) => {
     if (typeof size === 'string') return { dimParam: size };
-    if (!Number.isInteger(size) || size < 0) throw new GraphBuildError(`value '${name}': dimension ${size} must be a non-negative integer or a symbolic name`);
+    if (!Number.isInteger(size) || size < 0) throw new Error(`value '${name}': dimension ${size} must be a non-negative integer or a symbolic name`);
     return { dimValue: size };
   });
   return { name, type: { tensorType: { elemType: dataTypeCode(type), shape: { dim } } } };
@@ -149,9 +145,9 @@ export class GraphBuilder {
   /** Marks `value` as graph output `name` (its producer's output is renamed, as torch does). */
   output(value: Value, name: string, type: OnnxDataType, shape: Shape): void {
     this.checkOwn(value, `output '${name}'`);
-    if (this.outputs.some((output) => output.info.name === name)) throw new GraphBuildError(`graph output '${name}' is declared twice`);
+    if (this.outputs.some((output) => output.info.name === name)) throw new Error(`graph output '${name}' is declared twice`);
     if (name !== value.name && this.valueNames.has(name)) {
-      throw new GraphBuildError(`graph output '${name}' collides with an existing value of that name`);
+      throw new Error(`graph output '${name}' collides with an existing value of that name`);
     }
     this.outputs.push({ value, info: tensorValueInfo(name, type, shape) });
   }
@@ -196,7 +192,7 @@ export class GraphBuilder {
 
   /** Runs `fn` inside a module scope: nodes made in it are named "/<outer>/<segment>/<Op>". */
   withScope<T>(segment: string, fn: () => T): T {
-    if (segment === '' || segment.includes('/')) throw new GraphBuildError(`scope segment '${segment}' must be non-empty and contain no '/'`);
+    if (segment === '' || segment.includes('/')) throw new Error(`scope segment '${segment}' must be non-empty and contain no '/'`);
     this.scopes.push(segment);
     try {
       return fn();
@@ -211,7 +207,7 @@ export class GraphBuilder {
   }
 
   build(options: { metadata?: Record<string, string>; producerName?: string } = {}): OnnxModel {
-    if (this.outputs.length === 0) throw new GraphBuildError(`graph '${this.graphName}' has no outputs; call output() first`);
+    if (this.outputs.length === 0) throw new Error(`graph '${this.graphName}' has no outputs; call output() first`);
     const renames = new Map<string, string>();
     const nodes = this.nodes.map((node) => ({ ...node }));
     for (const { value, info } of this.outputs) {
@@ -257,8 +253,8 @@ export class GraphBuilder {
   }
 
   private newValue(name: string, what: string): Value {
-    if (name === '') throw new GraphBuildError(`${what}: value names must be non-empty`);
-    if (this.valueNames.has(name)) throw new GraphBuildError(`${what}: a value named '${name}' already exists in graph '${this.graphName}'`);
+    if (name === '') throw new Error(`${what}: value names must be non-empty`);
+    if (this.valueNames.has(name)) throw new Error(`${what}: a value named '${name}' already exists in graph '${this.graphName}'`);
     this.valueNames.add(name);
     const value: Value = Object.freeze({ name });
     this.ownValues.add(value);
@@ -267,7 +263,7 @@ export class GraphBuilder {
 
   private checkOwn(value: Value, where: string): void {
     if (!this.ownValues.has(value)) {
-      throw new GraphBuildError(`${where}: value '${value.name}' was not created by GraphBuilder '${this.graphName}'; use the Values this builder returns`);
+      throw new Error(`${where}: value '${value.name}' was not created by GraphBuilder '${this.graphName}'; use the Values this builder returns`);
     }
   }
 }

@@ -9,6 +9,7 @@
 //   e.g. "['', 'down_blocks.1', 'down_blocks.1.resnets.0', 'down_blocks.1.resnets.0.conv1', 'convolution_5']"
 //   (torch/onnx/_internal/exporter/_core.py, _get_node_namespace / _set_node_metadata).
 import { metadataMap, AttributeType, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode } from './model.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export const NAME_SCOPES_KEY = 'pkg.torch.onnx.name_scopes';
 
@@ -30,14 +31,10 @@ export interface ConvInfo {
   autoPad: string;
 }
 
-export class NameScopesFormatError extends Error {
-  override readonly name = 'NameScopesFormatError';
-}
-
 /** Parses a Python repr() of a list of str: "['', 'a.b', \"it's\"]". */
 export function parsePythonStringList(text: string): string[] {
   const fail = (why: string): never => {
-    throw new NameScopesFormatError(`${NAME_SCOPES_KEY} value ${JSON.stringify(text)} is not a Python list of strings: ${why}`);
+    throw new UserFacingError(`${NAME_SCOPES_KEY} value ${JSON.stringify(text)} is not a Python list of strings: ${why}`);
   };
   const items: string[] = [];
   let position = text.indexOf('[');

@@ -6,13 +6,12 @@
 import protobuf from 'protobufjs';
 import { onnxMessageType } from './onnx-proto.js';
 import type { OnnxModel } from './model.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 /** The protobuf could not be decoded as an ONNX model, or it lacks what every model must have. */
-export class OnnxFormatError extends Error {
-  override readonly name = 'OnnxFormatError';
-  constructor(readonly source: string, message: string, options?: { cause?: unknown }) {
-    super(`${source}: ${message}`, options);
-  }
+/** A file that is not a readable ONNX model: the message names the file first. */
+export function onnxFormatError(source: string, message: string, options: { cause?: unknown } = {}): UserFacingError {
+  return new UserFacingError(`${source}: ${message}`, options);
 }
 
 /** The int64 fields whose values can exceed 2^53 in real models; all others become numbers. */
@@ -50,7 +49,7 @@ function int64FromWire(source: string): Converter {
     if (BIGINT_FIELDS.has(field.fullName.replace(/^\./, ''))) return BigInt(text);
     const number = Number(text);
     if (!Number.isSafeInteger(number)) {
-      throw new OnnxFormatError(source, `field ${field.fullName} holds ${text}, beyond the 2^53 this reader supports for sizes and versions`);
+      throw onnxFormatError(source, `field ${field.fullName} holds ${text}, beyond the 2^53 this reader supports for sizes and versions`);
     }
     return number;
   };
@@ -70,7 +69,7 @@ export function parseModel(bytes: Uint8Array, source = '<bytes>'): OnnxModel {
   try {
     decoded = type.decode(bytes);
   } catch (error) {
-    throw new OnnxFormatError(
+    throw onnxFormatError(
       source,
       `not a readable ONNX model (${(error as Error).message}). The file is truncated or corrupt, or not ONNX at all; re-export or re-download it.`,
       { cause: error },
@@ -78,10 +77,10 @@ export function parseModel(bytes: Uint8Array, source = '<bytes>'): OnnxModel {
   }
   const plain = type.toObject(decoded, { longs: String, enums: Number, arrays: true, defaults: false });
   const model = convertInt64Fields(type, plain, int64FromWire(source)) as unknown as OnnxModel;
-  if (!model.graph) throw new OnnxFormatError(source, 'decodes as protobuf but has no graph: it is not an ONNX model (or it is truncated).');
-  if (model.irVersion === undefined) throw new OnnxFormatError(source, 'has no ir_version: it is not an ONNX model (or it is corrupt).');
+  if (!model.graph) throw onnxFormatError(source, 'decodes as protobuf but has no graph: it is not an ONNX model (or it is truncated).');
+  if (model.irVersion === undefined) throw onnxFormatError(source, 'has no ir_version: it is not an ONNX model (or it is corrupt).');
   if (model.opsetImport.length === 0 && model.irVersion >= 3) {
-    throw new OnnxFormatError(source, 'imports no operator set (opset_import is empty); every ONNX model with IR >= 3 needs one.');
+    throw onnxFormatError(source, 'imports no operator set (opset_import is empty); every ONNX model with IR >= 3 needs one.');
   }
   return model;
 }

@@ -11,11 +11,11 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { TensorDataType } from './data-type.js';
 import { DEFAULT_CHUNK_SIZE, ExternalDataFileWriter, ExternalDataMemorySink, externalDataInfo, isExternal, resolveExternalPath, type ExternalDataSink } from './external-data.js';
 import { graphTensors, mapGraphTensors } from './graph-tensors.js';
-import { OnnxFormatError, parseModel, serializeModel } from './model-codec.js';
+import { onnxFormatError, parseModel, serializeModel } from './model-codec.js';
 import type { OnnxModel } from './model.js';
 import { readTensorBytes, tensorByteLength, withExternalData, withRawData } from './tensor-data.js';
 
-export { OnnxFormatError, parseModel, serializeModel } from './model-codec.js';
+export { parseModel, serializeModel } from './model-codec.js';
 
 /** The sidecar names ORT exporters use: torch/optimum 'model.onnx_data', diffusers' SD scripts 'weights.pb'. */
 export type ExternalDataFileName = 'model.onnx_data' | 'weights.pb';
@@ -37,10 +37,10 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
   try {
     size = (await stat(file)).size;
   } catch (error) {
-    throw new OnnxFormatError(file, `cannot read the model file: ${(error as Error).message}`, { cause: error });
+    throw onnxFormatError(file, `cannot read the model file: ${(error as Error).message}`, { cause: error });
   }
   if (size > PROTOBUF_LIMIT) {
-    throw new OnnxFormatError(file, `is ${size} bytes; an ONNX protobuf cannot exceed 2 GiB, so this is not a valid model.onnx (weights belong in external data)`);
+    throw onnxFormatError(file, `is ${size} bytes; an ONNX protobuf cannot exceed 2 GiB, so this is not a valid model.onnx (weights belong in external data)`);
   }
   const model = parseModel(await readFile(file), file);
   model.externalDataDirectory = dirname(file);
@@ -90,7 +90,7 @@ function checkFitsProtobuf(model: OnnxModel, target: string): void {
   let inline = 0;
   for (const { tensor } of graphTensors(model.graph)) if (!isExternal(tensor)) inline += tensorByteLength(tensor) ?? 0;
   if (inline > PROTOBUF_LIMIT) {
-    throw new OnnxFormatError(target, `would hold ${inline} bytes of inline tensors, beyond protobuf's 2 GiB limit; write it with externalData: 'model.onnx_data'`);
+    throw onnxFormatError(target, `would hold ${inline} bytes of inline tensors, beyond protobuf's 2 GiB limit; write it with externalData: 'model.onnx_data'`);
   }
 }
 

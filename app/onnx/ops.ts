@@ -2,7 +2,7 @@
 // inputs positional (null = omitted optional input), attributes named. Attribute defaults are
 // left to the spec: an attribute that is not given is not written.
 import { dataTypeCode, type OnnxDataType } from './data-type.js';
-import { createTensor, GraphBuildError, type AttributeValue, type GraphBuilder, type TensorData, type Value } from './graph-builder.js';
+import { createTensor, type AttributeValue, type GraphBuilder, type TensorData, type Value } from './graph-builder.js';
 
 type Attributes = Record<string, AttributeValue | undefined>;
 
@@ -98,7 +98,7 @@ export function softmax(g: GraphBuilder, x: Value, a: { axis?: number } = {}): V
 
 /** Gelu-20 (exact erf form unless approximate = 'tanh'). Needs opset >= 20. */
 export function gelu(g: GraphBuilder, x: Value, a: { approximate?: 'none' | 'tanh' } = {}): Value {
-  if (g.opset < 20) throw new GraphBuildError(`Gelu needs opset >= 20; graph '${g.graphName}' uses opset ${g.opset}`);
+  if (g.opset < 20) throw new Error(`Gelu needs opset >= 20; graph '${g.graphName}' uses opset ${g.opset}`);
   return single(g, 'Gelu', [x], { approximate: string(a.approximate) });
 }
 

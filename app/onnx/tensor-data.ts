@@ -1,8 +1,9 @@
 // A TensorProto's values, wherever they are stored: raw_data, the typed *_data fields, or an
 // external sidecar file (read lazily and in chunks).
 import { bytesPerElement, dataTypeName, TensorDataType } from './data-type.js';
-import { DEFAULT_CHUNK_SIZE, ExternalDataError, externalDataInfo, isExternal, readExternalBytes, resolveExternalPath } from './external-data.js';
+import { DEFAULT_CHUNK_SIZE, externalDataInfo, isExternal, readExternalBytes, resolveExternalPath } from './external-data.js';
 import { DataLocation, type OnnxTensor } from './model.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface TensorReadOptions {
   /** directory of the model file (model.externalDataDirectory); needed for external tensors */
@@ -58,7 +59,7 @@ function typedFieldBytes(tensor: OnnxTensor): Uint8Array {
     case TensorDataType.FLOAT8E5M2: case TensorDataType.FLOAT8E5M2FNUZ:
       return Uint8Array.from(tensor.int32Data ?? []);
     default:
-      throw new ExternalDataError(`tensor '${tensor.name ?? ''}': ${dataTypeName(type)} (${count} elements) cannot be read as raw bytes`);
+      throw new UserFacingError(`tensor '${tensor.name ?? ''}': ${dataTypeName(type)} (${count} elements) cannot be read as raw bytes`);
   }
 }
 
@@ -76,7 +77,7 @@ export async function readTensorBytes(tensor: OnnxTensor, options: TensorReadOpt
   const width = bytesPerElement(tensor.dataType);
   const expected = width === undefined ? undefined : width * elementCountOf(tensor);
   if (expected !== undefined && bytes.byteLength !== expected) {
-    throw new ExternalDataError(
+    throw new UserFacingError(
       `tensor '${name}' (${dataTypeName(tensor.dataType)} [${tensor.dims.join(', ')}]) needs ${expected} bytes but its data has ${bytes.byteLength}`,
     );
   }
@@ -99,7 +100,7 @@ export async function readTensorValues(tensor: OnnxTensor, options: TensorReadOp
     case TensorDataType.INT8: return new Int8Array(copy);
     case TensorDataType.UINT8: case TensorDataType.BOOL: return new Uint8Array(copy);
     default:
-      throw new ExternalDataError(`tensor '${tensor.name ?? ''}': reading ${dataTypeName(tensor.dataType)} values is not supported; use readTensorBytes`);
+      throw new UserFacingError(`tensor '${tensor.name ?? ''}': reading ${dataTypeName(tensor.dataType)} values is not supported; use readTensorBytes`);
   }
 }
 

@@ -2,17 +2,15 @@
 // Policy (which EP to try first, falling back) is decided by the caller; this module only
 // maps a name to ORT's session option and says clearly when the EP is not there.
 import * as ort from 'onnxruntime-node';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export type ExecutionProviderName = 'cpu' | 'webgpu' | 'cuda' | 'dml' | 'coreml';
 
 export const EXECUTION_PROVIDERS: readonly ExecutionProviderName[] = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'];
 
 /** The execution provider is missing from this onnxruntime-node build or failed to start. */
-export class ExecutionProviderUnavailableError extends Error {
-  override readonly name = 'ExecutionProviderUnavailableError';
-  constructor(readonly executionProvider: string, reason: string, options?: { cause?: unknown }) {
-    super(`Execution provider '${executionProvider}' is not available: ${reason}`, options);
-  }
+export function providerUnavailable(name: string, reason: string, options: { cause?: unknown } = {}): UserFacingError {
+  return new UserFacingError(`execution provider '${name}' is not available: ${reason}`, { hint: installHint(name), ...options });
 }
 
 const INSTALL_HINT: Partial<Record<ExecutionProviderName, string>> = {
@@ -39,11 +37,11 @@ export interface ExecutionProviderOptions {
 /** The session option for `name`; throws when this build does not list that backend at all. */
 export function executionProviderConfig(name: ExecutionProviderName, options: ExecutionProviderOptions = {}): ort.InferenceSession.ExecutionProviderConfig {
   if (!EXECUTION_PROVIDERS.includes(name)) {
-    throw new ExecutionProviderUnavailableError(String(name), `unknown name; use one of ${EXECUTION_PROVIDERS.join(', ')}`);
+    throw new UserFacingError(`execution provider '${String(name)}' is unknown`, { field: 'device', hint: `use one of ${EXECUTION_PROVIDERS.join(', ')}` });
   }
   const listed = listedBackends();
   if (!listed.includes(name)) {
-    throw new ExecutionProviderUnavailableError(name, `this onnxruntime-node build offers ${listed.join(', ')}; ${installHint(name)}`);
+    throw providerUnavailable(name, `this onnxruntime-node build offers ${listed.join(', ')}`);
   }
   if (name === 'webgpu' && options.webgpuLayout) return { name: 'webgpu', preferredLayout: options.webgpuLayout };
   return name;

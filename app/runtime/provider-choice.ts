@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ExecutionProviderUnavailableError, installHint, listedBackends, type ExecutionProviderName } from './execution-provider.js';
+import { providerUnavailable, installHint, listedBackends, type ExecutionProviderName } from './execution-provider.js';
 import type { ExecutionProviderPreference } from '../protocol/index.js';
 import { providerProblem } from './provider-self-test.js';
 
@@ -49,7 +49,7 @@ export async function chooseProvider(preference: ProviderPreference): Promise<Pr
     return { provider: candidate, skipped };
   }
   // The CPU EP is always bundled; reaching here means onnxruntime-node itself is broken.
-  throw new ExecutionProviderUnavailableError('cpu', `no execution provider could be used (${skipped.join('; ')})`);
+  throw providerUnavailable('cpu', `no execution provider could be used (${skipped.join('; ')})`);
 }
 
 export function describeDecision(preference: ProviderPreference, decision: ProviderDecision): string {

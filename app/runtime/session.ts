@@ -5,7 +5,8 @@
 // onnxruntime-node 1.30, so the engine calls this from a worker (docs/ORT-NOTES.md).
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-import { executionProviderConfig, ExecutionProviderUnavailableError, installHint, type ExecutionProviderName, type ExecutionProviderOptions } from './execution-provider.js';
+import { executionProviderConfig, providerUnavailable, type ExecutionProviderName, type ExecutionProviderOptions } from './execution-provider.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 import { hostTensorProblem, isTensorType, TENSOR_TYPES, type HostTensor, type HostTensorData, type TensorType } from './host-tensor.js';
 
 export type { ExecutionProviderName } from './execution-provider.js';
@@ -47,26 +48,13 @@ export interface OpenSessionOptions extends ExecutionProviderOptions {
 }
 
 /** ORT could not load the model (missing file, corrupt protobuf, unsupported op ...). */
-export class SessionCreateError extends Error {
-  override readonly name = 'SessionCreateError';
-}
 
 /** The feeds do not match the model's inputs. */
-export class FeedError extends Error {
-  override readonly name = 'FeedError';
-}
 
 /** ONNX Runtime could not allocate memory for a run: too large an image for this device. */
-export class OutOfMemoryError extends Error {
-  override readonly name = 'OutOfMemoryError';
-  readonly hint = 'use a smaller size, a VAEDecode tile_size, or another execution provider with more memory';
-}
-
+export const OUT_OF_MEMORY_CODE = 'out_of_memory';
+const OUT_OF_MEMORY_HINT = 'use a smaller size, a VAEDecode tile_size, or another execution provider with more memory';
 const OUT_OF_MEMORY = /out of memory|failed to allocate|bad_alloc|allocation failed|OOM/i;
-
-export class SessionReleasedError extends Error {
-  override readonly name = 'SessionReleasedError';
-}
 
 function describe(model: string | Uint8Array): string {
   return typeof model === 'string' ? model : `<in-memory model, ${model.byteLength} bytes>`;
@@ -79,7 +67,7 @@ function toMetadata(values: readonly ort.InferenceSession.ValueMetadata[]): Valu
 export async function openSession(model: string | Uint8Array, options: OpenSessionOptions): Promise<ModelSession> {
   const source = describe(model);
   const provider = executionProviderConfig(options.executionProvider, options);
-  if (typeof model === 'string' && !existsSync(model)) throw new SessionCreateError(`${source}: model file not found`);
+  if (typeof model === 'string' && !existsSync(model)) throw new UserFacingError(`${source}: model file not found`);
   const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: [provider] };
   if (options.externalData) sessionOptions.externalData = options.externalData;
   if (options.profileFilePrefix !== undefined) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
@@ -95,9 +83,9 @@ export async function openSession(model: string | Uint8Array, options: OpenSessi
   } catch (error) {
     const message = (error as Error).message;
     if (options.executionProvider !== 'cpu' && /provider|adapter|device|backend/i.test(message)) {
-      throw new ExecutionProviderUnavailableError(options.executionProvider, `${message} (${installHint(options.executionProvider)})`, { cause: error });
+      throw providerUnavailable(options.executionProvider, message, { cause: error });
     }
-    throw new SessionCreateError(`${source}: ONNX Runtime could not load the model on ${options.executionProvider}: ${message}`, { cause: error });
+    throw new UserFacingError(`${source}: ONNX Runtime could not load the model on ${options.executionProvider}: ${message}`, { cause: error });
   }
   return new OrtModelSession(session, source, options.executionProvider);
 }
@@ -119,7 +107,7 @@ class OrtModelSession implements ModelSession {
 
   async run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
     const session = this.session;
-    if (!session) throw new SessionReleasedError(`${this.source}: run() after release()`);
+    if (!session) throw new Error(`${this.source}: run() after release()`);
     checkFeeds(this.source, this.inputMetadata, feeds);
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
@@ -128,13 +116,13 @@ class OrtModelSession implements ModelSession {
       results = await session.run(ortFeeds);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (OUT_OF_MEMORY.test(message)) throw new OutOfMemoryError(`${this.source}: ran out of memory on ${this.executionProvider}: ${message}`, { cause: error });
+      if (OUT_OF_MEMORY.test(message)) throw new UserFacingError(`${this.source}: ran out of memory on ${this.executionProvider}: ${message}`, { code: OUT_OF_MEMORY_CODE, hint: OUT_OF_MEMORY_HINT, cause: error });
       throw error;
     }
     const outputs: Record<string, HostTensor> = {};
     for (const [name, value] of Object.entries(results)) {
       if (!isTensorType(value.type)) {
-        throw new FeedError(`${this.source}: output '${name}' has type ${value.type}, which HostTensor does not carry (it carries ${TENSOR_TYPES.join(', ')})`);
+        throw new UserFacingError(`${this.source}: output '${name}' has type ${value.type}, which HostTensor does not carry (it carries ${TENSOR_TYPES.join(', ')})`);
       }
       outputs[name] = { type: value.type as TensorType, data: value.data as HostTensorData, dims: [...value.dims] };
     }
@@ -148,30 +136,30 @@ class OrtModelSession implements ModelSession {
   }
 }
 
-/** Throws a FeedError naming the first input whose feed is missing, unknown, mistyped or misshapen. */
+/** Throws a UserFacingError naming the first input whose feed is missing, unknown, mistyped or misshapen. */
 export function checkFeeds(source: string, inputs: readonly ValueMetadata[], feeds: Record<string, HostTensor>): void {
   const expected = new Map(inputs.map((input) => [input.name, input]));
   const unknown = Object.keys(feeds).filter((name) => !expected.has(name));
   if (unknown.length > 0) {
-    throw new FeedError(`${source}: no input named ${unknown.map((name) => `'${name}'`).join(', ')}; the model's inputs are ${[...expected.keys()].join(', ')}`);
+    throw new UserFacingError(`${source}: no input named ${unknown.map((name) => `'${name}'`).join(', ')}; the model's inputs are ${[...expected.keys()].join(', ')}`);
   }
   for (const input of inputs) {
     const feed = feeds[input.name];
-    if (!feed) throw new FeedError(`${source}: input '${input.name}' (${input.type} [${input.shape.join(', ')}]) was not given`);
+    if (!feed) throw new UserFacingError(`${source}: input '${input.name}' (${input.type} [${input.shape.join(', ')}]) was not given`);
     const problem = hostTensorProblem(feed);
-    if (problem) throw new FeedError(`${source}: input '${input.name}': ${problem}`);
+    if (problem) throw new UserFacingError(`${source}: input '${input.name}': ${problem}`);
     if (feed.type !== input.type) {
-      throw new FeedError(`${source}: input '${input.name}' expects ${input.type} but got ${feed.type}`);
+      throw new UserFacingError(`${source}: input '${input.name}' expects ${input.type} but got ${feed.type}`);
     }
     // ORT reports an undeclared shape as [], indistinguishable from a scalar: leave those to ORT.
     if (input.shape.length === 0) continue;
     const shapeText = `[${input.shape.join(', ')}]`;
     if (input.shape.length !== feed.dims.length) {
-      throw new FeedError(`${source}: input '${input.name}' expects rank ${input.shape.length} ${shapeText} but got dims [${feed.dims.join(', ')}]`);
+      throw new UserFacingError(`${source}: input '${input.name}' expects rank ${input.shape.length} ${shapeText} but got dims [${feed.dims.join(', ')}]`);
     }
     input.shape.forEach((size, axis) => {
       if (typeof size === 'number' && size >= 0 && feed.dims[axis] !== size) {
-        throw new FeedError(`${source}: input '${input.name}' expects dims ${shapeText} but got [${feed.dims.join(', ')}] (axis ${axis} must be ${size})`);
+        throw new UserFacingError(`${source}: input '${input.name}' expects dims ${shapeText} but got [${feed.dims.join(', ')}] (axis ${axis} must be ${size})`);
       }
     });
   }

@@ -11,6 +11,7 @@
  * effective squared weight is η².
  */
 import { Matrix, QrDecomposition } from 'ml-matrix';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface DispersionTransformParams {
   /** k: the size of the kernel being dispersed (odd). */
@@ -39,20 +40,13 @@ export interface DispersionTransform {
   readonly matrix: Float64Array;
 }
 
-export class DispersionParamsError extends RangeError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DispersionParamsError';
-  }
-}
-
 function checkParams({ smallKernelSize: k, largeKernelSize: K, upsampleFactor: s, eta }: DispersionTransformParams): void {
   const oddSize = (size: number) => Number.isInteger(size) && size >= 1 && size % 2 === 1;
   if (!oddSize(k) || !oddSize(K) || K <= k) {
-    throw new DispersionParamsError(`kernel sizes must be odd with the large one bigger: got ${k} → ${K} (e.g. 3 → 5)`);
+    throw new UserFacingError(`kernel sizes must be odd with the large one bigger: got ${k} → ${K} (e.g. 3 → 5)`);
   }
-  if (!Number.isInteger(s) || s < 1) throw new DispersionParamsError(`the upsample factor must be an integer ≥ 1, got ${s}`);
-  if (!(Number.isFinite(eta) && eta >= 0)) throw new DispersionParamsError(`η must be a finite number ≥ 0, got ${eta}`);
+  if (!Number.isInteger(s) || s < 1) throw new UserFacingError(`the upsample factor must be an integer ≥ 1, got ${s}`);
+  if (!(Number.isFinite(eta) && eta >= 0)) throw new UserFacingError(`η must be a finite number ≥ 0, got ${eta}`);
 }
 
 /** A square image, row-major. */
@@ -159,7 +153,7 @@ export function computeDispersionTransform(params: DispersionTransformParams): D
   const { a, b } = dispersionSystem(params);
   const qr = new QrDecomposition(a);
   if (!qr.isFullRank()) {
-    throw new DispersionParamsError(
+    throw new UserFacingError(
       `the dispersion system for ${params.smallKernelSize} → ${params.largeKernelSize}, s = ${params.upsampleFactor}, ` +
         `η = ${params.eta} is rank deficient; use a larger η or a smaller large kernel`,
     );
@@ -186,7 +180,7 @@ export function disperseConvWeights(
   const { rows, columns, matrix } = transform;
   const kernels = outChannels * inChannels;
   if (weights.length !== kernels * columns) {
-    throw new DispersionParamsError(
+    throw new UserFacingError(
       `weights hold ${weights.length} values; [${outChannels}, ${inChannels}, ` +
         `${transform.params.smallKernelSize}, ${transform.params.smallKernelSize}] needs ${kernels * columns}`,
     );

@@ -8,13 +8,7 @@
  */
 import type { ConvDilation } from './schedule.js';
 import type { ConvName } from './unet-convs.js';
-
-export class LayerSpecError extends Error {
-  override readonly name = 'LayerSpecError';
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-  }
-}
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 interface LayerEntry {
   readonly line: number;
@@ -28,10 +22,10 @@ export function parseLayerSpec(text: string): LayerEntry[] {
     const line = raw.replace(/#.*/, '').trim();
     if (line === '') return;
     const match = /^([A-Za-z_][\w.]*?)(?:\s*:\s*([^\s]+))?$/.exec(line);
-    if (!match) throw new LayerSpecError(`line ${index + 1}: "${raw.trim()}" is not module.path[:factor]`, 'e.g. down_blocks.1:2 or mid_block.resnets.0.conv1:4');
+    if (!match) throw new UserFacingError(`line ${index + 1}: "${raw.trim()}" is not module.path[:factor]`, { hint: 'e.g. down_blocks.1:2 or mid_block.resnets.0.conv1:4' });
     const factor = match[2] === undefined ? null : Number(match[2]);
     if (factor !== null && !(Number.isFinite(factor) && factor >= 1)) {
-      throw new LayerSpecError(`line ${index + 1}: factor "${match[2]}" must be a number ≥ 1`);
+      throw new UserFacingError(`line ${index + 1}: factor "${match[2]}" must be a number ≥ 1`);
     }
     entries.push({ line: index + 1, prefix: match[1]!, factor });
   });
@@ -47,7 +41,7 @@ export function expandLayerSpec(text: string, candidates: readonly ConvName[], d
     const matched = candidates.filter((conv) => covers(entry.prefix, conv));
     if (matched.length === 0) {
       const blocks = [...new Set(candidates.map((conv) => conv.split('.').slice(0, conv.startsWith('mid_block') ? 1 : 2).join('.')))];
-      throw new LayerSpecError(`line ${entry.line}: "${entry.prefix}" matches no re-dilatable conv of this UNet`, `its blocks: ${blocks.join(', ')}`);
+      throw new UserFacingError(`line ${entry.line}: "${entry.prefix}" matches no re-dilatable conv of this UNet`, { hint: `its blocks: ${blocks.join(', ')}` });
     }
     for (const conv of matched) byConv.set(conv, entry.factor ?? defaultFactor);
   }

@@ -3,12 +3,12 @@
  * connected UNet, and appending a patch to a MODEL without touching the original handle.
  */
 import type { FieldProblem } from '../engine/node-definition.js';
-import { NodeError } from '../engine/node-error.js';
 import type { ModelHandle } from '../diffusion/pipeline/values.js';
 import { candidateConvsOf } from '../diffusion/pipeline/prepared-unet.js';
-import { expandLayerSpec, LayerSpecError } from './layer-spec.js';
+import { expandLayerSpec } from './layer-spec.js';
 import type { ModelPatch } from './model-patches.js';
 import type { ConvDilation, StepRange } from './schedule.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export const stepRangeInputs = (defaultEnd: number) =>
   [
@@ -24,13 +24,13 @@ export function stepRange(start: number, end: number): StepRange {
   return { start, end };
 }
 
-/** The layer list expanded against the UNet's candidate convs, or a NodeError on `field`. */
+/** The layer list expanded against the UNet's candidate convs, or a UserFacingError on `field`. */
 export async function layerDilations(model: ModelHandle, text: string, factor: number, field = 'layers'): Promise<ConvDilation[]> {
   const candidates = await candidateConvsOf(model.folder.unet);
   try {
     return expandLayerSpec(text, candidates, factor);
   } catch (error) {
-    if (error instanceof LayerSpecError) throw new NodeError(error.message, { field, ...(error.hint ? { hint: error.hint } : {}) });
+    if (error instanceof UserFacingError) throw error.atField(field);
     throw error;
   }
 }

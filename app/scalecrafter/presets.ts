@@ -15,6 +15,7 @@ import {
   type ScaleCrafterSchedule,
 } from './schedule.js';
 import { SD_UNET_LAYOUT, SDXL_UNET_LAYOUT, type UNetConvLayout } from './unet-convs.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export type ModelFamily = 'sd1.5' | 'sd2.1' | 'sdxl';
 
@@ -119,16 +120,12 @@ export const SCALECRAFTER_PRESETS: readonly ScaleCrafterPreset[] = Object.entrie
   ([name, yaml]) => presetFromReference(name, yaml),
 );
 
-export class UnknownPresetError extends Error {
-  constructor(readonly presetName: string) {
-    super(`unknown ScaleCrafter preset "${presetName}"; known presets: ${SCALECRAFTER_PRESETS.map((p) => p.name).join(', ')}`);
-    this.name = 'UnknownPresetError';
-  }
-}
 
 export function presetByName(name: string): ScaleCrafterPreset {
   const preset = SCALECRAFTER_PRESETS.find((candidate) => candidate.name === name);
-  if (preset === undefined) throw new UnknownPresetError(name);
+  if (preset === undefined) {
+    throw new UserFacingError(`unknown ScaleCrafter preset "${name}"`, { field: 'preset', hint: `known presets: ${SCALECRAFTER_PRESETS.map((p) => p.name).join(', ')}` });
+  }
   return preset;
 }
 

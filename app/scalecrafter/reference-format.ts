@@ -6,20 +6,15 @@
  */
 import type { ConvDilation } from './schedule.js';
 import type { ConvName } from './unet-convs.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export type ReferenceYamlValue = string | number | boolean | null;
 /** A flat `key: scalar` map, key order as in the file. */
 export type ReferenceYaml = Readonly<Record<string, ReferenceYamlValue>>;
 
-export class ReferenceFormatError extends Error {
-  constructor(
-    readonly source: string,
-    readonly lineNumber: number,
-    problem: string,
-  ) {
-    super(`${source}:${lineNumber}: ${problem}`);
-    this.name = 'ReferenceFormatError';
-  }
+/** A line of a reference settings file that does not parse: the message names the file and line. */
+function referenceFormatError(source: string, lineNumber: number, problem: string): UserFacingError {
+  return new UserFacingError(`${source}:${lineNumber}: ${problem}`);
 }
 
 function lines(text: string): string[] {
@@ -45,9 +40,9 @@ export function parseReferenceConfigYaml(text: string, source: string): Referenc
     if (line.trim() === '' || line.trimStart().startsWith('#')) return;
     const match = /^([A-Za-z_][A-Za-z0-9_]*):\s*(.*?)\s*$/.exec(line);
     if (match === null || /^["'[{|>&*!-]/.test(match[2]!)) {
-      throw new ReferenceFormatError(source, index + 1, `expected "key: scalar", got "${line}"`);
+      throw referenceFormatError(source, index + 1, `expected "key: scalar", got "${line}"`);
     }
-    if (match[1]! in entries) throw new ReferenceFormatError(source, index + 1, `duplicate key "${match[1]}"`);
+    if (match[1]! in entries) throw referenceFormatError(source, index + 1, `duplicate key "${match[1]}"`);
     entries[match[1]!] = yamlScalar(match[2]!);
   });
   return entries;
@@ -64,10 +59,10 @@ export function parseDilateSettings(text: string, source: string): ConvDilation[
     const parts = line.split(':');
     const dilation = parts.length === 2 ? Number(parts[1]!.trim()) : Number.NaN;
     if (parts.length !== 2 || parts[1]!.trim() === '' || !Number.isFinite(dilation)) {
-      throw new ReferenceFormatError(source, index + 1, `expected "module.path:dilation", got "${line}"`);
+      throw referenceFormatError(source, index + 1, `expected "module.path:dilation", got "${line}"`);
     }
     if (dilation < 1) {
-      throw new ReferenceFormatError(source, index + 1, `dilation ${dilation} is below 1; use 1 (off) or more`);
+      throw referenceFormatError(source, index + 1, `dilation ${dilation} is below 1; use 1 (off) or more`);
     }
     settings.push({ conv: parts[0]!.trim(), dilation });
   });

@@ -7,6 +7,7 @@
  */
 import type { DispersionTransformParams } from './dispersion-transform.js';
 import type { ConvName } from './unet-convs.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 /** A requested re-dilation factor for one conv: float ≥ 1, fractional allowed, 1 = plain conv. */
 export interface ConvDilation {
@@ -60,17 +61,10 @@ export interface ScaleCrafterSchedule {
 /** The step count the reference's taus refer to (its configs' num_inference_steps). */
 export const REFERENCE_STEP_COUNT = 50;
 
-export class ScheduleError extends RangeError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScheduleError';
-  }
-}
-
 /** The range [0, tau/referenceSteps): a reference tau as a fraction of the run. */
 export function referenceStepRange(tau: number, referenceSteps: number = REFERENCE_STEP_COUNT): StepRange {
   if (!Number.isInteger(tau) || tau < 0 || tau > referenceSteps) {
-    throw new ScheduleError(`tau ${tau} must be an integer step count between 0 and ${referenceSteps}`);
+    throw new UserFacingError(`tau ${tau} must be an integer step count between 0 and ${referenceSteps}`);
   }
   return { start: 0, end: tau / referenceSteps };
 }
@@ -90,14 +84,14 @@ export function stepIndex(fraction: number, steps: number): number {
 
 export function checkStepCount(steps: number): void {
   if (!Number.isInteger(steps) || steps < 1) {
-    throw new ScheduleError(`the step count must be a positive integer, got ${steps}`);
+    throw new UserFacingError(`the step count must be a positive integer, got ${steps}`);
   }
 }
 
 export function checkStepRange(range: StepRange, what: string): void {
   const { start, end } = range;
   if (!(start >= 0 && start <= end && end <= 1)) {
-    throw new ScheduleError(
+    throw new UserFacingError(
       `${what}: step range [${start}, ${end}) must satisfy 0 ≤ start ≤ end ≤ 1 (fractions of the steps)`,
     );
   }
@@ -145,7 +139,7 @@ export function scheduledDilation(
   return progressiveDilation(baseDilation, step - window.first, window.end - window.first);
 }
 
-/** Checks a schedule's ranges and dilations; throws ScheduleError naming the offending field. */
+/** Checks a schedule's ranges and dilations; throws UserFacingError naming the offending field. */
 export function checkSchedule(schedule: ScaleCrafterSchedule): void {
   const passes = [
     ['redilation', schedule.redilation],
@@ -156,7 +150,7 @@ export function checkSchedule(schedule: ScaleCrafterSchedule): void {
     checkStepRange(pass.steps, field);
     for (const { conv, dilation } of pass.convs) {
       if (!(Number.isFinite(dilation) && dilation >= 1)) {
-        throw new ScheduleError(`${field}: dilation of ${conv} is ${dilation}; use a number ≥ 1 (1 = off)`);
+        throw new UserFacingError(`${field}: dilation of ${conv} is ${dilation}; use a number ≥ 1 (1 = off)`);
       }
     }
   }

@@ -12,8 +12,9 @@ import type { EngineClient } from '../engine/engine-client.js';
 import { attachEventSocket } from './event-socket.js';
 import { contentTypeOf, resolveOutputFile } from './output-file-path.js';
 import { defaultRendererDir, rendererAssetPath } from './renderer-assets.js';
-import { checkRendererRequest, isRequestName, RendererRequestError } from './renderer-requests.js';
+import { checkRendererRequest, isRequestName } from './renderer-requests.js';
 import { isLoopbackAddress, isTrustedRequest } from './same-origin.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface HttpApiOptions {
   engine: EngineClient;
@@ -115,7 +116,7 @@ async function handleTypedRequest(request: IncomingMessage, response: ServerResp
   try {
     checked = checkRendererRequest({ name, params: body.value }, context);
   } catch (error) {
-    if (error instanceof RendererRequestError) return sendJson(response, 400, { error: error.message });
+    if (error instanceof UserFacingError) return sendJson(response, 400, { error: error.message });
     throw error;
   }
   const result = await context.engine.request(checked.name, checked.params as never);

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { engineRequests, runOptionsSchema, type RequestName, type RequestParams } from '../protocol/index.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 const requestNames = Object.keys(engineRequests) as [RequestName, ...RequestName[]];
 
@@ -17,25 +18,21 @@ export const rendererRequestSchema = z.object({ name: z.enum(requestNames), para
 
 export type CheckedRequest = { [N in RequestName]: { name: N; params: RequestParams<N> } }[RequestName];
 
-export class RendererRequestError extends Error {
-  override name = 'RendererRequestError';
-}
-
 export function isRequestName(name: string): name is RequestName {
   return (requestNames as readonly string[]).includes(name);
 }
 
-/** Validates a page's request and fills in what the host decides; throws RendererRequestError. */
+/** Validates a page's request and fills in what the host decides; throws UserFacingError. */
 export function checkRendererRequest(payload: unknown, host: { outputDir: string }): CheckedRequest {
   const request = rendererRequestSchema.safeParse(payload);
-  if (!request.success) throw new RendererRequestError(`malformed engine request from the UI: ${request.error.message}`);
+  if (!request.success) throw new UserFacingError(`malformed engine request from the UI: ${request.error.message}`);
   const { name, params } = request.data;
   if (name === 'enqueue') {
     const parsed = rendererEnqueueParamsSchema.safeParse(params);
-    if (!parsed.success) throw new RendererRequestError(`bad parameters for "enqueue": ${parsed.error.message}`);
+    if (!parsed.success) throw new UserFacingError(`bad parameters for "enqueue": ${parsed.error.message}`);
     return { name, params: { ...parsed.data, options: { ...parsed.data.options, outputDir: host.outputDir } } };
   }
   const parsed = engineRequests[name].params.safeParse(params);
-  if (!parsed.success) throw new RendererRequestError(`bad parameters for "${name}": ${parsed.error.message}`);
+  if (!parsed.success) throw new UserFacingError(`bad parameters for "${name}": ${parsed.error.message}`);
   return { name, params: parsed.data } as CheckedRequest;
 }

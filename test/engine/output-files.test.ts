@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { NodeError } from '../../app/engine/node-error.js';
 import { writeOutputFile } from '../../app/engine/output-files.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 const fresh = () => mkdtempSync(path.join(tmpdir(), 'scalecrafter-out-'));
 
@@ -39,7 +39,7 @@ describe('output files', () => {
   test('prefixes that leave the output folder are errors on the filename_prefix field', async () => {
     const dir = fresh();
     for (const prefix of ['../escape', 'a/../../b', '/etc/passwd', 'C:\\temp\\x', '', '  ']) {
-      await assert.rejects(writeOutputFile(dir, prefix, 'txt', 'x'), (error: unknown) => error instanceof NodeError && error.field === 'filename_prefix', prefix);
+      await assert.rejects(writeOutputFile(dir, prefix, 'txt', 'x'), (error: unknown) => error instanceof UserFacingError && error.field === 'filename_prefix', prefix);
     }
     assert.deepEqual(readdirSync(dir), []);
   });

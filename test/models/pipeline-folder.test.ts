@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { ModelFolderError, openPipelineFolder } from '../../app/models/pipeline-folder.js';
+import { openPipelineFolder } from '../../app/models/pipeline-folder.js';
 import { pixelSpaceVaeConfig } from '../../app/models/pixel-space-vae.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 /** A folder with the files openPipelineFolder requires (empty: it opens no session) and the given configs. */
 function folderWith(configs: Record<string, unknown>): string {
@@ -42,7 +43,7 @@ describe('a pipeline folder\'s latent space', () => {
 
   test('a latent_channels or block_out_channels that is not usable is refused by key', () => {
     for (const [config, key] of [[{ latent_channels: 2.5 }, 'latent_channels'], [{ block_out_channels: [] }, 'block_out_channels']] as const) {
-      assert.throws(() => openPipelineFolder(folderWith({ 'vae_decoder/config.json': config })), (error: unknown) => error instanceof ModelFolderError && error.message.includes(`"${key}"`));
+      assert.throws(() => openPipelineFolder(folderWith({ 'vae_decoder/config.json': config })), (error: unknown) => error instanceof UserFacingError && error.message.includes(`"${key}"`));
     }
   });
 });

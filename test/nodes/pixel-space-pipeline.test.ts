@@ -9,7 +9,6 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { NodeContext } from '../../app/engine/node-definition.js';
-import { NodeError } from '../../app/engine/node-error.js';
 import type { ClipHandle, Latent, LatentValue, ModelHandle, VaeHandle } from '../../app/diffusion/pipeline/values.js';
 import type { ImageBatch } from '../../app/imaging/image-batch.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
@@ -25,6 +24,7 @@ import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import { EMOJI_MODEL_NAME, emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 interface Recorded {
   messages: string[];
@@ -114,7 +114,7 @@ describe('the pixel-space model emoji-pixel-32', () => {
     const weights = path.join(damaged, EMOJI_MODEL_NAME, 'unet', 'diffusion_pytorch_model.fp16.safetensors');
     writeFileSync(weights, readFileSync(weights).subarray(0, 4000));
     await assert.rejects(load(damaged, EMOJI_MODEL_NAME), (error: unknown) => {
-      assert.ok(error instanceof NodeError);
+      assert.ok(error instanceof UserFacingError);
       assert.equal(error.field, 'model');
       assert.match(error.message, /building .*emoji-pixel-32 from its sources failed: .*diffusion_pytorch_model\.fp16\.safetensors/);
       return true;
@@ -161,7 +161,7 @@ describe('the pixel-space model emoji-pixel-32', () => {
   test('a latent with the wrong channel count is refused by the Sampler, naming its latent field', async () => {
     const fourChannels: Latent = { samples: new Float32Array(4 * 8 * 8), dims: [1, 4, 8, 8] };
     await assert.rejects(sample(emoji, fourChannels), (error: unknown) => {
-      assert.ok(error instanceof NodeError);
+      assert.ok(error instanceof UserFacingError);
       assert.equal(error.field, 'latent');
       assert.match(error.message, /4 channels but emoji-pixel-32 works on 3-channel latents/);
       return true;
@@ -190,6 +190,6 @@ describe('the SD latent space beside it (tiny-sd)', () => {
     const latent = await sample(tiny, await emptyLatent(64, 48));
     assert.deepEqual(latent.dims, [1, 4, 6, 8]);
     const pixelLatent: Latent = { samples: new Float32Array(3 * 32 * 32), dims: [1, 3, 32, 32] };
-    await assert.rejects(sample(tiny, pixelLatent), (error: unknown) => error instanceof NodeError && error.field === 'latent' && /3 channels but tiny-sd works on 4-channel/.test(error.message));
+    await assert.rejects(sample(tiny, pixelLatent), (error: unknown) => error instanceof UserFacingError && error.field === 'latent' && /3 channels but tiny-sd works on 4-channel/.test(error.message));
   });
 });

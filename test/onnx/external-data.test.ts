@@ -3,9 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  EXTERNAL_DATA_ALIGNMENT, ExternalDataError, ExternalDataFileWriter, ExternalDataMemorySink, externalDataInfo, readExternalBytes,
-} from '../../app/onnx/external-data.js';
+import { EXTERNAL_DATA_ALIGNMENT, ExternalDataFileWriter, ExternalDataMemorySink, externalDataInfo, readExternalBytes } from '../../app/onnx/external-data.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 /** Bytes whose value depends on their position, so any misplaced chunk shows. */
 const patterned = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7 + (i >> 8)) & 0xff);
@@ -31,7 +30,7 @@ describe('external data, chunked', () => {
 
   test('a range past the end names the file and says it is truncated', async () => {
     await assert.rejects(readExternalBytes(join(dir, 'model.onnx_data'), 9_990, 20, 7), (error: unknown) =>
-      error instanceof ExternalDataError && error.message.includes(join(dir, 'model.onnx_data')) && /truncated/.test(error.message));
+      error instanceof UserFacingError && error.message.includes(join(dir, 'model.onnx_data')) && /truncated/.test(error.message));
   });
 
   test('the file writer aligns tensors to 4096 and copies ranges chunk by chunk', async () => {

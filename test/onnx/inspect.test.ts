@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GraphBuilder } from '../../app/onnx/graph-builder.js';
-import {
-  listConvs, modulePathFromNameScopes, modulePathFromTorchName, NAME_SCOPES_KEY, NameScopesFormatError, parsePythonStringList,
-} from '../../app/onnx/inspect.js';
+import { listConvs, modulePathFromNameScopes, modulePathFromTorchName, NAME_SCOPES_KEY, parsePythonStringList } from '../../app/onnx/inspect.js';
 import { parseModel, serializeModel } from '../../app/onnx/model-io.js';
 import * as op from '../../app/onnx/ops.js';
 import { openSession } from '../../app/runtime/session.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 /** A miniature UNet-shaped chain: conv_in, a resnet conv, a 1x1 shortcut, a stride-2 downsampler. */
 function buildConvChain(weightType: 'float32' | 'float16-cast') {
@@ -86,7 +85,7 @@ describe('inspect: convolutions and their diffusers module paths', () => {
   test('Python list repr parsing: both quote styles, escapes, malformed input', () => {
     assert.deepEqual(parsePythonStringList(`['', "it's", 'a\\\\b', 'tab\\there', '\\x41\\u00e9']`), ['', "it's", 'a\\b', 'tab\there', 'Aé']);
     assert.deepEqual(parsePythonStringList('[]'), []);
-    assert.throws(() => parsePythonStringList("['a', 'b'"), NameScopesFormatError);
+    assert.throws(() => parsePythonStringList("['a', 'b'"), UserFacingError);
     assert.throws(() => parsePythonStringList('a, b'), /is not a Python list of strings/);
   });
 });

@@ -3,14 +3,15 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, truncate, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ExternalDataError, EXTERNAL_DATA_ALIGNMENT, externalDataInfo, isExternal } from '../../app/onnx/external-data.js';
+import { EXTERNAL_DATA_ALIGNMENT, externalDataInfo, isExternal } from '../../app/onnx/external-data.js';
 import { GraphBuilder } from '../../app/onnx/graph-builder.js';
 import type { OnnxModel } from '../../app/onnx/model.js';
-import { OnnxFormatError, parseModel, readModel, serializeModel, serializeWithExternalData, writeModel } from '../../app/onnx/model-io.js';
+import { parseModel, readModel, serializeModel, serializeWithExternalData, writeModel } from '../../app/onnx/model-io.js';
 import * as op from '../../app/onnx/ops.js';
 import { readTensorValues, withExternalData } from '../../app/onnx/tensor-data.js';
 import type { HostTensor } from '../../app/runtime/host-tensor.js';
-import { openSession, SessionCreateError, type OpenSessionOptions } from '../../app/runtime/session.js';
+import { openSession, type OpenSessionOptions } from '../../app/runtime/session.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 const INT64_MAX = 9223372036854775807n;
 const INPUT: HostTensor = { type: 'float32', dims: [1, 3, 6, 6], data: Float32Array.from({ length: 108 }, (_, i) => Math.sin(i)) };
@@ -170,11 +171,11 @@ describe('model-io', () => {
     const path = join(folder, 'model.onnx');
     await writeModel(original, path);
     await truncate(path, Math.floor((await stat(path)).size / 2));
-    await assert.rejects(readModel(path), (error: unknown) => error instanceof OnnxFormatError && error.message.includes(path) && /truncated or corrupt/.test(error.message));
-    await assert.rejects(openSession(path, { executionProvider: 'cpu' }), (error: unknown) => error instanceof SessionCreateError && error.message.includes(path));
+    await assert.rejects(readModel(path), (error: unknown) => error instanceof UserFacingError && error.message.includes(path) && /truncated or corrupt/.test(error.message));
+    await assert.rejects(openSession(path, { executionProvider: 'cpu' }), (error: unknown) => error instanceof UserFacingError && error.message.includes(path));
     const garbage = join(folder, 'garbage.onnx');
     await writeFile(garbage, 'this is not a protobuf at all\n');
-    await assert.rejects(readModel(garbage), (error: unknown) => error instanceof OnnxFormatError && error.message.startsWith(garbage));
+    await assert.rejects(readModel(garbage), (error: unknown) => error instanceof UserFacingError && error.message.startsWith(garbage));
     await assert.rejects(readModel(join(folder, 'missing.onnx')), /missing\.onnx: cannot read the model file/);
   });
 
@@ -185,7 +186,7 @@ describe('model-io', () => {
     await truncate(join(folder, 'weights.pb'), 1000);
     const read = await readModel(path);
     const weight = read.graph.initializer.find(isExternal)!;
-    await assert.rejects(readTensorValues(weight, { baseDirectory: folder }), (error: unknown) => error instanceof ExternalDataError && error.message.includes(join(folder, 'weights.pb')) && /truncated/.test(error.message));
+    await assert.rejects(readTensorValues(weight, { baseDirectory: folder }), (error: unknown) => error instanceof UserFacingError && error.message.includes(join(folder, 'weights.pb')) && /truncated/.test(error.message));
     await rm(join(folder, 'weights.pb'));
     await assert.rejects(readModel(path, { externalData: 'load' }), /weights\.pb cannot be opened/);
     await assert.rejects(readTensorValues(weight), /parsed from bytes/);

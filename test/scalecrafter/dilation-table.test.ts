@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dilationTable, effectiveConvDilations, effectiveConvList } from '../../app/scalecrafter/dilation-table.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../../app/scalecrafter/dispersion-transform.js';
-import { ScheduleError, type ScaleCrafterSchedule } from '../../app/scalecrafter/schedule.js';
+import { type ScaleCrafterSchedule } from '../../app/scalecrafter/schedule.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 const CANDIDATES = ['down_blocks.0.resnets.0.conv1', 'down_blocks.0.downsamplers.0.conv', 'mid_block.resnets.0.conv1'];
 const off = { kind: 'off' } as const;
@@ -70,7 +71,7 @@ describe('dilationTable', () => {
       noiseDampedGuidance: off,
       dispersion: off,
     };
-    assert.throws(() => dilationTable(schedule, CANDIDATES, 10), ScheduleError);
+    assert.throws(() => dilationTable(schedule, CANDIDATES, 10), UserFacingError);
     assert.throws(() => dilationTable({ redilation: off, noiseDampedGuidance: off, dispersion: off }, CANDIDATES, 0), /positive integer/);
   });
 });

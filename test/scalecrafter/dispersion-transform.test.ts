@@ -6,15 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Matrix } from 'ml-matrix';
-import {
-  computeDispersionTransform,
-  DEFAULT_DISPERSION_PARAMS,
-  DispersionParamsError,
-  disperseConvWeights,
-  dispersionSystem,
-  type DispersionTransform,
-  type DispersionTransformParams,
-} from '../../app/scalecrafter/dispersion-transform.js';
+import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, disperseConvWeights, dispersionSystem, type DispersionTransform, type DispersionTransformParams } from '../../app/scalecrafter/dispersion-transform.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 /** Deterministic uniform(-1, 1) numbers (mulberry32). */
 function random(seed: number): () => number {
@@ -219,9 +212,9 @@ describe('analytic case and application', () => {
   test('rejects weights of the wrong size and impossible parameters', () => {
     const transform = computeDispersionTransform(DEFAULT_DISPERSION_PARAMS);
     assert.throws(() => disperseConvWeights(transform, new Float32Array(10), 1, 1), /needs 9/);
-    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, largeKernelSize: 3 }), DispersionParamsError);
-    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, smallKernelSize: 4 }), DispersionParamsError);
-    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, upsampleFactor: 1.5 }), DispersionParamsError);
-    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, eta: -1 }), DispersionParamsError);
+    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, largeKernelSize: 3 }), UserFacingError);
+    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, smallKernelSize: 4 }), UserFacingError);
+    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, upsampleFactor: 1.5 }), UserFacingError);
+    assert.throws(() => computeDispersionTransform({ ...DEFAULT_DISPERSION_PARAMS, eta: -1 }), UserFacingError);
   });
 });

@@ -6,15 +6,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { dilationTable } from '../../app/scalecrafter/dilation-table.js';
-import {
-  MODEL_FAMILIES,
-  nearestPreset,
-  presetByName,
-  SCALECRAFTER_PRESETS,
-  UnknownPresetError,
-  type ModelFamily,
-} from '../../app/scalecrafter/presets.js';
+import { MODEL_FAMILIES, nearestPreset, presetByName, SCALECRAFTER_PRESETS, type ModelFamily } from '../../app/scalecrafter/presets.js';
 import { candidateConvNames } from '../../app/scalecrafter/unet-convs.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 type Blocks = Readonly<Record<string, number>>;
 
@@ -179,7 +173,7 @@ describe('reference presets match SCALECRAFTER.md §5', () => {
 
   test('unknown preset names fail with the list of known ones', () => {
     assert.throws(() => presetByName('sd3_1024x1024'), (error: unknown) => {
-      assert.ok(error instanceof UnknownPresetError);
+      assert.ok(error instanceof UserFacingError);
       assert.match(error.message, /sd2\.1_2048x2048/);
       return true;
     });

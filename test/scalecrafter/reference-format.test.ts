@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  parseDilateSettings,
-  parseModuleList,
-  parseReferenceConfigYaml,
-  ReferenceFormatError,
-} from '../../app/scalecrafter/reference-format.js';
+import { parseDilateSettings, parseModuleList, parseReferenceConfigYaml } from '../../app/scalecrafter/reference-format.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 describe('parseReferenceConfigYaml', () => {
   test('reads the scalars of the reference configs as OmegaConf does', () => {
@@ -25,7 +21,7 @@ describe('parseReferenceConfigYaml', () => {
 
   test('rejects nesting, lists and duplicates with the file and line', () => {
     assert.throws(() => parseReferenceConfigYaml('a: 1\n  b: 2', 'c.yaml'), /c\.yaml:2: expected "key: scalar"/);
-    assert.throws(() => parseReferenceConfigYaml('a: [1, 2]', 'c.yaml'), ReferenceFormatError);
+    assert.throws(() => parseReferenceConfigYaml('a: [1, 2]', 'c.yaml'), UserFacingError);
     assert.throws(() => parseReferenceConfigYaml('a: 1\na: 2', 'c.yaml'), /c\.yaml:2: duplicate key "a"/);
   });
 });
@@ -41,7 +37,7 @@ describe('parseDilateSettings', () => {
   test('rejects malformed lines and dilations below 1', () => {
     assert.throws(() => parseDilateSettings('a.b.c', 'd.txt'), /d\.txt:1: expected "module\.path:dilation"/);
     assert.throws(() => parseDilateSettings('ok:2\na:b:3', 'd.txt'), /d\.txt:2/);
-    assert.throws(() => parseDilateSettings('a:x', 'd.txt'), ReferenceFormatError);
+    assert.throws(() => parseDilateSettings('a:x', 'd.txt'), UserFacingError);
     assert.throws(() => parseDilateSettings('a:0.5', 'd.txt'), /below 1/);
   });
 });

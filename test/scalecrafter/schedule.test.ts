@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  checkSchedule,
-  progressiveDilation,
-  referenceStepRange,
-  scheduledDilation,
-  ScheduleError,
-  stepIndex,
-  stepWindow,
-  type DilationSchedule,
-} from '../../app/scalecrafter/schedule.js';
+import { checkSchedule, progressiveDilation, referenceStepRange, scheduledDilation, stepIndex, stepWindow, type DilationSchedule } from '../../app/scalecrafter/schedule.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 /** Expands [[lastStep, value], …] (inclusive ranges starting at 0) into one value per step. */
 function expandRanges(ranges: readonly (readonly [number, number])[], steps: number): number[] {
@@ -50,8 +42,8 @@ describe('tau as a fraction of the steps', () => {
   });
 
   test('rejects taus that are not step counts of the reference run', () => {
-    assert.throws(() => referenceStepRange(51), ScheduleError);
-    assert.throws(() => referenceStepRange(3.5), ScheduleError);
+    assert.throws(() => referenceStepRange(51), UserFacingError);
+    assert.throws(() => referenceStepRange(3.5), UserFacingError);
   });
 });
 

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { resolveOutputFile } from '../../app/server/output-file-path.js';
 import { rendererAssetPath } from '../../app/server/renderer-assets.js';
-import { checkRendererRequest, RendererRequestError } from '../../app/server/renderer-requests.js';
+import { checkRendererRequest } from '../../app/server/renderer-requests.js';
 import { isLoopbackAddress, isTrustedRequest } from '../../app/server/same-origin.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 const withHeaders = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -18,7 +19,7 @@ describe('what a host accepts from a UI page', () => {
   });
 
   test('a page may not name the output folder, an unknown request, or bad parameters', () => {
-    assert.throws(() => checkRendererRequest({ name: 'enqueue', params: { workflow: {}, options: { outputDir: '/etc' } } }, { outputDir: '/out' }), RendererRequestError);
+    assert.throws(() => checkRendererRequest({ name: 'enqueue', params: { workflow: {}, options: { outputDir: '/etc' } } }, { outputDir: '/out' }), UserFacingError);
     assert.throws(() => checkRendererRequest({ name: 'eval', params: {} }, { outputDir: '/out' }), /malformed engine request/);
     assert.throws(() => checkRendererRequest({ name: 'cancel', params: {} }, { outputDir: '/out' }), /bad parameters for "cancel"/);
     assert.deepEqual(checkRendererRequest({ name: 'cancel', params: { jobId: 'j' } }, { outputDir: '/out' }), { name: 'cancel', params: { jobId: 'j' } });

@@ -6,12 +6,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultCacheDir, loadDispersionTransform } from '../../scalecrafter/dispersion-cache.js';
-import {
-  DEFAULT_DISPERSION_PARAMS,
-  DispersionParamsError,
-  disperseConvWeights,
-  type DispersionTransform,
-} from '../../scalecrafter/dispersion-transform.js';
+import { DEFAULT_DISPERSION_PARAMS, disperseConvWeights, type DispersionTransform } from '../../scalecrafter/dispersion-transform.js';
 
 interface DisperseOptions {
   readonly from: number;
@@ -95,13 +90,7 @@ export function registerDisperseCommand(program: Command): void {
     .action(async (options: DisperseOptions, command: Command) => {
       const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
       const params = { smallKernelSize: options.from, largeKernelSize: options.to, upsampleFactor: options.scale, eta: options.eta };
-      let transform: DispersionTransform;
-      try {
-        transform = await loadDispersionTransform(params, options.cacheDir ?? defaultCacheDir());
-      } catch (error) {
-        if (error instanceof DispersionParamsError) command.error(`error: ${error.message}`, { code: 'scalecrafter.dispersionParams' });
-        throw error;
-      }
+      const transform = await loadDispersionTransform(params, options.cacheDir ?? defaultCacheDir());
       write(options.json === true ? `${JSON.stringify(transformJson(transform), null, 2)}\n` : transformText(transform));
     });
 }

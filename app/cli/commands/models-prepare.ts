@@ -5,7 +5,6 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_DISPERSION_PARAMS } from '../../scalecrafter/dispersion-transform.js';
-import { UnetPrepareError } from '../../scalecrafter/prepare/conv-candidates.js';
 import { addAttentionScaleControls } from '../../scalecrafter/prepare/attention-scale-controls.js';
 import { addFreeUControls } from '../../scalecrafter/prepare/freeu-controls.js';
 import { prepareUnetFile } from '../../scalecrafter/prepare/prepare-unet-file.js';
@@ -39,19 +38,14 @@ export function registerModelsPrepareCommand(program: Command): void {
     .option('--force', 'replace --out if it exists')
     .action(async (unet: string, options: PrepareOptions, command: Command) => {
       const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
-      try {
-        const result = await prepareUnetFile(unet, options.out, {
-          overwrite: options.force === true,
-          dispersion: { ...DEFAULT_DISPERSION_PARAMS, eta: options.eta },
-          rewrites: [...(options.freeu ? [addFreeUControls] : []), ...(options.attentionScale ? [addAttentionScaleControls] : [])],
-        });
-        const sidecar = result.externalDataPath ? ` (weights in ${result.externalDataPath})` : '';
-        const count = result.layout.convs.length;
-        write(`prepared ${count} conv${count === 1 ? '' : 's'} for ScaleCrafter controls: ${result.modelPath}${sidecar}\n`);
-        for (const skipped of result.skipped) write(`left as it is: ${skipped.name} (${skipped.reason})\n`);
-      } catch (error) {
-        if (error instanceof UnetPrepareError) command.error(`error: ${error.message}`, { code: 'scalecrafter.prepare', exitCode: 1 });
-        throw error;
-      }
+      const result = await prepareUnetFile(unet, options.out, {
+        overwrite: options.force === true,
+        dispersion: { ...DEFAULT_DISPERSION_PARAMS, eta: options.eta },
+        rewrites: [...(options.freeu ? [addFreeUControls] : []), ...(options.attentionScale ? [addAttentionScaleControls] : [])],
+      });
+      const sidecar = result.externalDataPath ? ` (weights in ${result.externalDataPath})` : '';
+      const count = result.layout.convs.length;
+      write(`prepared ${count} conv${count === 1 ? '' : 's'} for ScaleCrafter controls: ${result.modelPath}${sidecar}\n`);
+      for (const skipped of result.skipped) write(`left as it is: ${skipped.name} (${skipped.reason})\n`);
     });
 }

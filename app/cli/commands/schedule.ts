@@ -8,15 +8,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { dilationTable, type DilationTable } from '../../scalecrafter/dilation-table.js';
-import {
-  MODEL_FAMILIES,
-  nearestPreset,
-  presetByName,
-  SCALECRAFTER_PRESETS,
-  UnknownPresetError,
-  type ModelFamily,
-  type ScaleCrafterPreset,
-} from '../../scalecrafter/presets.js';
+import { MODEL_FAMILIES, nearestPreset, presetByName, SCALECRAFTER_PRESETS, type ModelFamily, type ScaleCrafterPreset } from '../../scalecrafter/presets.js';
 import { REFERENCE_STEP_COUNT, stepWindow, type DilationSchedule } from '../../scalecrafter/schedule.js';
 import { candidateConvNames, convLocation } from '../../scalecrafter/unet-convs.js';
 
@@ -182,12 +174,7 @@ function presetJson(preset: ScaleCrafterPreset, table: DilationTable): unknown {
 
 function choosePreset(command: Command, options: ScheduleOptions): ScaleCrafterPreset | { native: number; family: ModelFamily } {
   if (options.preset !== undefined) {
-    try {
-      return presetByName(options.preset);
-    } catch (error) {
-      if (error instanceof UnknownPresetError) command.error(`error: ${error.message}`, { code: 'scalecrafter.unknownPreset' });
-      throw error;
-    }
+    return presetByName(options.preset);
   }
   if (options.family === undefined || options.size === undefined) {
     command.error('error: --family and --size go together (e.g. --family sdxl --size 3072x3072)', {

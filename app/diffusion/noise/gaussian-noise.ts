@@ -13,6 +13,7 @@
  * reproduce a ComfyUI image.
  */
 import { philox4x32 } from './philox.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export type NoiseSeed = number | bigint;
 
@@ -20,14 +21,11 @@ export const MAX_NOISE_SEED = 0xffff_ffff_ffff_ffffn;
 
 const TWO_POW_32 = 0x1_0000_0000;
 
-export class NoiseSeedError extends Error {
-  override readonly name = 'NoiseSeedError';
-  constructor(
-    readonly field: string,
-    readonly value: unknown,
-  ) {
-    super(`${field} must be an integer from 0 to 18446744073709551615 (2^64 − 1), got ${String(value)}. Use a whole, non-negative number; above 2^53 pass a bigint`);
-  }
+function noiseSeedError(field: string, value: unknown): UserFacingError {
+  return new UserFacingError(`${field} must be an integer from 0 to 18446744073709551615 (2^64 − 1), got ${String(value)}`, {
+    field,
+    hint: 'use a whole, non-negative number; above 2^53 pass a bigint',
+  });
 }
 
 /** The 64-bit seed as two uint32 words [low, high]. */
@@ -35,8 +33,8 @@ export function seedWords(seed: NoiseSeed, field = 'seed'): [number, number] {
   let value: bigint;
   if (typeof seed === 'bigint') value = seed;
   else if (Number.isSafeInteger(seed)) value = BigInt(seed);
-  else throw new NoiseSeedError(field, seed);
-  if (value < 0n || value > MAX_NOISE_SEED) throw new NoiseSeedError(field, seed);
+  else throw noiseSeedError(field, seed);
+  if (value < 0n || value > MAX_NOISE_SEED) throw noiseSeedError(field, seed);
   return [Number(value & 0xffff_ffffn), Number(value >> 32n)];
 }
 

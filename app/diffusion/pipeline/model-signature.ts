@@ -4,6 +4,7 @@
  * both lists, instead of failing later inside ONNX Runtime with a shape error.
  */
 import type { ModelSession } from '../../runtime/session.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export type ComponentRole = 'text_encoder' | 'unet' | 'vae_decoder' | 'vae_encoder';
 
@@ -15,16 +16,12 @@ const SIGNATURES: Record<ComponentRole, { inputs: string[]; outputs: string[][] 
   vae_encoder: { inputs: ['sample'], outputs: [['latent_sample'], ['latent_parameters']] },
 };
 
-export class ModelSignatureError extends Error {
-  override readonly name = 'ModelSignatureError';
-}
-
 export function checkSignature(session: ModelSession, role: ComponentRole): void {
   const signature = SIGNATURES[role];
   const missingInputs = signature.inputs.filter((name) => !session.inputNames.includes(name));
   const hasOutputs = signature.outputs.some((names) => names.every((name) => session.outputNames.includes(name)));
   if (missingInputs.length === 0 && hasOutputs) return;
-  throw new ModelSignatureError(
+  throw new UserFacingError(
     `${session.source} does not look like a ${role.replace('_', ' ')}: it has inputs (${session.inputNames.join(', ')}) and outputs (${session.outputNames.join(', ')}), ` +
       `but a ${role.replace('_', ' ')} takes ${signature.inputs.join(', ')} and gives ${signature.outputs.map((names) => names.join(' + ')).join(' or ')}`,
   );

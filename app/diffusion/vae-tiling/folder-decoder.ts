@@ -7,25 +7,25 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ModelFolderError } from '../../models/pipeline-folder.js';
 import { withLegacyVaeAttentionNames } from '../../models/sd/legacy-attention-names.js';
 import { buildVaeDecoderSegments, type VaeDecoderSegments } from '../../models/sd/vae-segments.js';
 import { parseVaeConfig, type VaeConfig } from '../../models/sd/vae-config.js';
 import type { ExecutionProviderName } from '../../runtime/session.js';
 import { InitializerWeights } from './initializer-weights.js';
 import { TiledVaeDecoder } from './tiled-vae-decoder.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** The AutoencoderKL config beside the decoder at `decoderPath` (…/vae_decoder/model.onnx). */
 export function readDecoderConfig(decoderPath: string): VaeConfig {
   const configFile = path.join(path.dirname(decoderPath), 'config.json');
   if (!existsSync(configFile)) {
-    throw new ModelFolderError(`${configFile} is missing; tiled decoding rebuilds the decoder from its AutoencoderKL config`, 'copy the VAE\'s config.json next to vae_decoder/model.onnx (optimum exports write it), or set tile_size to 0');
+    throw new UserFacingError(`${configFile} is missing; tiled decoding rebuilds the decoder from its AutoencoderKL config`, { hint: 'copy the VAE\'s config.json next to vae_decoder/model.onnx (optimum exports write it), or set tile_size to 0' });
   }
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(configFile, 'utf8'));
   } catch (error) {
-    throw new ModelFolderError(`${configFile} is not valid JSON: ${(error as Error).message}`, 'restore the file from the original export, or set tile_size to 0');
+    throw new UserFacingError(`${configFile} is not valid JSON: ${(error as Error).message}`, { hint: 'restore the file from the original export, or set tile_size to 0' });
   }
   return parseVaeConfig(json);
 }

@@ -5,6 +5,7 @@
  * widened by the segment's halo and clipped to the image — at the image border the convolutions'
  * own zero padding then applies, exactly as in a full decode.
  */
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** A half-open rectangle [top, bottom) × [left, right) in pixels of one resolution. */
 export interface Rect {
@@ -19,10 +20,6 @@ export interface Size {
   readonly width: number;
 }
 
-export class TileSizeError extends RangeError {
-  override readonly name = 'TileSizeError';
-}
-
 /**
  * Splits [0, length) into ceil(length / tile) nearly equal spans (sizes differ by at most one):
  * a 100-pixel side with 64-pixel tiles gives 50 + 50, not 64 + 36, so no tile is a sliver whose
@@ -35,9 +32,9 @@ function spans(length: number, tile: number): Array<[number, number]> {
 
 /** Tiles of at most `tileSize` latent pixels a side covering a `size` latent, row by row. */
 export function tileGrid(size: Size, tileSize: number): Rect[] {
-  if (!Number.isInteger(tileSize) || tileSize < 1) throw new TileSizeError(`tile size ${tileSize} must be a positive whole number of latent pixels`);
+  if (!Number.isInteger(tileSize) || tileSize < 1) throw new UserFacingError(`tile size ${tileSize} must be a positive whole number of latent pixels`);
   if (!Number.isInteger(size.height) || !Number.isInteger(size.width) || size.height < 1 || size.width < 1) {
-    throw new TileSizeError(`latent size ${size.height}×${size.width} must be positive whole numbers`);
+    throw new UserFacingError(`latent size ${size.height}×${size.width} must be positive whole numbers`);
   }
   const rows = spans(size.height, tileSize);
   const columns = spans(size.width, tileSize);

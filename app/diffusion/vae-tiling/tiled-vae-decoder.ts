@@ -16,6 +16,7 @@ import { openSession, type ExecutionProviderName, type ModelSession } from '../.
 import { GroupStatistics } from './group-norm-statistics.js';
 import { checkFloatTensor, ImageBuffer, TokenBuffer } from './host-activations.js';
 import { placeTile, rectArea, tileGrid, type Rect, type Size } from './tile-grid.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export interface TiledDecodeOptions {
   /** Largest tile side, in LATENT pixels. */
@@ -30,10 +31,6 @@ export interface DecodedImage {
   data: Float32Array;
   dims: [number, number, number, number];
   tiles: number;
-}
-
-export class TiledDecodeError extends Error {
-  override readonly name = 'TiledDecodeError';
 }
 
 const int64 = (values: readonly number[]): HostTensor => ({ type: 'int64', data: BigInt64Array.from(values, BigInt), dims: [values.length] });
@@ -52,17 +49,17 @@ function checkPlan(plan: VaeDecoderSegments): void {
   const withStatistics = new Set<string>();
   for (const segment of plan.segments) {
     for (const input of segment.imageInputs) {
-      if (!produced.has(input.tensor)) throw new TiledDecodeError(`segment ${segment.name} reads ${input.tensor} before any segment writes it`);
-      if (input.norm && !withStatistics.has(input.tensor)) throw new TiledDecodeError(`segment ${segment.name} normalises ${input.tensor}, whose statistics no segment reports`);
-      if (input.scale !== segment.inputScale) throw new TiledDecodeError(`segment ${segment.name} mixes input resolutions`);
+      if (!produced.has(input.tensor)) throw new UserFacingError(`segment ${segment.name} reads ${input.tensor} before any segment writes it`);
+      if (input.norm && !withStatistics.has(input.tensor)) throw new UserFacingError(`segment ${segment.name} normalises ${input.tensor}, whose statistics no segment reports`);
+      if (input.scale !== segment.inputScale) throw new UserFacingError(`segment ${segment.name} mixes input resolutions`);
     }
     if ((segment.tokenInputs.length > 0 || segment.tokenOutputs.length > 0) && segment.halo !== 0) {
-      throw new TiledDecodeError(`segment ${segment.name} handles whole-latent tokens, which only a segment without halo can`);
+      throw new UserFacingError(`segment ${segment.name} handles whole-latent tokens, which only a segment without halo can`);
     }
     for (const output of [...segment.imageOutputs, ...segment.tokenOutputs]) produced.add(output.tensor);
     for (const output of segment.imageOutputs) if (output.statsGroups !== null) withStatistics.add(output.tensor);
   }
-  if (!produced.has(plan.sample.tensor)) throw new TiledDecodeError(`no segment writes ${plan.sample.tensor}`);
+  if (!produced.has(plan.sample.tensor)) throw new UserFacingError(`no segment writes ${plan.sample.tensor}`);
 }
 
 /** What a decode holds between segments: whole-image activations, tokens, and GroupNorm statistics. */
@@ -103,10 +100,10 @@ export class TiledVaeDecoder {
   /** Decodes `latents` (NCHW float32, already divided by the latent scale). */
   async decode(latents: Float32Array, dims: readonly [number, number, number, number], options: TiledDecodeOptions): Promise<DecodedImage> {
     const sessions = this.#sessions;
-    if (!sessions) throw new TiledDecodeError('decode() after release()');
+    if (!sessions) throw new UserFacingError('decode() after release()');
     const plan = this.#plan;
     const [batch, channels, height, width] = dims;
-    if (channels !== plan.latent.channels) throw new TiledDecodeError(`the latent has ${channels} channels but this VAE decodes ${plan.latent.channels}`);
+    if (channels !== plan.latent.channels) throw new UserFacingError(`the latent has ${channels} channels but this VAE decodes ${plan.latent.channels}`);
     const tiles = tileGrid({ height, width }, options.tileSize);
     const state: DecodeState = {
       latent: { height, width },

@@ -25,6 +25,7 @@ import { assertNamesFree, consumersByValue, graphValueNames, producedNames, rena
 import { controlsOpset } from './model-opset.js';
 import { buildPiece, type GraphPiece } from './subgraph.js';
 import { ElementTypeResolver } from './value-element-type.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** float32 [layers]: the logit factor λ of each self-attention, in the order of the layout's layers; 1 = off. */
 export const ATTENTION_SCALE_INPUT = 'attention_logit_scale';
@@ -42,10 +43,6 @@ export interface SelfAttentionLayer {
 export interface AttentionScaleLayout {
   readonly version: number;
   readonly layers: readonly SelfAttentionLayer[];
-}
-
-export class AttentionScaleError extends Error {
-  override readonly name = 'AttentionScaleError';
 }
 
 const layoutSchema = z.object({
@@ -80,7 +77,7 @@ function levelOf(module: string, downBlocks: number, upBlocks: number): number {
   if (module.startsWith('mid_block.') && downBlocks > 0) return downBlocks - 1;
   const up = /^up_blocks\.(\d+)\./.exec(module);
   if (up) return upBlocks - 1 - Number(up[1]);
-  throw new AttentionScaleError(`self-attention ${module} is not inside down_blocks.<i>, mid_block or up_blocks.<i>, so its token count cannot be derived from the latent size`);
+  throw new UserFacingError(`self-attention ${module} is not inside down_blocks.<i>, mid_block or up_blocks.<i>, so its token count cannot be derived from the latent size`);
 }
 
 /** Every attn1's query (the value leaving its to_q module), in graph order. */
@@ -101,7 +98,7 @@ function findQuerySites(graph: OnnxGraph): QuerySite[] {
     const leaving = inScope.flatMap(({ node }) => node.output.filter((output) => output && usedOutside(output)).map((output) => ({ output, node })));
     if (leaving.length !== 1) {
       const names = leaving.map((item) => item.output).join(', ');
-      throw new AttentionScaleError(`${module}.to_q should hand exactly one value (the query) to the rest of the graph, but hands ${leaving.length}: ${names}`);
+      throw new UserFacingError(`${module}.to_q should hand exactly one value (the query) to the rest of the graph, but hands ${leaving.length}: ${names}`);
     }
     return { module, level: levelOf(module, downBlocks, upBlocks), query: leaving[0]!.output, producer: leaving[0]!.node };
   });
@@ -128,13 +125,13 @@ function scalePiece(site: QuerySite, index: number, opset: number, type: 'float3
 export function addAttentionScaleControls(model: OnnxModel): OnnxModel {
   const what = 'adding attention-scale controls';
   if (readMetadataJson(model, ATTENTION_SCALE_METADATA_KEY) !== undefined) {
-    throw new AttentionScaleError('this UNet already has attention-scale controls; use it as it is');
+    throw new UserFacingError('this UNet already has attention-scale controls; use it as it is');
   }
   const opset = controlsOpset(model, what);
   const { graph } = model;
   const sites = findQuerySites(graph);
   if (sites.length === 0) {
-    throw new AttentionScaleError(
+    throw new UserFacingError(
       'no self-attention found: no node belongs to a module <…>.attn1.to_q (diffusers BasicTransformerBlock); ' +
         'export the UNet with torch.onnx.export from diffusers, or build it with `scalecrafter models build`',
     );
@@ -167,7 +164,7 @@ export function readAttentionScaleLayout(source: MetadataSource): AttentionScale
   if (json === undefined) return undefined;
   const parsed = layoutSchema.safeParse(json);
   if (!parsed.success) {
-    throw new AttentionScaleError(`metadata '${ATTENTION_SCALE_METADATA_KEY}' is not an attention-scale layout of version ${ATTENTION_SCALE_FORMAT_VERSION}: ${parsed.error.message}; add the controls to the original UNet again`);
+    throw new UserFacingError(`metadata '${ATTENTION_SCALE_METADATA_KEY}' is not an attention-scale layout of version ${ATTENTION_SCALE_FORMAT_VERSION}: ${parsed.error.message}; add the controls to the original UNet again`);
   }
   return parsed.data;
 }
@@ -190,15 +187,15 @@ export function levelTokenCount(latentHeight: number, latentWidth: number, level
 
 /** λ = √(log N / log N_train) (any log base). N_train must exceed 1: log 1 = 0 defines no scale. */
 export function attentionLogitScale(tokens: number, trainTokens: number): number {
-  if (!Number.isInteger(tokens) || tokens < 1) throw new AttentionScaleError(`token count ${tokens} must be a positive integer`);
+  if (!Number.isInteger(tokens) || tokens < 1) throw new UserFacingError(`token count ${tokens} must be a positive integer`);
   if (!Number.isInteger(trainTokens) || trainTokens < 2) {
-    throw new AttentionScaleError(`training token count ${trainTokens} must be an integer ≥ 2 (log 1 = 0); the training size is too small for this attention level`);
+    throw new UserFacingError(`training token count ${trainTokens} must be an integer ≥ 2 (log 1 = 0); the training size is too small for this attention level`);
   }
   return Math.sqrt(Math.log(tokens) / Math.log(trainTokens));
 }
 
 function positiveInteger(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) throw new AttentionScaleError(`${what} ${value} must be a positive integer (in latent pixels: image size / the VAE factor)`);
+  if (!Number.isInteger(value) || value < 1) throw new UserFacingError(`${what} ${value} must be a positive integer (in latent pixels: image size / the VAE factor)`);
 }
 
 /** The feed for a run at latentHeight×latentWidth of a UNet trained at trainLatentHeight×trainLatentWidth (latent pixels). */

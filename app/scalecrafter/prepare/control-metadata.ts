@@ -6,12 +6,9 @@
  */
 import { metadataMap, type OnnxModel } from '../../onnx/model.js';
 import type { MetadataSource } from './prepared-unet-format.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export type { MetadataSource } from './prepared-unet-format.js';
-
-export class ControlMetadataError extends Error {
-  override readonly name = 'ControlMetadataError';
-}
 
 function asMap(source: MetadataSource): ReadonlyMap<string, string> {
   if (source instanceof Map) return source;
@@ -26,7 +23,7 @@ export function readMetadataJson(source: MetadataSource, key: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ControlMetadataError(`metadata '${key}' is not JSON (${(error as Error).message}); add the controls to the original UNet again`, { cause: error });
+    throw new UserFacingError(`metadata '${key}' is not JSON (${(error as Error).message}); add the controls to the original UNet again`, { cause: error });
   }
 }
 

@@ -10,13 +10,10 @@ import type { DilationTable } from '../dilation-table.js';
 import type { DispersionSchedule } from '../schedule.js';
 import type { ConvName } from '../unet-convs.js';
 import { DILATION_INPUT, DISPERSION_INPUT, type PreparedUnetLayout } from './prepared-unet-format.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 // What a sampler needs besides the feeds: is this UNet (or session) prepared, and its conv order.
 export { isPreparedUnet, readPreparedUnetLayout, type PreparedUnetLayout } from './prepared-unet-format.js';
-
-export class ControlFeedError extends Error {
-  override readonly name = 'ControlFeedError';
-}
 
 export interface ConvControl {
   /** requested dilation factor pf ≥ 1 (fractional allowed); 1 = as trained */
@@ -30,7 +27,7 @@ export type UnetPass = 'main' | 'noiseDampedBase';
 /** pf must be a finite number ≥ 1 (the graph computes d = ceil(pf) and resizes by d/pf). */
 function checkDilation(conv: ConvName, dilation: number, where: string): void {
   if (!Number.isFinite(dilation) || dilation < 1) {
-    throw new ControlFeedError(`${where}: dilation ${dilation} for conv ${conv} must be a finite number ≥ 1 (1 = off)`);
+    throw new UserFacingError(`${where}: dilation ${dilation} for conv ${conv} must be a finite number ≥ 1 (1 = off)`);
   }
 }
 
@@ -45,7 +42,7 @@ export function controlFeeds(layout: PreparedUnetLayout, controls: ReadonlyMap<C
   for (const [conv, control] of controls) {
     const index = position.get(conv);
     if (index === undefined) {
-      throw new ControlFeedError(`${where}: conv ${conv} is not among the ${layout.convs.length} convs this UNet was prepared with (${layout.convs.slice(0, 4).join(', ')}, …)`);
+      throw new UserFacingError(`${where}: conv ${conv} is not among the ${layout.convs.length} convs this UNet was prepared with (${layout.convs.slice(0, 4).join(', ')}, …)`);
     }
     checkDilation(conv, control.dilation, where);
     dilation[index] = control.dilation;
@@ -66,11 +63,11 @@ export function offControlFeeds(layout: PreparedUnetLayout): Record<string, Host
 export function stepControlFeeds(layout: PreparedUnetLayout, table: DilationTable, step: number, pass: UnetPass): Record<string, HostTensor> {
   const controls = table.perStep[step];
   if (!Number.isInteger(step) || controls === undefined) {
-    throw new ControlFeedError(`step ${step} is outside the table's ${table.steps} steps (0 … ${table.steps - 1})`);
+    throw new UserFacingError(`step ${step} is outside the table's ${table.steps} steps (0 … ${table.steps - 1})`);
   }
   const dilations = pass === 'main' ? controls.main : controls.noiseDampedBase;
   if (dilations === null) {
-    throw new ControlFeedError(`step ${step}: noise-damped guidance is not active, so there is no base pass to feed (check StepControls.noiseDampedBase first)`);
+    throw new UserFacingError(`step ${step}: noise-damped guidance is not active, so there is no base pass to feed (check StepControls.noiseDampedBase first)`);
   }
   const perConv = new Map<ConvName, ConvControl>();
   table.convs.forEach((conv, index) => {
@@ -92,7 +89,7 @@ export function checkDispersionFits(layout: PreparedUnetLayout, dispersion: Disp
   const same = wanted.smallKernelSize === built.smallKernelSize && wanted.largeKernelSize === built.largeKernelSize
     && wanted.upsampleFactor === built.upsampleFactor && wanted.eta === built.eta;
   if (!same) {
-    throw new ControlFeedError(
+    throw new UserFacingError(
       `the schedule disperses ${wanted.smallKernelSize}→${wanted.largeKernelSize} with s = ${wanted.upsampleFactor}, η = ${wanted.eta}, ` +
         `but this UNet was prepared with ${built.smallKernelSize}→${built.largeKernelSize}, s = ${built.upsampleFactor}, η = ${built.eta}; ` +
         `prepare it again with \`scalecrafter models prepare --eta ${wanted.eta}\``,

@@ -8,6 +8,7 @@ import { TensorDataType } from '../../onnx/data-type.js';
 import { listConvs, type ConvInfo } from '../../onnx/inspect.js';
 import type { OnnxGraph, OnnxModel, OnnxNode } from '../../onnx/model.js';
 import { convLocation, type ConvName } from '../unet-convs.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export type ConvElementType = 'float32' | 'float16';
 
@@ -27,10 +28,6 @@ export interface SkippedConv {
   readonly name: ConvName;
   readonly nodeName: string;
   readonly reason: string;
-}
-
-export class UnetPrepareError extends Error {
-  override readonly name = 'UnetPrepareError';
 }
 
 const same = (values: readonly number[], expected: number) => values.every((value) => value === expected);
@@ -77,7 +74,7 @@ function elementTypeOf(graph: OnnxGraph, conv: ConvInfo, name: string): ConvElem
   if (code === TensorDataType.FLOAT) return 'float32';
   if (code === TensorDataType.FLOAT16) return 'float16';
   const what = code === undefined ? 'an element type that cannot be read from the graph' : `element type code ${code}`;
-  throw new UnetPrepareError(
+  throw new UserFacingError(
     `conv ${name} (node '${conv.nodeName}'): its weight '${conv.weight}' has ${what}; only float32 and float16 convs can be prepared ` +
       '(a weight behind Cast, Identity or DequantizeLinear is fine)',
   );
@@ -96,16 +93,16 @@ export function findCandidateConvs(model: OnnxModel): { candidates: CandidateCon
     const name = conv.modulePath;
     if (name === undefined || convLocation(name) === null) continue;
     if (conv.kernel === undefined) {
-      throw new UnetPrepareError(`conv ${name} (node '${conv.nodeName}'): the shape of its weight '${conv.weight}' cannot be read from the graph, so its kernel size is unknown`);
+      throw new UserFacingError(`conv ${name} (node '${conv.nodeName}'): the shape of its weight '${conv.weight}' cannot be read from the graph, so its kernel size is unknown`);
     }
     if (conv.kernel.length !== 2 || !same(conv.kernel, 3)) {
       skipped.push({ name, nodeName: conv.nodeName, reason: `kernel ${conv.kernel.join('×')} is not 3×3` });
       continue;
     }
     const problem = attributeProblem(conv);
-    if (problem) throw new UnetPrepareError(`conv ${name} (node '${conv.nodeName}') cannot be prepared: ${problem}`);
+    if (problem) throw new UserFacingError(`conv ${name} (node '${conv.nodeName}') cannot be prepared: ${problem}`);
     const earlier = seen.get(name);
-    if (earlier !== undefined) throw new UnetPrepareError(`nodes '${earlier}' and '${conv.nodeName}' both belong to module ${name}; a UNet has one conv per module path`);
+    if (earlier !== undefined) throw new UserFacingError(`nodes '${earlier}' and '${conv.nodeName}' both belong to module ${name}; a UNet has one conv per module path`);
     seen.set(name, conv.nodeName);
     candidates.push({
       name,

@@ -40,6 +40,7 @@ import { castToCode, constantFloat64, equal, ifThenElse } from './onnx-ops-exten
 import { buildBranch, buildPiece, type GraphPiece, type OuterValue } from './subgraph.js';
 import { findSkipConcats, upBlockChannelCounts, type SkipConcat } from './up-block-skip-concats.js';
 import { ElementTypeResolver, type ActivationType } from './value-element-type.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** float32 [4]: b1, b2, s1, s2 (FREEU_FACTOR_ORDER); [1, 1, 1, 1] = off. */
 export const FREEU_INPUT = 'freeu_factors';
@@ -56,10 +57,6 @@ export interface FreeULayout {
   readonly secondaryChannels: number | null;
   /** The resnets whose skip concatenation took the control, e.g. `up_blocks.0.resnets.0`. */
   readonly sites: readonly string[];
-}
-
-export class FreeUControlsError extends Error {
-  override readonly name = 'FreeUControlsError';
 }
 
 const layoutSchema = z.object({
@@ -160,18 +157,18 @@ function sitePiece(site: SkipConcat, layout: Pick<FreeULayout, 'primaryChannels'
  */
 export function addFreeUControls(model: OnnxModel): OnnxModel {
   const what = 'adding FreeU controls';
-  if (readMetadataJson(model, FREEU_METADATA_KEY) !== undefined) throw new FreeUControlsError('this UNet already has FreeU controls; use it as it is');
+  if (readMetadataJson(model, FREEU_METADATA_KEY) !== undefined) throw new UserFacingError('this UNet already has FreeU controls; use it as it is');
   const opset = controlsOpset(model, what);
   const { graph } = model;
   const sites = findSkipConcats(graph);
   if (sites.length === 0) {
-    throw new FreeUControlsError(
+    throw new UserFacingError(
       'no up-block skip concatenations found (a two-input Concat on axis 1 named in module up_blocks.<i> that feeds up_blocks.<i>.resnets.<j>); ' +
         'export the UNet with torch.onnx.export from diffusers, or build it with `scalecrafter models build`',
     );
   }
   const [primaryChannels, secondaryChannels = null] = upBlockChannelCounts(model);
-  if (primaryChannels === undefined) throw new FreeUControlsError('the up blocks have no resnet conv2 whose channel count can be read; FreeU keys on those counts');
+  if (primaryChannels === undefined) throw new UserFacingError('the up blocks have no resnet conv2 whose channel count can be read; FreeU keys on those counts');
   const layout: FreeULayout = { version: FREEU_FORMAT_VERSION, primaryChannels, secondaryChannels, sites: sites.map((site) => site.resnet) };
 
   const types = new ElementTypeResolver(graph);
@@ -195,7 +192,7 @@ export function readFreeULayout(source: MetadataSource): FreeULayout | undefined
   if (json === undefined) return undefined;
   const parsed = layoutSchema.safeParse(json);
   if (!parsed.success) {
-    throw new FreeUControlsError(
+    throw new UserFacingError(
       `metadata '${FREEU_METADATA_KEY}' is not a FreeU layout of version ${FREEU_FORMAT_VERSION}: ${parsed.error.message}; add the controls to the original UNet again`,
     );
   }
@@ -212,7 +209,7 @@ export function freeUFeeds(settings: FreeUSettings | null): Record<string, HostT
   const values = settings ?? FREEU_OFF;
   const data = Float32Array.from(FREEU_FACTOR_ORDER, (factor) => {
     const value = values[factor];
-    if (!Number.isFinite(value)) throw new FreeUControlsError(`FreeU factor ${factor} = ${value} must be a finite number (1 = unchanged)`);
+    if (!Number.isFinite(value)) throw new UserFacingError(`FreeU factor ${factor} = ${value} must be a finite number (1 = unchanged)`);
     return value;
   });
   return { [FREEU_INPUT]: { type: 'float32', data, dims: [data.length] } };

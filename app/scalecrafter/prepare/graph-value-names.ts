@@ -5,10 +5,7 @@
  * they are.
  */
 import type { OnnxGraph, OnnxNode } from '../../onnx/model.js';
-
-export class ValueNameCollisionError extends Error {
-  override readonly name = 'ValueNameCollisionError';
-}
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** Every input, output, initializer and node output name of `graph` and its subgraphs. */
 export function graphValueNames(graph: OnnxGraph, names = new Set<string>()): Set<string> {
@@ -27,7 +24,7 @@ export function graphValueNames(graph: OnnxGraph, names = new Set<string>()): Se
 /** Throws when any of `added` is already a value of the model (`what` says which rewrite). */
 export function assertNamesFree(existing: ReadonlySet<string>, added: Iterable<string>, what: string): void {
   for (const name of added) {
-    if (existing.has(name)) throw new ValueNameCollisionError(`${what}: the model already has a value named '${name}', so the rewrite cannot add it`);
+    if (existing.has(name)) throw new UserFacingError(`${what}: the model already has a value named '${name}', so the rewrite cannot add it`);
   }
 }
 

@@ -17,10 +17,10 @@ import type { OnnxModel } from '../../onnx/model.js';
 import { readModel, writeModel, type ExternalDataFileName } from '../../onnx/model-io.js';
 import { tensorByteLength } from '../../onnx/tensor-data.js';
 import { INLINE_WEIGHT_LIMIT } from '../../models/sd/component-writer.js';
-import { UnetPrepareError } from './conv-candidates.js';
 import { prepareUnet, type PrepareUnetOptions } from './prepare-unet.js';
 import type { PreparedUnetLayout } from './prepared-unet-format.js';
 import type { SkippedConv } from './conv-candidates.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export interface PrepareUnetFileOptions extends PrepareUnetOptions {
   /** Replace an existing output file (default false: refuse). */
@@ -58,12 +58,12 @@ function sidecarFor(model: OnnxModel): ExternalDataFileName | false {
   return bytes > INLINE_WEIGHT_LIMIT ? 'model.onnx_data' : false;
 }
 
-/** Reads `input`, prepares it (prepareUnet) and writes it to `output`. Throws UnetPrepareError. */
+/** Reads `input`, prepares it (prepareUnet) and writes it to `output`. Throws UserFacingError. */
 export async function prepareUnetFile(input: string, output: string, options: PrepareUnetFileOptions = {}): Promise<PreparedUnetFile> {
   const inputPath = resolve(input);
   const outputPath = resolve(output);
   if (!options.overwrite && (await exists(outputPath))) {
-    throw new UnetPrepareError(`${outputPath} already exists; choose another --out, or pass --force to replace it`);
+    throw new UserFacingError(`${outputPath} already exists; choose another --out, or pass --force to replace it`);
   }
   const model = await readModel(inputPath);
   const { model: convControlled, layout, skipped } = prepareUnet(model, options);
@@ -73,7 +73,7 @@ export async function prepareUnetFile(input: string, output: string, options: Pr
     const target = join(dirname(outputPath), sidecar);
     const inputSidecars = [...sidecarLocations(model)].map((location) => resolve(dirname(inputPath), location));
     if (inputSidecars.includes(target)) {
-      throw new UnetPrepareError(
+      throw new UserFacingError(
         `writing ${outputPath} would replace ${target}, the weights of ${inputPath}; write the prepared model into another folder ` +
           '(or replace the input itself with --force)',
       );

@@ -21,7 +21,7 @@ import { createTensor, tensorValueInfo } from '../../onnx/graph-builder.js';
 import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
 import * as op from '../../onnx/ops.js';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, type DispersionTransformParams } from '../dispersion-transform.js';
-import { findCandidateConvs, UnetPrepareError, type CandidateConv, type SkippedConv } from './conv-candidates.js';
+import { findCandidateConvs, type CandidateConv, type SkippedConv } from './conv-candidates.js';
 import { controlFlagAt, controlValuesPiece, CONTROL_VALUES } from './control-values.js';
 import { graphValueNames } from './graph-value-names.js';
 import { CONTROLS_MIN_OPSET, defaultDomainOpset } from './model-opset.js';
@@ -31,8 +31,7 @@ import {
 } from './prepared-unet-format.js';
 import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
 import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
-
-export { UnetPrepareError } from './conv-candidates.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** ONNX ops the added nodes use exist with these signatures from opset 13 (Unsqueeze/Squeeze axes as inputs). */
 const TRANSFORM_INITIALIZER = 'scalecrafter.dispersion_transform';
@@ -111,34 +110,34 @@ function transformInitializer(params: DispersionTransformParams): OnnxTensor {
   return createTensor(TRANSFORM_INITIALIZER, 'float32', [transform.rows, transform.columns], Float32Array.from(transform.matrix));
 }
 
-/** The prepared model (a new object; `model` is not modified). Throws UnetPrepareError. */
+/** The prepared model (a new object; `model` is not modified). Throws UserFacingError. */
 export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}): PreparedUnet {
-  if (isPreparedUnet(model)) throw new UnetPrepareError('this UNet is already prepared for ScaleCrafter; use it as it is (prepare the original model to change options)');
+  if (isPreparedUnet(model)) throw new UserFacingError('this UNet is already prepared for ScaleCrafter; use it as it is (prepare the original model to change options)');
   let opset: number;
   try {
     opset = defaultDomainOpset(model, 'ScaleCrafter preparation');
   } catch (error) {
-    throw new UnetPrepareError((error as Error).message);
+    throw new UserFacingError((error as Error).message);
   }
   if (opset < CONTROLS_MIN_OPSET) {
-    throw new UnetPrepareError(`the model uses opset ${opset}; preparation needs opset ≥ ${CONTROLS_MIN_OPSET} (re-export the UNet with opset_version ≥ ${CONTROLS_MIN_OPSET})`);
+    throw new UserFacingError(`the model uses opset ${opset}; preparation needs opset ≥ ${CONTROLS_MIN_OPSET} (re-export the UNet with opset_version ≥ ${CONTROLS_MIN_OPSET})`);
   }
   const { candidates, skipped } = findCandidateConvs(model);
   if (candidates.length === 0) {
-    throw new UnetPrepareError(
+    throw new UserFacingError(
       'no ScaleCrafter candidate convs found: node names (or pkg.torch.onnx.name_scopes metadata) carry no diffusers module paths ' +
         'such as /down_blocks.1/resnets.0/conv1/Conv; export the UNet with torch.onnx.export from diffusers, or build it with `scalecrafter models build`',
     );
   }
   const existing = graphValueNames(model.graph);
   for (const name of [DILATION_INPUT, DISPERSION_INPUT, TRANSFORM_INITIALIZER, ...Object.values(CONTROL_VALUES)]) {
-    if (existing.has(name)) throw new UnetPrepareError(`the model already has a value named '${name}'; it cannot take ScaleCrafter controls under that name`);
+    if (existing.has(name)) throw new UserFacingError(`the model already has a value named '${name}'; it cannot take ScaleCrafter controls under that name`);
   }
   const dispersion = options.dispersion ?? DEFAULT_DISPERSION_PARAMS;
   const { smallKernelSize, largeKernelSize, upsampleFactor } = dispersion;
   if (smallKernelSize !== 3 || largeKernelSize !== 5 || upsampleFactor !== 2) {
     // The dispersed path re-dilates by pf/2 with a 5×5 kernel: the reference's geometry for 3 → 5, s = 2 only.
-    throw new UnetPrepareError(`dispersion ${smallKernelSize}→${largeKernelSize} with s = ${upsampleFactor} is not supported; the graph implements the reference's 3→5, s = 2 (only η may change)`);
+    throw new UserFacingError(`dispersion ${smallKernelSize}→${largeKernelSize} with s = ${upsampleFactor} is not supported; the graph implements the reference's 3→5, s = 2 (only η may change)`);
   }
   const transform: DispersionTransformInput = { name: TRANSFORM_INITIALIZER, params: dispersion };
 
@@ -156,7 +155,7 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
     const base = `${conv.output}/scalecrafter`;
     const names: GatedConvNames = { off: `${base}/off`, plainInput: `${base}/plain_input`, plainOutput: `${base}/plain_output` };
     for (const name of Object.values(names)) {
-      if (existing.has(name)) throw new UnetPrepareError(`the model already has a value named '${name}'`);
+      if (existing.has(name)) throw new UserFacingError(`the model already has a value named '${name}'`);
     }
     const gate = gatePiece(conv, index, names, opset);
     const select = selectPiece(conv, index, names, opset, transform);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DispersionTransformParams } from '../dispersion-transform.js';
 import { metadataMap, type OnnxModel, type StringStringEntry } from '../../onnx/model.js';
 import type { ConvName } from '../unet-convs.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** float32 [numConvs]: requested dilation factor pf per conv; 1 = the conv as trained. */
 export const DILATION_INPUT = 'scalecrafter_dilation';
@@ -25,10 +26,6 @@ export interface PreparedUnetLayout {
   /** Module paths of the prepared convs; position i is element i of both control inputs. */
   readonly convs: readonly ConvName[];
   readonly dispersion: DispersionTransformParams;
-}
-
-export class PreparedUnetFormatError extends Error {
-  override readonly name = 'PreparedUnetFormatError';
 }
 
 const dispersionSchema = z.object({
@@ -68,30 +65,30 @@ export function isPreparedUnet(source: MetadataSource | { readonly inputNames: r
 }
 
 function parseJson(key: string, text: string | undefined): unknown {
-  if (text === undefined) throw new PreparedUnetFormatError(`metadata '${key}' is missing; prepare the UNet again with \`scalecrafter models prepare\``);
+  if (text === undefined) throw new UserFacingError(`metadata '${key}' is missing; prepare the UNet again with \`scalecrafter models prepare\``);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new PreparedUnetFormatError(`metadata '${key}' is not JSON (${(error as Error).message}); prepare the UNet again`, { cause: error });
+    throw new UserFacingError(`metadata '${key}' is not JSON (${(error as Error).message}); prepare the UNet again`, { cause: error });
   }
 }
 
-/** The layout recorded in a prepared model; throws PreparedUnetFormatError when absent or malformed. */
+/** The layout recorded in a prepared model; throws UserFacingError when absent or malformed. */
 export function readPreparedUnetLayout(source: MetadataSource): PreparedUnetLayout {
   const map = asMap(source);
   const versionText = map.get(METADATA_VERSION_KEY);
   if (versionText === undefined) {
-    throw new PreparedUnetFormatError(`this UNet is not prepared for ScaleCrafter (no '${METADATA_VERSION_KEY}' metadata); run \`scalecrafter models prepare <unet.onnx> --out <file>\``);
+    throw new UserFacingError(`this UNet is not prepared for ScaleCrafter (no '${METADATA_VERSION_KEY}' metadata); run \`scalecrafter models prepare <unet.onnx> --out <file>\``);
   }
   const version = Number(versionText);
   if (version !== PREPARED_FORMAT_VERSION) {
-    throw new PreparedUnetFormatError(`prepared-UNet format version ${versionText} is not supported (this build reads version ${PREPARED_FORMAT_VERSION}); prepare the original UNet again`);
+    throw new UserFacingError(`prepared-UNet format version ${versionText} is not supported (this build reads version ${PREPARED_FORMAT_VERSION}); prepare the original UNet again`);
   }
   const convs = z.array(z.string().min(1)).safeParse(parseJson(METADATA_CONVS_KEY, map.get(METADATA_CONVS_KEY)));
   if (!convs.success || new Set(convs.data).size !== convs.data.length) {
-    throw new PreparedUnetFormatError(`metadata '${METADATA_CONVS_KEY}' must be a JSON list of distinct module paths; prepare the UNet again`);
+    throw new UserFacingError(`metadata '${METADATA_CONVS_KEY}' must be a JSON list of distinct module paths; prepare the UNet again`);
   }
   const dispersion = dispersionSchema.safeParse(parseJson(METADATA_DISPERSION_KEY, map.get(METADATA_DISPERSION_KEY)));
-  if (!dispersion.success) throw new PreparedUnetFormatError(`metadata '${METADATA_DISPERSION_KEY}' is malformed; prepare the UNet again`);
+  if (!dispersion.success) throw new UserFacingError(`metadata '${METADATA_DISPERSION_KEY}' is malformed; prepare the UNet again`);
   return { version, convs: convs.data, dispersion: dispersion.data };
 }

@@ -12,6 +12,7 @@
 import { listConvs, modulePathOfNode } from '../../onnx/inspect.js';
 import type { OnnxGraph, OnnxModel, OnnxNode } from '../../onnx/model.js';
 import { consumersByValue } from './graph-value-names.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export interface SkipConcat {
   readonly node: OnnxNode;
@@ -22,10 +23,6 @@ export interface SkipConcat {
   /** Input 1: the skip features (res_hidden_states). */
   readonly skip: string;
   readonly output: string;
-}
-
-export class SkipConcatError extends Error {
-  override readonly name = 'SkipConcatError';
 }
 
 const UP_BLOCK = /^up_blocks\.(\d+)$/;
@@ -53,11 +50,11 @@ export function findSkipConcats(graph: OnnxGraph): SkipConcat[] {
     }
     if (resnets.size === 0) continue;
     if (resnets.size > 1) {
-      throw new SkipConcatError(`Concat node '${node.name ?? ''}' feeds several resnets (${[...resnets].join(', ')}); a UNet up block concatenates one skip per resnet`);
+      throw new UserFacingError(`Concat node '${node.name ?? ''}' feeds several resnets (${[...resnets].join(', ')}); a UNet up block concatenates one skip per resnet`);
     }
     const resnet = [...resnets][0]!;
     const earlier = seen.get(resnet);
-    if (earlier !== undefined) throw new SkipConcatError(`Concat nodes '${earlier}' and '${node.name ?? ''}' both feed ${resnet}; a resnet takes one skip concatenation`);
+    if (earlier !== undefined) throw new UserFacingError(`Concat nodes '${earlier}' and '${node.name ?? ''}' both feed ${resnet}; a resnet takes one skip concatenation`);
     seen.set(resnet, node.name ?? '');
     found.push({ node, resnet, hidden: node.input[0]!, skip: node.input[1]!, output });
   }
@@ -75,7 +72,7 @@ export function upBlockChannelCounts(model: OnnxModel): number[] {
   for (const conv of listConvs(model)) {
     if (conv.modulePath === undefined || !UP_RESNET_CONV2.test(conv.modulePath)) continue;
     if (conv.outChannels === undefined) {
-      throw new SkipConcatError(`the output channels of ${conv.modulePath} (node '${conv.nodeName}') cannot be read from its weight '${conv.weight}'`);
+      throw new UserFacingError(`the output channels of ${conv.modulePath} (node '${conv.nodeName}') cannot be read from its weight '${conv.weight}'`);
     }
     counts.add(conv.outChannels);
   }

@@ -8,12 +8,9 @@
  */
 import { TensorDataType } from '../../onnx/data-type.js';
 import type { OnnxGraph, OnnxNode } from '../../onnx/model.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export type ActivationType = 'float32' | 'float16';
-
-export class ElementTypeError extends Error {
-  override readonly name = 'ElementTypeError';
-}
 
 /**
  * Ops whose first output has the element type of input `index` (onnx operator spec: one type
@@ -76,7 +73,7 @@ export class ElementTypeResolver {
     for (const node of graph.node) node.output.forEach((output, index) => output && this.producers.set(output, { node, index }));
   }
 
-  /** float32 or float16; throws ElementTypeError for other types or when the walk finds no declaration. */
+  /** float32 or float16; throws UserFacingError for other types or when the walk finds no declaration. */
   activationType(value: string): ActivationType {
     let current = value;
     const visited = new Set<string>();
@@ -85,12 +82,12 @@ export class ElementTypeResolver {
       if (declared !== undefined) return this.asFloat(value, declared);
       const producer = this.producers.get(current);
       if (!producer || visited.has(current)) {
-        throw new ElementTypeError(`the element type of '${value}' cannot be read from the graph '${this.graph.name ?? ''}': '${current}' has no declared type and no producer`);
+        throw new UserFacingError(`the element type of '${value}' cannot be read from the graph '${this.graph.name ?? ''}': '${current}' has no declared type and no producer`);
       }
       visited.add(current);
       const step = fromProducer(producer.node, producer.index);
       if (step === undefined) {
-        throw new ElementTypeError(
+        throw new UserFacingError(
           `the element type of '${value}' cannot be read from the graph: it depends on '${current}', an output of ${producer.node.opType} node ` +
             `'${producer.node.name ?? ''}', an op this pass does not follow (add a value_info for '${value}' to the model)`,
         );
@@ -102,7 +99,7 @@ export class ElementTypeResolver {
 
   private asFloat(value: string, code: number): ActivationType {
     const type = FLOAT_TYPES.get(code);
-    if (type === undefined) throw new ElementTypeError(`'${value}' has element type code ${code}; only float32 and float16 activations can take these controls`);
+    if (type === undefined) throw new UserFacingError(`'${value}' has element type code ${code}; only float32 and float16 activations can take these controls`);
     return type;
   }
 }

@@ -12,6 +12,7 @@ import {
   type RequestResult,
   type RunOptions,
 } from '../../../app/protocol/index.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 /**
  * What the renderer may send: the engine's channel map, except that the host, not the page,
@@ -29,13 +30,9 @@ export interface EngineApi {
   onConnection(listener: (state: ConnectionState) => void): () => void;
 }
 
-export class EngineReplyError extends Error {
-  override name = 'EngineReplyError';
-}
-
 export function checkResult<N extends RequestName>(name: N, raw: unknown): RequestResult<N> {
   const parsed = engineRequests[name].result.safeParse(raw);
-  if (!parsed.success) throw new EngineReplyError(`the engine answered "${name}" with something unexpected: ${parsed.error.message}`);
+  if (!parsed.success) throw new UserFacingError(`the engine answered "${name}" with something unexpected: ${parsed.error.message}`);
   return parsed.data as RequestResult<N>;
 }
 

@@ -4,7 +4,8 @@
  * page, so the UI works behind any host name or path prefix.
  */
 import type { EngineEvent, RequestName, RequestResult } from '../../../app/protocol/index.js';
-import { checkEvent, checkResult, EngineReplyError, Listeners, type ConnectionState, type EngineApi, type RendererParams } from './engine-api.js';
+import { checkEvent, checkResult, Listeners, type ConnectionState, type EngineApi, type RendererParams } from './engine-api.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const RECONNECT_DELAY_MS = 1000;
 
@@ -26,7 +27,7 @@ export class HttpEngine implements EngineApi {
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const message = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : `HTTP ${response.status}`;
-      throw new EngineReplyError(`"${name}" failed: ${message}`);
+      throw new UserFacingError(`"${name}" failed: ${message}`);
     }
     return checkResult(name, body);
   }

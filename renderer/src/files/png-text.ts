@@ -4,12 +4,9 @@
  * §5.3): length (4 bytes, big-endian), type (4), data (length), CRC (4). tEXt data is
  * "keyword\0text" in Latin-1 (§11.3.4.3); our writer and ComfyUI's store JSON there.
  */
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
-export class PngFormatError extends Error {
-  override name = 'PngFormatError';
-}
 
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= SIGNATURE.length && SIGNATURE.every((byte, index) => bytes[index] === byte);
@@ -17,19 +14,19 @@ export function isPng(bytes: Uint8Array): boolean {
 
 /** Every tEXt chunk's keyword → text (a repeated keyword keeps its first value). */
 export function readPngText(bytes: Uint8Array): Record<string, string> {
-  if (!isPng(bytes)) throw new PngFormatError('this file is not a PNG (its signature is wrong)');
+  if (!isPng(bytes)) throw new UserFacingError('this file is not a PNG (its signature is wrong)');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const latin1 = new TextDecoder('latin1');
   const text: Record<string, string> = {};
   let offset = SIGNATURE.length;
   let ended = false;
   while (!ended) {
-    if (offset + 8 > bytes.length) throw new PngFormatError('the PNG is truncated: it ends before its IEND chunk');
+    if (offset + 8 > bytes.length) throw new UserFacingError('the PNG is truncated: it ends before its IEND chunk');
     const length = view.getUint32(offset);
     const type = latin1.decode(bytes.subarray(offset + 4, offset + 8));
     const dataStart = offset + 8;
     const dataEnd = dataStart + length;
-    if (dataEnd + 4 > bytes.length) throw new PngFormatError(`the PNG is truncated inside its ${type} chunk`);
+    if (dataEnd + 4 > bytes.length) throw new UserFacingError(`the PNG is truncated inside its ${type} chunk`);
     if (type === 'tEXt') {
       const data = bytes.subarray(dataStart, dataEnd);
       const separator = data.indexOf(0);

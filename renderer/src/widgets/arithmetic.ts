@@ -3,18 +3,15 @@
  * number widget. A strict Content-Security-Policy forbids eval, and eval would run any script
  * typed there, so this is a parser for exactly + - * / ( ), unary signs and decimal numbers.
  */
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
-export class ArithmeticError extends Error {
-  override name = 'ArithmeticError';
-}
-
-/** The value of an arithmetic expression, or an ArithmeticError naming what is wrong and where. */
+/** The value of an arithmetic expression, or an UserFacingError naming what is wrong and where. */
 export function evaluateArithmetic(text: string): number {
   const tokens = tokenize(text);
   const parser = new Parser(tokens, text);
   const value = parser.expression();
   parser.expectEnd();
-  if (!Number.isFinite(value)) throw new ArithmeticError(`"${text}" is not a finite number (division by zero?)`);
+  if (!Number.isFinite(value)) throw new UserFacingError(`"${text}" is not a finite number (division by zero?)`);
   return value;
 }
 
@@ -23,7 +20,7 @@ export function tryEvaluateArithmetic(text: string): number | null {
   try {
     return evaluateArithmetic(text);
   } catch (error) {
-    if (error instanceof ArithmeticError) return null;
+    if (error instanceof UserFacingError) return null;
     throw error;
   }
 }
@@ -47,11 +44,11 @@ function tokenize(text: string): Token[] {
       continue;
     }
     const match = NUMBER.exec(text.slice(at));
-    if (!match) throw new ArithmeticError(`unexpected "${char}" at position ${at + 1}: only numbers, + - * / and parentheses are allowed`);
+    if (!match) throw new UserFacingError(`unexpected "${char}" at position ${at + 1}: only numbers, + - * / and parentheses are allowed`);
     tokens.push({ kind: 'number', value: Number(match[0]), at });
     at += match[0].length;
   }
-  if (tokens.length === 0) throw new ArithmeticError('empty expression');
+  if (tokens.length === 0) throw new UserFacingError('empty expression');
   return tokens;
 }
 
@@ -75,7 +72,7 @@ class Parser {
 
   expectEnd(): void {
     const token = this.tokens[this.#index];
-    if (token) throw new ArithmeticError(`unexpected "${this.text.slice(token.at, token.at + 1)}" at position ${token.at + 1}`);
+    if (token) throw new UserFacingError(`unexpected "${this.text.slice(token.at, token.at + 1)}" at position ${token.at + 1}`);
   }
 
   private term(): number {
@@ -90,17 +87,17 @@ class Parser {
 
   private factor(): number {
     const token = this.tokens[this.#index++];
-    if (!token) throw new ArithmeticError('the expression ends too early');
+    if (!token) throw new UserFacingError('the expression ends too early');
     if (token.kind === 'number') return token.value;
     if (token.op === '-') return -this.factor();
     if (token.op === '+') return this.factor();
     if (token.op === '(') {
       const value = this.expression();
-      if (this.#peekOp() !== ')') throw new ArithmeticError('a "(" is never closed');
+      if (this.#peekOp() !== ')') throw new UserFacingError('a "(" is never closed');
       this.#index++;
       return value;
     }
-    throw new ArithmeticError(`unexpected "${token.op}" at position ${token.at + 1}`);
+    throw new UserFacingError(`unexpected "${token.op}" at position ${token.at + 1}`);
   }
 
   #peekOp(): string | undefined {

@@ -4,16 +4,13 @@
  * executable "prompt" (ComfyUI's API format, which the engine also imports).
  */
 import { isPng, readPngText } from '../files/png-text.js';
-
-export class WorkflowSourceError extends Error {
-  override name = 'WorkflowSourceError';
-}
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 export function workflowJsonFromBytes(name: string, bytes: Uint8Array): unknown {
   if (isPng(bytes)) {
     const text = readPngText(bytes);
     const embedded = text.workflow ?? text.prompt;
-    if (embedded === undefined) throw new WorkflowSourceError(`${name} carries no workflow: only PNGs written by this app (or ComfyUI) do`);
+    if (embedded === undefined) throw new UserFacingError(`${name} carries no workflow: only PNGs written by this app (or ComfyUI) do`);
     return parseJson(name, embedded);
   }
   return parseJson(name, new TextDecoder('utf-8').decode(bytes));
@@ -23,7 +20,7 @@ function parseJson(name: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new WorkflowSourceError(`${name} is not a workflow: ${(error as Error).message}`);
+    throw new UserFacingError(`${name} is not a workflow: ${(error as Error).message}`);
   }
 }
 

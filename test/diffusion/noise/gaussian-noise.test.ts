@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GaussianNoiseStream, MAX_NOISE_SEED, NoiseSeedError, gaussianNoise } from '../../../app/diffusion/noise/gaussian-noise.js';
+import { GaussianNoiseStream, MAX_NOISE_SEED, gaussianNoise } from '../../../app/diffusion/noise/gaussian-noise.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 /**
  * An independent, deliberately plain reference: Philox4x32-10 in BigInt arithmetic (full 64-bit
@@ -62,9 +63,9 @@ describe('gaussianNoise', () => {
 
   test('seeds outside 0 … 2^64 − 1 or not whole are rejected', () => {
     for (const bad of [-1, 1.5, Number.NaN, 2 ** 60, -1n, MAX_NOISE_SEED + 1n] as Array<number | bigint>) {
-      assert.throws(() => gaussianNoise(bad, 4), NoiseSeedError);
+      assert.throws(() => gaussianNoise(bad, 4), UserFacingError);
     }
-    assert.throws(() => gaussianNoise(1, 4, -3), (error: unknown) => error instanceof NoiseSeedError && error.field === 'stream');
+    assert.throws(() => gaussianNoise(1, 4, -3), (error: unknown) => error instanceof UserFacingError && error.field === 'stream');
   });
 
   test('distribution: mean 0, variance 1, Kolmogorov–Smirnov distance below the 1 % critical value', () => {

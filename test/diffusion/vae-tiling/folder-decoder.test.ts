@@ -11,7 +11,7 @@ import { before, describe, test } from 'node:test';
 import { decodeLatents } from '../../../app/diffusion/pipeline/vae-codec.js';
 import { segmentsForDecoderFile } from '../../../app/diffusion/vae-tiling/folder-decoder.js';
 import { TiledVaeDecoder } from '../../../app/diffusion/vae-tiling/tiled-vae-decoder.js';
-import { ModelFolderError, openPipelineFolder, type PipelineFolder } from '../../../app/models/pipeline-folder.js';
+import { openPipelineFolder, type PipelineFolder } from '../../../app/models/pipeline-folder.js';
 import { tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { buildVaeDecoder } from '../../../app/models/sd/vae.js';
 import { parseVaeConfig } from '../../../app/models/sd/vae-config.js';
@@ -21,6 +21,7 @@ import { openSession } from '../../../app/runtime/session.js';
 import { NdArray, randn } from '../../reference/ndarray.js';
 import { assertFloat16Close, VariedNormWeights } from '../../models/sd/harness.js';
 import { tinyModelsDir } from '../../support/tiny-model.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('tiled decoding of a pipeline folder', () => {
   let folder: PipelineFolder;
@@ -98,7 +99,7 @@ describe('tiled decoding of a pipeline folder', () => {
     const bare = path.join(dir, 'bare');
     mkdirSync(bare);
     copyFileSync(folder.vaeDecoder, path.join(bare, 'model.onnx'));
-    await assert.rejects(segmentsForDecoderFile(path.join(bare, 'model.onnx')), (error: Error) => error instanceof ModelFolderError && /config\.json is missing/.test(error.message));
+    await assert.rejects(segmentsForDecoderFile(path.join(bare, 'model.onnx')), (error: Error) => error instanceof UserFacingError && /config\.json is missing/.test(error.message));
 
     const other = path.join(dir, 'other');
     mkdirSync(other);

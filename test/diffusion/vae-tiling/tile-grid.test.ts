@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { expandRect, placeTile, rectArea, tileGrid, TileSizeError } from '../../../app/diffusion/vae-tiling/tile-grid.js';
+import { expandRect, placeTile, rectArea, tileGrid } from '../../../app/diffusion/vae-tiling/tile-grid.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('tile grid', () => {
   test('tiles cover every latent pixel exactly once, at most tileSize a side, sizes within one of each other', () => {
@@ -24,8 +25,8 @@ describe('tile grid', () => {
   });
 
   test('rejects tile sizes that are not positive whole numbers', () => {
-    assert.throws(() => tileGrid({ height: 8, width: 8 }, 0), TileSizeError);
-    assert.throws(() => tileGrid({ height: 8, width: 8 }, 2.5), TileSizeError);
+    assert.throws(() => tileGrid({ height: 8, width: 8 }, 0), UserFacingError);
+    assert.throws(() => tileGrid({ height: 8, width: 8 }, 2.5), UserFacingError);
   });
 
   test('an interior tile reads its halo on every side; a border tile stops at the image edge', () => {

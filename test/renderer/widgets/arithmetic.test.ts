@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ArithmeticError, evaluateArithmetic, tryEvaluateArithmetic } from '../../../renderer/src/widgets/arithmetic.js';
+import { evaluateArithmetic, tryEvaluateArithmetic } from '../../../renderer/src/widgets/arithmetic.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('number prompt arithmetic (the eval replacement)', () => {
   test('follows the usual precedence and associativity', () => {
@@ -20,7 +21,7 @@ describe('number prompt arithmetic (the eval replacement)', () => {
   });
 
   test('refuses anything that is not arithmetic, naming the position', () => {
-    assert.throws(() => evaluateArithmetic('alert(1)'), (error: unknown) => error instanceof ArithmeticError && /position 1/.test(error.message));
+    assert.throws(() => evaluateArithmetic('alert(1)'), (error: unknown) => error instanceof UserFacingError && /position 1/.test(error.message));
     assert.throws(() => evaluateArithmetic('2 +'), /ends too early/);
     assert.throws(() => evaluateArithmetic('(2'), /never closed/);
     assert.throws(() => evaluateArithmetic('2 3'), /unexpected "3" at position 3/);

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { asciiJson, encodeRgbPng } from '../../../app/imaging/png-metadata.js';
 import { MAX_RECENT_TEXT, parseRecentFiles, withRecentFile } from '../../../renderer/src/workflow/recent-files.js';
-import { documentNameOf, workflowJsonFromBytes, WorkflowSourceError } from '../../../renderer/src/workflow/workflow-source.js';
+import { documentNameOf, workflowJsonFromBytes } from '../../../renderer/src/workflow/workflow-source.js';
 import { commandForKey } from '../../../renderer/src/controllers/shortcut-map.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('opening bytes', () => {
   const pixels = new Uint8Array(3).fill(0);
@@ -16,7 +17,7 @@ describe('opening bytes', () => {
   });
 
   test('files without a workflow say so by name', () => {
-    assert.throws(() => workflowJsonFromBytes('photo.png', encodeRgbPng(pixels, 1, 1, {})), (error: unknown) => error instanceof WorkflowSourceError && /photo\.png carries no workflow/.test(error.message));
+    assert.throws(() => workflowJsonFromBytes('photo.png', encodeRgbPng(pixels, 1, 1, {})), (error: unknown) => error instanceof UserFacingError && /photo\.png carries no workflow/.test(error.message));
     assert.throws(() => workflowJsonFromBytes('notes.json', new TextEncoder().encode('{oops')), /notes\.json is not a workflow/);
   });
 

@@ -17,14 +17,12 @@ import type { OnnxModel } from '../../../app/onnx/model.js';
 import { serializeModel } from '../../../app/onnx/model-io.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
-import {
-  addAttentionScaleControls, ATTENTION_SCALE_INPUT, AttentionScaleError, attentionLogitScale, attentionScaleFeeds, attentionScaleOffFeeds,
-  hasAttentionScaleInput, levelTokenCount, readAttentionScaleLayout, type AttentionScaleLayout,
-} from '../../../app/scalecrafter/prepare/attention-scale-controls.js';
+import { addAttentionScaleControls, ATTENTION_SCALE_INPUT, attentionLogitScale, attentionScaleFeeds, attentionScaleOffFeeds, hasAttentionScaleInput, levelTokenCount, readAttentionScaleLayout, type AttentionScaleLayout } from '../../../app/scalecrafter/prepare/attention-scale-controls.js';
 import { attention } from '../../reference/attention.js';
 import { assertAllClose, difference } from '../../reference/compare.js';
 import { randn, type NdArray } from '../../reference/ndarray.js';
 import { floatFeed, singleConvModel, toNdArray } from './conv-models.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const CONFIG = parseUNetConfig({
   in_channels: 4,
@@ -193,6 +191,6 @@ describe('attention-scale (Attn-SF) controls', () => {
   test('errors: applied twice; a graph without self-attention', () => {
     assert.throws(() => addAttentionScaleControls(model), /already has attention-scale controls/);
     const noAttention = singleConvModel({ modulePath: 'mid_block.resnets.0.conv1', stride: 1, inChannels: 2, outChannels: 2, seed: 3 }).model;
-    assert.throws(() => addAttentionScaleControls(noAttention), (error: unknown) => error instanceof AttentionScaleError && /no self-attention found/.test(error.message));
+    assert.throws(() => addAttentionScaleControls(noAttention), (error: unknown) => error instanceof UserFacingError && /no self-attention found/.test(error.message));
   });
 });

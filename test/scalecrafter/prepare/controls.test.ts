@@ -5,13 +5,12 @@ import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession } from '../../../app/runtime/session.js';
 import { dilationTable } from '../../../app/scalecrafter/dilation-table.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../../../app/scalecrafter/dispersion-transform.js';
-import { checkDispersionFits, ControlFeedError, controlFeeds, offControlFeeds, stepControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
+import { checkDispersionFits, controlFeeds, offControlFeeds, stepControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
 import { prepareUnet } from '../../../app/scalecrafter/prepare/prepare-unet.js';
-import {
-  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PreparedUnetFormatError, readPreparedUnetLayout, type PreparedUnetLayout,
-} from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
+import { DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, readPreparedUnetLayout, type PreparedUnetLayout } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
 import type { ScaleCrafterSchedule } from '../../../app/scalecrafter/schedule.js';
 import { singleConvModel } from './conv-models.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const LAYOUT: PreparedUnetLayout = {
   version: 1,
@@ -51,7 +50,7 @@ describe('control feeds of a prepared UNet', () => {
     assert.throws(() => stepControlFeeds(LAYOUT, TABLE, 2, 'noiseDampedBase'), /step 2: noise-damped guidance is not active/);
     assert.throws(() => stepControlFeeds(LAYOUT, TABLE, 4, 'main'), /step 4 is outside the table's 4 steps/);
     assert.throws(() => controlFeeds(LAYOUT, new Map([['mid_block.resnets.0.conv1', { dilation: 0.5, dispersed: false }]])), /dilation 0.5 for conv mid_block\.resnets\.0\.conv1 must be a finite number ≥ 1/);
-    assert.throws(() => controlFeeds(LAYOUT, new Map([['mid_block.resnets.0.conv1', { dilation: Number.NaN, dispersed: false }]])), ControlFeedError);
+    assert.throws(() => controlFeeds(LAYOUT, new Map([['mid_block.resnets.0.conv1', { dilation: Number.NaN, dispersed: false }]])), UserFacingError);
     const otherTable = dilationTable(SCHEDULE, [...LAYOUT.convs, 'up_blocks.3.resnets.0.conv1'], 4);
     const withUnknown = { ...otherTable, perStep: otherTable.perStep.map((step) => ({ ...step, main: step.main.map((value, index) => (index === 4 ? 2 : value)) })) };
     assert.throws(() => stepControlFeeds(LAYOUT, withUnknown, 0, 'main'), /step 0, main pass: conv up_blocks\.3\.resnets\.0\.conv1 is not among the 4 convs/);
@@ -69,7 +68,7 @@ describe('prepared-UNet metadata', () => {
     assert.deepEqual(readPreparedUnetLayout(layoutMetadata(LAYOUT)), LAYOUT);
     assert.throws(() => readPreparedUnetLayout([]), /not prepared for ScaleCrafter/);
     const entries = layoutMetadata(LAYOUT).map((entry) => (entry.key === 'scalecrafter.convs' ? { ...entry, value: '["a", "a"]' } : entry));
-    assert.throws(() => readPreparedUnetLayout(entries), PreparedUnetFormatError);
+    assert.throws(() => readPreparedUnetLayout(entries), UserFacingError);
     const future = layoutMetadata(LAYOUT).map((entry) => (entry.key === 'scalecrafter.version' ? { ...entry, value: '2' } : entry));
     assert.throws(() => readPreparedUnetLayout(future), /version 2 is not supported/);
   });

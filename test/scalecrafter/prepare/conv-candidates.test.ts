@@ -11,11 +11,12 @@ import { NAME_SCOPES_KEY } from '../../../app/onnx/inspect.js';
 import { serializeModel } from '../../../app/onnx/model-io.js';
 import * as op from '../../../app/onnx/ops.js';
 import { openSession } from '../../../app/runtime/session.js';
-import { prepareUnet, UnetPrepareError } from '../../../app/scalecrafter/prepare/prepare-unet.js';
+import { prepareUnet } from '../../../app/scalecrafter/prepare/prepare-unet.js';
 import { assertAllClose } from '../../reference/compare.js';
 import { add, conv2d } from '../../reference/ops.js';
 import { NdArray, randn } from '../../reference/ndarray.js';
 import { controlFeeds, floatFeed, referenceRedilatedConv, roundedToFloat16, singleConvModel, toNdArray, type ConvParams } from './conv-models.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const CPU_TOLERANCE = { atol: 2e-5, rtol: 2e-5 };
 
@@ -105,7 +106,7 @@ describe('models preparation refuses, saying why', () => {
   const single = () => singleConvModel({ modulePath: 'up_blocks.0.resnets.0.conv2', stride: 1, inChannels: 2, outChannels: 2, seed: 1 }).model;
 
   test('an already prepared UNet', () => {
-    assert.throws(() => prepareUnet(prepareUnet(single()).model), (error: unknown) => error instanceof UnetPrepareError && /already prepared/.test(error.message));
+    assert.throws(() => prepareUnet(prepareUnet(single()).model), (error: unknown) => error instanceof UserFacingError && /already prepared/.test(error.message));
   });
 
   test('a graph whose nodes carry no diffusers module paths', () => {

@@ -14,14 +14,13 @@ import * as op from '../../../app/onnx/ops.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
 import { FREEU_DEFAULTS, FREEU_OFF } from '../../../app/scalecrafter/freeu-defaults.js';
-import {
-  addFreeUControls, FREEU_INPUT, FREEU_METADATA_KEY, FreeUControlsError, freeUFeeds, hasFreeUInput, readFreeULayout,
-} from '../../../app/scalecrafter/prepare/freeu-controls.js';
+import { addFreeUControls, FREEU_INPUT, FREEU_METADATA_KEY, freeUFeeds, hasFreeUInput, readFreeULayout } from '../../../app/scalecrafter/prepare/freeu-controls.js';
 import { assertAllClose } from '../../reference/compare.js';
 import { randn, type NdArray } from '../../reference/ndarray.js';
 import { concat } from '../../reference/tensor-layout.js';
 import { floatFeed, roundedToFloat16, toNdArray, type FloatType } from './conv-models.js';
 import { freeUConcatReference, type FreeUFactors } from './freeu-reference.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const BATCH = 2;
 /** Backbone channels at the three concatenations: 6 (neither count: untouched), 8 = C1, 4 = C2. */
@@ -190,7 +189,7 @@ describe('FreeU controls on up-block skip concatenations', () => {
     const g = new GraphBuilder({ graphName: 'no-up-blocks' });
     const a = g.input('a', 'float32', [1, 2, 3, 3]);
     g.withScope('down_blocks.0', () => g.output(op.concat(g, [a, a], { axis: 1 }), 'y', 'float32', [1, 4, 3, 3]));
-    assert.throws(() => addFreeUControls(g.build()), (error: unknown) => error instanceof FreeUControlsError && /no up-block skip concatenations found/.test(error.message));
+    assert.throws(() => addFreeUControls(g.build()), (error: unknown) => error instanceof UserFacingError && /no up-block skip concatenations found/.test(error.message));
     const broken = { ...model, metadataProps: [{ key: FREEU_METADATA_KEY, value: '{"version":1}' }] };
     assert.throws(() => readFreeULayout(broken), /is not a FreeU layout of version 1/);
   });

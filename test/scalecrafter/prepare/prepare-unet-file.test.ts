@@ -16,9 +16,9 @@ import { openSession } from '../../../app/runtime/session.js';
 import { offControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
 import { prepareUnetFile } from '../../../app/scalecrafter/prepare/prepare-unet-file.js';
 import { isPreparedUnet, readPreparedUnetLayout } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
-import { UnetPrepareError } from '../../../app/scalecrafter/prepare/prepare-unet.js';
 import { randn } from '../../reference/ndarray.js';
 import { floatFeed, singleConvModel } from './conv-models.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const PATH = 'down_blocks.2.resnets.1.conv2';
 // 8×8×3×3 float32 = 2304 bytes: above writeModel's 1 KiB threshold, so it goes to a sidecar when asked.
@@ -73,7 +73,7 @@ describe('prepareUnetFile', () => {
     const input = join(dir, 'sibling', 'model.onnx');
     await mkdir(join(dir, 'sibling'));
     await writeModel(conv.model, input, { externalData: 'model.onnx_data' });
-    await assert.rejects(prepareUnetFile(input, input), (error: unknown) => error instanceof UnetPrepareError && /already exists; choose another --out, or pass --force/.test(error.message));
+    await assert.rejects(prepareUnetFile(input, input), (error: unknown) => error instanceof UserFacingError && /already exists; choose another --out, or pass --force/.test(error.message));
     await assert.rejects(prepareUnetFile(input, join(dir, 'sibling', 'prepared.onnx')), /would replace .*model\.onnx_data, the weights of/);
     // In place, when asked: the model and its sidecar are rewritten atomically.
     const result = await prepareUnetFile(input, input, { overwrite: true });
