@@ -15,7 +15,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, hostname, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
+import { preparedUnetFor } from '../app/scalecrafter/prepared-unet-cache.js';
 import { buildPresetUNet } from '../app/models/sd/pipeline-builder.js';
 import { SD15_CONFIGS, SD21_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
 import { unetCost } from '../app/models/sd/flops.js';
@@ -26,13 +26,9 @@ import { toFloat16 } from '../app/runtime/float16.js';
 import type { HostTensor } from '../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../app/runtime/session.js';
 import { profileFileFor, readRunProfiles } from '../app/runtime/session-profile.js';
-import { dilationTable } from '../app/scalecrafter/dilation-table.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
-import { offControlFeeds, stepControlFeeds } from '../app/scalecrafter/prepare/controls.js';
-import type { PreparedUnetLayout } from '../app/scalecrafter/prepare/prepared-unet-format.js';
-import { attentionScaleOffFeeds } from '../app/scalecrafter/prepare/attention-scale-controls.js';
-import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
-import type { PreparedUnetInfo } from '../app/diffusion/pipeline/prepared-unet.js';
+import { OFF_SCHEDULE } from '../app/scalecrafter/model-patches.js';
+import type { PreparedUnet } from '../app/scalecrafter/prepared-unet.js';
 import { nearestPreset, presetByName } from '../app/scalecrafter/presets.js';
 import { measureDevicePeak } from './device-peak.js';
 import { GpuMemoryProbe, machineName } from './gpu-probe.js';
@@ -89,13 +85,13 @@ function unetFeeds(session: ModelSession, batch: number, latent: number, context
 }
 
 /** The reference's settings for this size: its preset, or the nearest one above the native size. */
-function scheduleFor(size: number, layout: PreparedUnetLayout): { main: ScaleCrafterSchedule; dispersed: ScaleCrafterSchedule } {
+function scheduleFor(size: number, convs: readonly string[]): { main: ScaleCrafterSchedule; dispersed: ScaleCrafterSchedule } {
   if (tiny) {
-    const convs = layout.convs.map((conv) => ({ conv, dilation: 2 }));
+    const everyConv = convs.map((conv) => ({ conv, dilation: 2 }));
     const steps = { start: 0, end: 1 };
-    const base = { kind: 'constant' as const, convs: layout.convs.filter((conv) => conv.startsWith('mid_block')).map((conv) => ({ conv, dilation: 2 })), steps };
-    const main: ScaleCrafterSchedule = { redilation: { kind: 'constant', convs, steps }, noiseDampedGuidance: base, dispersion: { kind: 'off' } };
-    return { main, dispersed: { ...main, dispersion: { kind: 'dispersed', convs: layout.convs, transform: DEFAULT_DISPERSION_PARAMS, steps } } };
+    const base = { kind: 'constant' as const, convs: convs.filter((conv) => conv.startsWith('mid_block')).map((conv) => ({ conv, dilation: 2 })), steps };
+    const main: ScaleCrafterSchedule = { redilation: { kind: 'constant', convs: everyConv, steps }, noiseDampedGuidance: base, dispersion: { kind: 'off' } };
+    return { main, dispersed: { ...main, dispersion: { kind: 'dispersed', convs, transform: DEFAULT_DISPERSION_PARAMS, steps } } };
   }
   const choice = nearestPreset(family, size, size);
   const preset = choice.kind === 'preset' ? choice.preset : presetByName(`${family}_1024x1024`);
@@ -124,10 +120,11 @@ async function timeMedian(run: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * The app's prepared UNet also takes FreeU and Attn-SF controls (app/diffusion/pipeline/prepared-unet.ts);
- * these benchmarks keep them off, as a ScaleCrafter-only run does.
+ * The per-step feeds of a schedule, from the prepared UNet that owns them (app/scalecrafter/prepared-unet.ts);
+ * FreeU and Attn-SF stay off, as in a ScaleCrafter-only run.
  */
-const otherControlsOff = (prepared: PreparedUnetInfo) => ({ ...freeUFeeds(null), ...attentionScaleOffFeeds(prepared.attentionScale) });
+const feedsFor = (prepared: PreparedUnet, schedule: ScaleCrafterSchedule, size: number) =>
+  prepared.controlsFor({ schedule, freeU: null, attentionScale: null }, { latentDims: [1, 4, size / 8, size / 8], vaeScaleFactor: 8 });
 
 interface Row {
   size: number;
@@ -145,23 +142,23 @@ interface Row {
  * steps, then the prepared UNet doing the first steps of the size's ScaleCrafter preset (re-dilation
  * plus the ND-CFG base pass), each session released before the next opens.
  */
-async function measureMemory(unetPath: string, prepared: PreparedUnetInfo, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
+async function measureMemory(unetPath: string, prepared: PreparedUnet, contextWidth: number, probe: GpuMemoryProbe, machine: string): Promise<void> {
   const lines: string[] = [];
-  const others = otherControlsOff(prepared);
   for (const size of sizes) {
     const latent = size / 8;
+    const controls = feedsFor(prepared, scheduleFor(size, prepared.convs).main, size);
     for (const kind of ['plain', 'scalecrafter'] as const) {
       probe.resetPeak();
       const session = await openSession(kind === 'plain' ? unetPath : prepared.modelPath, options);
       const guided = unetFeeds(session, 2, latent, contextWidth);
       const base = unetFeeds(session, 1, latent, contextWidth);
-      const table = dilationTable(scheduleFor(size, prepared.layout).main, prepared.layout.convs, 50);
       const start = performance.now();
       for (let step = 0; step < iterations; step++) {
         if (kind === 'plain') await session.run(guided);
         else {
-          await session.run({ ...guided, ...others, ...stepControlFeeds(prepared.layout, table, step, 'main') });
-          if (table.perStep[step]!.noiseDampedBase) await session.run({ ...base, ...others, ...stepControlFeeds(prepared.layout, table, step, 'noiseDampedBase') });
+          const { main, base: dampedBase } = controls(step, 50);
+          await session.run({ ...guided, ...main });
+          if (dampedBase) await session.run({ ...base, ...dampedBase });
         }
       }
       const seconds = (performance.now() - start) / 1000 / iterations;
@@ -183,23 +180,20 @@ async function measureMemory(unetPath: string, prepared: PreparedUnetInfo, conte
  * the prepared one with controls off, re-dilated and dispersed (ORT's profiler on; it slows every
  * kernel a little, so compare these rows with each other, not with the timed table).
  */
-async function profileVariants(unetPath: string, prepared: PreparedUnetInfo, contextWidth: number, machine: string, work: string): Promise<void> {
+async function profileVariants(unetPath: string, prepared: PreparedUnet, contextWidth: number, machine: string, work: string): Promise<void> {
   const dir = path.join(work, 'profiles');
   await mkdir(dir, { recursive: true });
   const lines: string[] = [];
   const ms = (value: number) => value.toFixed(1);
-  const others = otherControlsOff(prepared);
   for (const size of sizes) {
     const latent = size / 8;
-    const schedules = scheduleFor(size, prepared.layout);
-    const table = dilationTable(schedules.main, prepared.layout.convs, 50);
-    const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
+    const schedules = scheduleFor(size, prepared.convs);
     const sessions: Array<[string, string, Array<[string, Record<string, HostTensor>]>]> = [
       ['plain', unetPath, [['plain', {}]]],
       ['prepared', prepared.modelPath, [
-        ['prepared, controls off', { ...others, ...offControlFeeds(prepared.layout) }],
-        ['re-dilated', { ...others, ...stepControlFeeds(prepared.layout, table, 0, 'main') }],
-        ['dispersed', { ...others, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') }],
+        ['prepared, controls off', feedsFor(prepared, OFF_SCHEDULE, size)(0, 50).main],
+        ['re-dilated', feedsFor(prepared, schedules.main, size)(0, 50).main],
+        ['dispersed', feedsFor(prepared, schedules.dispersed, size)(0, 50).main],
       ]],
     ];
     for (const [label, modelPath, variants] of sessions) {
@@ -268,16 +262,14 @@ async function main(): Promise<void> {
     const cost = unetCost(planUNet(unetConfig), { latentHeight: latent, latentWidth: latent });
     const guided = unetFeeds(plain, 2, latent, contextWidth);
     const base = unetFeeds(plain, 1, latent, contextWidth);
-    const schedules = scheduleFor(size, prepared.layout);
-    const table = dilationTable(schedules.main, prepared.layout.convs, 50);
-    const dispersedTable = dilationTable(schedules.dispersed, prepared.layout.convs, 50);
+    const schedules = scheduleFor(size, prepared.convs);
+    const firstStep = feedsFor(prepared, schedules.main, size)(0, 50);
     // Every feed built before timing: the timed closures only run the sessions.
-    const others = otherControlsOff(prepared);
     const feeds = {
-      off: { ...guided, ...others, ...offControlFeeds(prepared.layout) },
-      redilated: { ...guided, ...others, ...stepControlFeeds(prepared.layout, table, 0, 'main') },
-      dampedBase: { ...base, ...others, ...stepControlFeeds(prepared.layout, table, 0, 'noiseDampedBase') },
-      dispersed: { ...guided, ...others, ...stepControlFeeds(prepared.layout, dispersedTable, 0, 'main') },
+      off: { ...guided, ...feedsFor(prepared, OFF_SCHEDULE, size)(0, 50).main },
+      redilated: { ...guided, ...firstStep.main },
+      dampedBase: { ...base, ...firstStep.base! },
+      dispersed: { ...guided, ...feedsFor(prepared, schedules.dispersed, size)(0, 50).main },
     };
     const variants: Array<[string, number, () => Promise<unknown>]> = [
       ['plain', 2, () => plain.run(guided)],

@@ -5,26 +5,10 @@ import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
 import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
 import type { Sampler } from '../app/diffusion/schedulers/index.js';
-import { preparedUnetFor } from '../app/diffusion/pipeline/prepared-unet.js';
-import { scaleCrafterControls } from '../app/diffusion/pipeline/scalecrafter-controls.js';
-import { isActive, setupFromPatches, type PatchedUnetSetup } from '../app/scalecrafter/model-patches.js';
-import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
-import { attentionScaleFeeds, attentionScaleOffFeeds, type AttentionScaleLayout } from '../app/scalecrafter/prepare/attention-scale-controls.js';
-import { freeUFeeds } from '../app/scalecrafter/prepare/freeu-controls.js';
-import type { HostTensor } from '../app/runtime/host-tensor.js';
+import { denoiseProblem } from '../app/diffusion/schedulers/sampling-plan.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
-
-/** FreeU and Attn-SF hold for the whole run; both inputs are always fed (1 = off). Attn-SF's training size is in image pixels. */
-function constantControls(setup: PatchedUnetSetup, attentionLayout: AttentionScaleLayout, dims: readonly number[], vaeScaleFactor: number): Record<string, HostTensor> {
-  const [, , latentHeight, latentWidth] = dims as [number, number, number, number];
-  const attention = setup.attentionScale
-    ? attentionScaleFeeds(attentionLayout, latentHeight, latentWidth, setup.attentionScale.trainHeight / vaeScaleFactor, setup.attentionScale.trainWidth / vaeScaleFactor)
-    : attentionScaleOffFeeds(attentionLayout);
-  return { ...freeUFeeds(setup.freeU), ...attention };
-}
-
-const dispersionParams = (setup: PatchedUnetSetup) =>
-  setup.schedule.dispersion.kind === 'dispersed' ? setup.schedule.dispersion.transform : DEFAULT_DISPERSION_PARAMS;
+import { setupFromPatches } from '../app/scalecrafter/model-patches.js';
+import { preparedUnetForPatches } from '../app/scalecrafter/prepared-unet-cache.js';
 
 const SAMPLERS = ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m'] as const;
 const SCHEDULES = ['normal', 'karras'] as const;
@@ -43,6 +27,12 @@ function samplerOf(name: (typeof SAMPLERS)[number], schedule: (typeof SCHEDULES)
     case 'dpmpp_2m':
       return { kind: 'dpmpp_2m', karras };
   }
+}
+
+/** Checked before the run, so a strength that leaves no step to run is marked on its widget at once. */
+function denoiseProblems(steps: number | undefined, denoise: number | undefined): FieldProblem[] {
+  const problem = steps === undefined || denoise === undefined ? null : denoiseProblem(steps, denoise);
+  return problem ? [{ field: 'denoise', ...problem }] : [];
 }
 
 export const sampler = defineNode({
@@ -69,10 +59,12 @@ export const sampler = defineNode({
     ],
     outputs: [{ name: 'LATENT', type: 'LATENT' }],
   },
-  checkWidgets: ({ sampler: name, scheduler }): FieldProblem[] =>
-    scheduler === 'karras' && name !== undefined && !KARRAS_CAPABLE.has(name)
+  checkWidgets: ({ sampler: name, scheduler, steps, denoise }): FieldProblem[] => [
+    ...(scheduler === 'karras' && name !== undefined && !KARRAS_CAPABLE.has(name)
       ? [{ field: 'scheduler', message: `karras sigmas are not available with ${name}`, hint: `use normal, or the euler or dpmpp_2m sampler` }]
-      : [],
+      : []),
+    ...denoiseProblems(steps, denoise),
+  ],
   execute: async (inputs, context) => {
     const { model, positive, negative } = inputs;
     if (positive.prompt.trim() === '') {
@@ -83,24 +75,15 @@ export const sampler = defineNode({
     const { latent } = fit;
     for (const warning of unevenSideWarnings(latent, model.folder)) context.message('warning', warning);
     const setup = setupFromPatches(model.patches);
-    const scaleCrafter = isActive(setup) ? await preparedUnetFor(model.folder.unet, dispersionParams(setup)) : null;
-    const lease = await leaseComponent(scaleCrafter?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
+    const prepared = await preparedUnetForPatches(model.folder.unet, setup);
+    const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
     try {
-      const unetInputs = lease.session.inputMetadata;
-      const contextWidth = unetInputs.find((input) => input.name === 'encoder_hidden_states')?.shape[2];
-      for (const field of ['positive', 'negative'] as const) {
-        const width = inputs[field].dims[2];
-        if (typeof contextWidth === 'number' && contextWidth > 0 && width !== contextWidth) {
-          throw new UserFacingError(`the ${field} conditioning is ${width} wide but this UNet attends to ${contextWidth}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
-        }
-      }
-      const channels = unetInputs.find((input) => input.name === 'sample')?.shape[1];
-      if (typeof channels === 'number' && channels > 0 && latent.dims[1] !== channels) {
-        const hint = `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`;
-        throw new UserFacingError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field: 'latent', hint });
-      }
+      const unet = new UnetModel(lease.session);
+      unet.checkConditioning('positive', positive);
+      unet.checkConditioning('negative', negative);
+      unet.checkLatent('latent', latent, `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`);
       const result = await sampleLatents({
-        unet: new UnetModel(lease.session),
+        unet,
         scheduler: model.folder.scheduler,
         sampler: samplerOf(inputs.sampler, inputs.scheduler, inputs.eta),
         steps: inputs.steps,
@@ -111,7 +94,7 @@ export const sampler = defineNode({
         negative,
         latent,
         signal: context.signal,
-        ...(scaleCrafter ? { controlsAt: scaleCrafterControls(setup, scaleCrafter.layout, constantControls(setup, scaleCrafter.attentionScale, latent.dims, model.folder.vaeScaleFactor)) } : {}),
+        controlsAt: prepared?.controlsFor(setup, { latentDims: latent.dims, vaeScaleFactor: model.folder.vaeScaleFactor }),
         onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, { pixelSpace: model.folder.pixelSpace })),
       });
       return { outputs: [result] };

@@ -1,5 +1,5 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { candidateConvsOf } from '../app/diffusion/pipeline/prepared-unet.js';
+import { candidateConvsOf } from '../app/scalecrafter/prepared-unet-cache.js';
 import { FREEU_DEFAULTS } from '../app/scalecrafter/freeu-defaults.js';
 import type { ModelPatch } from '../app/scalecrafter/model-patches.js';
 import { withPatch } from '../app/scalecrafter/patch-inputs.js';

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostMessageSchema, type WorkerMessage } from '../protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
-import { modelScheduleTable } from '../diffusion/pipeline/schedule-table.js';
+import { modelScheduleTable } from '../scalecrafter/schedule-table.js';
 import { defaultEngineConfig, engineConfigSchema } from './engine-config.js';
 import { EngineService } from './engine-service.js';
 

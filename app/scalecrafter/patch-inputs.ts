@@ -4,7 +4,7 @@
  */
 import type { FieldProblem } from '../engine/node-definition.js';
 import type { ModelHandle } from '../diffusion/pipeline/values.js';
-import { candidateConvsOf } from '../diffusion/pipeline/prepared-unet.js';
+import { candidateConvsOf } from './prepared-unet-cache.js';
 import { expandLayerSpec } from './layer-spec.js';
 import type { ModelPatch } from './model-patches.js';
 import type { ConvDilation, StepRange } from './schedule.js';

@@ -11,9 +11,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { preparedUnetFor } from '../../app/diffusion/pipeline/prepared-unet.js';
+import { preparedUnetFor } from '../../app/scalecrafter/prepared-unet-cache.js';
 import { sampleLatents } from '../../app/diffusion/pipeline/sample-latents.js';
-import { scaleCrafterControls } from '../../app/diffusion/pipeline/scalecrafter-controls.js';
 import { encodePrompt } from '../../app/diffusion/pipeline/text-encoding.js';
 import { UnetModel } from '../../app/diffusion/pipeline/unet-model.js';
 import type { Conditioning } from '../../app/diffusion/pipeline/values.js';
@@ -23,8 +22,6 @@ import { writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
 import { openSession, type ExecutionProviderName } from '../../app/runtime/session.js';
 import { FREEU_DEFAULTS } from '../../app/scalecrafter/freeu-defaults.js';
 import { setupFromPatches, type ModelPatch } from '../../app/scalecrafter/model-patches.js';
-import { attentionScaleOffFeeds } from '../../app/scalecrafter/prepare/attention-scale-controls.js';
-import { freeUFeeds } from '../../app/scalecrafter/prepare/freeu-controls.js';
 import '../support/tiny-model.js';
 
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
@@ -42,11 +39,10 @@ async function sample(folder: PipelineFolder, provider: ExecutionProviderName, p
   const session = await openSession(prepared.modelPath, { executionProvider: provider });
   try {
     const latent = { samples: new Float32Array(4 * 8 * 8), dims: [1, 4, 8, 8] as const };
-    const constant = { ...freeUFeeds(setup.freeU), ...attentionScaleOffFeeds(prepared.attentionScale) };
     const result = await sampleLatents({
       unet: new UnetModel(session), scheduler: folder.scheduler, sampler: { kind: 'ddim', eta: 1 }, steps: 4, denoise: 1, seed: 11n,
       guidanceScale: 7.5, positive, negative, latent, signal: new AbortController().signal,
-      controlsAt: scaleCrafterControls(setup, prepared.layout, constant),
+      controlsAt: prepared.controlsFor(setup, { latentDims: latent.dims, vaeScaleFactor: folder.vaeScaleFactor }),
       onStep: () => undefined,
     });
     return result.samples;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultEngineConfig, type EngineConfig } from '../../app/engine/engine-config.js';
 import { EngineService } from '../../app/engine/engine-service.js';
-import { modelScheduleTable } from '../../app/diffusion/pipeline/schedule-table.js';
+import { modelScheduleTable } from '../../app/scalecrafter/schedule-table.js';
 import type { NodeRegistry } from '../../app/engine/node-registry.js';
 import type { EngineEvent, EnqueueResult, WidgetOverride } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';

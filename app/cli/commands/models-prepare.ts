@@ -5,9 +5,11 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_DISPERSION_PARAMS } from '../../scalecrafter/dispersion-transform.js';
-import { addAttentionScaleControls } from '../../scalecrafter/prepare/attention-scale-controls.js';
-import { addFreeUControls } from '../../scalecrafter/prepare/freeu-controls.js';
+import { ATTENTION_SCALE_REWRITE } from '../../scalecrafter/prepare/attention-scale-controls.js';
+import { FREEU_REWRITE } from '../../scalecrafter/prepare/freeu-controls.js';
+import { convControlsRewrite } from '../../scalecrafter/prepare/prepare-unet.js';
 import { prepareUnetFile } from '../../scalecrafter/prepare/prepare-unet-file.js';
+import type { PreparedUnetLayout } from '../../scalecrafter/prepare/prepared-unet-format.js';
 
 interface PrepareOptions {
   readonly out: string;
@@ -38,14 +40,17 @@ export function registerModelsPrepareCommand(program: Command): void {
     .option('--force', 'replace --out if it exists')
     .action(async (unet: string, options: PrepareOptions, command: Command) => {
       const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
-      const result = await prepareUnetFile(unet, options.out, {
-        overwrite: options.force === true,
-        dispersion: { ...DEFAULT_DISPERSION_PARAMS, eta: options.eta },
-        rewrites: [...(options.freeu ? [addFreeUControls] : []), ...(options.attentionScale ? [addAttentionScaleControls] : [])],
-      });
+      const rewrites = [
+        convControlsRewrite({ ...DEFAULT_DISPERSION_PARAMS, eta: options.eta }),
+        ...(options.freeu ? [FREEU_REWRITE] : []),
+        ...(options.attentionScale ? [ATTENTION_SCALE_REWRITE] : []),
+      ];
+      const result = await prepareUnetFile(unet, options.out, rewrites, { overwrite: options.force === true });
       const sidecar = result.externalDataPath ? ` (weights in ${result.externalDataPath})` : '';
-      const count = result.layout.convs.length;
+      // The conv controls always come first; the optional rewrites follow.
+      const [convLayout] = result.layouts as [PreparedUnetLayout, ...unknown[]];
+      const count = convLayout.convs.length;
       write(`prepared ${count} conv${count === 1 ? '' : 's'} for ScaleCrafter controls: ${result.modelPath}${sidecar}\n`);
-      for (const skipped of result.skipped) write(`left as it is: ${skipped.name} (${skipped.reason})\n`);
+      for (const note of result.notes) write(`${note}\n`);
     });
 }

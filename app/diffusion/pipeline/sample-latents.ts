@@ -19,6 +19,15 @@ import { guidedPrediction } from './guidance.js';
 import type { UnetModel } from './unet-model.js';
 import type { Conditioning, Latent } from './values.js';
 
+/** A step's extra UNet inputs: the guided pass's, and the noise-damped base pass's while that pass runs. */
+export interface StepFeeds {
+  readonly main: Record<string, HostTensor>;
+  readonly base: Record<string, HostTensor> | null;
+}
+
+/** Per-step UNet controls by the step's index in the full schedule (what ScaleCrafter feeds). */
+export type StepFeedsAt = (stepIndex: number, totalSteps: number) => StepFeeds;
+
 export interface SamplingRequest {
   unet: UnetModel;
   scheduler: SchedulerConfig;
@@ -31,8 +40,8 @@ export interface SamplingRequest {
   negative: Conditioning;
   latent: Latent;
   signal: AbortSignal;
-  /** Per-step UNet controls by the step's index in the full schedule (ScaleCrafter); none = plain UNet. */
-  controlsAt?: (stepIndex: number, totalSteps: number) => { main: Record<string, HostTensor>; base: Record<string, HostTensor> | null };
+  /** none = the plain UNet */
+  controlsAt?: StepFeedsAt | undefined;
   /** Called after each step with the steps done, the total and the x0 prediction. */
   onStep(done: number, total: number, denoised: Float32Array): void;
 }

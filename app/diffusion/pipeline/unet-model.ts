@@ -4,7 +4,9 @@
  */
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import type { ModelSession } from '../../runtime/session.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { asFloatType, floatTensor, readFloats, type FloatType } from './model-tensors.js';
+import type { Conditioning, Latent } from './values.js';
 
 export class UnetModel {
   readonly #session: ModelSession;
@@ -17,6 +19,28 @@ export class UnetModel {
     this.#ioType = asFloatType(sample.type, `${session.source}: input 'sample'`);
     const timestep = session.inputMetadata.find((input) => input.name === 'timestep')!;
     this.#timestep = { type: timestep.type, scalar: timestep.shape.length === 0 };
+  }
+
+  /** Refuses conditioning this UNet cannot attend to, naming the node field that brought it. */
+  checkConditioning(field: string, conditioning: Conditioning): void {
+    const width = this.#dimension('encoder_hidden_states', 2);
+    if (width !== null && conditioning.dims[2] !== width) {
+      throw new UserFacingError(`the ${field} conditioning is ${conditioning.dims[2]} wide but this UNet attends to ${width}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
+    }
+  }
+
+  /** Refuses a latent whose channel count the UNet does not take; `hint` says where the count came from. */
+  checkLatent(field: string, latent: Latent, hint: string): void {
+    const channels = this.#dimension('sample', 1);
+    if (channels !== null && latent.dims[1] !== channels) {
+      throw new UserFacingError(`the latent has ${latent.dims[1]} channels but this UNet takes ${channels}`, { field, hint });
+    }
+  }
+
+  /** A fixed size of an input's axis; null where the export left it dynamic. */
+  #dimension(input: string, axis: number): number | null {
+    const size = this.#session.inputMetadata.find((item) => item.name === input)?.shape[axis];
+    return typeof size === 'number' && size > 0 ? size : null;
   }
 
   /** ε (or v) for `sample` [B,C,h,w] at `timestep`, attending to `context` [B,77,D]. */

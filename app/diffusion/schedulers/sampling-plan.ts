@@ -17,6 +17,17 @@ import { SamplingArgumentError } from './scheduler-errors.js';
  *                the first N − ⌊N·denoise⌋ steps of the N-step schedule (so fewer steps run, and
  *                the run starts from a partly noised image; see noisedLatents).
  */
+/** diffusers img2img get_timesteps: init_timestep = min(int(N·strength), N); t_start = N − init_timestep. */
+export function denoisedStepCount(steps: number, denoise: number): number {
+  return Math.min(Math.trunc(steps * denoise), steps);
+}
+
+/** Why a denoise strength leaves no step of an N-step schedule to run; null when it leaves some. */
+export function denoiseProblem(steps: number, denoise: number): { message: string; hint: string } | null {
+  if (denoisedStepCount(steps, denoise) >= 1) return null;
+  return { message: `${denoise} × ${steps} steps leaves no step to run`, hint: `raise denoise to at least ${(1 / steps).toFixed(3)} or use more steps` };
+}
+
 export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: number, denoise = 1): SamplingPlan {
   validateSchedulerConfig(config);
   validateSampler(sampler);
@@ -27,11 +38,9 @@ export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: n
     throw new SamplingArgumentError('denoise', `must lie in (0, 1], got ${denoise}`, 'Use 1 for text-to-image, e.g. 0.5 for image-to-image');
   }
   const full = planFullSchedule(config, sampler, steps);
-  // diffusers img2img get_timesteps: init_timestep = min(int(N·strength), N); t_start = N − init_timestep.
-  const runSteps = Math.min(Math.trunc(steps * denoise), steps);
-  if (runSteps < 1) {
-    throw new SamplingArgumentError('denoise', `${denoise} × ${steps} steps leaves no step to run`, `Raise denoise to at least ${(1 / steps).toFixed(3)} or use more steps`);
-  }
+  const runSteps = denoisedStepCount(steps, denoise);
+  const problem = denoiseProblem(steps, denoise);
+  if (problem) throw new SamplingArgumentError('denoise', problem.message, problem.hint);
   return {
     sampler,
     config,

@@ -23,6 +23,7 @@ import type { HostTensor } from '../../runtime/host-tensor.js';
 import { readMetadataJson, withMetadataEntry, type MetadataSource } from './control-metadata.js';
 import { assertNamesFree, consumersByValue, graphValueNames, producedNames, renameUses } from './graph-value-names.js';
 import { controlsOpset } from './model-opset.js';
+import type { RewriteResult, UnetRewrite } from './unet-rewrite.js';
 import { buildPiece, type GraphPiece } from './subgraph.js';
 import { ElementTypeResolver } from './value-element-type.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
@@ -122,7 +123,7 @@ function scalePiece(site: QuerySite, index: number, opset: number, type: 'float3
  * The model with the Attn-SF control (a new object; `model` is not modified). Composes with the
  * conv rewrite (prepare-unet.ts) and the FreeU rewrite in any order.
  */
-export function addAttentionScaleControls(model: OnnxModel): OnnxModel {
+export function addAttentionScaleControls(model: OnnxModel): RewriteResult<AttentionScaleLayout> {
   const what = 'adding attention-scale controls';
   if (readMetadataJson(model, ATTENTION_SCALE_METADATA_KEY) !== undefined) {
     throw new UserFacingError('this UNet already has attention-scale controls; use it as it is');
@@ -155,7 +156,7 @@ export function addAttentionScaleControls(model: OnnxModel): OnnxModel {
   const layout: AttentionScaleLayout = { version: ATTENTION_SCALE_FORMAT_VERSION, layers: sites.map(({ module, level }) => ({ module, level })) };
   const input = [...graph.input, tensorValueInfo(ATTENTION_SCALE_INPUT, 'float32', [sites.length])];
   const initializer = [...graph.initializer, ...allPieces.flatMap((piece) => piece.initializers)];
-  return withMetadataEntry({ ...model, graph: { ...graph, node: nodes, initializer, input } }, ATTENTION_SCALE_METADATA_KEY, layout);
+  return { model: withMetadataEntry({ ...model, graph: { ...graph, node: nodes, initializer, input } }, ATTENTION_SCALE_METADATA_KEY, layout), layout, notes: [] };
 }
 
 /** The layout of a model with the control; undefined when it has none. Throws on malformed metadata. */
@@ -169,10 +170,14 @@ export function readAttentionScaleLayout(source: MetadataSource): AttentionScale
   return parsed.data;
 }
 
-/** Whether an open session takes the attention-scale control (ORT's Node binding exposes inputs, not metadata). */
-export function hasAttentionScaleInput(session: { readonly inputNames: readonly string[] }): boolean {
-  return session.inputNames.includes(ATTENTION_SCALE_INPUT);
-}
+/** Attn-SF's logit factors as a run-time input (one rewrite of the app's preparation). */
+export const ATTENTION_SCALE_REWRITE: UnetRewrite<AttentionScaleLayout> = {
+  id: 'attention_scale',
+  formatVersion: ATTENTION_SCALE_FORMAT_VERSION,
+  options: '',
+  apply: addAttentionScaleControls,
+  readLayout: readAttentionScaleLayout,
+};
 
 /**
  * Tokens (H·W) at `level`: each diffusers Downsample2D (3×3, stride 2, padding 1) maps a side n

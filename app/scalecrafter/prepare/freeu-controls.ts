@@ -38,6 +38,7 @@ import { readMetadataJson, withMetadataEntry, type MetadataSource } from './cont
 import { controlsOpset } from './model-opset.js';
 import { castToCode, constantFloat64, equal, ifThenElse } from './onnx-ops-extension.js';
 import { buildBranch, buildPiece, type GraphPiece, type OuterValue } from './subgraph.js';
+import type { RewriteResult, UnetRewrite } from './unet-rewrite.js';
 import { findSkipConcats, upBlockChannelCounts, type SkipConcat } from './up-block-skip-concats.js';
 import { ElementTypeResolver, type ActivationType } from './value-element-type.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
@@ -155,7 +156,7 @@ function sitePiece(site: SkipConcat, layout: Pick<FreeULayout, 'primaryChannels'
  * The model with the FreeU control (a new object; `model` is not modified). Composes with the
  * conv rewrite (prepare-unet.ts) and the attention-scale rewrite in any order.
  */
-export function addFreeUControls(model: OnnxModel): OnnxModel {
+export function addFreeUControls(model: OnnxModel): RewriteResult<FreeULayout> {
   const what = 'adding FreeU controls';
   if (readMetadataJson(model, FREEU_METADATA_KEY) !== undefined) throw new UserFacingError('this UNet already has FreeU controls; use it as it is');
   const opset = controlsOpset(model, what);
@@ -183,7 +184,7 @@ export function addFreeUControls(model: OnnxModel): OnnxModel {
   const nodes = [...factors.nodes, ...graph.node.flatMap((node) => replacements.get(node)?.nodes ?? [node])];
   const initializer = [...graph.initializer, ...pieces.flatMap((piece) => piece.initializers)];
   const input = [...graph.input, tensorValueInfo(FREEU_INPUT, 'float32', [FREEU_FACTOR_ORDER.length])];
-  return withMetadataEntry({ ...model, graph: { ...graph, node: nodes, initializer, input } }, FREEU_METADATA_KEY, layout);
+  return { model: withMetadataEntry({ ...model, graph: { ...graph, node: nodes, initializer, input } }, FREEU_METADATA_KEY, layout), layout, notes: [] };
 }
 
 /** The FreeU layout of a model with the control; undefined when it has none. Throws on malformed metadata. */
@@ -199,10 +200,15 @@ export function readFreeULayout(source: MetadataSource): FreeULayout | undefined
   return parsed.data;
 }
 
-/** Whether an open session takes the FreeU control (ORT's Node binding exposes inputs, not metadata). */
-export function hasFreeUInput(session: { readonly inputNames: readonly string[] }): boolean {
-  return session.inputNames.includes(FREEU_INPUT);
-}
+
+/** FreeU's factors as a run-time input (one rewrite of the app's preparation). */
+export const FREEU_REWRITE: UnetRewrite<FreeULayout> = {
+  id: 'freeu',
+  formatVersion: FREEU_FORMAT_VERSION,
+  options: '',
+  apply: addFreeUControls,
+  readLayout: readFreeULayout,
+};
 
 /** The `freeu_factors` feed; null = FreeU off (every factor 1, which computes the original UNet). */
 export function freeUFeeds(settings: FreeUSettings | null): Record<string, HostTensor> {

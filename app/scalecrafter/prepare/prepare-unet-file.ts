@@ -17,24 +17,20 @@ import type { OnnxModel } from '../../onnx/model.js';
 import { readModel, writeModel, type ExternalDataFileName } from '../../onnx/model-io.js';
 import { tensorByteLength } from '../../onnx/tensor-data.js';
 import { INLINE_WEIGHT_LIMIT } from '../../models/sd/component-writer.js';
-import { prepareUnet, type PrepareUnetOptions } from './prepare-unet.js';
-import type { PreparedUnetLayout } from './prepared-unet-format.js';
-import type { SkippedConv } from './conv-candidates.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
+import { applyRewrites, type RewrittenUnet, type UnetRewrite } from './unet-rewrite.js';
 
-export interface PrepareUnetFileOptions extends PrepareUnetOptions {
+export interface PrepareUnetFileOptions {
   /** Replace an existing output file (default false: refuse). */
   overwrite?: boolean;
-  /** Further control rewrites applied after the conv controls (FreeU, attention scale). */
-  rewrites?: ReadonlyArray<(model: OnnxModel) => OnnxModel>;
 }
 
-export interface PreparedUnetFile {
+export interface PreparedUnetFile<Rewrites extends readonly UnetRewrite<unknown>[]> {
   modelPath: string;
   /** absent when every tensor is inline */
   externalDataPath?: string;
-  layout: PreparedUnetLayout;
-  skipped: SkippedConv[];
+  layouts: RewrittenUnet<Rewrites>['layouts'];
+  notes: readonly string[];
 }
 
 const exists = (path: string) => access(path).then(() => true, () => false);
@@ -58,16 +54,20 @@ function sidecarFor(model: OnnxModel): ExternalDataFileName | false {
   return bytes > INLINE_WEIGHT_LIMIT ? 'model.onnx_data' : false;
 }
 
-/** Reads `input`, prepares it (prepareUnet) and writes it to `output`. Throws UserFacingError. */
-export async function prepareUnetFile(input: string, output: string, options: PrepareUnetFileOptions = {}): Promise<PreparedUnetFile> {
+/** Reads `input`, applies `rewrites` in order and writes the result to `output`. Throws UserFacingError. */
+export async function prepareUnetFile<const Rewrites extends readonly UnetRewrite<unknown>[]>(
+  input: string,
+  output: string,
+  rewrites: Rewrites,
+  options: PrepareUnetFileOptions = {},
+): Promise<PreparedUnetFile<Rewrites>> {
   const inputPath = resolve(input);
   const outputPath = resolve(output);
   if (!options.overwrite && (await exists(outputPath))) {
     throw new UserFacingError(`${outputPath} already exists; choose another --out, or pass --force to replace it`);
   }
   const model = await readModel(inputPath);
-  const { model: convControlled, layout, skipped } = prepareUnet(model, options);
-  const prepared = (options.rewrites ?? []).reduce((current, rewrite) => rewrite(current), convControlled);
+  const { model: prepared, layouts, notes } = applyRewrites(model, rewrites);
   const sidecar = sidecarFor(model);
   if (sidecar && outputPath !== inputPath) {
     const target = join(dirname(outputPath), sidecar);
@@ -83,7 +83,7 @@ export async function prepareUnetFile(input: string, output: string, options: Pr
   return {
     modelPath: written.modelPath,
     ...(written.externalDataPath ? { externalDataPath: written.externalDataPath } : {}),
-    layout,
-    skipped,
+    layouts,
+    notes,
   };
 }

@@ -27,8 +27,9 @@ import { graphValueNames } from './graph-value-names.js';
 import { CONTROLS_MIN_OPSET, defaultDomainOpset } from './model-opset.js';
 import { ifThenElse } from './onnx-ops-extension.js';
 import {
-  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, type PreparedUnetLayout,
+  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, readPreparedUnetLayout, type PreparedUnetLayout,
 } from './prepared-unet-format.js';
+import type { UnetRewrite } from './unet-rewrite.js';
 import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
 import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
@@ -176,4 +177,19 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
   };
   const metadataProps = [...(model.metadataProps ?? []), ...layoutMetadata(layout)];
   return { model: { ...model, graph, metadataProps }, layout, skipped };
+}
+
+/** The conv controls as a rewrite of the app's preparation; η is solved into the graph, so it is part of the cache key. */
+export function convControlsRewrite(dispersion: DispersionTransformParams = DEFAULT_DISPERSION_PARAMS): UnetRewrite<PreparedUnetLayout> {
+  const { smallKernelSize, largeKernelSize, upsampleFactor, eta } = dispersion;
+  return {
+    id: 'conv_controls',
+    formatVersion: PREPARED_FORMAT_VERSION,
+    options: `k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`,
+    apply: (model) => {
+      const { model: prepared, layout, skipped } = prepareUnet(model, { dispersion });
+      return { model: prepared, layout, notes: skipped.map((conv) => `left as it is: ${conv.name} (${conv.reason})`) };
+    },
+    readLayout: (source) => (isPreparedUnet(source) ? readPreparedUnetLayout(source) : undefined),
+  };
 }

@@ -17,7 +17,7 @@ import type { OnnxModel } from '../../../app/onnx/model.js';
 import { serializeModel } from '../../../app/onnx/model-io.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
-import { addAttentionScaleControls, ATTENTION_SCALE_INPUT, attentionLogitScale, attentionScaleFeeds, attentionScaleOffFeeds, hasAttentionScaleInput, levelTokenCount, readAttentionScaleLayout, type AttentionScaleLayout } from '../../../app/scalecrafter/prepare/attention-scale-controls.js';
+import { addAttentionScaleControls, ATTENTION_SCALE_INPUT, attentionLogitScale, attentionScaleFeeds, attentionScaleOffFeeds, levelTokenCount, readAttentionScaleLayout, type AttentionScaleLayout } from '../../../app/scalecrafter/prepare/attention-scale-controls.js';
 import { attention } from '../../reference/attention.js';
 import { assertAllClose, difference } from '../../reference/compare.js';
 import { randn, type NdArray } from '../../reference/ndarray.js';
@@ -110,7 +110,7 @@ describe('attention-scale (Attn-SF) controls', () => {
   const probes = attentionProbes(unet);
   const probeNames = probes.flatMap((probe) => [probe.q, probe.k, probe.v, probe.attended]);
   const plainModel = withProbes(unet, probeNames);
-  const model = addAttentionScaleControls(plainModel);
+  const model = addAttentionScaleControls(plainModel).model;
   const layout = readAttentionScaleLayout(model) as AttentionScaleLayout;
   let plain: ModelSession, controlled: ModelSession;
   before(async () => {
@@ -123,7 +123,7 @@ describe('attention-scale (Attn-SF) controls', () => {
   test('layout: every attn1 (not attn2) with its level, down, mid and up; one float32 input', () => {
     assert.deepEqual(layout, { version: 1, layers: EXPECTED_LAYERS });
     assert.deepEqual(model.graph.input.at(-1), tensorValueInfo(ATTENTION_SCALE_INPUT, 'float32', [EXPECTED_LAYERS.length]));
-    assert.ok(hasAttentionScaleInput(controlled) && !hasAttentionScaleInput(plain));
+    assert.ok(controlled.inputNames.includes(ATTENTION_SCALE_INPUT) && !plain.inputNames.includes(ATTENTION_SCALE_INPUT));
     assert.equal(readAttentionScaleLayout(unet), undefined);
   });
 
@@ -189,8 +189,8 @@ describe('attention-scale (Attn-SF) controls', () => {
   });
 
   test('errors: applied twice; a graph without self-attention', () => {
-    assert.throws(() => addAttentionScaleControls(model), /already has attention-scale controls/);
+    assert.throws(() => addAttentionScaleControls(model).model, /already has attention-scale controls/);
     const noAttention = singleConvModel({ modulePath: 'mid_block.resnets.0.conv1', stride: 1, inChannels: 2, outChannels: 2, seed: 3 }).model;
-    assert.throws(() => addAttentionScaleControls(noAttention), (error: unknown) => error instanceof UserFacingError && /no self-attention found/.test(error.message));
+    assert.throws(() => addAttentionScaleControls(noAttention).model, (error: unknown) => error instanceof UserFacingError && /no self-attention found/.test(error.message));
   });
 });

@@ -14,7 +14,7 @@ import * as op from '../../../app/onnx/ops.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
 import { FREEU_DEFAULTS, FREEU_OFF } from '../../../app/scalecrafter/freeu-defaults.js';
-import { addFreeUControls, FREEU_INPUT, FREEU_METADATA_KEY, freeUFeeds, hasFreeUInput, readFreeULayout } from '../../../app/scalecrafter/prepare/freeu-controls.js';
+import { addFreeUControls, FREEU_INPUT, FREEU_METADATA_KEY, freeUFeeds, readFreeULayout } from '../../../app/scalecrafter/prepare/freeu-controls.js';
 import { assertAllClose } from '../../reference/compare.js';
 import { randn, type NdArray } from '../../reference/ndarray.js';
 import { concat } from '../../reference/tensor-layout.js';
@@ -95,7 +95,7 @@ const SIZES: ReadonlyArray<[number, number]> = [[8, 6], [5, 7], [1, 3], [2, 1], 
 
 describe('FreeU controls on up-block skip concatenations', () => {
   const plainModel = upBlocksModel('float32');
-  const model = addFreeUControls(plainModel);
+  const model = addFreeUControls(plainModel).model;
   let plain: ModelSession, controlled: ModelSession;
   before(async () => {
     [plain, controlled] = await Promise.all([open(plainModel, 'cpu'), open(model, 'cpu')]);
@@ -111,7 +111,7 @@ describe('FreeU controls on up-block skip concatenations', () => {
     assert.equal(readFreeULayout(plainModel), undefined);
     assert.deepEqual(model.graph.input.map((input) => input.name), [...plainModel.graph.input.map((input) => input.name), FREEU_INPUT]);
     assert.deepEqual(model.graph.output.map((output) => output.name), plainModel.graph.output.map((output) => output.name));
-    assert.ok(hasFreeUInput(controlled) && !hasFreeUInput(plain));
+    assert.ok(controlled.inputNames.includes(FREEU_INPUT) && !plain.inputNames.includes(FREEU_INPUT));
     assert.equal(plainModel.graph.node.filter((node) => node.opType === 'If').length, 0, 'the input model is not modified');
   });
 
@@ -147,7 +147,7 @@ describe('FreeU controls on up-block skip concatenations', () => {
 
   test('float16 graph: off is exact; on matches the reference within float16 rounding', async () => {
     const plain16 = upBlocksModel('float16');
-    const sessions = await Promise.all([plain16, addFreeUControls(plain16)].map((m) => open(m, 'cpu')));
+    const sessions = await Promise.all([plain16, addFreeUControls(plain16).model].map((m) => open(m, 'cpu')));
     try {
       const x = inputs(6, 5, 'float16', 21);
       const expected = await run(sessions[0]!, x, 'float16');
@@ -185,11 +185,11 @@ describe('FreeU controls on up-block skip concatenations', () => {
   });
 
   test('errors: applied twice; a graph without up-block skip concatenations; malformed metadata', () => {
-    assert.throws(() => addFreeUControls(model), /already has FreeU controls/);
+    assert.throws(() => addFreeUControls(model).model, /already has FreeU controls/);
     const g = new GraphBuilder({ graphName: 'no-up-blocks' });
     const a = g.input('a', 'float32', [1, 2, 3, 3]);
     g.withScope('down_blocks.0', () => g.output(op.concat(g, [a, a], { axis: 1 }), 'y', 'float32', [1, 4, 3, 3]));
-    assert.throws(() => addFreeUControls(g.build()), (error: unknown) => error instanceof UserFacingError && /no up-block skip concatenations found/.test(error.message));
+    assert.throws(() => addFreeUControls(g.build()).model, (error: unknown) => error instanceof UserFacingError && /no up-block skip concatenations found/.test(error.message));
     const broken = { ...model, metadataProps: [{ key: FREEU_METADATA_KEY, value: '{"version":1}' }] };
     assert.throws(() => readFreeULayout(broken), /is not a FreeU layout of version 1/);
   });

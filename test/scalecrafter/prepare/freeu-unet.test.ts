@@ -61,7 +61,7 @@ function assertSame(actual: NdArray, expected: NdArray, label: string): void {
 }
 
 describe('FreeU on the tiny UNet', () => {
-  const model = addFreeUControls(probed);
+  const model = addFreeUControls(probed).model;
   let plain: ModelSession, controlled: ModelSession, plainOut: Record<string, NdArray>;
   before(async () => {
     [plain, controlled] = await Promise.all([open(probed), open(model)]);
@@ -107,9 +107,9 @@ describe('FreeU on the tiny UNet', () => {
 });
 
 describe('FreeU, Attn-SF and the conv rewrite compose in any order', () => {
-  const freeUOnly = addFreeUControls(unet);
-  const convFirst = addAttentionScaleControls(addFreeUControls(prepareUnet(unet).model));
-  const convLast = prepareUnet(addFreeUControls(addAttentionScaleControls(unet))).model;
+  const freeUOnly = addFreeUControls(unet).model;
+  const convFirst = addAttentionScaleControls(addFreeUControls(prepareUnet(unet).model).model).model;
+  const convLast = prepareUnet(addFreeUControls(addAttentionScaleControls(unet).model).model).model;
   const sessions: Record<string, ModelSession> = {};
   before(async () => {
     const entries = await Promise.all(Object.entries({ plain: unet, freeUOnly, convFirst, convLast }).map(async ([name, m]) => [name, await open(m)] as const));

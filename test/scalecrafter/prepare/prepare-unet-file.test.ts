@@ -15,6 +15,7 @@ import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession } from '../../../app/runtime/session.js';
 import { offControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
 import { prepareUnetFile } from '../../../app/scalecrafter/prepare/prepare-unet-file.js';
+import { convControlsRewrite } from '../../../app/scalecrafter/prepare/prepare-unet.js';
 import { isPreparedUnet, readPreparedUnetLayout } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
 import { randn } from '../../reference/ndarray.js';
 import { floatFeed, singleConvModel } from './conv-models.js';
@@ -34,6 +35,8 @@ async function runFile(path: string, extra: Record<string, HostTensor> = {}) {
   }
 }
 
+const CONV_CONTROLS = [convControlsRewrite()] as const;
+
 describe('prepareUnetFile', () => {
   let dir: string;
   before(async () => {
@@ -46,9 +49,9 @@ describe('prepareUnetFile', () => {
   test('an inline model stays inline; the prepared file runs from its path and, off, equals the input', async () => {
     const input = join(dir, 'inline.onnx');
     await writeModel(conv.model, input);
-    const result = await prepareUnetFile(input, join(dir, 'inline-prepared.onnx'));
+    const result = await prepareUnetFile(input, join(dir, 'inline-prepared.onnx'), CONV_CONTROLS);
     assert.equal(result.externalDataPath, undefined);
-    assert.deepEqual(result.layout.convs, [PATH]);
+    assert.deepEqual(result.layouts[0].convs, [PATH]);
     const written = await readModel(result.modelPath);
     assert.ok(isPreparedUnet(written));
     assert.deepEqual(await runFile(result.modelPath, offControlFeeds(readPreparedUnetLayout(written))), await runFile(input));
@@ -61,7 +64,7 @@ describe('prepareUnetFile', () => {
     await Promise.all([mkdir(source), mkdir(target)]);
     await writeModel(conv.model, input, { externalData: 'weights.pb' });
     const before = await Promise.all([readFile(input), readFile(join(source, 'weights.pb'))]);
-    const result = await prepareUnetFile(input, join(target, 'model.onnx'));
+    const result = await prepareUnetFile(input, join(target, 'model.onnx'), CONV_CONTROLS);
     assert.equal(result.externalDataPath, join(target, 'weights.pb'));
     const after = await Promise.all([readFile(input), readFile(join(source, 'weights.pb'))]);
     assert.ok(before[0].equals(after[0]) && before[1].equals(after[1]), 'input model and sidecar unchanged');
@@ -73,10 +76,10 @@ describe('prepareUnetFile', () => {
     const input = join(dir, 'sibling', 'model.onnx');
     await mkdir(join(dir, 'sibling'));
     await writeModel(conv.model, input, { externalData: 'model.onnx_data' });
-    await assert.rejects(prepareUnetFile(input, input), (error: unknown) => error instanceof UserFacingError && /already exists; choose another --out, or pass --force/.test(error.message));
-    await assert.rejects(prepareUnetFile(input, join(dir, 'sibling', 'prepared.onnx')), /would replace .*model\.onnx_data, the weights of/);
+    await assert.rejects(prepareUnetFile(input, input, CONV_CONTROLS), (error: unknown) => error instanceof UserFacingError && /already exists; choose another --out, or pass --force/.test(error.message));
+    await assert.rejects(prepareUnetFile(input, join(dir, 'sibling', 'prepared.onnx'), CONV_CONTROLS), /would replace .*model\.onnx_data, the weights of/);
     // In place, when asked: the model and its sidecar are rewritten atomically.
-    const result = await prepareUnetFile(input, input, { overwrite: true });
+    const result = await prepareUnetFile(input, input, CONV_CONTROLS, { overwrite: true });
     assert.equal(result.externalDataPath, join(dir, 'sibling', 'model.onnx_data'));
     assert.ok(isPreparedUnet(await readModel(input)));
   });

@@ -10,14 +10,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { preparedUnetFor } from '../../../app/diffusion/pipeline/prepared-unet.js';
 import { openPipelineFolder } from '../../../app/models/pipeline-folder.js';
 import { openSession } from '../../../app/runtime/session.js';
 import { profileFileFor, readRunProfiles } from '../../../app/runtime/session-profile.js';
 import { FREEU_DEFAULTS } from '../../../app/scalecrafter/freeu-defaults.js';
-import { attentionScaleFeeds, attentionScaleOffFeeds } from '../../../app/scalecrafter/prepare/attention-scale-controls.js';
-import { controlFeeds, offControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
-import { freeUFeeds } from '../../../app/scalecrafter/prepare/freeu-controls.js';
+import { DEFAULT_DISPERSION_PARAMS } from '../../../app/scalecrafter/dispersion-transform.js';
+import { setupFromPatches } from '../../../app/scalecrafter/model-patches.js';
+import { preparedUnetFor } from '../../../app/scalecrafter/prepared-unet-cache.js';
 import { tinyModelsDir } from '../../support/tiny-model.js';
 
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
@@ -34,16 +33,16 @@ test('prepared UNet on WebGPU: no GPU→host copy per call, controls off or on',
     timestep: { type: 'float32' as const, data: Float32Array.of(500), dims: [1] },
     encoder_hidden_states: { type: 'float32' as const, data: seeded(2 * 77 * 32), dims: [2, 77, 32] },
   };
-  const [first, second, third] = prepared.layout.convs;
-  const on = controlFeeds(prepared.layout, new Map([
-    [first!, { dilation: 2, dispersed: false }],
-    [second!, { dilation: 1.5, dispersed: false }],
-    [third!, { dilation: 2, dispersed: true }],
-  ]));
-  const calls = [
-    { ...offControlFeeds(prepared.layout), ...freeUFeeds(null), ...attentionScaleOffFeeds(prepared.attentionScale) },
-    { ...on, ...freeUFeeds(FREEU_DEFAULTS.tiny), ...attentionScaleFeeds(prepared.attentionScale, latent, latent, 4, 4) },
-  ];
+  const [first, second, third] = prepared.convs;
+  const steps = { start: 0, end: 1 };
+  const everyKind = setupFromPatches([
+    { kind: 'redilate', schedule: { kind: 'constant', convs: [{ conv: first!, dilation: 2 }, { conv: second!, dilation: 1.5 }, { conv: third!, dilation: 2 }], steps } },
+    { kind: 'disperse', schedule: { kind: 'dispersed', convs: [third!], transform: DEFAULT_DISPERSION_PARAMS, steps } },
+    { kind: 'freeu', settings: FREEU_DEFAULTS.tiny },
+    { kind: 'attention_scale', trainWidth: 32, trainHeight: 32 },
+  ]);
+  const run = { latentDims: [2, 4, latent, latent], vaeScaleFactor: 8 };
+  const calls = [prepared.controlsFor(setupFromPatches([]), run)(0, 1).main, prepared.controlsFor(everyKind, run)(0, 1).main];
   try {
     for (const controls of calls) await session.run({ ...inputs, ...controls });
   } finally {
