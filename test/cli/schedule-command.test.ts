@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Command, CommanderError } from 'commander';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { registerScheduleCommand } from '../../app/cli/commands/schedule.js';
 
 async function schedule(args: readonly string[]): Promise<string> {
@@ -82,9 +83,10 @@ describe('scalecrafter schedule', () => {
 
   test('bad input fails with a message that says what to use', async () => {
     await assert.rejects(schedule(['--preset', 'sd3_1024x1024']), (error: unknown) => {
-      assert.ok(error instanceof CommanderError);
-      assert.equal(error.code, 'scalecrafter.unknownPreset');
-      assert.match(error.message, /known presets: .*sdxl_4096x4096/);
+      // The program's one reporter (cli/main.ts) prints the message and the hint.
+      assert.ok(error instanceof UserFacingError);
+      assert.match(error.message, /unknown ScaleCrafter preset "sd3_1024x1024"/);
+      assert.match(error.hint ?? '', /known presets: .*sdxl_4096x4096/);
       return true;
     });
     await assert.rejects(schedule(['--preset', 'sd1.5_1024x1024', '--steps', '0']), { code: 'commander.invalidArgument' });

@@ -174,7 +174,7 @@ describe('reference presets match SCALECRAFTER.md §5', () => {
   test('unknown preset names fail with the list of known ones', () => {
     assert.throws(() => presetByName('sd3_1024x1024'), (error: unknown) => {
       assert.ok(error instanceof UserFacingError);
-      assert.match(error.message, /sd2\.1_2048x2048/);
+      assert.match(error.hint ?? '', /sd2\.1_2048x2048/);
       return true;
     });
   });
