@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { registerScheduleCommand } from '../../app/cli/commands/schedule.js';
 
