@@ -84,6 +84,11 @@ const UNSUPPORTED_UNLESS: ReadonlyArray<readonly [key: string, allowed: readonly
   ['sigma_max', [null], 'A custom sigma_max is not supported; remove the key'],
   ['variance_type', [null], 'Learned variance is not supported; remove the key'],
   ['euler_at_final', [false], 'euler_at_final is not supported; set it to false'],
+  // Flow-matching sigmas (diffusers DPMSolverMultistepScheduler for flow models such as SD3):
+  // this project's samplers implement the variance-preserving SD/SDXL noise schedule only.
+  ['use_flow_sigmas', [false], 'Flow-matching sigmas are not supported (SD 1.x/2.x/SDXL use the VP schedule); set it to false'],
+  ['flow_shift', [1, null], 'A flow shift is not supported; remove the key or set it to 1.0'],
+  ['use_dynamic_shifting', [false], 'Resolution-dependent timestep shifting is not supported; set it to false'],
   // diffusers writes the default −inf as Python's bare -Infinity, read as null by parseSchedulerConfigText.
   ['lambda_min_clipped', [null, -Infinity], 'Clipping λ is only needed for cosine schedules, which are not supported; remove the key'],
 ];
