@@ -9,6 +9,18 @@ import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 
+/**
+ * A reader that stops early (`scalecrafter schedule --json | head`) closes the pipe; the next
+ * write fails with EPIPE. Unix tools die of SIGPIPE there, quietly — Node ignores SIGPIPE and
+ * would report an unhandled 'error' event with a stack trace instead, so exit as the tools do.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 export function createProgram(): Command {
   const program = new Command('scalecrafter')
     .description('ScaleCrafter Studio: tuning-free high-resolution image generation, from the command line')
@@ -24,4 +36,5 @@ export function createProgram(): Command {
   return program;
 }
 
+exitQuietlyOnClosedStdout();
 await createProgram().parseAsync(process.argv);
