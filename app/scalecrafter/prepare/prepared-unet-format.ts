@@ -8,7 +8,11 @@ import type { DispersionTransformParams } from '../dispersion-transform.js';
 import { metadataMap, type OnnxModel, type StringStringEntry } from '../../onnx/model.js';
 import type { ConvName } from '../unet-convs.js';
 
-/** float32 [numConvs]: requested dilation factor pf per conv; 1 = the conv as trained. */
+/**
+ * float64 [numConvs]: requested dilation factor pf per conv; 1 = the conv as trained. float64 so
+ * that pf reaches the size arithmetic as the double the user gave (1.6, not float32's
+ * 1.60000002), which the reference's Python float arithmetic rounds (redilation-geometry.ts).
+ */
 export const DILATION_INPUT = 'scalecrafter_dilation';
 /** bool [numConvs]: whether the conv runs with its dispersed 5×5 kernel. */
 export const DISPERSION_INPUT = 'scalecrafter_dispersion';
@@ -18,7 +22,8 @@ export const METADATA_VERSION_KEY = 'scalecrafter.version';
 export const METADATA_CONVS_KEY = 'scalecrafter.convs';
 /** JSON of the DispersionTransformParams the in-graph R was solved with. */
 export const METADATA_DISPERSION_KEY = 'scalecrafter.dispersion';
-export const PREPARED_FORMAT_VERSION = 1;
+/** 2: the dilation input is float64 (version 1 took float32). */
+export const PREPARED_FORMAT_VERSION = 2;
 
 export interface PreparedUnetLayout {
   readonly version: number;
