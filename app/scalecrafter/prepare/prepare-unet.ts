@@ -18,8 +18,7 @@
  * costs two small Ifs and two tensor copies when off, and a one-pixel plain conv when on.
  */
 import { createTensor, tensorValueInfo } from '../../onnx/graph-builder.js';
-import { TensorDataType } from '../../onnx/data-type.js';
-import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from '../../onnx/model.js';
+import type { OnnxGraph, OnnxModel, OnnxNode, OnnxTensor } from '../../onnx/model.js';
 import * as op from '../../onnx/ops.js';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, type DispersionTransformParams } from '../dispersion-transform.js';
 import { findCandidateConvs, UnetPrepareError, type CandidateConv, type SkippedConv } from './conv-candidates.js';
@@ -28,7 +27,7 @@ import { graphValueNames } from './graph-value-names.js';
 import { CONTROLS_MIN_OPSET, defaultDomainOpset } from './model-opset.js';
 import { ifThenElse } from './onnx-ops-extension.js';
 import {
-  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, type PreparedUnetLayout,
+  DILATION_INPUT, dilationInputInfo, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, type PreparedUnetLayout,
 } from './prepared-unet-format.js';
 import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
 import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
@@ -112,11 +111,6 @@ function transformInitializer(params: DispersionTransformParams): OnnxTensor {
   return createTensor(TRANSFORM_INITIALIZER, 'float32', [transform.rows, transform.columns], Float32Array.from(transform.matrix));
 }
 
-/** A float64 [length] graph input (the graph builder emits no float64 values; prepared-unet-format.ts says why this one is). */
-function float64VectorInfo(name: string, length: number): OnnxValueInfo {
-  return { name, type: { tensorType: { elemType: TensorDataType.DOUBLE, shape: { dim: [{ dimValue: length }] } } } };
-}
-
 /** The prepared model (a new object; `model` is not modified). Throws UnetPrepareError. */
 export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}): PreparedUnet {
   if (isPreparedUnet(model)) throw new UnetPrepareError('this UNet is already prepared for ScaleCrafter; use it as it is (prepare the original model to change options)');
@@ -177,7 +171,7 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
     initializer: initializers,
     input: [
       ...model.graph.input,
-      float64VectorInfo(DILATION_INPUT, candidates.length),
+      dilationInputInfo(candidates.length),
       tensorValueInfo(DISPERSION_INPUT, 'bool', [candidates.length]),
     ],
   };

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { DispersionTransformParams } from '../dispersion-transform.js';
-import { metadataMap, type OnnxModel, type StringStringEntry } from '../../onnx/model.js';
+import { TensorDataType } from '../../onnx/data-type.js';
+import { metadataMap, type OnnxModel, type OnnxValueInfo, type StringStringEntry } from '../../onnx/model.js';
 import type { ConvName } from '../unet-convs.js';
 
 /**
@@ -14,6 +15,11 @@ import type { ConvName } from '../unet-convs.js';
  * 1.60000002), which the reference's Python float arithmetic rounds (redilation-geometry.ts).
  */
 export const DILATION_INPUT = 'scalecrafter_dilation';
+
+/** The graph input declaration of DILATION_INPUT (written directly: the graph builder emits no float64 values). */
+export function dilationInputInfo(numConvs: number): OnnxValueInfo {
+  return { name: DILATION_INPUT, type: { tensorType: { elemType: TensorDataType.DOUBLE, shape: { dim: [{ dimValue: numConvs }] } } } };
+}
 /** bool [numConvs]: whether the conv runs with its dispersed 5×5 kernel. */
 export const DISPERSION_INPUT = 'scalecrafter_dispersion';
 
