@@ -19,7 +19,7 @@ import { SeededWeights } from '../app/models/weights/seeded-weights.js';
 import { findCandidateConvs, type CandidateConv } from '../app/scalecrafter/prepare/conv-candidates.js';
 import { ceil, ifThenElse } from '../app/scalecrafter/prepare/onnx-ops-extension.js';
 import { polyphaseDilatedConv } from '../app/scalecrafter/prepare/polyphase-conv.js';
-import { DILATION_INPUT, DISPERSION_INPUT } from '../app/scalecrafter/prepare/prepared-unet-format.js';
+import { DILATION_INPUT, dilationInputInfo, DISPERSION_INPUT } from '../app/scalecrafter/prepare/prepared-unet-format.js';
 import { buildBranch, buildPiece } from '../app/scalecrafter/prepare/subgraph.js';
 import { tensorValueInfo } from '../app/onnx/graph-builder.js';
 
@@ -42,7 +42,11 @@ export function resnetStack(channels: number, blocks: number): OnnxModel {
 
 const ints = (name: string, values: number[]) => ({ name, type: AttributeType.INTS, ints: values.map(BigInt) });
 
-/** Adds the two control inputs (same names and shapes as a prepared model) to a rewritten graph. */
+/**
+ * Adds the two control inputs (same names, types and shapes as a prepared model, so the app's
+ * control feeds fit) to a rewritten graph. The variants were designed and measured with a float32
+ * dilation input; each casts its element to float32 to keep that arithmetic.
+ */
 function withControls(model: OnnxModel, nodes: OnnxNode[], count: number, initializers: OnnxModel['graph']['initializer']): OnnxModel {
   return {
     ...model,
@@ -50,10 +54,12 @@ function withControls(model: OnnxModel, nodes: OnnxNode[], count: number, initia
       ...model.graph,
       node: nodes,
       initializer: initializers,
-      input: [...model.graph.input, tensorValueInfo(DILATION_INPUT, 'float32', [count]), tensorValueInfo(DISPERSION_INPUT, 'bool', [count])],
+      input: [...model.graph.input, dilationInputInfo(count), tensorValueInfo(DISPERSION_INPUT, 'bool', [count])],
     },
   };
 }
+
+const float32Control = (g: GraphBuilder, value: ReturnType<GraphBuilder['input']>) => op.cast(g, value, { to: 'float32' });
 
 type ConvRewrite = (conv: CandidateConv, index: number) => { nodes: OnnxNode[]; initializers: OnnxModel['graph']['initializer'] };
 
@@ -83,7 +89,7 @@ export function ifPerConvVariant(model: OnnxModel, opset = 20): OnnxModel {
   return rewriteCandidates(model, (conv, index) => buildPiece({
     graphName: 'if-per-conv', scope: scopeOf(conv), opset,
     body: (g, outer) => {
-      const pf = op.gather(g, outer(DILATION_INPUT), op.constant(g, 'int64', [], BigInt64Array.of(BigInt(index))), { axis: 0 });
+      const pf = float32Control(g, op.gather(g, outer(DILATION_INPUT), op.constant(g, 'int64', [], BigInt64Array.of(BigInt(index))), { axis: 0 }));
       const off = g.node('Equal', [pf, op.constantScalar(g, 'float32', 1)])[0]!;
       const branch = (name: string, dilation: number) => buildBranch({
         graphName: name, scope: [...scopeOf(conv), name], opset,
@@ -102,7 +108,7 @@ export function polyphaseMainVariant(model: OnnxModel, opset = 20): OnnxModel {
   return rewriteCandidates(model, (conv, index) => buildPiece({
     graphName: 'polyphase-main', scope: scopeOf(conv), opset,
     body: (g, outer) => {
-      const pf = op.gather(g, outer(DILATION_INPUT), op.constantInt64(g, [index]), { axis: 0 });
+      const pf = float32Control(g, op.gather(g, outer(DILATION_INPUT), op.constantInt64(g, [index]), { axis: 0 }));
       const dilation = op.cast(g, ceil(g, pf), { to: 'int64' });
       const [input, weight, bias] = convInputs(conv, outer);
       return [{ value: polyphaseDilatedConv(g, { input, weight, bias, dilation, kernelRadius: 1, stride: conv.stride }), name: conv.output, type: 'float32' }];

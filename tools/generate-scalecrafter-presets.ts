@@ -1,12 +1,13 @@
 /**
  * Regenerates app/scalecrafter/reference-presets/reference-files.generated.ts from the reference
  * implementation's data files (configs/*.yaml, dilate_settings/*.txt, ndcfg_dilate_settings/*.txt,
- * disperse_settings/*.txt), so the app carries them as a TS module that survives `tsc` and never
- * reads ../shared at run time.
+ * disperse_settings/*.txt), so the app carries them as a TS module that survives `tsc` and reads
+ * no data file at run time.
  *
  *   node --import tsx tools/generate-scalecrafter-presets.ts [referenceDir] [outFile]
  *
- * referenceDir defaults to ../shared/scalecrafter-reference (relative to the repository root).
+ * referenceDir defaults to test/fixtures/scalecrafter-reference, the committed copy of those files
+ * (its README names their source commit).
  * test/scalecrafter/reference-files.test.ts checks the committed module against these files.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ import {
 } from '../app/scalecrafter/reference-format.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const DEFAULT_REFERENCE_DIR = resolve(REPOSITORY_ROOT, '../shared/scalecrafter-reference');
+export const DEFAULT_REFERENCE_DIR = resolve(REPOSITORY_ROOT, 'test/fixtures/scalecrafter-reference');
 export const GENERATED_MODULE_PATH = resolve(REPOSITORY_ROOT, 'app/scalecrafter/reference-presets/reference-files.generated.ts');
 
 const DILATION_DIRS = ['dilate_settings', 'ndcfg_dilate_settings'];

@@ -10,6 +10,18 @@ import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
 
+/**
+ * A reader that stops early (`scalecrafter schedule --json | head`) closes the pipe; the next
+ * write fails with EPIPE. Unix tools die of SIGPIPE there, quietly — Node ignores SIGPIPE and
+ * would report an unhandled 'error' event with a stack trace instead, so exit as the tools do.
+ */
+function exitQuietlyOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 export function createProgram(): Command {
   const program = new Command('scalecrafter')
     .description('ScaleCrafter Studio: tuning-free high-resolution image generation, from the command line')
@@ -31,6 +43,7 @@ function reportProblem(error: UserFacingError): void {
   process.exitCode = 1;
 }
 
+exitQuietlyOnClosedStdout();
 await createProgram().parseAsync(process.argv).catch((error: unknown) => {
   if (!(error instanceof UserFacingError)) throw error;
   reportProblem(error);

@@ -2,8 +2,8 @@
 // The element type decides the array class, as in onnxruntime-common's tensor type map; float16
 // travels as Uint16Array bit patterns (float16.ts converts).
 
-export type TensorType = 'float32' | 'float16' | 'int32' | 'int64' | 'bool';
-export type HostTensorData = Float32Array | Uint16Array | Int32Array | BigInt64Array | Uint8Array;
+export type TensorType = 'float32' | 'float16' | 'float64' | 'int32' | 'int64' | 'bool';
+export type HostTensorData = Float32Array | Uint16Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 export interface HostTensor {
   type: TensorType;
@@ -11,11 +11,12 @@ export interface HostTensor {
   dims: number[];
 }
 
-export const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float16', 'int32', 'int64', 'bool'];
+export const TENSOR_TYPES: readonly TensorType[] = ['float32', 'float16', 'float64', 'int32', 'int64', 'bool'];
 
 const ARRAY_CLASS: Record<TensorType, { new (length: number): HostTensorData; readonly name: string }> = {
   float32: Float32Array,
   float16: Uint16Array,
+  float64: Float64Array,
   int32: Int32Array,
   int64: BigInt64Array,
   bool: Uint8Array,

@@ -10,6 +10,7 @@ import {
   redilatedConvGeometry,
   roundHalfToEven,
 } from '../../app/scalecrafter/redilation-geometry.js';
+import { pythonRound, referenceRedilationSizes } from '../reference/redilation-sizes.js';
 
 describe('roundHalfToEven (Python round)', () => {
   test('halves go to the even neighbour', () => {
@@ -92,5 +93,39 @@ describe('dispersedConvGeometry (5×5 kernel, dilation ceil(pf/2), pad 2d)', () 
     assert.deepEqual(geometry.convInput, { height: 34, width: 26 });
     assert.deepEqual(geometry.convOutput, { height: 17, width: 13 });
     assert.deepEqual(geometry.output, { height: 8, width: 6 });
+  });
+});
+
+describe('sizes as the reference computes them in float64 (test/reference/redilation-sizes.ts)', () => {
+  /** 1.6 and 2.4 are not float32 values: f = 1.25 in float64, just below it from float32. */
+  const FACTORS = [1.5, 1.6, 2.4, 2.5, 5.5];
+  const SIDES = Array.from({ length: 57 }, (_, i) => 8 + i);
+
+  test(`pf ∈ {${FACTORS.join(', ')}}, sides 8…64, stride 1 and 2, 3×3 and dispersed 5×5`, () => {
+    for (const pf of FACTORS) {
+      for (const side of SIDES) {
+        for (const stride of [1, 2]) {
+          const input = { height: side, width: side + 6 };
+          const plain = redilatedConvGeometry({ requestedDilation: pf, stride, input });
+          const plainReference = referenceRedilationSizes(input.height, input.width, pf, 3, stride);
+          const label = `pf ${pf}, ${input.height}×${input.width}, stride ${stride}`;
+          assert.deepEqual([plain.convInput.height, plain.convInput.width], plainReference.input, label);
+          assert.deepEqual([plain.output.height, plain.output.width], plainReference.output, label);
+          assert.deepEqual([plain.dilation, plain.padding], [plainReference.dilation, plainReference.padding], label);
+          const dispersed = dispersedConvGeometry({ requestedDilation: pf, stride, input });
+          const dispersedReference = referenceRedilationSizes(input.height, input.width, pf / 2, 5, stride);
+          assert.deepEqual([dispersed.convInput.height, dispersed.convInput.width], dispersedReference.input, `${label}, dispersed`);
+        }
+      }
+    }
+  });
+
+  test('14 × 2/1.6 is the exact tie 17.5 → 18 (float32 1.6 gives 17.4999997 → 17)', () => {
+    // Python: round(0.5), round(1.5), round(2.5), round(12.5), round(17.5), round(17.4999997)
+    assert.deepEqual([0.5, 1.5, 2.5, 12.5, 17.5, 17.4999997].map(pythonRound), [0, 2, 2, 12, 18, 17]);
+    assert.equal(referenceRedilationSizes(14, 14, 1.6, 3, 1).input[0], 18);
+    assert.equal(referenceRedilationSizes(14, 14, 2.4, 3, 1).input[0], 18);
+    assert.equal(referenceRedilationSizes(14, 14, Math.fround(1.6), 3, 1).input[0], 17);
+    assert.equal(redilatedConvGeometry({ requestedDilation: 1.6, stride: 1, input: { height: 14, width: 14 } }).convInput.height, 18);
   });
 });

@@ -10,7 +10,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/** `closeStdout`: close the read end of the CLI's stdout at once, as `| head -c 0` would. */
+export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; closeStdout?: boolean } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${root}app/cli/main.ts`, ...args], {
       cwd: options.cwd ?? root,
@@ -19,7 +20,8 @@ export function runCli(args: readonly string[], options: { cwd?: string; timeout
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    if (options.closeStdout) child.stdout.destroy();
+    else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

@@ -11,8 +11,12 @@
  *
  * First order is used for the first step of a run (no history yet) and for the last step when
  * final_sigmas_type is "zero" or (lower_order_final and N < 15), exactly as diffusers decides.
- * Current diffusers, not 0.20: Karras σ's are used as computed (their timesteps rounded, no
- * de-duplication) and the last step goes to σ = 0.
+ * dpm_solver_variant "current" (the default): Karras σ's are used as computed (their timesteps
+ * rounded, no de-duplication). "diffusers-0.20", the version the ScaleCrafter reference pins:
+ * diffusers 0.20 reads α, σ and λ from the training tables at each integer timestep, so a Karras
+ * run steps between the σ's of its *rounded* timesteps, and it drops repeated timesteps — N there
+ * is the count left (50 SD steps: 49, timesteps … 2, 1, 1, 0 lose one 1). Without Karras both
+ * variants take σ at integer timesteps; 0.20 always ends at t = 0 (final_sigmas_type "sigma_min").
  */
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
@@ -37,6 +41,11 @@ export function planDpmSolverSteps(
     const table = schedule.sigmas;
     sigmas = karrasSigmas(table[0] as number, table[table.length - 1] as number, steps);
     timesteps = sigmas.map((sigma) => roundHalfEven(timestepForSigma(schedule, sigma)));
+    if (config.dpm_solver_variant === 'diffusers-0.20') {
+      // Descending, so np.unique's first occurrences are the timesteps that differ from their predecessor.
+      timesteps = timesteps.filter((timestep, index) => index === 0 || timestep !== timesteps[index - 1]);
+      sigmas = timesteps.map((t) => sigmaAtTimestep(schedule, t));
+    }
   } else {
     sigmas = timesteps.map((t) => sigmaAtTimestep(schedule, t));
   }
@@ -56,11 +65,13 @@ export function dpmpp2mStep(
   step: PlannedStep,
   modelOutput: Float32Array,
 ): { sample: Float32Array; denoised: Float32Array } {
-  const { config, totalSteps } = plan;
+  const { config } = plan;
   const x = state.sample;
   const denoised = predictDenoised(config.prediction_type, 'variance_preserving', step.sigma, x, modelOutput);
-  const isLast = step.index === totalSteps - 1;
-  const lowerOrderFinal = isLast && ((config.lower_order_final && totalSteps < 15) || config.final_sigmas_type === 'zero');
+  // The full schedule's length: the N asked for, or fewer where diffusers 0.20 dropped repeats.
+  const scheduleLength = (plan.steps[plan.steps.length - 1] as PlannedStep).index + 1;
+  const isLast = step.index === scheduleLength - 1;
+  const lowerOrderFinal = isLast && ((config.lower_order_final && scheduleLength < 15) || config.final_sigmas_type === 'zero');
   const previous = state.denoised;
   const previousStep = plan.steps[state.position - 1];
 

@@ -45,7 +45,10 @@ export interface PlannedStep {
 export interface SamplingPlan {
   readonly sampler: Sampler;
   readonly config: SchedulerConfig;
-  /** N, the step count asked for; the schedule is laid out for N steps. */
+  /**
+   * N, the step count asked for; the schedule is laid out for N steps (DPM++ 2M with Karras σ's in
+   * the diffusers-0.20 variant drops repeated timesteps, so its schedule may be shorter).
+   */
   readonly totalSteps: number;
   readonly denoise: number;
   /** The steps to run, in order (all N when denoise = 1, the last ⌊N·denoise⌋ otherwise). */

@@ -10,6 +10,9 @@
  * Keys that pick the algorithm (`algorithm_type`, `solver_order`, `use_karras_sigmas`, …) are
  * ignored: the sampler is chosen by the `Sampler` union. Keys whose non-default value would change
  * the result in a way not supported here are rejected with an error naming the key.
+ *
+ * One key is this project's own: `dpm_solver_variant` (DpmSolverVariant), which diffusers never
+ * writes, so configs from diffusers get its default.
  */
 import { SchedulerConfigError } from './scheduler-errors.js';
 
@@ -18,6 +21,13 @@ export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
 export type PredictionType = 'epsilon' | 'v_prediction' | 'sample';
 /** Where the last step lands: σ = 0, or the training schedule's smallest σ (t = 0). */
 export type FinalSigmasType = 'zero' | 'sigma_min';
+/**
+ * Which diffusers DPMSolverMultistepScheduler DPM++ 2M follows. "diffusers-0.20" is the one the
+ * ScaleCrafter reference pins (diffusers 0.20.2): the last step goes to t = 0 (final_sigmas_type
+ * "sigma_min", its only choice), and with Karras σ's it steps between the σ's of the *rounded*
+ * timesteps and drops repeated ones (50 SD steps run 49). "current" uses the Karras σ's as computed.
+ */
+export type DpmSolverVariant = 'current' | 'diffusers-0.20';
 
 export interface SchedulerConfig {
   readonly num_train_timesteps: number;
@@ -37,6 +47,8 @@ export interface SchedulerConfig {
   readonly final_sigmas_type: FinalSigmasType;
   /** DPM++ 2M: first-order last step when fewer than 15 steps. */
   readonly lower_order_final: boolean;
+  /** DPM++ 2M: this project's key (DpmSolverVariant); "diffusers-0.20" needs final_sigmas_type "sigma_min". */
+  readonly dpm_solver_variant: DpmSolverVariant;
 }
 
 /** diffusers' constructor defaults (DDIMScheduler / EulerDiscreteScheduler / DPMSolverMultistepScheduler). */
@@ -52,6 +64,7 @@ export const DIFFUSERS_DEFAULT_SCHEDULER_CONFIG: SchedulerConfig = {
   clip_sample_range: 1,
   final_sigmas_type: 'zero',
   lower_order_final: true,
+  dpm_solver_variant: 'current',
 };
 
 /**
@@ -84,6 +97,11 @@ const UNSUPPORTED_UNLESS: ReadonlyArray<readonly [key: string, allowed: readonly
   ['sigma_max', [null], 'A custom sigma_max is not supported; remove the key'],
   ['variance_type', [null], 'Learned variance is not supported; remove the key'],
   ['euler_at_final', [false], 'euler_at_final is not supported; set it to false'],
+  // Flow-matching sigmas (diffusers DPMSolverMultistepScheduler for flow models such as SD3):
+  // this project's samplers implement the variance-preserving SD/SDXL noise schedule only.
+  ['use_flow_sigmas', [false], 'Flow-matching sigmas are not supported (SD 1.x/2.x/SDXL use the VP schedule); set it to false'],
+  ['flow_shift', [1, null], 'A flow shift is not supported; remove the key or set it to 1.0'],
+  ['use_dynamic_shifting', [false], 'Resolution-dependent timestep shifting is not supported; set it to false'],
   // diffusers writes the default −inf as Python's bare -Infinity, read as null by parseSchedulerConfigText.
   ['lambda_min_clipped', [null, -Infinity], 'Clipping λ is only needed for cosine schedules, which are not supported; remove the key'],
 ];
@@ -142,6 +160,9 @@ export function parseSchedulerConfig(json: unknown): SchedulerConfig {
     }
   }
   const defaults = DIFFUSERS_DEFAULT_SCHEDULER_CONFIG;
+  const dpmSolverVariant = readChoice<DpmSolverVariant>(source, 'dpm_solver_variant', defaults.dpm_solver_variant, ['current', 'diffusers-0.20']);
+  // diffusers 0.20 always ends at t = 0: that variant makes "sigma_min" the default.
+  const finalSigmasDefault = dpmSolverVariant === 'diffusers-0.20' ? 'sigma_min' : defaults.final_sigmas_type;
   const config: SchedulerConfig = {
     num_train_timesteps: readInteger(source, 'num_train_timesteps', defaults.num_train_timesteps, 2),
     beta_start: readNumber(source, 'beta_start', defaults.beta_start),
@@ -152,8 +173,9 @@ export function parseSchedulerConfig(json: unknown): SchedulerConfig {
     set_alpha_to_one: readBoolean(source, 'set_alpha_to_one', defaults.set_alpha_to_one),
     clip_sample: readBoolean(source, 'clip_sample', defaults.clip_sample),
     clip_sample_range: readNumber(source, 'clip_sample_range', defaults.clip_sample_range),
-    final_sigmas_type: readChoice(source, 'final_sigmas_type', defaults.final_sigmas_type, ['zero', 'sigma_min']),
+    final_sigmas_type: readChoice<FinalSigmasType>(source, 'final_sigmas_type', finalSigmasDefault, ['zero', 'sigma_min']),
     lower_order_final: readBoolean(source, 'lower_order_final', defaults.lower_order_final),
+    dpm_solver_variant: dpmSolverVariant,
   };
   const spacing = source['timestep_spacing'];
   const withSpacing: SchedulerConfig =
@@ -180,6 +202,9 @@ export function validateSchedulerConfig(config: SchedulerConfig): void {
   }
   if (!(config.clip_sample_range > 0)) {
     throw new SchedulerConfigError('clip_sample_range', `must be > 0, got ${config.clip_sample_range}`, 'The diffusers default is 1.0');
+  }
+  if (config.dpm_solver_variant === 'diffusers-0.20' && config.final_sigmas_type !== 'sigma_min') {
+    throw new SchedulerConfigError('final_sigmas_type', `"${config.final_sigmas_type}" cannot go with dpm_solver_variant "diffusers-0.20", which always ends at t = 0`, 'Set final_sigmas_type to "sigma_min" or remove it');
   }
 }
 

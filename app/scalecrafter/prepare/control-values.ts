@@ -8,7 +8,9 @@
  * branches: there, values from the outer graph never count as CPU tensors. So every op that
  * reads a control value, up to the If condition, takes a float64 input. (The CUDA EP has float64
  * kernels; this placement argument holds for WebGPU, the EP this project ships.) float64 also
- * gives the geometry Python's arithmetic (redilated-conv-branch.ts).
+ * gives the geometry Python's arithmetic (redilated-conv-branch.ts): the dilation input itself is
+ * float64, so pf = 1.6 is the same double as the reference's 1.6 (a float32 input held 1.60000002,
+ * and round(14 · 2/1.60000002) = 17 where Python's round(14 · 2/1.6) = round(17.5) = 18).
  */
 import { TensorDataType } from '../../onnx/data-type.js';
 import type { GraphBuilder, Value } from '../../onnx/graph-builder.js';
@@ -30,7 +32,7 @@ export function controlValuesPiece(opset: number): GraphPiece {
   return buildPiece({
     graphName: 'control_values', scope: ['scalecrafter'], opset,
     body: (g, outer) => {
-      const dilation = castToCode(g, outer(DILATION_INPUT), TensorDataType.DOUBLE);
+      const dilation = outer(DILATION_INPUT);
       const dispersed = castToCode(g, outer(DISPERSION_INPUT), TensorDataType.DOUBLE);
       const isDispersed = equal(g, dispersed, constantFloat64(g, 1));
       // (dilation == 1) · (1 − dispersed), kept in float64 (an And of bools would run on the GPU).

@@ -37,7 +37,7 @@ function checkDilation(conv: ConvName, dilation: number, where: string): void {
  */
 export function controlFeeds(layout: PreparedUnetLayout, controls: ReadonlyMap<ConvName, ConvControl>, where = 'controls'): Record<string, HostTensor> {
   const position = new Map(layout.convs.map((conv, index) => [conv, index]));
-  const dilation = new Float32Array(layout.convs.length).fill(1);
+  const dilation = new Float64Array(layout.convs.length).fill(1);
   const dispersion = new Uint8Array(layout.convs.length);
   for (const [conv, control] of controls) {
     const index = position.get(conv);
@@ -49,7 +49,7 @@ export function controlFeeds(layout: PreparedUnetLayout, controls: ReadonlyMap<C
     dispersion[index] = control.dispersed ? 1 : 0;
   }
   return {
-    [DILATION_INPUT]: { type: 'float32', data: dilation, dims: [dilation.length] },
+    [DILATION_INPUT]: { type: 'float64', data: dilation, dims: [dilation.length] },
     [DISPERSION_INPUT]: { type: 'bool', data: dispersion, dims: [dispersion.length] },
   };
 }

@@ -9,7 +9,7 @@
  * what the SD builders keep inline (component-writer.ts), so a prepared model looks like the one
  * it came from.
  */
-import { access } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { externalDataInfo, isExternal } from '../../onnx/external-data.js';
 import { graphTensors } from '../../onnx/graph-tensors.js';
@@ -79,6 +79,8 @@ export async function prepareUnetFile<const Rewrites extends readonly UnetRewrit
       );
     }
   }
+  // As `models build` does: --out may name a folder that does not exist yet.
+  await mkdir(dirname(outputPath), { recursive: true });
   const written = await writeModel(prepared, outputPath, { externalData: sidecar });
   return {
     modelPath: written.modelPath,

@@ -27,7 +27,7 @@ import { graphValueNames } from './graph-value-names.js';
 import { CONTROLS_MIN_OPSET, defaultDomainOpset } from './model-opset.js';
 import { ifThenElse } from './onnx-ops-extension.js';
 import {
-  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, readPreparedUnetLayout, type PreparedUnetLayout,
+  DILATION_INPUT, dilationInputInfo, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, readPreparedUnetLayout, type PreparedUnetLayout,
 } from './prepared-unet-format.js';
 import type { UnetRewrite } from './unet-rewrite.js';
 import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
@@ -171,7 +171,7 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
     initializer: initializers,
     input: [
       ...model.graph.input,
-      tensorValueInfo(DILATION_INPUT, 'float32', [candidates.length]),
+      dilationInputInfo(candidates.length),
       tensorValueInfo(DISPERSION_INPUT, 'bool', [candidates.length]),
     ],
   };

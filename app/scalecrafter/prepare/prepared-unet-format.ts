@@ -5,12 +5,22 @@
  */
 import { z } from 'zod';
 import type { DispersionTransformParams } from '../dispersion-transform.js';
-import { metadataMap, type OnnxModel, type StringStringEntry } from '../../onnx/model.js';
+import { TensorDataType } from '../../onnx/data-type.js';
+import { metadataMap, type OnnxModel, type OnnxValueInfo, type StringStringEntry } from '../../onnx/model.js';
 import type { ConvName } from '../unet-convs.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
 
-/** float32 [numConvs]: requested dilation factor pf per conv; 1 = the conv as trained. */
+/**
+ * float64 [numConvs]: requested dilation factor pf per conv; 1 = the conv as trained. float64 so
+ * that pf reaches the size arithmetic as the double the user gave (1.6, not float32's
+ * 1.60000002), which the reference's Python float arithmetic rounds (redilation-geometry.ts).
+ */
 export const DILATION_INPUT = 'scalecrafter_dilation';
+
+/** The graph input declaration of DILATION_INPUT (written directly: the graph builder emits no float64 values). */
+export function dilationInputInfo(numConvs: number): OnnxValueInfo {
+  return { name: DILATION_INPUT, type: { tensorType: { elemType: TensorDataType.DOUBLE, shape: { dim: [{ dimValue: numConvs }] } } } };
+}
 /** bool [numConvs]: whether the conv runs with its dispersed 5×5 kernel. */
 export const DISPERSION_INPUT = 'scalecrafter_dispersion';
 
@@ -19,7 +29,8 @@ export const METADATA_VERSION_KEY = 'scalecrafter.version';
 export const METADATA_CONVS_KEY = 'scalecrafter.convs';
 /** JSON of the DispersionTransformParams the in-graph R was solved with. */
 export const METADATA_DISPERSION_KEY = 'scalecrafter.dispersion';
-export const PREPARED_FORMAT_VERSION = 1;
+/** 2: the dilation input is float64 (version 1 took float32). */
+export const PREPARED_FORMAT_VERSION = 2;
 
 export interface PreparedUnetLayout {
   readonly version: number;

@@ -7,9 +7,9 @@
  *   dispersed 5×5:  d = ceil(pf/2), f = d/(pf/2),   kernel R·W,   pad 2d   (the reference halves pf)
  *   x1 = bilinear(x, round(H·f), round(W·f));  y = conv(x1, stride, dilation d);  out = bilinear(y, ⌊H/s⌋, ⌊W/s⌋)
  *
- * Sizes are computed in float64 from the float32 pf, so round(H·f) is Python's round(H * (d / pf))
- * whenever pf is a float32 value (every preset's 2, 2.5, 3, 4 is); ONNX Round rounds halves to
- * even, as Python does. A resize whose target equals its input size (always, for integer pf) is
+ * Sizes are computed in float64 from the float64 pf, with the reference's operations in its order
+ * (f = d / pf, then H·f), so round(H·f) is Python's round(H * (d / pf)) for every pf; ONNX Round
+ * rounds halves to even, as Python does. A resize whose target equals its input size (always, for integer pf) is
  * skipped by an If, not run as an identity interpolation. Geometry and resizes are shared by both
  * kernels; only the conv splits on the dispersion flag (kernelConv).
  */

@@ -71,6 +71,15 @@ describe('parseSchedulerConfig', () => {
     assert.throws(() => parseSchedulerConfig({ prediction_type: 'flow_prediction' }), failsOnKey('prediction_type'));
     assert.throws(() => parseSchedulerConfig({ timestep_spacing: 'even' }), failsOnKey('timestep_spacing'));
     assert.throws(() => parseSchedulerConfig({ thresholding: true }), failsOnKey('thresholding'));
+    assert.throws(() => parseSchedulerConfig({ use_flow_sigmas: true }), failsOnKey('use_flow_sigmas'));
+    assert.throws(() => parseSchedulerConfig({ flow_shift: 3 }), failsOnKey('flow_shift'));
+    assert.throws(() => parseSchedulerConfig({ use_dynamic_shifting: true }), failsOnKey('use_dynamic_shifting'));
+  });
+
+  test('flow-matching keys at their diffusers defaults are accepted (current DPMSolverMultistepScheduler saves them)', () => {
+    const config = parseSchedulerConfig({ use_flow_sigmas: false, flow_shift: 1.0, use_dynamic_shifting: false, beta_schedule: 'scaled_linear' });
+    assert.equal(config.beta_schedule, 'scaled_linear');
+    assert.equal(parseSchedulerConfig({ flow_shift: null }).beta_schedule, 'linear');
   });
 
   test('wrong types and ranges are rejected with the config key named', () => {

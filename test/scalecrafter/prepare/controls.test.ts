@@ -7,13 +7,15 @@ import { dilationTable } from '../../../app/scalecrafter/dilation-table.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../../../app/scalecrafter/dispersion-transform.js';
 import { checkDispersionFits, controlFeeds, offControlFeeds, stepControlFeeds } from '../../../app/scalecrafter/prepare/controls.js';
 import { prepareUnet } from '../../../app/scalecrafter/prepare/prepare-unet.js';
-import { DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, readPreparedUnetLayout, type PreparedUnetLayout } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
+import {
+  DILATION_INPUT, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, readPreparedUnetLayout, type PreparedUnetLayout,
+} from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
 import type { ScaleCrafterSchedule } from '../../../app/scalecrafter/schedule.js';
 import { singleConvModel } from './conv-models.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const LAYOUT: PreparedUnetLayout = {
-  version: 1,
+  version: PREPARED_FORMAT_VERSION,
   convs: ['up_blocks.0.resnets.0.conv2', 'mid_block.resnets.0.conv1', 'down_blocks.1.resnets.0.conv1', 'down_blocks.0.resnets.0.conv1'],
   dispersion: DEFAULT_DISPERSION_PARAMS,
 };
@@ -28,7 +30,7 @@ const SCHEDULE: ScaleCrafterSchedule = {
 const TABLE = dilationTable(SCHEDULE, [...LAYOUT.convs].reverse(), 4);
 
 const values = (feeds: Record<string, HostTensor>) => ({
-  dilation: Array.from(feeds[DILATION_INPUT]!.data as Float32Array),
+  dilation: Array.from(feeds[DILATION_INPUT]!.data as Float64Array),
   dispersion: Array.from(feeds[DISPERSION_INPUT]!.data as Uint8Array),
 });
 
@@ -36,7 +38,7 @@ describe('control feeds of a prepared UNet', () => {
   test('off: every dilation 1, nothing dispersed, one entry per prepared conv', () => {
     const feeds = offControlFeeds(LAYOUT);
     assert.deepEqual(values(feeds), { dilation: [1, 1, 1, 1], dispersion: [0, 0, 0, 0] });
-    assert.deepEqual([feeds[DILATION_INPUT]!.type, feeds[DISPERSION_INPUT]!.type], ['float32', 'bool']);
+    assert.deepEqual([feeds[DILATION_INPUT]!.type, feeds[DISPERSION_INPUT]!.type], ['float64', 'bool']);
   });
 
   test('a step of a dilation table: guided pass, noise-damped base pass, dispersion in both; in the model\'s conv order', () => {
@@ -69,8 +71,10 @@ describe('prepared-UNet metadata', () => {
     assert.throws(() => readPreparedUnetLayout([]), /not prepared for ScaleCrafter/);
     const entries = layoutMetadata(LAYOUT).map((entry) => (entry.key === 'scalecrafter.convs' ? { ...entry, value: '["a", "a"]' } : entry));
     assert.throws(() => readPreparedUnetLayout(entries), UserFacingError);
-    const future = layoutMetadata(LAYOUT).map((entry) => (entry.key === 'scalecrafter.version' ? { ...entry, value: '2' } : entry));
-    assert.throws(() => readPreparedUnetLayout(future), /version 2 is not supported/);
+    const withVersion = (version: string) => layoutMetadata(LAYOUT).map((entry) => (entry.key === 'scalecrafter.version' ? { ...entry, value: version } : entry));
+    assert.throws(() => readPreparedUnetLayout(withVersion('3')), /version 3 is not supported/);
+    // Version 1 took the dilations as float32: such a model cannot take this build's float64 feed.
+    assert.throws(() => readPreparedUnetLayout(withVersion('1')), /version 1 is not supported.*prepare the original UNet again/);
   });
 
   test('isPreparedUnet on models and on open sessions', async () => {

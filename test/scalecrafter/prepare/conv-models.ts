@@ -10,9 +10,9 @@ import { fromFloat16, toFloat16 } from '../../../app/runtime/float16.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, disperseConvWeights } from '../../../app/scalecrafter/dispersion-transform.js';
 import { DILATION_INPUT, DISPERSION_INPUT } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
-import { roundHalfToEven } from '../../../app/scalecrafter/redilation-geometry.js';
 import { bilinearResize, conv2d } from '../../reference/ops.js';
 import { NdArray, randn } from '../../reference/ndarray.js';
+import { referenceRedilationSizes, type ReferenceRedilationSizes } from '../../reference/redilation-sizes.js';
 
 // Dawn (WebGPU EP) warns without a writable runtime dir (ORT-NOTES.md).
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
@@ -75,38 +75,24 @@ export function toNdArray(tensor: HostTensor): NdArray {
 /** The two control inputs for `dilations` / `dispersed` (one entry per prepared conv). */
 export function controlFeeds(dilations: readonly number[], dispersed: readonly boolean[] = dilations.map(() => false)): Record<string, HostTensor> {
   return {
-    [DILATION_INPUT]: { type: 'float32', data: Float32Array.from(dilations), dims: [dilations.length] },
+    [DILATION_INPUT]: { type: 'float64', data: Float64Array.from(dilations), dims: [dilations.length] },
     [DISPERSION_INPUT]: { type: 'bool', data: Uint8Array.from(dispersed, (flag) => (flag ? 1 : 0)), dims: [dispersed.length] },
   };
 }
 
 export const REFERENCE_TRANSFORM = computeDispersionTransform(DEFAULT_DISPERSION_PARAMS);
 
-export interface ReferenceGeometry {
+export interface ReferenceGeometry extends ReferenceRedilationSizes {
   readonly kernelSize: 3 | 5;
-  readonly dilation: number;
-  readonly padding: number;
-  readonly input: readonly [number, number];
-  readonly output: readonly [number, number];
 }
 
 /**
- * The reference's sizes for a 3×3 conv re-dilated by pf (or dispersed to 5×5 with pf/2), on an
- * input of height × width: d = ceil(pf'), f = d/pf', round(H·f) half to even, pad d·(1 + (k − 3)/2),
- * output ⌊H/stride⌋.
+ * The reference's sizes for a 3×3 conv re-dilated by pf (or dispersed to 5×5 with pf/2, as the
+ * reference halves it), on an input of height × width (test/reference/redilation-sizes.ts).
  */
 export function referenceGeometry(height: number, width: number, pf: number, dispersed: boolean, stride: number): ReferenceGeometry {
-  const effective = dispersed ? pf / 2 : pf;
-  const dilation = Math.ceil(effective);
-  const factor = dilation / effective;
   const kernelSize = dispersed ? 5 : 3;
-  return {
-    kernelSize,
-    dilation,
-    padding: dilation * (1 + (kernelSize - 3) / 2),
-    input: [roundHalfToEven(height * factor), roundHalfToEven(width * factor)],
-    output: [Math.floor(height / stride), Math.floor(width / stride)],
-  };
+  return { kernelSize, ...referenceRedilationSizes(height, width, dispersed ? pf / 2 : pf, kernelSize, stride) };
 }
 
 /**

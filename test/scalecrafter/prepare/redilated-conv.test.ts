@@ -17,7 +17,7 @@ import { openSession } from '../../../app/runtime/session.js';
 import { prepareUnet } from '../../../app/scalecrafter/prepare/prepare-unet.js';
 import type { Tolerance } from '../../reference/compare.js';
 import { assertAllClose } from '../../reference/compare.js';
-import { conv2d } from '../../reference/ops.js';
+import { bilinearResize, conv2d } from '../../reference/ops.js';
 import { NdArray, randn } from '../../reference/ndarray.js';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, disperseConvWeights } from '../../../app/scalecrafter/dispersion-transform.js';
 import { controlFeeds, floatFeed, referenceRedilatedConv, roundedToFloat16, singleConvModel, toNdArray } from './conv-models.js';
@@ -58,6 +58,52 @@ describe('a prepared conv equals the reference re-dilation operator', () => {
       });
     }
   }
+
+  test('sizes from the float64 pf, as the reference computes them: pf ∈ {1.5, 1.6, 2.4, 2.5, 5.5}, sides 8…64', async () => {
+    const conv = singleConvModel({ modulePath: 'down_blocks.1.resnets.0.conv2', stride: 1, inChannels: 1, outChannels: 1, seed: 51 });
+    // Up to 85 pixels a side, ORT's float32 resize coordinates ((x + 0.5)/scale − 0.5) drift from
+    // ATen's by ~1e-5 of a pixel (2.1e-5 measured at 61×61, pf 2.4); a one-pixel size difference
+    // changes values by O(0.1).
+    const tolerance = { atol: 1e-4, rtol: 1e-4 };
+    const session = await openSession(serializeModel(prepareUnet(conv.model).model), { executionProvider: 'cpu' });
+    try {
+      for (let side = 8; side <= 64; side++) {
+        const x = randn([1, 1, side, side], 500 + side);
+        for (const pf of [1.5, 1.6, 2.4, 2.5, 5.5]) {
+          const out = await session.run({ x: floatFeed(x, 'float32'), ...controlFeeds([pf], [false]) });
+          assertAllClose(toNdArray(out.y!), referenceRedilatedConv(x, conv, pf, false), tolerance, `${side}×${side}, pf ${pf}`);
+        }
+      }
+      // The case float32 got wrong: at 14×14, pf 1.6 resizes to 18 (Python's round(17.5)); float32's
+      // 1.6 resized to 17, which this comparison tells apart.
+      const x = randn([1, 1, 14, 14], 514);
+      const [asFloat64, asFloat32] = await Promise.all([1.6, Math.fround(1.6)].map(async (pf) => toNdArray((await session.run({ x: floatFeed(x, 'float32'), ...controlFeeds([pf], [false]) })).y!)));
+      assertAllClose(asFloat64!, referenceRedilatedConv(x, conv, 1.6, false), tolerance, '14×14, pf 1.6');
+      assert.throws(() => assertAllClose(asFloat32!, referenceRedilatedConv(x, conv, 1.6, false), tolerance, '14×14, float32 pf 1.6'));
+    } finally {
+      await session.release();
+    }
+  });
+
+  test('pf 1 is the conv as trained, also on a stride-2 conv with odd sides (docs/scalecrafter.md: factor 1)', async () => {
+    const conv = singleConvModel({ modulePath: 'down_blocks.0.downsamplers.0.conv', stride: 2, inChannels: 2, outChannels: 3, seed: 61 });
+    const session = await openSession(serializeModel(prepareUnet(conv.model).model), { executionProvider: 'cpu' });
+    try {
+      for (const [height, width] of [[9, 7], [8, 6]] as const) {
+        const x = randn([1, 2, height, width], 600 + height);
+        const out = toNdArray((await session.run({ x: floatFeed(x, 'float32'), ...controlFeeds([1], [false]) })).y!);
+        const trained = conv2d(x, conv.weight, conv.bias, { stride: 2, padding: 1 });
+        assertAllClose(out, trained, TOLERANCE.cpu, `${height}×${width}, pf 1`);
+        // The reference's processor, asked for dilation 1 on a conv it re-dilates, still resizes the
+        // conv's ⌈H/2⌉ to int(H/2): the same on even sides, one row and column fewer on odd ones.
+        const referenceActive = bilinearResize(trained, Math.trunc(height / 2), Math.trunc(width / 2));
+        if (height % 2 === 0) assertAllClose(out, referenceActive, TOLERANCE.cpu, `${height}×${width}, reference at pf 1`);
+        else assert.deepEqual([out.shape, referenceActive.shape], [[1, 3, 5, 4], [1, 3, 4, 3]]);
+      }
+    } finally {
+      await session.release();
+    }
+  });
 
   test('the dispersed conv at pf 2 (d = 1, no resize) is the conv with W5 = R·W3 from disperseConvWeights, pad 2', async () => {
     const conv = singleConvModel({ modulePath: 'mid_block.resnets.0.conv2', stride: 1, inChannels: 3, outChannels: 5, seed: 31 });
