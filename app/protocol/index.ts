@@ -1,5 +1,4 @@
 /** The contract between the UI and the engine. Imports nothing from Node, Electron or ONNX Runtime. */
-export * from './ids.js';
 export * from './node-schema.js';
 export * from './workflow.js';
 export * from './prompt.js';
