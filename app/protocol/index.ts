@@ -5,4 +5,5 @@ export * from './prompt.js';
 export * from './issues.js';
 export * from './events.js';
 export * from './channels.js';
+export * from './shell-channels.js';
 export * from './user-facing-error.js';
