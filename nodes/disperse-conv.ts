@@ -9,6 +9,7 @@ export const disperseConv = defineNode({
     description: 'Replaces 3×3 kernels by least-squares dispersed 5×5 kernels (R·W) over the first steps.',
     version: 1,
     outputNode: false,
+    editor: 'dilation-schedule',
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },

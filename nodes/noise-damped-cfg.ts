@@ -9,6 +9,7 @@ export const noiseDampedCfg = defineNode({
     description: 'Takes the guidance base from a third, more mildly re-dilated UNet pass over the first steps (ultra-high resolutions).',
     version: 1,
     outputNode: false,
+    editor: 'dilation-schedule',
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },

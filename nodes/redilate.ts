@@ -9,6 +9,7 @@ export const reDilate = defineNode({
     description: 'Re-dilates the UNet\'s 3×3 convs over the first steps so objects stop repeating at high resolution.',
     version: 1,
     outputNode: false,
+    editor: 'dilation-schedule',
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },

@@ -4,30 +4,13 @@ import { latentInModelSpace, unevenSideWarnings } from '../app/diffusion/pipelin
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
 import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
-import type { Sampler } from '../app/diffusion/schedulers/index.js';
+import { KARRAS_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS } from '../app/diffusion/schedulers/index.js';
 import { denoiseProblem } from '../app/diffusion/schedulers/sampling-plan.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 import { setupFromPatches } from '../app/scalecrafter/model-patches.js';
 import { preparedUnetForPatches } from '../app/scalecrafter/prepared-unet-cache.js';
 
-const SAMPLERS = ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m'] as const;
 const SCHEDULES = ['normal', 'karras'] as const;
-/** Samplers whose diffusers scheduler offers Karras sigmas. */
-const KARRAS_CAPABLE: ReadonlySet<string> = new Set(['euler', 'dpmpp_2m']);
-
-function samplerOf(name: (typeof SAMPLERS)[number], schedule: (typeof SCHEDULES)[number], eta: number): Sampler {
-  const karras = schedule === 'karras';
-  switch (name) {
-    case 'ddim':
-      return { kind: 'ddim', eta };
-    case 'euler':
-      return { kind: 'euler', karras };
-    case 'euler_ancestral':
-      return { kind: 'euler_ancestral' };
-    case 'dpmpp_2m':
-      return { kind: 'dpmpp_2m', karras };
-  }
-}
 
 /** Checked before the run, so a strength that leaves no step to run is marked on its widget at once. */
 function denoiseProblems(steps: number | undefined, denoise: number | undefined): FieldProblem[] {
@@ -40,7 +23,7 @@ export const sampler = defineNode({
     type: 'Sampler',
     displayName: 'Sampler',
     category: 'sampling',
-    description: 'Denoises a latent with the UNet under classifier-free guidance (DDIM, Euler, Euler a, DPM++ 2M).',
+    description: `Denoises a latent with the UNet under classifier-free guidance (${SAMPLER_LABELS.join(', ')}).`,
     version: 1,
     outputNode: false,
     idempotent: true,
@@ -52,7 +35,7 @@ export const sampler = defineNode({
       { name: 'seed', kind: 'SEED', default: 0, controlDefault: 'randomize' },
       { name: 'steps', kind: 'INT', default: 20, min: 1, max: 1000, step: 1 },
       { name: 'cfg', kind: 'FLOAT', default: 7.5, min: 0, max: 100, step: 0.1, tooltip: 'guidance scale; 1 disables the unconditional pass' },
-      { name: 'sampler', kind: 'COMBO', options: SAMPLERS, default: 'euler' },
+      { name: 'sampler', kind: 'COMBO', options: SAMPLER_NAMES, default: 'euler' },
       { name: 'scheduler', kind: 'COMBO', options: SCHEDULES, default: 'normal' },
       { name: 'eta', kind: 'FLOAT', default: 0, min: 0, max: 1, step: 0.01, tooltip: 'DDIM only: 0 deterministic, 1 as stochastic as DDPM (the ScaleCrafter reference uses 1)' },
       { name: 'denoise', kind: 'FLOAT', default: 1, min: 0.01, max: 1, step: 0.01, tooltip: 'below 1: image-to-image strength' },
@@ -60,8 +43,8 @@ export const sampler = defineNode({
     outputs: [{ name: 'LATENT', type: 'LATENT' }],
   },
   checkWidgets: ({ sampler: name, scheduler, steps, denoise }): FieldProblem[] => [
-    ...(scheduler === 'karras' && name !== undefined && !KARRAS_CAPABLE.has(name)
-      ? [{ field: 'scheduler', message: `karras sigmas are not available with ${name}`, hint: `use normal, or the euler or dpmpp_2m sampler` }]
+    ...(scheduler === 'karras' && name !== undefined && !KARRAS_SAMPLER_NAMES.includes(name)
+      ? [{ field: 'scheduler', message: `karras sigmas are not available with ${name}`, hint: `use normal, or the ${KARRAS_SAMPLER_NAMES.join(' or ')} sampler` }]
       : []),
     ...denoiseProblems(steps, denoise),
   ],
@@ -85,7 +68,7 @@ export const sampler = defineNode({
       const result = await sampleLatents({
         unet,
         scheduler: model.folder.scheduler,
-        sampler: samplerOf(inputs.sampler, inputs.scheduler, inputs.eta),
+        sampler: samplerFromWidgets(inputs.sampler, { karras: inputs.scheduler === 'karras', eta: inputs.eta }),
         steps: inputs.steps,
         denoise: inputs.denoise,
         seed: BigInt(inputs.seed),

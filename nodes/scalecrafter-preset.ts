@@ -22,6 +22,7 @@ export const scaleCrafterPreset = defineNode({
     description: 'The reference configuration for a model family and output size (nearest pixel count): re-dilation, ND-CFG, dispersion and FreeU.',
     version: 1,
     outputNode: false,
+    editor: 'dilation-schedule',
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },

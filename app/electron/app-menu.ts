@@ -5,9 +5,7 @@
  * too — and a registered Ctrl+Z would steal undo from the prompt text boxes.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-
-export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'loadDefault', 'queue', 'cancel', 'undo', 'redo'] as const;
-export type MenuCommand = (typeof MENU_COMMANDS)[number];
+import type { MenuCommand } from '../protocol/index.js';
 
 export function applicationMenu(send: (command: MenuCommand) => void, platform: NodeJS.Platform): MenuItemConstructorOptions[] {
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({

@@ -4,25 +4,13 @@
  * testable in plain Node. The page never chooses where outputs go: the host's outputDir is used.
  */
 import type { EngineClient } from '../engine/engine-client.js';
-import type { EngineEvent } from '../protocol/index.js';
 import { checkRendererRequest } from '../server/renderer-requests.js';
+import { handleShellRequest, pushToShell, type IpcHost } from './ipc-boundary.js';
 
-export interface BridgeHost {
-  /** Registers the handler for invoke-style requests from the renderer. */
-  handle(channel: string, handler: (payload: unknown) => Promise<unknown>): void;
-  /** Pushes an event to every window. */
-  broadcast(channel: string, event: EngineEvent): void;
-}
-
-export function bridgeEngine(
-  engine: EngineClient,
-  host: BridgeHost,
-  channels: { request: string; event: string },
-  options: { outputDir: string },
-): () => void {
-  host.handle(channels.request, async (payload) => {
+export function bridgeEngine(engine: EngineClient, host: IpcHost, options: { outputDir: string }): () => void {
+  handleShellRequest(host, 'engineRequest', async (payload) => {
     const request = checkRendererRequest(payload, options);
     return engine.request(request.name, request.params as never);
   });
-  return engine.onEvent((event) => host.broadcast(channels.event, event));
+  return engine.onEvent((event) => pushToShell(host, 'engineEvent', event));
 }

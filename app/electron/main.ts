@@ -14,7 +14,7 @@ import { applicationMenu } from './app-menu.js';
 import { APP_INDEX_URL, APP_SCHEME, isAppUrl, resolveAppRequest } from './app-protocol.js';
 import { desktopEngineConfig } from './desktop-engine-config.js';
 import { bridgeEngine } from './engine-bridge.js';
-import { IPC_ENGINE_EVENT, IPC_ENGINE_REQUEST, IPC_MENU_COMMAND, IPC_OPEN_WORKFLOW, IPC_SAVE_WORKFLOW } from './ipc-channels.js';
+import { handleShellRequest, pushToShell, type IpcHost } from './ipc-boundary.js';
 import { WorkflowFiles } from './workflow-file-dialogs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,15 +71,11 @@ app.whenReady().then(async () => {
   const outputDir = outputFolder();
   serveAppScheme(rendererDir, outputDir);
   const engine = await EngineClient.start(desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath }));
-  bridgeEngine(
-    engine,
-    {
-      handle: (channel, handler) => ipcMain.handle(channel, (_event, payload: unknown) => handler(payload)),
-      broadcast: (channel, event) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, event)),
-    },
-    { request: IPC_ENGINE_REQUEST, event: IPC_ENGINE_EVENT },
-    { outputDir },
-  );
+  const everyWindow: IpcHost = {
+    handle: (channel, handler) => ipcMain.handle(channel, (_event, payload: unknown) => handler(payload)),
+    send: (channel, payload) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, payload)),
+  };
+  bridgeEngine(engine, everyWindow, { outputDir });
   const files = new WorkflowFiles({
     chooseFileToOpen: async () => {
       const window = focusedWindow();
@@ -94,9 +90,10 @@ app.whenReady().then(async () => {
       return result.canceled || !result.filePath ? null : result.filePath;
     },
   });
-  ipcMain.handle(IPC_OPEN_WORKFLOW, () => files.open());
-  ipcMain.handle(IPC_SAVE_WORKFLOW, (_event, payload: unknown) => files.save(payload));
-  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu((command) => focusedWindow()?.webContents.send(IPC_MENU_COMMAND, command), process.platform)));
+  handleShellRequest(everyWindow, 'openWorkflow', () => files.open());
+  handleShellRequest(everyWindow, 'saveWorkflow', (request) => files.save(request));
+  const focused: IpcHost = { ...everyWindow, send: (channel, payload) => focusedWindow()?.webContents.send(channel, payload) };
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu((command) => pushToShell(focused, 'menuCommand', command), process.platform)));
   app.on('before-quit', () => void engine.close());
   createWindow();
   app.on('activate', () => {

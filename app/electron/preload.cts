@@ -1,8 +1,9 @@
 /**
  * The renderer's only door out of its sandbox: window.scalecrafter with five functions, each bound
  * to one fixed channel (no generic IPC escape hatch). A sandboxed preload must be CommonJS and
- * cannot require project modules, hence .cts and channel names repeated from ipc-channels.ts
- * (test/electron/preload.test.ts checks they agree). Main validates everything sent here.
+ * cannot require project modules, hence .cts and channel names repeated from
+ * app/protocol/shell-channels.ts (test/electron/preload.test.ts checks they agree). Main validates
+ * every request sent here; the page validates every reply and push it gets back.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 

@@ -1,26 +1,19 @@
 /**
  * Open and Save for workflow files in the desktop app: the native dialogs choose the path, this
  * module reads and writes. Electron-free (main.ts passes the two dialog functions in) so tests
- * run it in plain Node against real files. What the renderer sends is validated, and it can only
- * write to a path the user picked in a dialog this session: a compromised page cannot name one.
+ * run it in plain Node against real files. Requests arrive checked (ipc-boundary.ts), and a save
+ * can only write to a path the user picked in a dialog this session: a compromised page cannot name one.
  * A save is written beside the target and renamed over it, so a crash never leaves half a file.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { OpenedFile, SavedFile, SaveWorkflowRequest } from '../protocol/index.js';
 
 export interface WorkflowDialogs {
   /** The chosen file, or null when the user cancelled. */
   chooseFileToOpen(): Promise<string | null>;
   chooseFileToSave(suggestedName: string): Promise<string | null>;
 }
-
-export const saveWorkflowRequestSchema = z.object({
-  text: z.string(),
-  suggestedName: z.string().min(1).max(255),
-  /** The file the document came from; absent for a new document or Save As. */
-  path: z.string().min(1).optional(),
-});
 
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
@@ -35,7 +28,7 @@ export class WorkflowFiles {
   constructor(private readonly dialogs: WorkflowDialogs) {}
 
   /** A workflow .json or a PNG that carries one, as base64 (the renderer tells them apart). */
-  async open(): Promise<{ path: string; name: string; base64: string } | null> {
+  async open(): Promise<OpenedFile | null> {
     const file = await this.dialogs.chooseFileToOpen();
     if (file === null) return null;
     const bytes = await readFile(file);
@@ -44,11 +37,9 @@ export class WorkflowFiles {
     return { path: file, name: path.basename(file), base64: bytes.toString('base64') };
   }
 
-  async save(payload: unknown): Promise<{ path: string; name: string } | null> {
-    const request = saveWorkflowRequestSchema.safeParse(payload);
-    if (!request.success) throw new WorkflowFileError(`malformed save request from the renderer: ${request.error.message}`);
-    const { text, suggestedName } = request.data;
-    const known = request.data.path !== undefined && this.#granted.has(path.resolve(request.data.path)) ? request.data.path : undefined;
+  async save(request: SaveWorkflowRequest): Promise<SavedFile | null> {
+    const { text, suggestedName } = request;
+    const known = request.path !== undefined && this.#granted.has(path.resolve(request.path)) ? request.path : undefined;
     const target = known ?? (await this.dialogs.chooseFileToSave(withJsonExtension(suggestedName)));
     if (target === null) return null;
     this.#granted.add(path.resolve(target));

@@ -79,22 +79,12 @@ export const add = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Ad
 export const sub = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Sub', [a, b]);
 export const mul = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Mul', [a, b]);
 export const div = (g: GraphBuilder, a: Value, b: Value): Value => single(g, 'Div', [a, b]);
-export const pow = (g: GraphBuilder, x: Value, y: Value): Value => single(g, 'Pow', [x, y]);
 export const where = (g: GraphBuilder, condition: Value, x: Value, y: Value): Value => single(g, 'Where', [condition, x, y]);
-export const sqrt = (g: GraphBuilder, x: Value): Value => single(g, 'Sqrt', [x]);
-export const exp = (g: GraphBuilder, x: Value): Value => single(g, 'Exp', [x]);
 export const sin = (g: GraphBuilder, x: Value): Value => single(g, 'Sin', [x]);
 export const cos = (g: GraphBuilder, x: Value): Value => single(g, 'Cos', [x]);
-export const erf = (g: GraphBuilder, x: Value): Value => single(g, 'Erf', [x]);
-export const tanh = (g: GraphBuilder, x: Value): Value => single(g, 'Tanh', [x]);
-export const neg = (g: GraphBuilder, x: Value): Value => single(g, 'Neg', [x]);
 export const sigmoid = (g: GraphBuilder, x: Value): Value => single(g, 'Sigmoid', [x]);
 export const identity = (g: GraphBuilder, x: Value): Value => single(g, 'Identity', [x]);
 export const relu = (g: GraphBuilder, x: Value): Value => single(g, 'Relu', [x]);
-
-export function softmax(g: GraphBuilder, x: Value, a: { axis?: number } = {}): Value {
-  return single(g, 'Softmax', [x], { axis: int(a.axis) });
-}
 
 /** Gelu-20 (exact erf form unless approximate = 'tanh'). Needs opset >= 20. */
 export function gelu(g: GraphBuilder, x: Value, a: { approximate?: 'none' | 'tanh' } = {}): Value {
@@ -159,7 +149,6 @@ export function shape(g: GraphBuilder, x: Value, a: { start?: number; end?: numb
 }
 
 export const unsqueeze = (g: GraphBuilder, x: Value, axes: Value): Value => single(g, 'Unsqueeze', [x, axes]);
-export const squeeze = (g: GraphBuilder, x: Value, axes: Value | null): Value => single(g, 'Squeeze', axes ? [x, axes] : [x]);
 export const expand = (g: GraphBuilder, x: Value, shapeValue: Value): Value => single(g, 'Expand', [x, shapeValue]);
 
 export function cast(g: GraphBuilder, x: Value, a: { to: OnnxDataType }): Value {

@@ -1,9 +1,9 @@
 /** The contract between the UI and the engine. Imports nothing from Node, Electron or ONNX Runtime. */
-export * from './ids.js';
 export * from './node-schema.js';
 export * from './workflow.js';
 export * from './prompt.js';
 export * from './issues.js';
 export * from './events.js';
 export * from './channels.js';
+export * from './shell-channels.js';
 export * from './user-facing-error.js';

@@ -89,6 +89,13 @@ export type WidgetKind = WidgetInputSpec['kind'];
 export const outputSpecSchema = z.object({ name: z.string().min(1), type: z.enum(VALUE_TYPES), tooltip: z.string().optional() });
 export type OutputSpec = z.infer<typeof outputSpecSchema>;
 
+/**
+ * Side editors a node can open when selected. 'dilation-schedule': the ScaleCrafter patch nodes whose
+ * widgets shape the per-step dilation table; the renderer shows the table the Sampler will run.
+ */
+export const NODE_EDITORS = ['dilation-schedule'] as const;
+export type NodeEditor = (typeof NODE_EDITORS)[number];
+
 export const nodeSchemaSchema = z.object({
   /** Stable id written into workflow files; never shown, never renamed. */
   type: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/),
@@ -103,8 +110,12 @@ export const nodeSchemaSchema = z.object({
   idempotent: z.boolean(),
   inputs: z.array(inputSpecSchema),
   outputs: z.array(outputSpecSchema),
+  /** The side editor selecting this node opens, if any; the engine declares it, the renderer obeys. */
+  editor: z.enum(NODE_EDITORS).optional(),
 });
 export type NodeSchema = z.infer<typeof nodeSchemaSchema>;
+
+export const opensEditor = (schema: NodeSchema | undefined, editor: NodeEditor): boolean => schema?.editor === editor;
 
 export const isWidget = (spec: InputSpec): spec is WidgetInputSpec => spec.kind !== 'socket';
 

@@ -11,7 +11,7 @@
 import type { FreeUSettings } from './model-patches.js';
 import type { ModelFamily } from './presets.js';
 
-export type FreeUFamily = ModelFamily | 'tiny';
+type FreeUFamily = ModelFamily | 'tiny';
 
 /** b = 1 and s = 1: the backbone and skip features pass unchanged — FreeU off. */
 export const FREEU_OFF: FreeUSettings = Object.freeze({ b1: 1, b2: 1, s1: 1, s2: 1 });
@@ -24,12 +24,3 @@ export const FREEU_DEFAULTS: Readonly<Record<FreeUFamily, FreeUSettings>> = Obje
   sdxl: Object.freeze({ b1: 1.1, b2: 1.2, s1: 0.6, s2: 0.4 }),
   tiny: SD15,
 });
-
-export function freeUDefaults(family: FreeUFamily): FreeUSettings {
-  return FREEU_DEFAULTS[family];
-}
-
-/** Whether the settings change nothing (every factor exactly 1). */
-export function isFreeUOff(settings: FreeUSettings): boolean {
-  return settings.b1 === 1 && settings.b2 === 1 && settings.s1 === 1 && settings.s2 === 1;
-}

@@ -10,7 +10,7 @@ import defaultWorkflow from '../../workflows/default.json';
 import { installFileDrop } from './controllers/file-drop.js';
 import { RunController } from './controllers/run-controller.js';
 import { DeviceSetting } from './run/device-setting.js';
-import type { ExecutionProviderPreference } from '../../app/protocol/index.js';
+import { parseShellPush, type ExecutionProviderPreference, type MenuCommand } from '../../app/protocol/index.js';
 import { ScheduleController } from './controllers/schedule-controller.js';
 import { installShortcuts } from './controllers/shortcuts.js';
 import { WorkflowDocument } from './controllers/workflow-document.js';
@@ -91,7 +91,7 @@ async function start(): Promise<void> {
   engine.onConnection((state) => toolbar.setConnection(state));
   installShortcuts(commands);
   installFileDrop((name, bytes) => void doc.openBytes(name, bytes));
-  const menuActions: Record<string, () => void> = {
+  const menuActions: Record<MenuCommand, () => void> = {
     new: commands.newDocument,
     open: commands.open,
     save: commands.save,
@@ -102,7 +102,10 @@ async function start(): Promise<void> {
     undo: commands.undo,
     redo: commands.redo,
   };
-  preload?.onMenuCommand((command) => menuActions[command]?.());
+  preload?.onMenuCommand((raw) => {
+    const command = parseShellPush('menuCommand', raw);
+    if (command) menuActions[command]();
+  });
 
   await doc.start();
   refreshDocument();

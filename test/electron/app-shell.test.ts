@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
-import { applicationMenu, MENU_COMMANDS, type MenuCommand } from '../../app/electron/app-menu.js';
+import { applicationMenu } from '../../app/electron/app-menu.js';
+import { MENU_COMMANDS, type MenuCommand } from '../../app/protocol/index.js';
 import { APP_INDEX_URL, isAppUrl, resolveAppRequest } from '../../app/electron/app-protocol.js';
 
 function items(menu: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {

@@ -3,21 +3,22 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { bridgeEngine, type BridgeHost } from '../../app/electron/engine-bridge.js';
+import { bridgeEngine } from '../../app/electron/engine-bridge.js';
+import type { IpcHost } from '../../app/electron/ipc-boundary.js';
 import { EngineClient } from '../../app/engine/engine-client.js';
-import type { EngineEvent } from '../../app/protocol/index.js';
+import { shellChannels, type EngineEvent } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
 
 /** Electron's ipcMain/webContents replaced at exactly the boundary the bridge uses; the engine is real. */
-class RecordingHost implements BridgeHost {
+class RecordingHost implements IpcHost {
   handlers = new Map<string, (payload: unknown) => Promise<unknown>>();
   sent: Array<{ channel: string; event: EngineEvent }> = [];
   handle(channel: string, handler: (payload: unknown) => Promise<unknown>) {
     this.handlers.set(channel, handler);
   }
-  broadcast(channel: string, event: EngineEvent) {
-    this.sent.push({ channel, event });
+  send(channel: string, payload: unknown) {
+    this.sent.push({ channel, event: payload as EngineEvent });
   }
   async ended(jobId: string): Promise<EngineEvent> {
     for (let waited = 0; waited < 30_000; waited += 20) {
@@ -35,7 +36,7 @@ describe('Electron engine bridge', () => {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'bridge-out-'));
   before(async () => {
     engine = await EngineClient.start();
-    bridgeEngine(engine, host, { request: 'engine:request', event: 'engine:event' }, { outputDir });
+    bridgeEngine(engine, host, { outputDir });
   });
   after(() => engine.close());
 
@@ -44,12 +45,12 @@ describe('Electron engine bridge', () => {
     graph.add('PrimitiveString', { value: 'from the renderer' });
     graph.add('ShowText');
     graph.connect(1, 0, 2, 'text');
-    const invoke = host.handlers.get('engine:request')!;
+    const invoke = host.handlers.get(shellChannels.engineRequest.channel)!;
     const queued = (await invoke({ name: 'enqueue', params: { workflow: graph.build(), options: { label: 'ui' } } })) as { ok: boolean; jobId: string };
     assert.equal(queued.ok, true);
     assert.equal((await host.ended(queued.jobId)).type, 'done');
     const output = host.sent.find(({ event }) => event.type === 'output' && event.jobId === queued.jobId);
-    assert.equal(output?.channel, 'engine:event');
+    assert.equal(output?.channel, shellChannels.engineEvent.channel);
     assert.deepEqual(output?.event.type === 'output' && output.event.ui, { text: ['from the renderer'] });
   });
 
@@ -58,7 +59,7 @@ describe('Electron engine bridge', () => {
     graph.add('PrimitiveString', { value: 'saved' });
     graph.add('SaveText', { filename_prefix: 'bridge' });
     graph.connect(1, 0, 2, 'text');
-    const invoke = host.handlers.get('engine:request')!;
+    const invoke = host.handlers.get(shellChannels.engineRequest.channel)!;
     const queued = (await invoke({ name: 'enqueue', params: { workflow: graph.build() } })) as { jobId: string };
     await host.ended(queued.jobId);
     assert.ok(readdirSync(outputDir).some((name) => name.startsWith('bridge')));
@@ -68,7 +69,7 @@ describe('Electron engine bridge', () => {
   });
 
   test('malformed messages from the renderer are refused before they reach the engine', async () => {
-    const invoke = host.handlers.get('engine:request')!;
+    const invoke = host.handlers.get(shellChannels.engineRequest.channel)!;
     await assert.rejects(invoke({ name: 'shutdown', params: {} }), /malformed engine request/);
     await assert.rejects(invoke('enqueue'), /malformed engine request/);
     await assert.rejects(invoke({ name: 'history', params: { limit: -3 } }), /bad parameters for "history"/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import Module, { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
-import { IPC_ENGINE_EVENT, IPC_ENGINE_REQUEST, IPC_MENU_COMMAND, IPC_OPEN_WORKFLOW, IPC_SAVE_WORKFLOW } from '../../app/electron/ipc-channels.js';
+import { shellChannels } from '../../app/protocol/index.js';
 import type { PreloadApi } from '../../renderer/src/engine/preload-api.js';
 
 type Listener = (event: unknown, payload: unknown) => void;
@@ -60,14 +60,26 @@ describe('the preload (window.scalecrafter)', () => {
   test('each function is bound to its one channel with the payload main validates', async () => {
     const electron = fakeElectron();
     const api = loadPreload(electron);
-    assert.deepEqual(await api.request('queue', {}), { echoed: IPC_ENGINE_REQUEST });
+    assert.deepEqual(await api.request('queue', {}), { echoed: shellChannels.engineRequest.channel });
     await api.openWorkflow();
     await api.saveWorkflow({ text: '{}', suggestedName: 'a.json' });
     assert.deepEqual(electron.invoked, [
-      { channel: IPC_ENGINE_REQUEST, args: [{ name: 'queue', params: {} }] },
-      { channel: IPC_OPEN_WORKFLOW, args: [] },
-      { channel: IPC_SAVE_WORKFLOW, args: [{ text: '{}', suggestedName: 'a.json' }] },
+      { channel: shellChannels.engineRequest.channel, args: [{ name: 'queue', params: {} }] },
+      { channel: shellChannels.openWorkflow.channel, args: [] },
+      { channel: shellChannels.saveWorkflow.channel, args: [{ text: '{}', suggestedName: 'a.json' }] },
     ]);
+  });
+
+  test('the preload uses every channel of the protocol map, and no other', async () => {
+    const electron = fakeElectron();
+    const api = loadPreload(electron);
+    await api.request('queue', {});
+    await api.openWorkflow();
+    await api.saveWorkflow({ text: '{}', suggestedName: 'a.json' });
+    api.onEvent(() => undefined);
+    api.onMenuCommand(() => undefined);
+    const used = [...electron.invoked.map(({ channel }) => channel), ...electron.listeners.keys()];
+    assert.deepEqual(used.sort(), Object.values(shellChannels).map(({ channel }) => channel).sort());
   });
 
   test('push channels hand the page the payload only, and unsubscribing stops them', () => {
@@ -78,12 +90,12 @@ describe('the preload (window.scalecrafter)', () => {
     const stopEvents = api.onEvent((event) => events.push(event));
     api.onMenuCommand((command) => commands.push(command));
     const ipcEvent = { sender: 'the Electron event object must not reach the page' };
-    for (const listener of electron.listeners.get(IPC_ENGINE_EVENT)!) listener(ipcEvent, { type: 'cancelled', jobId: 'j' });
-    for (const listener of electron.listeners.get(IPC_MENU_COMMAND)!) listener(ipcEvent, 'save');
+    for (const listener of electron.listeners.get(shellChannels.engineEvent.channel)!) listener(ipcEvent, { type: 'cancelled', jobId: 'j' });
+    for (const listener of electron.listeners.get(shellChannels.menuCommand.channel)!) listener(ipcEvent, 'save');
     assert.deepEqual(events, [{ type: 'cancelled', jobId: 'j' }]);
     assert.deepEqual(commands, ['save']);
     stopEvents();
-    assert.equal(electron.listeners.get(IPC_ENGINE_EVENT)!.size, 0);
-    assert.equal(electron.listeners.get(IPC_MENU_COMMAND)!.size, 1);
+    assert.equal(electron.listeners.get(shellChannels.engineEvent.channel)!.size, 0);
+    assert.equal(electron.listeners.get(shellChannels.menuCommand.channel)!.size, 1);
   });
 });

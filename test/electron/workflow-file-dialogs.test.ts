@@ -3,7 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { WorkflowFileError, WorkflowFiles, type WorkflowDialogs } from '../../app/electron/workflow-file-dialogs.js';
+import { handleShellRequest } from '../../app/electron/ipc-boundary.js';
+import { WorkflowFiles, type WorkflowDialogs } from '../../app/electron/workflow-file-dialogs.js';
+import { shellChannels } from '../../app/protocol/index.js';
 
 /** The native dialogs are the boundary: they answer with scripted paths; the files are real. */
 class ScriptedDialogs implements WorkflowDialogs {
@@ -59,10 +61,25 @@ describe('desktop open and save', () => {
     assert.equal(readdirSync(dir).includes('planted.json'), false);
   });
 
-  test('cancelling Save writes nothing; malformed requests are refused', async () => {
+  test('cancelling Save writes nothing', async () => {
     const files = new WorkflowFiles(new ScriptedDialogs({ save: null }));
     assert.equal(await files.save({ text: '{}', suggestedName: 'a' }), null);
-    await assert.rejects(files.save({ text: 3, suggestedName: 'a' }), WorkflowFileError);
-    await assert.rejects(files.save({ text: '{}', suggestedName: '' }), /malformed save request/);
+  });
+
+  test('through the IPC boundary, malformed open and save requests are refused before any dialog or write', async () => {
+    const handlers = new Map<string, (payload: unknown) => Promise<unknown>>();
+    const host = { handle: (channel: string, handler: (payload: unknown) => Promise<unknown>) => void handlers.set(channel, handler), send: () => undefined };
+    const target = path.join(dir, 'via-ipc.json');
+    const dialogs = new ScriptedDialogs({ save: target });
+    const files = new WorkflowFiles(dialogs);
+    handleShellRequest(host, 'openWorkflow', () => files.open());
+    handleShellRequest(host, 'saveWorkflow', (request) => files.save(request));
+    const save = handlers.get(shellChannels.saveWorkflow.channel)!;
+    await assert.rejects(save({ text: 3, suggestedName: 'a' }), /malformed save request/);
+    await assert.rejects(save({ text: '{}', suggestedName: '' }), /malformed save request/);
+    await assert.rejects(handlers.get(shellChannels.openWorkflow.channel)!('/etc/passwd'), /malformed open request/);
+    assert.deepEqual(dialogs.asked, []);
+    assert.deepEqual(await save({ text: '{"ok":true}', suggestedName: 'via-ipc' }), { path: target, name: 'via-ipc.json' });
+    assert.equal(readFileSync(target, 'utf8'), '{"ok":true}');
   });
 });

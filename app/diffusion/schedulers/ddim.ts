@@ -10,14 +10,40 @@
  * last step ᾱ_prev is 1 (set_alpha_to_one) or ᾱ_0.
  */
 import type { SchedulerConfig } from './scheduler-config.js';
-import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
+import type { PlannedStep } from './sampling-types.js';
+import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descriptor.js';
 import type { TrainingNoiseSchedule } from './training-schedule.js';
 import { spacedTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
 import { predictDenoised, predictNoise, requireSameLength } from './denoised-prediction.js';
 import { SamplingArgumentError } from './scheduler-errors.js';
 
-export function planDdimSteps(config: SchedulerConfig, schedule: TrainingNoiseSchedule, steps: number): PlannedStep[] {
+/** eta ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM-like ancestral noise. */
+export interface DdimSampler {
+  readonly kind: 'ddim';
+  readonly eta: number;
+}
+
+export const DDIM: SamplerDescriptor<DdimSampler> = {
+  name: 'ddim',
+  label: 'DDIM',
+  // ComfyUI's "ddim" is deterministic DDIM, the Euler step of the probability-flow ODE (Karras et al.
+  // 2022, §3): ours with eta 0, the widget's default.
+  comfyName: 'ddim',
+  supportsKarras: false,
+  parameterization: 'variance_preserving',
+  fromWidgets: ({ eta }) => ({ kind: 'ddim', eta }),
+  validate: ({ eta }) => {
+    if (!(eta >= 0 && eta <= 1)) {
+      throw new SamplingArgumentError('sampler.eta', `must lie in [0, 1], got ${eta}`, 'Use 0 for deterministic DDIM, 1 for DDPM-like sampling');
+    }
+  },
+  needsStepNoise: ({ eta }) => eta > 0,
+  plan: (_sampler, config, schedule, steps) => ({ steps: planDdimSteps(config, schedule, steps), initNoiseSigma: 1 }),
+  step: ddimStep,
+};
+
+function planDdimSteps(config: SchedulerConfig, schedule: TrainingNoiseSchedule, steps: number): PlannedStep[] {
   const trainSteps = config.num_train_timesteps;
   if (steps > trainSteps) {
     throw new SamplingArgumentError('steps', `DDIM cannot take ${steps} steps with num_train_timesteps = ${trainSteps}`, `Use at most ${trainSteps} steps`);
@@ -42,15 +68,7 @@ export function planDdimSteps(config: SchedulerConfig, schedule: TrainingNoiseSc
 }
 
 /** One DDIM update; `noise` (unit Gaussian, latent-sized) is required when eta > 0. */
-export function ddimStep(
-  plan: SamplingPlan,
-  state: SamplerState,
-  step: PlannedStep,
-  modelOutput: Float32Array,
-  noise: Float32Array | undefined,
-): { sample: Float32Array; denoised: Float32Array } {
-  if (plan.sampler.kind !== 'ddim') throw new TypeError('ddimStep needs a DDIM plan');
-  const { eta } = plan.sampler;
+function ddimStep({ eta }: DdimSampler, { plan, state, step, modelOutput, noise }: StepInput): StepUpdate {
   const { config } = plan;
   const x = state.sample;
   const rawDenoised = predictDenoised(config.prediction_type, 'variance_preserving', step.sigma, x, modelOutput);

@@ -19,15 +19,35 @@
  * variants take σ at integer timesteps; 0.20 always ends at t = 0 (final_sigmas_type "sigma_min").
  */
 import type { SchedulerConfig } from './scheduler-config.js';
-import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
+import type { PlannedStep } from './sampling-types.js';
+import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descriptor.js';
 import { karrasSigmas, sigmaAtTimestep, timestepForSigma, type TrainingNoiseSchedule } from './training-schedule.js';
 import { dpmSolverTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
 import { alphaAndNoiseScale, predictDenoised } from './denoised-prediction.js';
 import { SamplingArgumentError } from './scheduler-errors.js';
 
+/** `karras` = diffusers' use_karras_sigmas. */
+export interface DpmPlusPlus2mSampler {
+  readonly kind: 'dpmpp_2m';
+  readonly karras: boolean;
+}
+
+export const DPMPP_2M: SamplerDescriptor<DpmPlusPlus2mSampler> = {
+  name: 'dpmpp_2m',
+  label: 'DPM++ 2M',
+  comfyName: 'dpmpp_2m',
+  supportsKarras: true,
+  parameterization: 'variance_preserving',
+  fromWidgets: ({ karras }) => ({ kind: 'dpmpp_2m', karras }),
+  validate: () => {},
+  needsStepNoise: () => false,
+  plan: (sampler, config, schedule, steps) => ({ steps: planDpmSolverSteps(config, schedule, steps, sampler.karras), initNoiseSigma: 1 }),
+  step: (_sampler, input) => dpmpp2mStep(input),
+};
+
 /** diffusers DPMSolverMultistepScheduler.set_timesteps (lambda_min_clipped = −inf). */
-export function planDpmSolverSteps(
+function planDpmSolverSteps(
   config: SchedulerConfig,
   schedule: TrainingNoiseSchedule,
   steps: number,
@@ -59,12 +79,7 @@ export function planDpmSolverSteps(
   }));
 }
 
-export function dpmpp2mStep(
-  plan: SamplingPlan,
-  state: SamplerState,
-  step: PlannedStep,
-  modelOutput: Float32Array,
-): { sample: Float32Array; denoised: Float32Array } {
+function dpmpp2mStep({ plan, state, step, modelOutput }: StepInput): StepUpdate {
   const { config } = plan;
   const x = state.sample;
   const denoised = predictDenoised(config.prediction_type, 'variance_preserving', step.sigma, x, modelOutput);

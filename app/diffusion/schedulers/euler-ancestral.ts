@@ -9,23 +9,35 @@
  * Planning is Euler's (planEulerSteps) with final σ 0 and no Karras ramp. diffusers raises for
  * prediction_type "sample"; here it works like the other samplers (D = model output).
  */
-import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
+import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descriptor.js';
+import { planEulerSteps } from './euler.js';
 import { predictDenoised, requireSameLength } from './denoised-prediction.js';
 import { SamplingArgumentError } from './scheduler-errors.js';
 
-export function ancestralSigmas(sigma: number, sigmaNext: number): { sigmaUp: number; sigmaDown: number } {
+export interface EulerAncestralSampler {
+  readonly kind: 'euler_ancestral';
+}
+
+export const EULER_ANCESTRAL: SamplerDescriptor<EulerAncestralSampler> = {
+  name: 'euler_ancestral',
+  label: 'Euler a',
+  comfyName: 'euler_ancestral',
+  supportsKarras: false,
+  parameterization: 'variance_exploding',
+  fromWidgets: () => ({ kind: 'euler_ancestral' }),
+  validate: () => {},
+  needsStepNoise: () => true,
+  plan: (_sampler, config, schedule, steps) => planEulerSteps(config, schedule, steps, { karras: false, finalSigma: 0 }),
+  step: (_sampler, input) => eulerAncestralStep(input),
+};
+
+function ancestralSigmas(sigma: number, sigmaNext: number): { sigmaUp: number; sigmaDown: number } {
   const sigmaUp = Math.sqrt((sigmaNext * sigmaNext * (sigma * sigma - sigmaNext * sigmaNext)) / (sigma * sigma));
   const sigmaDown = Math.sqrt(sigmaNext * sigmaNext - sigmaUp * sigmaUp);
   return { sigmaUp, sigmaDown };
 }
 
-export function eulerAncestralStep(
-  plan: SamplingPlan,
-  state: SamplerState,
-  step: PlannedStep,
-  modelOutput: Float32Array,
-  noise: Float32Array | undefined,
-): { sample: Float32Array; denoised: Float32Array } {
+function eulerAncestralStep({ plan, state, step, modelOutput, noise }: StepInput): StepUpdate {
   if (noise === undefined) {
     throw new SamplingArgumentError('noise', 'Euler ancestral needs a unit-Gaussian noise array every step (the last included)', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
   }

@@ -7,10 +7,33 @@
  * The planning half is shared with Euler ancestral (same timesteps and σ's, final σ always 0).
  */
 import type { SchedulerConfig } from './scheduler-config.js';
-import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
+import type { PlannedStep } from './sampling-types.js';
+import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descriptor.js';
 import { karrasSigmas, sigmaAtTimestep, timestepForSigma, type TrainingNoiseSchedule } from './training-schedule.js';
 import { spacedTimesteps } from './timestep-spacing.js';
 import { predictDenoised } from './denoised-prediction.js';
+
+/** `karras` = diffusers' use_karras_sigmas. */
+export interface EulerSampler {
+  readonly kind: 'euler';
+  readonly karras?: boolean;
+}
+
+export const EULER: SamplerDescriptor<EulerSampler> = {
+  name: 'euler',
+  label: 'Euler',
+  comfyName: 'euler',
+  supportsKarras: true,
+  parameterization: 'variance_exploding',
+  fromWidgets: ({ karras }) => ({ kind: 'euler', karras }),
+  validate: () => {},
+  needsStepNoise: () => false,
+  plan: (sampler, config, schedule, steps) => {
+    const finalSigma = config.final_sigmas_type === 'zero' ? 0 : (schedule.sigmas[0] as number);
+    return planEulerSteps(config, schedule, steps, { karras: sampler.karras ?? false, finalSigma });
+  },
+  step: (_sampler, input) => eulerStep(input),
+};
 
 export interface EulerPlanOptions {
   readonly karras: boolean;
@@ -46,12 +69,7 @@ export function planEulerSteps(
   return { steps: planned, initNoiseSigma };
 }
 
-export function eulerStep(
-  plan: SamplingPlan,
-  state: SamplerState,
-  step: PlannedStep,
-  modelOutput: Float32Array,
-): { sample: Float32Array; denoised: Float32Array } {
+function eulerStep({ plan, state, step, modelOutput }: StepInput): StepUpdate {
   const x = state.sample;
   const denoised = predictDenoised(plan.config.prediction_type, 'variance_exploding', step.sigma, x, modelOutput);
   const dt = step.sigmaNext - step.sigma;

@@ -13,10 +13,7 @@
  */
 import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
 import { alphaAndNoiseScale, requireSameLength } from './denoised-prediction.js';
-import { ddimStep } from './ddim.js';
-import { eulerStep } from './euler.js';
-import { eulerAncestralStep } from './euler-ancestral.js';
-import { dpmpp2mStep } from './dpmpp-2m.js';
+import { descriptorOf } from './sampler-registry.js';
 import { SamplingArgumentError } from './scheduler-errors.js';
 
 /** Text-to-image start: unit Gaussian noise × init_noise_sigma. */
@@ -64,27 +61,8 @@ export function modelInput(plan: SamplingPlan, state: SamplerState): { sample: F
 export function stepSampler(plan: SamplingPlan, state: SamplerState, modelOutput: Float32Array, noise?: Float32Array): SamplerState {
   const step = currentStep(plan, state);
   requireSameLength(state.sample, modelOutput);
-  const result = updateFor(plan, state, step, modelOutput, noise);
+  const result = descriptorOf(plan.sampler).step(plan.sampler, { plan, state, step, modelOutput, noise });
   return { position: state.position + 1, sample: result.sample, denoised: result.denoised };
-}
-
-function updateFor(
-  plan: SamplingPlan,
-  state: SamplerState,
-  step: PlannedStep,
-  modelOutput: Float32Array,
-  noise: Float32Array | undefined,
-): { sample: Float32Array; denoised: Float32Array } {
-  switch (plan.sampler.kind) {
-    case 'ddim':
-      return ddimStep(plan, state, step, modelOutput, noise);
-    case 'euler':
-      return eulerStep(plan, state, step, modelOutput);
-    case 'euler_ancestral':
-      return eulerAncestralStep(plan, state, step, modelOutput, noise);
-    case 'dpmpp_2m':
-      return dpmpp2mStep(plan, state, step, modelOutput);
-  }
 }
 
 function currentStep(plan: SamplingPlan, state: SamplerState): PlannedStep {

@@ -4,11 +4,9 @@
  * `init_noise_sigma` + img2img `get_timesteps` on a mutable scheduler object.
  */
 import { validateSchedulerConfig, type SchedulerConfig } from './scheduler-config.js';
-import type { LatentParameterization, PlannedStep, Sampler, SamplingPlan } from './sampling-types.js';
+import type { Sampler, SamplingPlan } from './sampling-types.js';
 import { trainingNoiseSchedule } from './training-schedule.js';
-import { planDdimSteps } from './ddim.js';
-import { planEulerSteps } from './euler.js';
-import { planDpmSolverSteps } from './dpmpp-2m.js';
+import { descriptorOf } from './sampler-registry.js';
 import { SamplingArgumentError } from './scheduler-errors.js';
 
 /**
@@ -30,14 +28,15 @@ export function denoiseProblem(steps: number, denoise: number): { message: strin
 
 export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: number, denoise = 1): SamplingPlan {
   validateSchedulerConfig(config);
-  validateSampler(sampler);
+  const descriptor = descriptorOf(sampler);
+  descriptor.validate(sampler);
   if (!Number.isInteger(steps) || steps < 1) {
     throw new SamplingArgumentError('steps', `must be a positive integer, got ${steps}`, 'Typical values are 20–50');
   }
   if (!(denoise > 0 && denoise <= 1)) {
     throw new SamplingArgumentError('denoise', `must lie in (0, 1], got ${denoise}`, 'Use 1 for text-to-image, e.g. 0.5 for image-to-image');
   }
-  const full = planFullSchedule(config, sampler, steps);
+  const full = descriptor.plan(sampler, config, trainingNoiseSchedule(config), steps);
   const runSteps = denoisedStepCount(steps, denoise);
   const problem = denoiseProblem(steps, denoise);
   if (problem) throw new SamplingArgumentError('denoise', problem.message, problem.hint);
@@ -48,42 +47,7 @@ export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: n
     denoise,
     steps: full.steps.slice(steps - runSteps),
     initNoiseSigma: full.initNoiseSigma,
-    parameterization: full.parameterization,
-    needsStepNoise: sampler.kind === 'euler_ancestral' || (sampler.kind === 'ddim' && sampler.eta > 0),
+    parameterization: descriptor.parameterization,
+    needsStepNoise: descriptor.needsStepNoise(sampler),
   };
-}
-
-interface FullSchedule {
-  readonly steps: PlannedStep[];
-  readonly initNoiseSigma: number;
-  readonly parameterization: LatentParameterization;
-}
-
-function planFullSchedule(config: SchedulerConfig, sampler: Sampler, steps: number): FullSchedule {
-  const schedule = trainingNoiseSchedule(config);
-  switch (sampler.kind) {
-    case 'ddim':
-      return { steps: planDdimSteps(config, schedule, steps), initNoiseSigma: 1, parameterization: 'variance_preserving' };
-    case 'euler': {
-      const finalSigma = config.final_sigmas_type === 'zero' ? 0 : (schedule.sigmas[0] as number);
-      const plan = planEulerSteps(config, schedule, steps, { karras: sampler.karras ?? false, finalSigma });
-      return { ...plan, parameterization: 'variance_exploding' };
-    }
-    case 'euler_ancestral': {
-      const plan = planEulerSteps(config, schedule, steps, { karras: false, finalSigma: 0 });
-      return { ...plan, parameterization: 'variance_exploding' };
-    }
-    case 'dpmpp_2m':
-      return { steps: planDpmSolverSteps(config, schedule, steps, sampler.karras), initNoiseSigma: 1, parameterization: 'variance_preserving' };
-  }
-}
-
-function validateSampler(sampler: Sampler): void {
-  const kinds = ['ddim', 'euler', 'euler_ancestral', 'dpmpp_2m'];
-  if (!kinds.includes(sampler.kind)) {
-    throw new SamplingArgumentError('sampler.kind', `unknown sampler ${JSON.stringify(sampler.kind)}`, `Use one of ${kinds.join(', ')}`);
-  }
-  if (sampler.kind === 'ddim' && !(sampler.eta >= 0 && sampler.eta <= 1)) {
-    throw new SamplingArgumentError('sampler.eta', `must lie in [0, 1], got ${sampler.eta}`, 'Use 0 for deterministic DDIM, 1 for DDPM-like sampling');
-  }
 }

@@ -1,26 +1,12 @@
 /**
- * The shapes shared by planning and stepping: which sampler, the plan of steps, and the immutable
+ * The shapes shared by planning and stepping: which sampler (its type comes from the registry), the plan of steps, and the immutable
  * state threaded through a sampling loop. Latents are plain Float32Arrays (any shape: every
  * scheduler update is element-wise, so the caller keeps the [B, C, H, W] shape alongside).
  */
 import type { SchedulerConfig } from './scheduler-config.js';
+import type { Sampler } from './sampler-registry.js';
 
-/**
- * The sampling algorithm. Follows diffusers' scheduler classes:
- * - ddim: DDIMScheduler, eta ∈ [0, 1] (0 deterministic DDIM, 1 DDPM-like ancestral noise).
- * - euler: EulerDiscreteScheduler (Karras et al. 2022 Algorithm 2 without churn); `karras` uses
- *   the Karras σ ramp (use_karras_sigmas).
- * - euler_ancestral: EulerAncestralDiscreteScheduler.
- * - dpmpp_2m: DPMSolverMultistepScheduler, algorithm_type "dpmsolver++", solver_order 2,
- *   solver_type "midpoint"; `karras` = use_karras_sigmas.
- */
-export type Sampler =
-  | { readonly kind: 'ddim'; readonly eta: number }
-  | { readonly kind: 'euler'; readonly karras?: boolean }
-  | { readonly kind: 'euler_ancestral' }
-  | { readonly kind: 'dpmpp_2m'; readonly karras: boolean };
-
-export type SamplerKind = Sampler['kind'];
+export type { Sampler, SamplerKind } from './sampler-registry.js';
 
 /**
  * How a latent relates to the clean sample x0 and the noise ε at noise level σ:

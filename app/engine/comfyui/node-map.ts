@@ -6,6 +6,7 @@
  */
 import type { WidgetValue } from '../../protocol/index.js';
 import type { PositionalWidget } from '../positional-widgets.js';
+import { COMFY_SAMPLER_NAMES } from '../../diffusion/schedulers/index.js';
 
 export interface ConvertedValue {
   value: WidgetValue;
@@ -31,17 +32,9 @@ export interface ComfyNodeMapping {
 const widget = (name: string, hasControl = false): PositionalWidget => ({ name, hasControl });
 
 /**
- * ComfyUI sampler names whose update rule ours implements with the same meaning
- * (comfy/k_diffusion/sampling.py: sample_euler, sample_euler_ancestral, sample_dpmpp_2m; ComfyUI's
- * "ddim" is deterministic DDIM, which is the Euler step of the probability-flow ODE — Karras et al.
- * 2022, §3). Any other sampler is kept by name and reported.
+ * ComfyUI sampler names whose update rule ours implements with the same meaning come from each
+ * sampler's descriptor (`comfyName`); any other sampler is kept by name and reported.
  */
-const SAMPLERS: Readonly<Record<string, string>> = {
-  euler: 'euler',
-  euler_ancestral: 'euler_ancestral',
-  ddim: 'ddim',
-  dpmpp_2m: 'dpmpp_2m',
-};
 
 /**
  * ComfyUI schedulers (comfy/samplers.py SCHEDULER_HANDLERS) with a counterpart here: "normal" spaces
@@ -105,7 +98,7 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     widgets: [widget('seed', true), widget('steps'), widget('cfg'), widget('sampler_name'), widget('scheduler'), widget('denoise')],
     renamedInputs: { sampler_name: 'sampler', latent_image: 'latent' },
     outputs: ['LATENT'],
-    convert: { sampler: throughTable('sampler', SAMPLERS), scheduler: throughTable('scheduler', SCHEDULERS) },
+    convert: { sampler: throughTable('sampler', COMFY_SAMPLER_NAMES), scheduler: throughTable('scheduler', SCHEDULERS) },
   },
   {
     comfyType: 'VAEDecode',

@@ -6,10 +6,10 @@
  * workflow after a patch node's widget changed, so the Sampler re-runs with the new schedule while
  * everything upstream comes from the engine's cache.
  */
-import type { Issue, ScheduleTable, Workflow } from '../../../app/protocol/index.js';
+import { opensEditor, type Issue, type ScheduleTable, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
-import { scheduleReadNode, SCHEDULE_NODE_TYPES } from '../schedule/schedule-target.js';
+import { scheduleReadNode } from '../schedule/schedule-target.js';
 import { SchedulePanel, type ScheduleSubject } from '../ui/schedule-panel.js';
 import type { RunController } from './run-controller.js';
 
@@ -68,7 +68,7 @@ export class ScheduleController {
   }
 
   #select(nodeIds: readonly number[]): void {
-    const nodeId = nodeIds.find((id) => SCHEDULE_NODE_TYPES.has(this.editor.node(id)?.type ?? ''));
+    const nodeId = nodeIds.find((id) => this.#opensSchedule(id));
     if (nodeId === undefined) {
       // Clicking the canvas background deselects; the panel goes, and so does a pending request.
       if (this.#subject) this.reset();
@@ -82,8 +82,7 @@ export class ScheduleController {
   }
 
   #widgetChanged(nodeId: number): void {
-    const isPatchNode = SCHEDULE_NODE_TYPES.has(this.editor.node(nodeId)?.type ?? '');
-    if (isPatchNode && this.#autoQueue) this.#autoQueuePending = true;
+    if (this.#opensSchedule(nodeId) && this.#autoQueue) this.#autoQueuePending = true;
     if (this.#subject || this.#autoQueuePending) this.#schedule();
   }
 
@@ -150,6 +149,12 @@ export class ScheduleController {
     const run = sampler === undefined ? undefined : job?.nodes.get(String(sampler));
     if (run?.status !== 'running' || run.value === undefined || run.max !== table.steps) return null;
     return Math.min(table.steps - 1, Math.max(0, run.value - 1));
+  }
+
+  /** The engine's schema says whether a node's widgets shape the dilation table. */
+  #opensSchedule(nodeId: number): boolean {
+    const type = this.editor.node(nodeId)?.type;
+    return type !== undefined && opensEditor(this.editor.schemas.get(type), 'dilation-schedule');
   }
 
   #title(nodeId: string): string {

@@ -1,28 +1,19 @@
 /**
  * The shape of window.scalecrafter as app/electron/preload.cts exposes it. Declared here because the
- * renderer may not import from app/electron; the preload's unit test checks the two agree.
+ * renderer may not import from app/electron; the preload's unit test checks the two agree. What
+ * comes back is `unknown` on purpose: callers check it against app/protocol/shell-channels.ts.
  */
-export interface OpenedFile {
-  path: string;
-  name: string;
-  /** The file's bytes: a workflow .json or a PNG that carries one. */
-  base64: string;
-}
-
-export interface SavedFile {
-  path: string;
-  name: string;
-}
+import type { SaveWorkflowRequest } from '../../../app/protocol/index.js';
 
 export interface PreloadApi {
   request(name: string, params: unknown): Promise<unknown>;
   onEvent(listener: (event: unknown) => void): () => void;
-  /** Shows the native open dialog; null when the user cancels. */
-  openWorkflow(): Promise<OpenedFile | null>;
-  /** Writes `text` to `path`, or asks where first (no path, or Save As); null when cancelled. */
-  saveWorkflow(request: { text: string; suggestedName: string; path?: string }): Promise<SavedFile | null>;
-  /** Menu items (File ▸ Save…) arrive as command names. */
-  onMenuCommand(listener: (command: string) => void): () => void;
+  /** shellChannels.openWorkflow */
+  openWorkflow(): Promise<unknown>;
+  /** shellChannels.saveWorkflow */
+  saveWorkflow(request: SaveWorkflowRequest): Promise<unknown>;
+  /** shellChannels.menuCommand: menu items (File ▸ Save…) arrive as command names. */
+  onMenuCommand(listener: (command: unknown) => void): () => void;
 }
 
 export function preloadApi(): PreloadApi | null {

@@ -2,6 +2,7 @@
  * Where Open and Save go: native dialogs and real paths in the desktop app, a file picker and a
  * download in the browser. The document logic sees only this interface.
  */
+import { parseShellReply } from '../../../app/protocol/index.js';
 import type { PreloadApi } from '../engine/preload-api.js';
 
 export interface OpenedWorkflowFile {
@@ -28,13 +29,13 @@ export class DesktopWorkflowFiles implements WorkflowFiles {
   constructor(private readonly preload: PreloadApi) {}
 
   async open(): Promise<OpenedWorkflowFile | null> {
-    const file = await this.preload.openWorkflow();
+    const file = parseShellReply('openWorkflow', await this.preload.openWorkflow());
     if (!file) return null;
     return { name: file.name, path: file.path, bytes: Uint8Array.from(atob(file.base64), (char) => char.charCodeAt(0)) };
   }
 
   async save(text: string, options: SaveOptions): Promise<{ name: string; path?: string } | null> {
-    const saved = await this.preload.saveWorkflow({ text, suggestedName: options.suggestedName, ...(options.path && !options.saveAs ? { path: options.path } : {}) });
+    const saved = parseShellReply('saveWorkflow', await this.preload.saveWorkflow({ text, suggestedName: options.suggestedName, ...(options.path && !options.saveAs ? { path: options.path } : {}) }));
     return saved ? { name: saved.name, path: saved.path } : null;
   }
 }

@@ -1,13 +1,11 @@
 /**
- * Which nodes get the schedule editor, and at which node the table is read. A ReDilate early in a
+ * At which node the schedule editor reads the table (the nodes that open it say so in their schema:
+ * `editor: 'dilation-schedule'`). A ReDilate early in a
  * chain (ReDilate → NoiseDampedCFG → Sampler) only carries its own patch; the Sampler gets the
  * patches of the whole chain. The editor shows what the Sampler will run, so it reads the table at
  * the end of the MODEL → MODEL chain that starts at the selected node.
  */
 import type { Workflow } from '../../../app/protocol/index.js';
-
-/** The ScaleCrafter patch nodes whose widgets shape the dilation table. */
-export const SCHEDULE_NODE_TYPES: ReadonlySet<string> = new Set(['ReDilate', 'NoiseDampedCFG', 'DisperseConv', 'ScaleCrafterPreset']);
 
 /** litegraph's "always" mode: muted (2) and bypassed (4) nodes patch nothing. */
 const ACTIVE_MODE = 0;

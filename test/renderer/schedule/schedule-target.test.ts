@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import { loadWorkflow } from '../../../app/engine/workflow-load.js';
 import type { Workflow } from '../../../app/protocol/index.js';
 import { createNodeRegistry } from '../../../nodes/index.js';
-import { scheduleReadNode, SCHEDULE_NODE_TYPES } from '../../../renderer/src/schedule/schedule-target.js';
+import { opensEditor } from '../../../app/protocol/index.js';
+import { scheduleReadNode } from '../../../renderer/src/schedule/schedule-target.js';
 
 const registry = createNodeRegistry();
 const outputsModel = (type: string) => registry.get(type)?.schema.outputs[0]?.type === 'MODEL';
@@ -19,10 +20,10 @@ describe('where the schedule editor reads the table', () => {
   // scalecrafter-16x: LoadCheckpoint(1) → ReDilate(8) → NoiseDampedCFG(9) → Sampler(5).
   const workflow = workflowFile('scalecrafter-16x.json');
 
-  test('every schedule node type is a real MODEL → MODEL node of the registry', () => {
-    for (const type of SCHEDULE_NODE_TYPES) {
-      const schema = registry.get(type)?.schema;
-      assert.ok(schema, `${type} is not registered`);
+  test('the ScaleCrafter patch nodes, and only they, open the schedule editor; each is MODEL → MODEL', () => {
+    const opening = registry.schemas().filter((schema) => opensEditor(schema, 'dilation-schedule'));
+    assert.deepEqual(opening.map((schema) => schema.type).sort(), ['DisperseConv', 'NoiseDampedCFG', 'ReDilate', 'ScaleCrafterPreset']);
+    for (const schema of opening) {
       assert.equal(schema.outputs[0]?.type, 'MODEL');
       assert.ok(schema.inputs.some((input) => input.kind === 'socket' && input.type === 'MODEL'));
     }

@@ -1,0 +1,48 @@
+/**
+ * The sampling algorithms this app offers, in the order the Sampler node lists them. Adding one is
+ * a new algorithm file exporting a SamplerDescriptor plus one entry here: the node's options, its
+ * Karras check, the ComfyUI import and the plan/step dispatch all read this list.
+ */
+import type { SamplerDescriptor, SamplerWidgets } from './sampler-descriptor.js';
+import { EULER } from './euler.js';
+import { EULER_ANCESTRAL } from './euler-ancestral.js';
+import { DDIM } from './ddim.js';
+import { DPMPP_2M } from './dpmpp-2m.js';
+import { SamplingArgumentError } from './scheduler-errors.js';
+
+const SAMPLER_DESCRIPTORS = [EULER, EULER_ANCESTRAL, DDIM, DPMPP_2M] as const;
+
+type SettingsOf<D> = D extends SamplerDescriptor<infer S> ? S : never;
+
+/** A sampling algorithm with its settings: `kind` picks the descriptor, the rest is its own. */
+export type Sampler = SettingsOf<(typeof SAMPLER_DESCRIPTORS)[number]>;
+export type SamplerKind = Sampler['kind'];
+
+export const SAMPLER_NAMES: readonly SamplerKind[] = SAMPLER_DESCRIPTORS.map((descriptor) => descriptor.name);
+
+/** How descriptions name the samplers, in the node's order. */
+export const SAMPLER_LABELS: readonly string[] = SAMPLER_DESCRIPTORS.map((descriptor) => descriptor.label);
+
+/** The samplers whose scheduler widget may say "karras". */
+export const KARRAS_SAMPLER_NAMES: readonly SamplerKind[] = SAMPLER_DESCRIPTORS.filter((descriptor) => descriptor.supportsKarras).map((descriptor) => descriptor.name);
+
+/** ComfyUI sampler_name → ours, for the samplers whose update rule matches ComfyUI's. */
+export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object.fromEntries(
+  SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyName === undefined ? [] : [[descriptor.comfyName, descriptor.name]])),
+);
+
+function descriptorNamed(name: string): SamplerDescriptor<Sampler> {
+  const descriptor = SAMPLER_DESCRIPTORS.find((candidate) => candidate.name === name);
+  if (descriptor === undefined) {
+    throw new SamplingArgumentError('sampler.kind', `unknown sampler ${JSON.stringify(name)}`, `Use one of ${SAMPLER_NAMES.join(', ')}`);
+  }
+  // Matching by name pairs each descriptor with its own settings type, which TypeScript cannot see
+  // through a union of descriptors whose functions take different settings.
+  return descriptor as unknown as SamplerDescriptor<Sampler>;
+}
+
+/** The descriptor that plans and steps this sampler; throws SamplingArgumentError for an unknown kind. */
+export const descriptorOf = (sampler: Sampler): SamplerDescriptor<Sampler> => descriptorNamed(sampler.kind);
+
+/** The Sampler node's widgets as a sampler. */
+export const samplerFromWidgets = (name: SamplerKind, widgets: SamplerWidgets): Sampler => descriptorNamed(name).fromWidgets(widgets);
