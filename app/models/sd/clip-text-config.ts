@@ -45,12 +45,13 @@ export interface ClipTextConfig {
   pooling: { kind: 'argmax_token_id' } | { kind: 'first_eos'; eosTokenId: number };
 }
 
-export function parseClipTextConfig(json: unknown): ClipTextConfig {
+/** `model` names the pipeline part in errors (SDXL has two text encoders). */
+export function parseClipTextConfig(json: unknown, model: 'text_encoder' | 'text_encoder_2' = 'text_encoder'): ClipTextConfig {
   const parsed = clipTextConfigSchema.safeParse(json);
-  if (!parsed.success) throw configErrorFromIssues('text_encoder', parsed.error.issues);
+  if (!parsed.success) throw configErrorFromIssues(model, parsed.error.issues);
   const raw = parsed.data;
   if (raw.hidden_size % raw.num_attention_heads !== 0) {
-    throw new ModelConfigError('text_encoder', 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
+    throw new ModelConfigError(model, 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
   }
   return {
     vocabSize: raw.vocab_size,
