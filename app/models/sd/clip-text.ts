@@ -10,7 +10,7 @@
  * transformers chooses it (clip-text-config.ts: `pooling`); text_embeds is text_projection
  * (Linear, no bias) of it. hidden_states.{L−1} is transformers' hidden_states[-2] (index 0 is
  * the embeddings, index i the output of layer i): the input of the last layer, without
- * final_layer_norm — the state SD 2.x-style clip skip and SDXL condition on. optimum exports every
+ * final_layer_norm — the state SDXL (and "clip skip") conditions on. optimum exports every
  * hidden_states.i; only the penultimate is an output here, under the same name. Parameters live
  * under "text_model." (and "text_projection.").
  */
