@@ -16,12 +16,12 @@ import { SeededWeights } from './weights/seeded-weights.js';
 import { buildClipTextModel } from './sd/clip-text.js';
 import { parseClipTextConfig } from './sd/clip-text-config.js';
 import { writeComponent } from './sd/component-writer.js';
-import { componentOptions, schedulerConfigFileText, TINY_SD_CONVENTIONS, type ExportConventions } from './sd/export-conventions.js';
+import { componentOptions, schedulerConfigFileText, TINY_SD_CONVENTIONS, type ComponentOptions, type ExportConventions } from './sd/export-conventions.js';
 import { tinyPipelineConfigs } from './sd/presets.js';
 import { buildUNet } from './sd/unet.js';
 import { parseUNetConfig } from './sd/unet-config.js';
 import { buildVaeDecoder, buildVaeEncoder } from './sd/vae.js';
-import { parseVaeConfig } from './sd/vae-config.js';
+import { parseVaeConfig, type VaeConfigJson } from './sd/vae-config.js';
 
 export const TINY_SD_SEED = 20231010;
 export const DEFAULT_TINY_SD_FOLDER = 'models/tiny-sd';
@@ -82,13 +82,21 @@ const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Writes the tiny pipeline to `folder` and returns its absolute path. */
 export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_FOLDER, options: TinyPipelineOptions = {}): Promise<string> {
+  return writeFolderAtomically(folder, options.overwrite === true, (staging) => writePipelineFiles(staging, options));
+}
+
+/**
+ * Runs `writeFiles` on a staging folder beside `folder` and renames it into place, so a reader
+ * never sees half a pipeline; an existing `folder` is replaced only when `overwrite`.
+ */
+export async function writeFolderAtomically(folder: string, overwrite: boolean, writeFiles: (staging: string) => Promise<void>): Promise<string> {
   const target = resolve(folder);
-  if (!options.overwrite && (await exists(target))) throw new PipelineFolderExistsError(target);
+  if (!overwrite && (await exists(target))) throw new PipelineFolderExistsError(target);
   const staging = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   try {
-    await writePipelineFiles(staging, options);
+    await writeFiles(staging);
     if (await exists(target)) {
       const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
       await rename(target, old);
@@ -104,18 +112,42 @@ export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_
   return target;
 }
 
-async function writePipelineFiles(folder: string, options: TinyPipelineOptions): Promise<void> {
-  const seed = options.seed ?? TINY_SD_SEED;
-  const vocabulary = generateTinyClipVocabulary();
-  const configs = tinyPipelineConfigs(Object.keys(vocabulary.vocab).length);
-  const weights = new SeededWeights(seed);
-  const metadata = { 'scalecrafter.weights': `seeded random (seed ${seed}); untrained` };
-  const layout = componentOptions(options.conventions ?? TINY_SD_CONVENTIONS);
-  const schedulerConfig = options.schedulerConfig ?? TINY_SD_SCHEDULER_CONFIG;
+/** What every tiny pipeline component is built with. */
+export interface TinyBuildContext {
+  weights: SeededWeights;
+  metadata: Record<string, string>;
+  layout: ComponentOptions;
+}
 
-  await writeFile(join(folder, 'model_index.json'), json(onnxPipelineModelIndex(String(schedulerConfig._class_name ?? 'DDIMScheduler'))), 'utf8');
+export function tinyBuildContext(seed: number, conventions: ExportConventions = TINY_SD_CONVENTIONS): TinyBuildContext {
+  return { weights: new SeededWeights(seed), metadata: { 'scalecrafter.weights': `seeded random (seed ${seed}); untrained` }, layout: componentOptions(conventions) };
+}
+
+/** model_index.json and scheduler/scheduler_config.json. */
+export async function writeIndexAndScheduler(folder: string, modelIndex: Record<string, unknown>, schedulerConfig: Record<string, unknown>): Promise<void> {
+  await writeFile(join(folder, 'model_index.json'), json(modelIndex), 'utf8');
   await mkdir(join(folder, 'scheduler'), { recursive: true });
   await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), schedulerConfigFileText(schedulerConfig), 'utf8');
+}
+
+/** vae_decoder and vae_encoder from one AutoencoderKL config; `scale` null leaves scaling_factor out of config.json. */
+export async function writeTinyVae(folder: string, vaeJson: VaeConfigJson, scale: number | null, build: TinyBuildContext): Promise<void> {
+  const vae = parseVaeConfig(vaeJson);
+  const { scaling_factor: _scale, ...vaeKeys } = vaeJson;
+  const vaeConfig = { _class_name: 'AutoencoderKL', ...vaeKeys, ...(scale === null ? {} : { scaling_factor: scale }) };
+  const options = { ...build.layout.vae, metadata: build.metadata };
+  await writeComponent(folder, 'vae_decoder', buildVaeDecoder(vae, build.weights, options), vaeConfig, build.layout.write);
+  await writeComponent(folder, 'vae_encoder', buildVaeEncoder(vae, build.weights, options), vaeConfig, build.layout.write);
+}
+
+async function writePipelineFiles(folder: string, options: TinyPipelineOptions): Promise<void> {
+  const build = tinyBuildContext(options.seed ?? TINY_SD_SEED, options.conventions);
+  const { layout, metadata, weights } = build;
+  const vocabulary = generateTinyClipVocabulary();
+  const configs = tinyPipelineConfigs(Object.keys(vocabulary.vocab).length);
+  const schedulerConfig = options.schedulerConfig ?? TINY_SD_SCHEDULER_CONFIG;
+
+  await writeIndexAndScheduler(folder, onnxPipelineModelIndex(String(schedulerConfig._class_name ?? 'DDIMScheduler')), schedulerConfig);
   // SD 1.x pads with <|endoftext|>.
   await writeClipTokenizerFolder(join(folder, 'tokenizer'), vocabulary, { padToken: '<|endoftext|>' });
 
@@ -123,10 +155,5 @@ async function writePipelineFiles(folder: string, options: TinyPipelineOptions):
   await writeComponent(folder, 'text_encoder', buildClipTextModel(parseClipTextConfig(configs.textEncoder), weights, { ...layout.textEncoder, metadata }), textConfig, layout.write);
   const unetConfig = { _class_name: 'UNet2DConditionModel', ...configs.unet };
   await writeComponent(folder, 'unet', buildUNet(parseUNetConfig(configs.unet), weights, { ...layout.unet, metadata }), unetConfig, layout.write);
-  const vae = parseVaeConfig(configs.vae);
-  const { scaling_factor: defaultScale, ...vaeKeys } = configs.vae;
-  const scale = options.vaeScalingFactor === undefined ? defaultScale : options.vaeScalingFactor;
-  const vaeConfig = { _class_name: 'AutoencoderKL', ...vaeKeys, ...(scale === null ? {} : { scaling_factor: scale }) };
-  await writeComponent(folder, 'vae_decoder', buildVaeDecoder(vae, weights, { ...layout.vae, metadata }), vaeConfig, layout.write);
-  await writeComponent(folder, 'vae_encoder', buildVaeEncoder(vae, weights, { ...layout.vae, metadata }), vaeConfig, layout.write);
+  await writeTinyVae(folder, configs.vae, options.vaeScalingFactor === undefined ? (configs.vae.scaling_factor ?? null) : options.vaeScalingFactor, build);
 }

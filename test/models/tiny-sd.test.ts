@@ -6,17 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { loadClipTokenizer } from '../../app/diffusion/tokenizer/clip-tokenizer.js';
 import { parseSchedulerConfig, STABLE_DIFFUSION_SCHEDULER_CONFIG } from '../../app/diffusion/schedulers/scheduler-config.js';
 import { PipelineFolderExistsError, writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
-import { openSession } from '../../app/runtime/session.js';
+import { runOnnxFile as run } from './run-onnx-file.js';
 import type { HostTensor } from '../../app/runtime/host-tensor.js';
-
-async function run(path: string, feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
-  const session = await openSession(path, { executionProvider: 'cpu' });
-  try {
-    return await session.run(feeds);
-  } finally {
-    await session.release();
-  }
-}
 
 function finiteAndVaried(tensor: HostTensor | undefined, label: string): void {
   assert.ok(tensor, `${label} missing`);

@@ -2,7 +2,8 @@
  * transformers modeling_clip.py, the text side (CLIPTextModel → CLIPTextTransformer): token +
  * position embeddings, pre-LayerNorm encoder layers with causal self-attention, final_layer_norm,
  * and the pooled output taken at the end-of-text token. SD1 uses OpenAI CLIP (quick_gelu), SD2
- * OpenCLIP converted to this layout (gelu).
+ * OpenCLIP converted to this layout (gelu). CLIPTextModelWithProjection (SDXL's second encoder)
+ * adds text_embeds = text_projection(pooled output), a Linear without bias.
  */
 import { geluErf, quickGelu } from './activations.js';
 import { attention } from './attention.js';
@@ -106,4 +107,15 @@ function poolingPosition(row: readonly number[], eosTokenId: number | undefined)
     if (value > keys[best]!) best = i;
   });
   return best;
+}
+
+/** CLIPTextModelWithProjection: the text model plus text_embeds [B, projection_dim]. */
+export function clipTextModelWithProjection(
+  params: ParamSource,
+  config: ClipTextConfig & { projection_dim: number },
+  inputIds: readonly (readonly number[])[],
+): ClipTextOutput & { textEmbeds: NdArray } {
+  const output = clipTextModel(params, 'text_model', config, inputIds);
+  const projection = param(params, 'text_projection.weight', [config.projection_dim, config.hidden_size]);
+  return { ...output, textEmbeds: linear(output.pooledOutput, projection) };
 }

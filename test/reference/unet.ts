@@ -1,7 +1,8 @@
 /**
- * diffusers UNet2DConditionModel.forward for Stable Diffusion 1.x/2.x layouts: sinusoidal time
- * embedding → TimestepEmbedding MLP; conv_in; down blocks collecting skips; mid block; up blocks
- * consuming skips in reverse; conv_norm_out → SiLU → conv_out.
+ * diffusers UNet2DConditionModel.forward for Stable Diffusion 1.x/2.x and SDXL layouts: sinusoidal
+ * time embedding → TimestepEmbedding MLP (plus, for SDXL's addition_embed_type "text_time",
+ * add_embedding of [text_embeds, sinusoids of each time id]); conv_in; down blocks collecting
+ * skips; mid block; up blocks consuming skips in reverse; conv_norm_out → SiLU → conv_out.
  *
  * Heads: diffusers reads `num_attention_heads or attention_head_dim` as the HEAD COUNT per block
  * (SD1: 8 everywhere; SD2: [5, 10, 20, 20], i.e. head dim 64), each transformer then using
@@ -10,9 +11,10 @@
 import { silu } from './activations.js';
 import { conv2d } from './convolution.js';
 import { linear } from './linear.js';
-import { NdArray } from './ndarray.js';
+import { NdArray, zeros } from './ndarray.js';
 import { groupNorm } from './normalization.js';
 import { param, scoped, type ParamSource } from './params.js';
+import { add } from './tensor-layout.js';
 import { timestepEmbedding } from './timestep-embedding.js';
 import { unetDownBlock, unetMidBlock, unetUpBlock, type BlockContext, type UNetBlockConfig } from './unet-blocks.js';
 
@@ -29,16 +31,26 @@ export interface UNet2DConditionConfig {
   attention_head_dim: number | number[];
   num_attention_heads?: number | number[] | null;
   transformer_layers_per_block?: number | number[];
+  reverse_transformer_layers_per_block?: number[] | null;
   use_linear_projection?: boolean;
+  addition_embed_type?: 'text_time' | null;
+  addition_time_embed_dim?: number;
+  projection_class_embeddings_input_dim?: number;
   norm_num_groups: number;
   norm_eps: number;
   flip_sin_to_cos?: boolean;
   freq_shift?: number;
 }
 
+/** SDXL's added_cond_kwargs: pooled text [B, text_dim] and time ids [B, K]. */
+export interface AddedConditions {
+  textEmbeds: NdArray;
+  timeIds: NdArray;
+}
+
 /**
  * `timesteps` has one value per sample, or one value for the whole batch (torch expands it).
- * `prefix` is the UNet's path ("" for a UNet state dict).
+ * `prefix` is the UNet's path ("" for a UNet state dict). `added` is required for text_time configs.
  */
 export function unet2DConditionModel(
   params: ParamSource,
@@ -47,6 +59,7 @@ export function unet2DConditionModel(
   sample: NdArray,
   timesteps: readonly number[],
   encoderHiddenStates: NdArray,
+  added?: AddedConditions,
 ): NdArray {
   const blocks = config.block_out_channels.length;
   checkConfig(config, blocks);
@@ -56,10 +69,16 @@ export function unet2DConditionModel(
   const heads = perBlock(config.num_attention_heads ?? config.attention_head_dim);
   const layers = perBlock(config.layers_per_block);
   const transformerLayers = perBlock(config.transformer_layers_per_block ?? 1);
+  const upTransformerLayers = config.reverse_transformer_layers_per_block ?? [...transformerLayers].reverse();
   const channels = config.block_out_channels;
   const base = { groups: config.norm_num_groups, eps: config.norm_eps, useLinearProjection: config.use_linear_projection ?? false };
 
-  const context: BlockContext = { temb: timeEmbedding(p, config, expandTimesteps(timesteps, batch)), encoderHiddenStates };
+  let temb = timeEmbedding(p, config, expandTimesteps(timesteps, batch));
+  if (config.addition_embed_type === 'text_time') {
+    if (added === undefined) throw new Error('a text_time UNet needs text_embeds and time_ids');
+    temb = add(temb, textTimeEmbedding(p, config, added));
+  }
+  const context: BlockContext = { temb, encoderHiddenStates };
   let h = conv2d(sample, p('conv_in.weight', [channels[0]!, config.in_channels, 3, 3]), p('conv_in.bias', [channels[0]!]), { padding: 1 });
 
   const skips: NdArray[] = [h];
@@ -98,7 +117,7 @@ export function unet2DConditionModel(
       layers: resnets,
       hasAttention: type === 'CrossAttnUpBlock2D',
       heads: heads[reversedIndex]!,
-      transformerLayers: transformerLayers[reversedIndex]!,
+      transformerLayers: upTransformerLayers[i]!,
       ...(i < blocks - 1 && next !== undefined ? { upsampleSize: [next.shape[2]!, next.shape[3]!] as [number, number] } : {}),
     };
     h = unetUpBlock(params, scoped(prefix, `up_blocks.${i}`), block, h, blockSkips, context);
@@ -116,6 +135,27 @@ function timeEmbedding(p: (name: string, shape: number[]) => NdArray, config: UN
   const sinusoid = timestepEmbedding(timesteps, c0, { flipSinToCos: config.flip_sin_to_cos ?? true, shift: config.freq_shift ?? 0 });
   const hidden = silu(linear(sinusoid, p('time_embedding.linear_1.weight', [embedDim, c0]), p('time_embedding.linear_1.bias', [embedDim])));
   return linear(hidden, p('time_embedding.linear_2.weight', [embedDim, embedDim]), p('time_embedding.linear_2.bias', [embedDim]));
+}
+
+/**
+ * get_aug_embed for "text_time": add_time_proj(time_ids.flatten()) reshaped to [B, K·dim],
+ * concatenated after text_embeds, through add_embedding (linear_1 → SiLU → linear_2).
+ */
+function textTimeEmbedding(p: (name: string, shape: number[]) => NdArray, config: UNet2DConditionConfig, added: AddedConditions): NdArray {
+  const [batch, idCount] = added.timeIds.shape as [number, number];
+  const textDim = added.textEmbeds.shape[1]!;
+  const timeDim = config.addition_time_embed_dim!;
+  const inputDim = config.projection_class_embeddings_input_dim!;
+  if (textDim + idCount * timeDim !== inputDim) throw new RangeError(`text ${textDim} + ${idCount} × ${timeDim} time features ≠ projection_class_embeddings_input_dim ${inputDim}`);
+  const sinusoids = timestepEmbedding([...added.timeIds.data], timeDim, { flipSinToCos: config.flip_sin_to_cos ?? true, shift: config.freq_shift ?? 0 });
+  const joined = zeros([batch, inputDim]);
+  for (let b = 0; b < batch; b++) {
+    joined.data.set(added.textEmbeds.data.subarray(b * textDim, (b + 1) * textDim), b * inputDim);
+    joined.data.set(sinusoids.data.subarray(b * idCount * timeDim, (b + 1) * idCount * timeDim), b * inputDim + textDim);
+  }
+  const embedDim = 4 * config.block_out_channels[0]!;
+  const hidden = silu(linear(joined, p('add_embedding.linear_1.weight', [embedDim, inputDim]), p('add_embedding.linear_1.bias', [embedDim])));
+  return linear(hidden, p('add_embedding.linear_2.weight', [embedDim, embedDim]), p('add_embedding.linear_2.bias', [embedDim]));
 }
 
 function expandTimesteps(timesteps: readonly number[], batch: number): number[] {

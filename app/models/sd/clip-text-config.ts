@@ -1,5 +1,6 @@
 /**
- * transformers' CLIPTextConfig (text_encoder/config.json), the keys CLIPTextModel reads
+ * transformers' CLIPTextConfig (text_encoder/config.json, and SDXL's text_encoder_2/config.json),
+ * the keys CLIPTextModel and CLIPTextModelWithProjection read
  * (transformers/models/clip/configuration_clip.py, modeling_clip.py).
  */
 import { z } from 'zod';
@@ -18,6 +19,7 @@ const clipTextConfigSchema = z
     hidden_act: z.enum(['quick_gelu', 'gelu']).default('quick_gelu'),
     layer_norm_eps: z.number().positive().default(1e-5),
     eos_token_id: z.number().int().default(2),
+    projection_dim: positiveInt.default(512),
   })
   .loose();
 
@@ -32,6 +34,8 @@ export interface ClipTextConfig {
   maxPositions: number;
   hiddenAct: 'quick_gelu' | 'gelu';
   layerNormEps: number;
+  /** CLIPTextModelWithProjection's text_projection width (the pooled text embedding; 1280 in SDXL). */
+  projectionDim: number;
   /**
    * Which token's hidden state becomes pooler_output. transformers: eos_token_id == 2 (the
    * value in SD1.x/2.x configs, a legacy of the original CLIP configs) means "the position of
@@ -41,12 +45,13 @@ export interface ClipTextConfig {
   pooling: { kind: 'argmax_token_id' } | { kind: 'first_eos'; eosTokenId: number };
 }
 
-export function parseClipTextConfig(json: unknown): ClipTextConfig {
+/** `model` names the pipeline part in errors (SDXL has two text encoders). */
+export function parseClipTextConfig(json: unknown, model: 'text_encoder' | 'text_encoder_2' = 'text_encoder'): ClipTextConfig {
   const parsed = clipTextConfigSchema.safeParse(json);
-  if (!parsed.success) throw configErrorFromIssues('text_encoder', parsed.error.issues);
+  if (!parsed.success) throw configErrorFromIssues(model, parsed.error.issues);
   const raw = parsed.data;
   if (raw.hidden_size % raw.num_attention_heads !== 0) {
-    throw new ModelConfigError('text_encoder', 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
+    throw new ModelConfigError(model, 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
   }
   return {
     vocabSize: raw.vocab_size,
@@ -57,6 +62,7 @@ export function parseClipTextConfig(json: unknown): ClipTextConfig {
     maxPositions: raw.max_position_embeddings,
     hiddenAct: raw.hidden_act,
     layerNormEps: raw.layer_norm_eps,
+    projectionDim: raw.projection_dim,
     pooling: raw.eos_token_id === 2 ? { kind: 'argmax_token_id' } : { kind: 'first_eos', eosTokenId: raw.eos_token_id },
   };
 }

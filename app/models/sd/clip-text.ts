@@ -1,10 +1,18 @@
 /**
- * transformers' CLIPTextModel as an ONNX graph, I/O as the diffusers / optimum export:
- *   input_ids [batch, sequence] (int32, or int64) → last_hidden_state [batch, sequence, hidden],
- *   pooler_output [batch, hidden].
+ * transformers' CLIPTextModel, or CLIPTextModelWithProjection (SDXL's text_encoder_2), as an ONNX
+ * graph, I/O named as optimum's export names them:
+ *   input_ids [batch, sequence] (int32, or int64) →
+ *     CLIPTextModel:               last_hidden_state [batch, sequence, hidden], pooler_output [batch, hidden],
+ *     CLIPTextModelWithProjection: text_embeds [batch, projection_dim], last_hidden_state,
+ *   and both hidden_states.{L−1} [batch, sequence, hidden] (L = num_hidden_layers).
  * Embeddings: token_embedding[input_ids] + position_embedding[0 … sequence−1]; then the encoder
  * layers and final_layer_norm. pooler_output is last_hidden_state at the EOS position, chosen as
- * transformers chooses it (clip-text-config.ts: `pooling`). Parameters live under "text_model.".
+ * transformers chooses it (clip-text-config.ts: `pooling`); text_embeds is text_projection
+ * (Linear, no bias) of it. hidden_states.{L−1} is transformers' hidden_states[-2] (index 0 is
+ * the embeddings, index i the output of layer i): the input of the last layer, without
+ * final_layer_norm — the state SDXL (and "clip skip") conditions on. optimum exports every
+ * hidden_states.i; only the penultimate is an output here, under the same name. Parameters live
+ * under "text_model." (and "text_projection.").
  */
 import { GraphBuilder, type OnnxModel, type Value } from '../../onnx/graph-builder.js';
 import { add, cast, constantInt64, constantScalar, gather, shape, slice, unsqueeze } from '../../onnx/ops.js';
@@ -12,6 +20,7 @@ import type { WeightSource } from '../weights/weight-source.js';
 import type { ClipTextConfig } from './clip-text-config.js';
 import { clipEncoderLayer } from './layers/clip-encoder-layer.js';
 import { inModule, parameter, type FloatType, type LayerContext } from './layers/layer-context.js';
+import { linear } from './layers/linear.js';
 import { layerNorm } from './layers/normalization.js';
 
 export interface ClipTextBuildOptions {
@@ -19,6 +28,8 @@ export interface ClipTextBuildOptions {
   dtype?: FloatType;
   /** Element type of input_ids. Default int32 (what optimum exports for SD). */
   inputIdsType?: 'int32' | 'int64';
+  /** CLIPTextModelWithProjection: text_embeds instead of pooler_output. Default false. */
+  withProjection?: boolean;
   metadata?: Record<string, string>;
 }
 
@@ -30,7 +41,7 @@ export function buildClipTextModel(config: ClipTextConfig, weights: WeightSource
   const ids = g.input('input_ids', idsType, ['batch', 'sequence']);
   const d = config.hiddenSize;
 
-  const lastHidden = inModule(ctx, 'text_model', () => {
+  const { lastHidden, penultimate } = inModule(ctx, 'text_model', () => {
     const embedded = inModule(ctx, 'embeddings', () => {
       const tokens = inModule(ctx, 'token_embedding', () => gather(g, parameter(ctx, 'weight', [config.vocabSize, d]), ids, { axis: 0 }));
       const positions = inModule(ctx, 'position_embedding', () => {
@@ -41,18 +52,28 @@ export function buildClipTextModel(config: ClipTextConfig, weights: WeightSource
     });
     const encoded = inModule(ctx, 'encoder', () => {
       let h = embedded;
+      let beforeLast = h;
       for (let i = 0; i < config.layers; i++) {
         const x = h;
+        beforeLast = x;
         h = inModule(ctx, `layers.${i}`, () => clipEncoderLayer(ctx, x, config));
       }
-      return h;
+      return { last: h, beforeLast };
     });
-    return inModule(ctx, 'final_layer_norm', () => layerNorm(ctx, encoded, d, config.layerNormEps));
+    const normed = inModule(ctx, 'final_layer_norm', () => layerNorm(ctx, encoded.last, d, config.layerNormEps));
+    return { lastHidden: normed, penultimate: encoded.beforeLast };
   });
   const pooled = eosHiddenState(ctx, lastHidden, ids, idsType, config);
 
-  g.output(lastHidden, 'last_hidden_state', dtype, ['batch', 'sequence', d]);
-  g.output(pooled, 'pooler_output', dtype, ['batch', d]);
+  if (options.withProjection) {
+    const projected = inModule(ctx, 'text_projection', () => linear(ctx, pooled, d, config.projectionDim, { bias: false }));
+    g.output(projected, 'text_embeds', dtype, ['batch', config.projectionDim]);
+    g.output(lastHidden, 'last_hidden_state', dtype, ['batch', 'sequence', d]);
+  } else {
+    g.output(lastHidden, 'last_hidden_state', dtype, ['batch', 'sequence', d]);
+    g.output(pooled, 'pooler_output', dtype, ['batch', d]);
+  }
+  g.output(penultimate, `hidden_states.${config.layers - 1}`, dtype, ['batch', 'sequence', d]);
   return g.build(options.metadata ? { metadata: options.metadata } : {});
 }
 

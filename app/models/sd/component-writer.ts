@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { OnnxModel } from '../../onnx/model.js';
 import { writeModel, type ExternalDataFileName, type WriteModelResult } from '../../onnx/model-io.js';
 
-export type PipelineComponent = 'unet' | 'text_encoder' | 'vae_decoder' | 'vae_encoder';
+export type PipelineComponent = 'unet' | 'text_encoder' | 'text_encoder_2' | 'vae_decoder' | 'vae_encoder';
 
 /** Models whose initializers exceed this are written with external data. */
 export const INLINE_WEIGHT_LIMIT = 512 * 1024 * 1024;

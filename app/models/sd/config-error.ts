@@ -6,7 +6,7 @@ export class ModelConfigError extends Error {
   override readonly name = 'ModelConfigError';
 
   constructor(
-    readonly model: 'unet' | 'text_encoder' | 'vae',
+    readonly model: 'unet' | 'text_encoder' | 'text_encoder_2' | 'vae',
     readonly key: string,
     detail: string,
     readonly hint?: string,

@@ -85,7 +85,7 @@ export interface UNetCost {
   parameters: number;
   /** FLOPs (2 × MACs) of one UNet evaluation for one sample. */
   flops: number;
-  /** FLOPs by top-level module: conv_in, time_embedding, down_blocks.0, …, mid_block, up_blocks.…, conv_out. */
+  /** FLOPs by top-level module: conv_in, time_embedding, add_embedding (SDXL), down_blocks.0, …, mid_block, up_blocks.…, conv_out. */
   flopsByModule: Record<string, number>;
 }
 
@@ -99,6 +99,8 @@ export function unetCost(plan: UNetPlan, options: UNetCostOptions): UNetCost {
 
   modules.conv_in = conv(config.inChannels, base, config.convInKernel, inputSize);
   modules.time_embedding = sum(linear(plan.timeEmbeddingInputDim, temb, 1), linear(temb, temb, 1));
+  // SDXL's add_embedding MLP on [pooled text, time-id sinusoids] (add_time_proj has no weights).
+  if (config.addedTextTime) modules.add_embedding = sum(linear(config.addedTextTime.inputDim, temb, 1), linear(temb, temb, 1));
 
   const levelSizes: SpatialSize[] = [inputSize];
   plan.downBlocks.forEach((block, i) => {

@@ -1,7 +1,8 @@
 /**
  * Builds pipeline components into a diffusers-ONNX folder: from diffusers safetensors files plus
- * their config.json (what `scalecrafter models build --unet …` does), or a full-size SD 1.5 /
- * SD 2.1 UNet from seeded weights (benchmarks and memory tests without downloading a model).
+ * their config.json (what `scalecrafter models build --unet …` does; SDXL's second text encoder
+ * with --text-encoder-2), or a full-size SD 1.5 / SD 2.1 / SDXL UNet from seeded weights
+ * (benchmarks and memory tests without downloading a model).
  */
 import { readFile } from 'node:fs/promises';
 import type { OnnxModel } from '../../onnx/model.js';
@@ -15,10 +16,10 @@ import { writeComponent, type PipelineComponent } from './component-writer.js';
 import { unetCost, type UNetCost } from './flops.js';
 import type { FloatType } from './layers/layer-context.js';
 import { withLegacyVaeAttentionNames } from './legacy-attention-names.js';
-import { SD15_CONFIGS, SD21_CONFIGS } from './presets.js';
+import { SD15_CONFIGS, SD21_CONFIGS, SDXL_CONFIGS } from './presets.js';
 import { unexpectedTensors } from './unexpected-tensors.js';
 import { buildUNet } from './unet.js';
-import { parseUNetConfig } from './unet-config.js';
+import { parseUNetConfig, type UNetConfigJson } from './unet-config.js';
 import { planUNet } from './unet-plan.js';
 import { buildVaeDecoder, buildVaeEncoder } from './vae.js';
 import { parseVaeConfig } from './vae-config.js';
@@ -35,6 +36,8 @@ export interface PipelineBuildRequest {
   dtype: FloatType;
   unet?: ComponentFiles;
   textEncoder?: ComponentFiles;
+  /** SDXL's text_encoder_2: a CLIPTextModelWithProjection (text_embeds output). */
+  textEncoder2?: ComponentFiles;
   /** Builds both vae_decoder and vae_encoder from one AutoencoderKL file. */
   vae?: ComponentFiles;
 }
@@ -93,6 +96,11 @@ export async function buildPipelineFromFiles(request: PipelineBuildRequest): Pro
   if (request.textEncoder) {
     await fromFiles(request.textEncoder, 'text_encoder', (config, weights) => [['text_encoder', buildClipTextModel(parseClipTextConfig(config), weights, { dtype })]], request, report);
   }
+  if (request.textEncoder2) {
+    await fromFiles(request.textEncoder2, 'text_encoder_2', (config, weights) => [
+      ['text_encoder_2', buildClipTextModel(parseClipTextConfig(config, 'text_encoder_2'), weights, { dtype, withProjection: true })],
+    ], request, report);
+  }
   if (request.vae) {
     await fromFiles(request.vae, 'vae', (config, weights) => {
       const vae = parseVaeConfig(config);
@@ -103,8 +111,9 @@ export async function buildPipelineFromFiles(request: PipelineBuildRequest): Pro
   return report;
 }
 
-export type UNetPreset = 'sd15-random' | 'sd21-random';
-export const UNET_PRESETS: readonly UNetPreset[] = ['sd15-random', 'sd21-random'];
+export type UNetPreset = 'sd15-random' | 'sd21-random' | 'sdxl-random';
+export const UNET_PRESETS: readonly UNetPreset[] = ['sd15-random', 'sd21-random', 'sdxl-random'];
+const PRESET_CONFIGS: Record<UNetPreset, UNetConfigJson> = { 'sd15-random': SD15_CONFIGS.unet, 'sd21-random': SD21_CONFIGS.unet, 'sdxl-random': SDXL_CONFIGS.unet };
 export const PRESET_SEED = 1;
 
 export interface PresetBuildReport {
@@ -114,13 +123,24 @@ export interface PresetBuildReport {
   resolution: number;
 }
 
-/** A full-size SD 1.5 or SD 2.1 UNet with seeded weights, written to <out>/unet/. */
-export async function buildPresetUNet(preset: UNetPreset, options: { out: string; dtype: FloatType; resolution: number }): Promise<PresetBuildReport> {
-  const json = (preset === 'sd15-random' ? SD15_CONFIGS : SD21_CONFIGS).unet;
+/** The image side a preset's FLOPs are counted at by default: its native size (sample_size latents × 8). */
+export function presetResolution(preset: UNetPreset): number {
+  return 8 * (PRESET_CONFIGS[preset].sample_size ?? 64);
+}
+
+/** A preset's size and cost from its plan alone (nothing built). */
+export function presetUNetCost(preset: UNetPreset, resolution: number = presetResolution(preset)): UNetCost {
+  const latent = Math.floor(resolution / 8);
+  return unetCost(planUNet(parseUNetConfig(PRESET_CONFIGS[preset])), { latentHeight: latent, latentWidth: latent });
+}
+
+/** A full-size SD 1.5, SD 2.1 or SDXL base UNet with seeded weights, written to <out>/unet/. */
+export async function buildPresetUNet(preset: UNetPreset, options: { out: string; dtype: FloatType; resolution?: number }): Promise<PresetBuildReport> {
+  const json = PRESET_CONFIGS[preset];
   const config = parseUNetConfig(json);
   const metadata = { 'scalecrafter.weights': `seeded random (seed ${PRESET_SEED}), ${preset}; untrained` };
   const model = buildUNet(config, new SeededWeights(PRESET_SEED), { dtype: options.dtype, metadata });
   await writeComponent(options.out, 'unet', model, { _class_name: 'UNet2DConditionModel', ...json });
-  const latent = Math.floor(options.resolution / 8);
-  return { folder: options.out, resolution: options.resolution, cost: unetCost(planUNet(config), { latentHeight: latent, latentWidth: latent }) };
+  const resolution = options.resolution ?? presetResolution(preset);
+  return { folder: options.out, resolution, cost: presetUNetCost(preset, resolution) };
 }

@@ -1,9 +1,9 @@
 /**
  * The subset of diffusers' UNet2DConditionModel config (unet/config.json) that Stable Diffusion
- * 1.x / 2.x use, parsed and resolved into per-block values. Keys and defaults follow
+ * 1.x / 2.x and SDXL use, parsed and resolved into per-block values. Keys and defaults follow
  * diffusers/models/unets/unet_2d_condition.py; anything that would change the architecture in a
- * way this builder does not implement (SDXL's added time embeddings, class embeddings, …) is
- * rejected by name instead of being silently ignored.
+ * way this builder does not implement (class embeddings, image-conditioned added embeddings, …)
+ * is rejected by name instead of being silently ignored.
  */
 import { z } from 'zod';
 import { ModelConfigError, configErrorFromIssues } from './config-error.js';
@@ -32,8 +32,13 @@ const unetConfigSchema = z
     transformer_layers_per_block: intOrList.default(1),
     attention_head_dim: intOrList.default(8),
     num_attention_heads: intOrList.nullable().default(null),
+    reverse_transformer_layers_per_block: z.array(positiveInt).min(1).nullable().default(null),
     use_linear_projection: z.boolean().default(false),
-    upcast_attention: z.boolean().default(false),
+    // SDXL's config.json says null: diffusers treats it as false.
+    upcast_attention: z.boolean().nullable().default(false),
+    addition_embed_type: z.string().nullable().default(null),
+    addition_time_embed_dim: positiveInt.nullable().default(null),
+    projection_class_embeddings_input_dim: positiveInt.nullable().default(null),
     conv_in_kernel: positiveInt.default(3),
     conv_out_kernel: positiveInt.default(3),
   })
@@ -48,12 +53,16 @@ const UNSUPPORTED_FEATURES: ReadonlyArray<{ key: string; isDefault: (value: unkn
   { key: 'dual_cross_attention', isDefault: (v) => v === undefined || v === false, what: 'dual cross attention' },
   { key: 'class_embed_type', isDefault: (v) => v === undefined || v === null, what: 'class embeddings' },
   { key: 'num_class_embeds', isDefault: (v) => v === undefined || v === null, what: 'class embeddings' },
-  { key: 'addition_embed_type', isDefault: (v) => v === undefined || v === null, what: 'added embeddings (SDXL text_time)' },
+  { key: 'addition_embed_type', isDefault: (v) => v === undefined || v === null || v === 'text_time', what: 'added embeddings other than SDXL\'s text_time' },
   { key: 'encoder_hid_dim', isDefault: (v) => v === undefined || v === null, what: 'an encoder_hid_proj' },
   { key: 'time_embedding_type', isDefault: (v) => v === undefined || v === 'positional', what: 'a non-sinusoidal time embedding' },
   { key: 'time_embedding_dim', isDefault: (v) => v === undefined || v === null, what: 'a custom time embedding size' },
   { key: 'time_cond_proj_dim', isDefault: (v) => v === undefined || v === null, what: 'timestep conditioning (LCM)' },
   { key: 'timestep_post_act', isDefault: (v) => v === undefined || v === null, what: 'a post-activation in the time embedding' },
+  { key: 'time_embedding_act_fn', isDefault: (v) => v === undefined || v === null, what: 'an activation after the time embedding' },
+  { key: 'resnet_out_scale_factor', isDefault: (v) => v === undefined || v === 1, what: 'scaled resnet outputs' },
+  { key: 'resnet_skip_time_act', isDefault: (v) => v === undefined || v === false, what: 'a time-embedding activation inside the resnets' },
+  { key: 'cross_attention_norm', isDefault: (v) => v === undefined || v === null, what: 'normalised cross-attention context' },
   { key: 'resnet_time_scale_shift', isDefault: (v) => v === undefined || v === 'default', what: 'scale-shift time conditioning' },
   { key: 'attention_type', isDefault: (v) => v === undefined || v === 'default', what: 'gated (GLIGEN) attention' },
   { key: 'class_embeddings_concat', isDefault: (v) => v === undefined || v === false, what: 'class embedding concatenation' },
@@ -70,8 +79,10 @@ export interface UNetConfig {
   blockOutChannels: number[];
   /** Resnets per down block (the matching up block has one more). */
   layersPerBlock: number[];
-  /** Transformer blocks inside each down block's Transformer2DModel. */
+  /** Transformer blocks inside each down block's Transformer2DModel; the mid block takes the last entry (as diffusers does). */
   transformerLayersPerBlock: number[];
+  /** The same for up block i (up_blocks.0 is the deepest): reverse_transformer_layers_per_block, else the list above reversed. */
+  upTransformerLayersPerBlock: number[];
   /** Attention heads per down block — see resolveHeads for the diffusers naming quirk. */
   attentionHeads: number[];
   downsamplePadding: number;
@@ -83,6 +94,20 @@ export interface UNetConfig {
   upcastAttention: boolean;
   convInKernel: number;
   convOutKernel: number;
+  /** SDXL's micro-conditioning (addition_embed_type "text_time"); null for SD 1.x / 2.x. */
+  addedTextTime: AddedTextTimeConfig | null;
+}
+
+/**
+ * addition_embed_type "text_time": add_time_proj = Timesteps(timeEmbedDim) applied to each
+ * time id, add_embedding = TimestepEmbedding(inputDim → time embedding width) applied to
+ * [text_embeds, flattened time-id sinusoids]; the result is added to the time embedding.
+ */
+export interface AddedTextTimeConfig {
+  /** addition_time_embed_dim (256 in SDXL). */
+  timeEmbedDim: number;
+  /** projection_class_embeddings_input_dim (2816 in SDXL base = 1280 pooled text + 6 × 256). */
+  inputDim: number;
 }
 
 export function parseUNetConfig(json: unknown): UNetConfig {
@@ -92,7 +117,7 @@ export function parseUNetConfig(json: unknown): UNetConfig {
   const record = raw as Record<string, unknown>;
   for (const feature of UNSUPPORTED_FEATURES) {
     if (!feature.isDefault(record[feature.key])) {
-      throw new ModelConfigError('unet', feature.key, `= ${JSON.stringify(record[feature.key])} asks for ${feature.what}, which the SD 1.x/2.x builder does not implement`, 'use a Stable Diffusion 1.x or 2.x UNet config');
+      throw new ModelConfigError('unet', feature.key, `= ${JSON.stringify(record[feature.key])} asks for ${feature.what}, which this builder does not implement`, 'use a Stable Diffusion 1.x, 2.x or SDXL UNet config');
     }
   }
   const blockCount = raw.block_out_channels.length;
@@ -111,6 +136,7 @@ export function parseUNetConfig(json: unknown): UNetConfig {
   if (raw.conv_in_kernel % 2 === 0 || raw.conv_out_kernel % 2 === 0) {
     throw new ModelConfigError('unet', raw.conv_in_kernel % 2 === 0 ? 'conv_in_kernel' : 'conv_out_kernel', 'must be odd (diffusers pads by (k - 1) / 2)');
   }
+  const transformerLayersPerBlock = perBlock('transformer_layers_per_block', raw.transformer_layers_per_block);
   const config: UNetConfig = {
     inChannels: raw.in_channels,
     outChannels: raw.out_channels,
@@ -121,7 +147,10 @@ export function parseUNetConfig(json: unknown): UNetConfig {
     upBlockTypes: raw.up_block_types,
     blockOutChannels: raw.block_out_channels,
     layersPerBlock: perBlock('layers_per_block', raw.layers_per_block),
-    transformerLayersPerBlock: perBlock('transformer_layers_per_block', raw.transformer_layers_per_block),
+    transformerLayersPerBlock,
+    upTransformerLayersPerBlock: raw.reverse_transformer_layers_per_block === null
+      ? [...transformerLayersPerBlock].reverse()
+      : perBlock('reverse_transformer_layers_per_block', raw.reverse_transformer_layers_per_block),
     attentionHeads: resolveHeads(raw.num_attention_heads, raw.attention_head_dim, perBlock),
     downsamplePadding: raw.downsample_padding,
     midBlockScaleFactor: raw.mid_block_scale_factor,
@@ -129,9 +158,10 @@ export function parseUNetConfig(json: unknown): UNetConfig {
     normEps: raw.norm_eps,
     crossAttentionDim: raw.cross_attention_dim,
     useLinearProjection: raw.use_linear_projection,
-    upcastAttention: raw.upcast_attention,
+    upcastAttention: raw.upcast_attention ?? false,
     convInKernel: raw.conv_in_kernel,
     convOutKernel: raw.conv_out_kernel,
+    addedTextTime: raw.addition_embed_type === 'text_time' ? addedTextTime(raw.addition_time_embed_dim, raw.projection_class_embeddings_input_dim) : null,
   };
   checkDivisibility(config);
   return config;
@@ -150,6 +180,14 @@ function resolveHeads(
 ): number[] {
   if (numAttentionHeads !== null) return perBlock('num_attention_heads', numAttentionHeads);
   return perBlock('attention_head_dim', attentionHeadDim);
+}
+
+function addedTextTime(timeEmbedDim: number | null, inputDim: number | null): AddedTextTimeConfig {
+  const hint = 'SDXL configs set addition_time_embed_dim (256) and projection_class_embeddings_input_dim (2816) with addition_embed_type "text_time"';
+  if (timeEmbedDim === null) throw new ModelConfigError('unet', 'addition_time_embed_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
+  if (inputDim === null) throw new ModelConfigError('unet', 'projection_class_embeddings_input_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
+  if (timeEmbedDim % 2 !== 0) throw new ModelConfigError('unet', 'addition_time_embed_dim', `= ${timeEmbedDim} is odd; the sinusoid needs an even width`);
+  return { timeEmbedDim, inputDim };
 }
 
 function checkDivisibility(config: UNetConfig): void {

@@ -52,14 +52,14 @@ export interface UNetPlan {
 export function planUNet(config: UNetConfig): UNetPlan {
   const blockCount = config.blockOutChannels.length;
   const last = blockCount - 1;
-  const transformer = (path: string, channels: number, level: number): TransformerPlan => {
+  const transformer = (path: string, channels: number, level: number, layers: number): TransformerPlan => {
     const heads = config.attentionHeads[level]!;
     return {
       path,
       channels,
       heads,
       headDim: channels / heads,
-      layers: config.transformerLayersPerBlock[level]!,
+      layers,
       crossAttentionDim: config.crossAttentionDim,
       linearProjection: config.useLinearProjection,
     };
@@ -75,7 +75,7 @@ export function planUNet(config: UNetConfig): UNetPlan {
     const attentions: TransformerPlan[] = [];
     for (let j = 0; j < config.layersPerBlock[i]!; j++) {
       resnets.push({ path: `${path}.resnets.${j}`, inChannels: j === 0 ? inputChannels : outputChannels, outChannels: outputChannels, skipChannels: 0, outputScaleFactor: 1 });
-      if (config.downBlockTypes[i] === 'CrossAttnDownBlock2D') attentions.push(transformer(`${path}.attentions.${j}`, outputChannels, i));
+      if (config.downBlockTypes[i] === 'CrossAttnDownBlock2D') attentions.push(transformer(`${path}.attentions.${j}`, outputChannels, i, config.transformerLayersPerBlock[i]!));
     }
     downBlocks.push({ path, resnets, attentions, resampleChannels: i === last ? null : outputChannels });
   }
@@ -88,7 +88,7 @@ export function planUNet(config: UNetConfig): UNetPlan {
     skipChannels: 0,
     outputScaleFactor: config.midBlockScaleFactor,
   });
-  const midBlock = { path: 'mid_block', resnets: [midResnet(0), midResnet(1)] as [ResnetPlan, ResnetPlan], attention: transformer('mid_block.attentions.0', midChannels, last) };
+  const midBlock = { path: 'mid_block', resnets: [midResnet(0), midResnet(1)] as [ResnetPlan, ResnetPlan], attention: transformer('mid_block.attentions.0', midChannels, last, config.transformerLayersPerBlock[last]!) };
 
   const reversedChannels = [...config.blockOutChannels].reverse();
   const upBlocks: LevelBlockPlan[] = [];
@@ -106,7 +106,7 @@ export function planUNet(config: UNetConfig): UNetPlan {
       const skipChannels = j === layerCount - 1 ? inputChannels : outputChannels;
       const hiddenChannels = j === 0 ? previousOutputChannels : outputChannels;
       resnets.push({ path: `${path}.resnets.${j}`, inChannels: hiddenChannels + skipChannels, outChannels: outputChannels, skipChannels, outputScaleFactor: 1 });
-      if (config.upBlockTypes[i] === 'CrossAttnUpBlock2D') attentions.push(transformer(`${path}.attentions.${j}`, outputChannels, level));
+      if (config.upBlockTypes[i] === 'CrossAttnUpBlock2D') attentions.push(transformer(`${path}.attentions.${j}`, outputChannels, level, config.upTransformerLayersPerBlock[i]!));
     }
     upBlocks.push({ path, resnets, attentions, resampleChannels: i === last ? null : outputChannels });
   }

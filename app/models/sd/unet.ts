@@ -1,14 +1,17 @@
 /**
- * UNet2DConditionModel (diffusers unet_2d_condition.py) as an ONNX graph, SD 1.x / 2.x layouts.
+ * UNet2DConditionModel (diffusers unet_2d_condition.py) as an ONNX graph, SD 1.x / 2.x / SDXL layouts.
  * I/O as the diffusers / optimum ONNX export:
  *   sample [batch, in_channels, height, width], timestep [timestep_batch] or a scalar (float32,
  *   float16 or int64; length 1 broadcasts over the batch), encoder_hidden_states [batch, sequence, cross_dim]
+ *   and, for SDXL (addition_embed_type "text_time"), text_embeds [batch, pooled_dim] and
+ *   time_ids [batch, time_id_count] (both of the graph's float type, as optimum exports them)
  *   → out_sample [batch, out_channels, height, width].
  * Node names follow the module paths ("/down_blocks.1/resnets.0/conv1/Conv"), parameters are
  * asked of the WeightSource by their diffusers names.
  */
 import { GraphBuilder, type OnnxModel, type Value } from '../../onnx/graph-builder.js';
-import { cast, concat } from '../../onnx/ops.js';
+import { add, cast, concat } from '../../onnx/ops.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 import type { WeightSource } from '../weights/weight-source.js';
 import { silu } from './layers/activations.js';
 import { conv2d } from './layers/conv2d.js';
@@ -16,7 +19,7 @@ import { inModule, type FloatType, type LayerContext } from './layers/layer-cont
 import { groupNorm } from './layers/normalization.js';
 import { downsample2D, upsample2D } from './layers/resampling.js';
 import { resnetBlock2D } from './layers/resnet-block.js';
-import { timestepEmbedding } from './layers/timestep-embedding.js';
+import { addedTextTimeEmbedding, timestepEmbedding } from './layers/timestep-embedding.js';
 import { transformer2D } from './layers/transformer-2d.js';
 import type { UNetConfig } from './unet-config.js';
 import { planUNet, type LevelBlockPlan, type ResnetPlan, type TransformerPlan, type UNetPlan } from './unet-plan.js';
@@ -31,6 +34,12 @@ export interface UNetBuildOptions {
    * 'scalar': a rank-0 timestep, as current optimum exports it (its dummy timestep has shape []).
    */
   timestepShape?: 'batch' | 'scalar';
+  /**
+   * SDXL only: how many time ids each sample carries (6 for the base model: original size, crop
+   * offset, target size; the refiner's 5 swap the target size for an aesthetic score). The pooled
+   * text width is what projection_class_embeddings_input_dim leaves. Default 6.
+   */
+  timeIdCount?: number;
   /** Extra model metadata_props (e.g. the config it was built from). */
   metadata?: Record<string, string>;
 }
@@ -54,12 +63,13 @@ export function buildUNet(config: UNetConfig, weights: WeightSource, options: UN
   const text = g.input('encoder_hidden_states', dtype, ['batch', 'sequence', config.crossAttentionDim]);
 
   const timestep = timestepType === 'float32' ? timestepInput : cast(g, timestepInput, { to: 'float32' });
-  const tembValue = timestepEmbedding(ctx, timestep, sample, {
+  let tembValue = timestepEmbedding(ctx, timestep, sample, {
     channels: plan.timeEmbeddingInputDim,
     embeddingDim: plan.timeEmbeddingDim,
     flipSinToCos: config.flipSinToCos,
     freqShift: config.freqShift,
   });
+  if (config.addedTextTime) tembValue = add(g, tembValue, textTimeEmbedding(ctx, config, plan, options.timeIdCount ?? SDXL_TIME_ID_COUNT));
   const state: UNetGraphState = { ctx, plan, temb: { value: tembValue, channels: plan.timeEmbeddingDim }, text };
 
   const base = config.blockOutChannels[0]!;
@@ -82,6 +92,31 @@ export function buildUNet(config: UNetConfig, weights: WeightSource, options: UN
   const out = inModule(ctx, 'conv_out', () => conv2d(ctx, h, base, config.outChannels, config.convOutKernel));
   g.output(out, 'out_sample', dtype, ['batch', config.outChannels, 'height', 'width']);
   return g.build(options.metadata ? { metadata: options.metadata } : {});
+}
+
+/** SDXL base's time ids: original height/width, crop top/left, target height/width. */
+export const SDXL_TIME_ID_COUNT = 6;
+
+/** The text_embeds and time_ids inputs and add_embedding's output [B, temb], to be added to the time embedding. */
+function textTimeEmbedding(ctx: LayerContext, config: UNetConfig, plan: UNetPlan, timeIdCount: number): Value {
+  const { g } = ctx;
+  const added = config.addedTextTime!;
+  const textDim = added.inputDim - timeIdCount * added.timeEmbedDim;
+  if (!Number.isInteger(timeIdCount) || timeIdCount < 1 || textDim < 1) {
+    throw new UserFacingError(`projection_class_embeddings_input_dim ${added.inputDim} leaves no room for a pooled text embedding beside ${timeIdCount} time ids of ${added.timeEmbedDim}`, {
+      field: 'timeIdCount',
+      hint: 'SDXL base takes 6 time ids (input dim 2816), the refiner 5 (2560)',
+    });
+  }
+  const textEmbeds = g.input('text_embeds', ctx.dtype, ['batch', textDim]);
+  const timeIdsInput = g.input('time_ids', ctx.dtype, ['batch', timeIdCount]);
+  const timeIds = ctx.dtype === 'float32' ? timeIdsInput : cast(g, timeIdsInput, { to: 'float32' });
+  return addedTextTimeEmbedding(ctx, textEmbeds, timeIds, {
+    ...added,
+    embeddingDim: plan.timeEmbeddingDim,
+    flipSinToCos: config.flipSinToCos,
+    freqShift: config.freqShift,
+  });
 }
 
 function resnet(state: UNetGraphState, plan: ResnetPlan, x: Value): Value {

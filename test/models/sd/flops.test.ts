@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { unetCost } from '../../../app/models/sd/flops.js';
-import { SD15_CONFIGS, SD21_CONFIGS } from '../../../app/models/sd/presets.js';
+import { SD15_CONFIGS, SD21_CONFIGS, SDXL_CONFIGS, tinySdxlPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig, type UNetConfigJson } from '../../../app/models/sd/unet-config.js';
 import { planUNet } from '../../../app/models/sd/unet-plan.js';
 import { buildUNet } from '../../../app/models/sd/unet.js';
@@ -27,7 +27,7 @@ function countGraphMacs(model: OnnxModel, levels: number, latentH: number, laten
     return name.startsWith('/mid_block/') ? levels - 1 : 0;
   };
   const tokensOf = (name: string): number => {
-    if (name.startsWith('/time_embedding/') || name.includes('/time_emb_proj/')) return 1;
+    if (name.startsWith('/time_embedding/') || name.startsWith('/add_embedding/') || name.includes('/time_emb_proj/')) return 1;
     if (/\/attn2\/to_[kv]\//.test(name)) return textTokens;
     const [h, w] = sizes[levelOf(name)]!;
     return h * w;
@@ -58,6 +58,14 @@ describe('UNet parameter count and FLOPs', () => {
     assert.equal(cost(SD21_CONFIGS.unet, 96).parameters, 865_910_724);
   });
 
+  test('parameters of the SDXL base UNet are the published count (add_embedding and 10-deep transformers included)', () => {
+    // UNet2DConditionModel.num_parameters() of stabilityai/stable-diffusion-xl-base-1.0, as quoted across
+    // projects that load it (e.g. 1680 tensors / 2,567,463,684 values in sd_xl_base_1.0.safetensors' UNet).
+    const sdxl = cost(SDXL_CONFIGS.unet, 128);
+    assert.equal(sdxl.parameters, 2_567_463_684);
+    assert.ok(sdxl.flopsByModule.add_embedding! > 0);
+  });
+
   test('FLOPs equal an independent count over the built graph (tiny UNet, odd latent size)', () => {
     const json: UNetConfigJson = {
       down_block_types: ['CrossAttnDownBlock2D', 'DownBlock2D', 'CrossAttnDownBlock2D'],
@@ -71,6 +79,12 @@ describe('UNet parameter count and FLOPs', () => {
     const model = buildUNet(parseUNetConfig(json), new SeededWeights(1));
     assert.equal(cost(json, 9, 7).flops, 2 * countGraphMacs(model, 3, 9, 7, 77));
     assert.equal(unetCost(planUNet(parseUNetConfig(json)), { latentHeight: 9, latentWidth: 7, textTokens: 5 }).flops, 2 * countGraphMacs(model, 3, 9, 7, 5));
+  });
+
+  test('FLOPs equal the independent count for a test-size SDXL layout (add_embedding, no attention at level 0, 2-deep transformers)', () => {
+    const json = tinySdxlPipelineConfigs(1000).unet;
+    const model = buildUNet(parseUNetConfig(json), new SeededWeights(1));
+    assert.equal(cost(json, 9, 7).flops, 2 * countGraphMacs(model, 3, 9, 7, 77));
   });
 
   test('convolutions scale with the pixel count, self-attention with its square', () => {

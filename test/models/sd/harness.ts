@@ -131,3 +131,20 @@ export function assertFloat16Close(fp16: NdArray, fp32: NdArray, label: string):
   const relativeRms = Math.sqrt(squaredError / squaredReference);
   if (!(relativeRms <= 2e-2)) throw new Error(`${label}: relative RMS difference ${relativeRms} exceeds 2e-2`);
 }
+
+/**
+ * Runs `build` with a WeightSource that hands out `source`'s tensors, fails on a parameter asked
+ * for twice, and returns each asked parameter's element count by name.
+ */
+export function askedParameterSizes(source: WeightSource, build: (recording: WeightSource) => void): Map<string, number> {
+  const asked = new Map<string, number>();
+  build({
+    description: 'recording',
+    tensor: (name, shape) => {
+      if (asked.has(name)) throw new Error(`${name} asked twice`);
+      asked.set(name, shape.reduce((a, b) => a * b, 1));
+      return source.tensor(name, shape);
+    },
+  });
+  return asked;
+}

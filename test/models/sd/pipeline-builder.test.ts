@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModelConfigError } from '../../../app/models/sd/config-error.js';
 import { buildPipelineFromFiles } from '../../../app/models/sd/pipeline-builder.js';
-import { tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
+import { tinyPipelineConfigs, tinySdxlPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
 import { buildUNet } from '../../../app/models/sd/unet.js';
 import { parseVaeConfig } from '../../../app/models/sd/vae-config.js';
@@ -63,6 +63,26 @@ describe('building components from diffusers safetensors files', () => {
     const inMemory = await runModel(buildUNet(parseUNetConfig(CONFIGS.unet), weights), unetFeeds, 'cpu');
     assert.deepEqual([...fromFile.out_sample!.data], [...inMemory.out_sample!.data]);
     assert.deepEqual(JSON.parse(await readFile(join(out, 'unet', 'config.json'), 'utf8')), CONFIGS.unet);
+  });
+
+  test('an SDXL UNet from a safetensors file with diffusers names (add_embedding.…) uses every tensor and matches the in-memory build', async () => {
+    const sdxl = tinySdxlPipelineConfigs(1000).unet;
+    const tensors = tensorsOf((source) => buildUNet(parseUNetConfig(sdxl), source));
+    assert.ok('add_embedding.linear_1.weight' in tensors);
+    await writeSafetensors(join(dir, 'sdxl-unet.safetensors'), tensors);
+    await writeFile(join(dir, 'sdxl-unet.json'), JSON.stringify(sdxl));
+    const out = join(dir, 'sdxl-from-file');
+    const report = await buildPipelineFromFiles({ out, dtype: 'float32', unet: { weights: join(dir, 'sdxl-unet.safetensors'), config: join(dir, 'sdxl-unet.json') } });
+    assert.deepEqual(report, { written: ['unet'], unexpectedTensors: [] });
+    const feeds = {
+      ...unetFeeds,
+      encoder_hidden_states: feed(randn([1, 7, 64], 33), 'float32'),
+      text_embeds: feed(randn([1, 32], 34), 'float32'),
+      time_ids: { type: 'float32' as const, data: Float32Array.of(1024, 1024, 0, 0, 1024, 1024), dims: [1, 6] },
+    };
+    const fromFile = await runWritten(out, 'unet', feeds);
+    const inMemory = await runModel(buildUNet(parseUNetConfig(sdxl), weights), feeds, 'cpu');
+    assert.deepEqual([...fromFile.out_sample!.data], [...inMemory.out_sample!.data]);
   });
 
   test('tensors the graph does not use are reported by name (position_ids buffers excepted)', async () => {

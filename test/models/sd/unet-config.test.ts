@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ModelConfigError } from '../../../app/models/sd/config-error.js';
-import { SD15_CONFIGS, SD21_CONFIGS } from '../../../app/models/sd/presets.js';
+import { SD15_CONFIGS, SD21_CONFIGS, SDXL_CONFIGS } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
 import { planUNet } from '../../../app/models/sd/unet-plan.js';
 
@@ -32,8 +32,9 @@ describe('parseUNetConfig', () => {
     assert.deepEqual(parseUNetConfig({ ...SD15_CONFIGS.unet, num_attention_heads: 4 }).attentionHeads, [4, 4, 4, 4]);
   });
 
-  test('features outside SD 1.x/2.x are rejected by key, not ignored', () => {
-    rejects({ ...SD15_CONFIGS.unet, addition_embed_type: 'text_time' }, 'addition_embed_type');
+  test('features outside SD 1.x/2.x/SDXL are rejected by key, not ignored', () => {
+    rejects({ ...SD15_CONFIGS.unet, addition_embed_type: 'image' }, 'addition_embed_type');
+    rejects({ ...SD15_CONFIGS.unet, time_embedding_act_fn: 'silu' }, 'time_embedding_act_fn');
     rejects({ ...SD15_CONFIGS.unet, class_embed_type: 'timestep' }, 'class_embed_type');
     rejects({ ...SD15_CONFIGS.unet, time_cond_proj_dim: 256 }, 'time_cond_proj_dim');
     rejects({ ...SD15_CONFIGS.unet, resnet_time_scale_shift: 'scale_shift' }, 'resnet_time_scale_shift');
@@ -46,6 +47,34 @@ describe('parseUNetConfig', () => {
     rejects({ ...SD15_CONFIGS.unet, attention_head_dim: 7 }, 'attention_head_dim.0');
     rejects({ ...SD15_CONFIGS.unet, block_out_channels: [320, 640, 1280, 1000] }, 'block_out_channels.3');
     rejects({ ...SD15_CONFIGS.unet, cross_attention_dim: 'big' }, 'cross_attention_dim');
+  });
+});
+
+describe('parseUNetConfig: SDXL', () => {
+  test('SDXL base: text_time conditioning, upcast_attention null read as false, transformer depth per block with the mid block taking the last', () => {
+    const config = parseUNetConfig(SDXL_CONFIGS.unet);
+    assert.deepEqual(config.addedTextTime, { timeEmbedDim: 256, inputDim: 2816 });
+    assert.equal(config.upcastAttention, false);
+    const plan = planUNet(config);
+    assert.deepEqual(plan.downBlocks.map((block) => block.attentions.map((t) => t.layers)), [[], [2, 2], [10, 10]]);
+    assert.equal(plan.midBlock.attention.layers, 10);
+    assert.deepEqual(plan.upBlocks.map((block) => block.attentions.map((t) => t.layers)), [[10, 10, 10], [2, 2, 2], []]);
+    assert.deepEqual([...new Set([...plan.downBlocks, ...plan.upBlocks].flatMap((block) => block.attentions).map((t) => t.headDim))], [64]);
+    assert.ok(plan.midBlock.attention.linearProjection && plan.midBlock.attention.crossAttentionDim === 2048);
+  });
+
+  test('reverse_transformer_layers_per_block sets the up blocks\' depth; the mid block keeps transformer_layers_per_block[-1]', () => {
+    const plan = planUNet(parseUNetConfig({ ...SDXL_CONFIGS.unet, transformer_layers_per_block: [1, 2, 4], reverse_transformer_layers_per_block: [3, 1, 1] }));
+    assert.equal(plan.midBlock.attention.layers, 4);
+    assert.deepEqual(plan.upBlocks.map((block) => block.attentions.map((t) => t.layers)), [[3, 3, 3], [1, 1, 1], []]);
+    rejects({ ...SDXL_CONFIGS.unet, reverse_transformer_layers_per_block: [3, 1] }, 'reverse_transformer_layers_per_block');
+  });
+
+  test('text_time without its sizes names the missing key', () => {
+    const { addition_time_embed_dim: _time, ...withoutTime } = SDXL_CONFIGS.unet;
+    rejects(withoutTime, 'addition_time_embed_dim');
+    const { projection_class_embeddings_input_dim: _input, ...withoutInput } = SDXL_CONFIGS.unet;
+    rejects(withoutInput, 'projection_class_embeddings_input_dim');
   });
 });
 

@@ -9,7 +9,7 @@ import type { WeightSource } from '../../../app/models/weights/weight-source.js'
 import { assertAllClose } from '../../reference/compare.js';
 import { randn, type NdArray } from '../../reference/ndarray.js';
 import { unet2DConditionModel, type UNet2DConditionConfig } from '../../reference/unet.js';
-import { FP32_TOLERANCE, PROVIDERS, VariedNormWeights, assertFloat16Close, feed, runModel, roundedToFloat16 } from './harness.js';
+import { FP32_TOLERANCE, PROVIDERS, VariedNormWeights, askedParameterSizes, assertFloat16Close, feed, runModel, roundedToFloat16 } from './harness.js';
 
 const SD1_TINY = tinyPipelineConfigs(1000).unet;
 /** SD2 layout at test size: Linear projections, per-block head counts and resnet counts, three levels, two transformer layers in the deepest. */
@@ -109,16 +109,7 @@ describe('UNet graph structure', () => {
   test('asks for every parameter once, and exactly as many values as the plan counts', () => {
     for (const json of [SD1_TINY, SD2_TINY]) {
       const config = parseUNetConfig(json);
-      const asked = new Map<string, number>();
-      const recording: WeightSource = {
-        description: 'recording',
-        tensor: (name, shape) => {
-          assert.ok(!asked.has(name), `${name} asked twice`);
-          asked.set(name, shape.reduce((a, b) => a * b, 1));
-          return weights.tensor(name, shape);
-        },
-      };
-      buildUNet(config, recording);
+      const asked = askedParameterSizes(weights, (recording) => buildUNet(config, recording));
       const total = [...asked.values()].reduce((a, b) => a + b, 0);
       assert.equal(total, unetCost(planUNet(config), { latentHeight: 8, latentWidth: 8 }).parameters);
     }
