@@ -1,4 +1,4 @@
-// Lint enforces the layering of DESIGN.md: the protocol is shared by every process and imports
+// Lint enforces the layering of docs/ARCHITECTURE.md ("Layer rules"): the protocol is shared by every process and imports
 // nothing runtime-specific; the renderer sees only the protocol; only app/runtime touches ONNX Runtime.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

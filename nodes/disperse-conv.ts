@@ -14,7 +14,7 @@ export const disperseConv = defineNode({
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },
       { name: 'layers', kind: 'STRING', multiline: true, default: 'mid_block\nup_blocks.0', tooltip: 'module paths or prefixes whose kernels are dispersed' },
-      { name: 'eta', kind: 'FLOAT', default: 0.05, min: 0, max: 10, step: 0.01, tooltip: 'weight of the pixel-level term (SCALECRAFTER.md §3)' },
+      { name: 'eta', kind: 'FLOAT', default: 0.05, min: 0, max: 10, step: 0.01, tooltip: 'weight of the pixel-level term (docs/scalecrafter-method.md §3)' },
       ...stepRangeInputs(0.3),
     ],
     outputs: [{ name: 'MODEL', type: 'MODEL' }],

@@ -8,6 +8,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenedFile, SavedFile, SaveWorkflowRequest } from '../protocol/index.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface WorkflowDialogs {
   /** The chosen file, or null when the user cancelled. */
@@ -16,10 +17,6 @@ export interface WorkflowDialogs {
 }
 
 const MAX_FILE_BYTES = 256 * 1024 * 1024;
-
-export class WorkflowFileError extends Error {
-  override name = 'WorkflowFileError';
-}
 
 export class WorkflowFiles {
   /** Paths the user chose in a dialog; the only ones a save may write without asking. */
@@ -32,7 +29,7 @@ export class WorkflowFiles {
     const file = await this.dialogs.chooseFileToOpen();
     if (file === null) return null;
     const bytes = await readFile(file);
-    if (bytes.length > MAX_FILE_BYTES) throw new WorkflowFileError(`${path.basename(file)} is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES}`);
+    if (bytes.length > MAX_FILE_BYTES) throw new UserFacingError(`${path.basename(file)} is ${bytes.length} bytes; the limit is ${MAX_FILE_BYTES}`);
     this.#granted.add(path.resolve(file));
     return { path: file, name: path.basename(file), base64: bytes.toString('base64') };
   }

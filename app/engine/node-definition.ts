@@ -45,12 +45,9 @@ export interface NodeResult {
   ui?: UiPayload;
 }
 
-/** A problem found in a node's own widget values before anything runs (e.g. width not a multiple of 8). */
-export interface FieldProblem {
-  field: string;
-  message: string;
-  hint?: string;
-}
+import type { FieldProblem } from '../protocol/issues.js';
+
+export type { FieldProblem };
 
 /** Upgrades one node's stored widget values from `fromVersion` to `fromVersion + 1`. */
 export interface NodeMigration {

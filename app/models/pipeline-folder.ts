@@ -1,18 +1,12 @@
 /**
- * A Stable Diffusion pipeline in the diffusers/optimum ONNX folder layout (ORT-NOTES.md, "Exported
+ * A Stable Diffusion pipeline in the diffusers/optimum ONNX folder layout (docs/onnxruntime-findings.md, "Exported
  * SD pipelines"): what is there, what family it is, and the scheduler and latent space (channels,
  * VAE factor, scale) its config files give. Reading a folder opens no ONNX session; the model
  * wrappers do that on demand.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import {
-  parseSchedulerConfigText,
-  SchedulerConfigError,
-  STABLE_DIFFUSION_SCHEDULER_CONFIG,
-  type SchedulerConfig,
-  type TimestepSpacing,
-} from '../diffusion/schedulers/index.js';
+import { parseSchedulerConfigText, SCHEDULER_CONFIG_PROBLEM, STABLE_DIFFUSION_SCHEDULER_CONFIG, type SchedulerConfig, type TimestepSpacing } from '../diffusion/schedulers/index.js';
 import { PIXEL_SPACE_VAE_CLASS } from './pixel-space-vae.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 
@@ -131,8 +125,8 @@ function readSchedulerConfig(root: string, modelIndex: Record<string, unknown> |
   try {
     config = parseSchedulerConfigText(text);
   } catch (error) {
-    if (!(error instanceof SchedulerConfigError)) throw error;
-    throw new UserFacingError(`${file}: key "${error.key}": ${error.problem}`, { hint: error.hint });
+    if (!UserFacingError.hasCode(error, SCHEDULER_CONFIG_PROBLEM)) throw error;
+    throw new UserFacingError(`${file}: ${error.message}`, { hint: error.hint });
   }
   if (config.timestep_spacing !== undefined) return config;
   const indexEntry = modelIndex?.scheduler;

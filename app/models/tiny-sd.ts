@@ -1,6 +1,6 @@
 /**
  * The default model: a complete Stable-Diffusion-architecture pipeline at test size, in the
- * diffusers-ONNX folder layout (ORT-NOTES.md "Exported SD pipelines"), built from a fixed seed so
+ * diffusers-ONNX folder layout (docs/onnxruntime-findings.md, "Exported SD pipelines"), built from a fixed seed so
  * it is identical everywhere and the default workflow runs on any machine in seconds. Sizes follow
  * diffusers' own tiny test pipelines (presets.ts); its images are noise until trained weights
  * replace the seeded ones.
@@ -8,6 +8,7 @@
  * The folder is written next to its final place and renamed into it, so a reader never sees half
  * a pipeline, and an existing pipeline is replaced only when asked to.
  */
+import { UserFacingError } from '../protocol/user-facing-error.js';
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { generateTinyClipVocabulary } from '../diffusion/tokenizer/tiny-clip-vocabulary.js';
@@ -55,13 +56,6 @@ export const onnxPipelineModelIndex = (schedulerClass: string) => ({
   vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
 });
 
-export class PipelineFolderExistsError extends Error {
-  override readonly name = 'PipelineFolderExistsError';
-  constructor(readonly folder: string) {
-    super(`${folder} already exists; pass overwrite (CLI: --force) to replace it, or choose another folder`);
-  }
-}
-
 export interface TinyPipelineOptions {
   seed?: number;
   /** Replace an existing folder (default false: refuse). */
@@ -91,7 +85,7 @@ export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_
  */
 export async function writeFolderAtomically(folder: string, overwrite: boolean, writeFiles: (staging: string) => Promise<void>): Promise<string> {
   const target = resolve(folder);
-  if (!overwrite && (await exists(target))) throw new PipelineFolderExistsError(target);
+  if (!overwrite && (await exists(target))) throw new UserFacingError(`${target} already exists`, { hint: 'pass overwrite (CLI: --force) to replace it, or choose another folder' });
   const staging = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });

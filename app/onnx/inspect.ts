@@ -1,5 +1,5 @@
 // Finds the convolutions of a model and the diffusers module each belongs to, which is how
-// ScaleCrafter's layer lists name them ("down_blocks.1.resnets.0.conv1", SCALECRAFTER.md §1).
+// ScaleCrafter's layer lists name them ("down_blocks.1.resnets.0.conv1", docs/scalecrafter-method.md §1).
 //
 // Module paths come from either exporter:
 // - torch.onnx.export (TorchScript) names nodes after the module scope:

@@ -157,7 +157,7 @@ export function cast(g: GraphBuilder, x: Value, a: { to: OnnxDataType }): Value 
 
 export interface ResizeAttributes {
   mode?: 'nearest' | 'linear' | 'cubic';
-  /** bilinear as torch align_corners=false: 'pytorch_half_pixel' (SCALECRAFTER.md §1) */
+  /** bilinear as torch align_corners=false: 'pytorch_half_pixel' (docs/scalecrafter-method.md §1) */
   coordinateTransformationMode?: 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_crop_and_resize' | 'half_pixel_symmetric';
   nearestMode?: 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
   cubicCoeffA?: number;

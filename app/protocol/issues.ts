@@ -32,6 +32,13 @@ export const issueSchema = z.object({
 });
 export type Issue = z.infer<typeof issueSchema>;
 
+/** A problem found in a node's own widget values before anything runs (e.g. width not a multiple of 8). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+  hint?: string | undefined;
+}
+
 export function formatIssue(issue: Issue): string {
   const where = issue.nodeId === undefined ? '' : `node ${issue.nodeId}${issue.nodeType ? ` (${issue.nodeType})` : ''}`;
   const field = issue.field === undefined ? '' : `${where ? ', ' : ''}field "${issue.field}"`;

@@ -1,5 +1,5 @@
 // IEEE 754 binary16 <-> binary32 conversion. Node 20 has no Float16Array, so ONNX Runtime takes
-// and returns float16 tensors as Uint16Array bit patterns (see docs/ORT-NOTES.md).
+// and returns float16 tensors as Uint16Array bit patterns (see docs/onnxruntime-findings.md).
 //
 // Layout of binary16: 1 sign bit, 5 exponent bits (bias 15), 10 mantissa bits.
 // toFloat16 rounds to nearest, ties to even (the IEEE default, what numpy's astype(float16) and

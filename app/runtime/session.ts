@@ -2,7 +2,7 @@
 // on HostTensors, release it. Feeds are checked against the model's input metadata first, so a
 // wrong shape or type fails with the input's name and the expected vs given shape instead of a
 // native error from deep inside ORT. Note: create() and run() block the calling thread in
-// onnxruntime-node 1.30, so the engine calls this from a worker (docs/ORT-NOTES.md).
+// onnxruntime-node 1.30, so the engine calls this from a worker (docs/onnxruntime-findings.md).
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { executionProviderConfig, providerUnavailable, type ExecutionProviderName, type ExecutionProviderOptions } from './execution-provider.js';

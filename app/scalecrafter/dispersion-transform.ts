@@ -1,5 +1,5 @@
 /**
- * Dispersed convolution (ScaleCrafter paper §3.3, SCALECRAFTER.md §3): a linear map R from a
+ * Dispersed convolution (ScaleCrafter paper §3.3, docs/scalecrafter-method.md §3): a linear map R from a
  * k×k kernel to a K×K kernel such that the large kernel applied to an upsampled input matches the
  * upsampled output of the small kernel (structure level) while staying close to the small kernel
  * on the original input (pixel level):
@@ -118,7 +118,7 @@ function oneHotKernels(size: number): Square[] {
 /**
  * The least-squares system A·R ≈ B. Column j of A is the response of the large kernel's one-hot
  * element j, column l of B that of the small kernel's element l, stacked over one-hot inputs e_p:
- * A = [S_b; η·P_b], B = [S_a; η·P_a] (SCALECRAFTER.md §3).
+ * A = [S_b; η·P_b], B = [S_a; η·P_a] (docs/scalecrafter-method.md §3).
  */
 export function dispersionSystem(params: DispersionTransformParams): { readonly a: Matrix; readonly b: Matrix } {
   checkParams(params);

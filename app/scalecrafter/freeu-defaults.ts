@@ -1,6 +1,6 @@
 /**
  * FreeU's backbone (b) and skip (s) factors per model family, as the ScaleCrafter reference sets
- * them (SCALECRAFTER.md §4; FreeU's README values: SD1.4/1.5 b1 1.2, b2 1.4, s1 0.9, s2 0.2;
+ * them (docs/scalecrafter-method.md §4; FreeU's README values: SD1.4/1.5 b1 1.2, b2 1.4, s1 0.9, s2 0.2;
  * SD2.1 1.1, 1.2, 0.9, 0.2; SDXL 1.1, 1.2, 0.6, 0.4). The reference turns FreeU on by default;
  * here it is a patch the user adds (the FreeU node), and these are its widget defaults.
  *

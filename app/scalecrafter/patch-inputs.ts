@@ -2,7 +2,7 @@
  * What the ScaleCrafter patch nodes share: the step-range widgets, a layer list checked against the
  * connected UNet, and appending a patch to a MODEL without touching the original handle.
  */
-import type { FieldProblem } from '../engine/node-definition.js';
+import type { FieldProblem } from '../protocol/issues.js';
 import type { ModelHandle } from '../diffusion/pipeline/values.js';
 import { candidateConvsOf } from './prepared-unet-cache.js';
 import { expandLayerSpec } from './layer-spec.js';

@@ -1,5 +1,5 @@
 /**
- * The reference configurations (SCALECRAFTER.md §5) as schedules, one preset per reference
+ * The reference configurations (docs/scalecrafter-method.md §5) as schedules, one preset per reference
  * config file, named after it (`sd2.1_2048x2048`, `sdxl_4096x4096_disperse`, `sdxl_vanilla`).
  * Names are width×height, as in the reference (sd1.5_2048x1024 has latent 128 high, 256 wide).
  */
@@ -135,7 +135,7 @@ export type PresetChoice =
   | { readonly kind: 'native'; readonly nativeSize: number };
 
 /**
- * The standard preset of a family whose pixel count is nearest to width×height (SCALECRAFTER.md
+ * The standard preset of a family whose pixel count is nearest to width×height (docs/scalecrafter-method.md
  * §5: custom sizes take the config with the nearest pixel count). The native training size
  * competes as a preset that changes nothing, so sizes closer to it than to any preset (and all
  * sizes below it) run unmodified. Ties go to the smaller pixel count: the milder change.

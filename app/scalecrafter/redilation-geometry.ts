@@ -1,5 +1,5 @@
 /**
- * Shapes and conv attributes of one re-dilated conv (SCALECRAFTER.md §1), following the
+ * Shapes and conv attributes of one re-dilated conv (docs/scalecrafter-method.md §1), following the
  * reference's ReDilateConvProcessor (model.py):
  *
  *   d = ceil(pf), f = d / pf, pad = d·(1 + (k − 3)/2)
@@ -10,6 +10,7 @@
  * The ONNX graph preparation turns this into Resize → Conv → Resize nodes; it skips a Resize
  * whose input and output sizes are equal (bilinear with align_corners=false is then the identity).
  */
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface SpatialSize {
   readonly height: number;
@@ -37,13 +38,6 @@ export interface RedilationGeometry {
   readonly resizesOutput: boolean;
 }
 
-export class GeometryError extends RangeError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GeometryError';
-  }
-}
-
 /**
  * Python 3's round() for doubles: the nearest integer, halves to the even neighbour
  * (2.5 → 2, 3.5 → 4). x − ⌊x⌋ is exact in binary floating point, so the tie test is exact.
@@ -62,12 +56,12 @@ function convOutputLength(length: number, kernelSize: number, stride: number, pa
 
 function geometry(pf: number, kernelSize: number, stride: number, input: SpatialSize): RedilationGeometry {
   if (!Number.isInteger(kernelSize) || kernelSize < 3 || kernelSize % 2 === 0) {
-    throw new GeometryError(`kernel size must be an odd integer ≥ 3, got ${kernelSize}`);
+    throw new UserFacingError(`kernel size must be an odd integer ≥ 3, got ${kernelSize}`);
   }
-  if (!Number.isInteger(stride) || stride < 1) throw new GeometryError(`stride must be a positive integer, got ${stride}`);
+  if (!Number.isInteger(stride) || stride < 1) throw new UserFacingError(`stride must be a positive integer, got ${stride}`);
   const { height, width } = input;
   if (!Number.isInteger(height) || !Number.isInteger(width) || height < 1 || width < 1) {
-    throw new GeometryError(`input size must be positive integers, got ${height}×${width}`);
+    throw new UserFacingError(`input size must be positive integers, got ${height}×${width}`);
   }
   const dilation = Math.ceil(pf);
   // Same float expression as the reference (float(self.dilation / pf_factor)), so that
@@ -104,7 +98,7 @@ export interface RedilationRequest {
 /** Geometry of a k×k conv (3×3 unless given) re-dilated by pf. */
 export function redilatedConvGeometry(request: RedilationRequest & { readonly kernelSize?: number }): RedilationGeometry {
   const { requestedDilation: pf } = request;
-  if (!(Number.isFinite(pf) && pf >= 1)) throw new GeometryError(`requested dilation must be ≥ 1 (1 = off), got ${pf}`);
+  if (!(Number.isFinite(pf) && pf >= 1)) throw new UserFacingError(`requested dilation must be ≥ 1 (1 = off), got ${pf}`);
   return geometry(pf, request.kernelSize ?? 3, request.stride, request.input);
 }
 
@@ -116,6 +110,6 @@ export function redilatedConvGeometry(request: RedilationRequest & { readonly ke
  */
 export function dispersedConvGeometry(request: RedilationRequest & { readonly largeKernelSize?: number }): RedilationGeometry {
   const { requestedDilation: pf } = request;
-  if (!(Number.isFinite(pf) && pf >= 1)) throw new GeometryError(`requested dilation must be ≥ 1 (1 = off), got ${pf}`);
+  if (!(Number.isFinite(pf) && pf >= 1)) throw new UserFacingError(`requested dilation must be ≥ 1 (1 = off), got ${pf}`);
   return geometry(pf / 2, request.largeKernelSize ?? 5, request.stride, request.input);
 }

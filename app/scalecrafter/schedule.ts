@@ -1,5 +1,5 @@
 /**
- * ScaleCrafter schedules as plain data (SCALECRAFTER.md §1–§3) and the pure per-step rules.
+ * ScaleCrafter schedules as plain data (docs/scalecrafter-method.md §1–§3) and the pure per-step rules.
  *
  * Step ranges are fractions of the run's step count so that one schedule serves any sampler and
  * step count. The reference gives taus out of its 50 DDIM steps (`dilate_tau: 35` = the first 35

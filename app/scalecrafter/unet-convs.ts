@@ -1,6 +1,6 @@
 /**
  * The 3×3 convolutions of a diffusers UNet2DConditionModel that ScaleCrafter may re-dilate
- * (SCALECRAFTER.md §1): both convs of every ResnetBlock2D, every Downsample2D / Upsample2D conv.
+ * (docs/scalecrafter-method.md §1): both convs of every ResnetBlock2D, every Downsample2D / Upsample2D conv.
  * conv_in, conv_out and the 1×1 shortcut convs are never candidates.
  *
  * Names are diffusers module paths (`down_blocks.1.resnets.0.conv1`), the keys the reference

@@ -48,7 +48,7 @@ describe('the schedule table request (what the schedule editor draws)', () => {
     assert.ok(result.ok);
     const { convs, main, noiseDampedBase } = result.table;
     const mid = convs.indexOf('mid_block.resnets.0.conv1');
-    // Progressive from 4 over 35 steps (SCALECRAFTER.md §5): 0–8 → 4, 9–17 → 3, 18–34 → 2, then plain.
+    // Progressive from 4 over 35 steps (docs/scalecrafter-method.md §5): 0–8 → 4, 9–17 → 3, 18–34 → 2, then plain.
     assert.deepEqual([0, 8, 9, 17, 18, 34, 35].map((step) => main[step]![mid]), [4, 4, 3, 3, 2, 2, 1]);
     assert.equal(noiseDampedBase[0]![mid], 4);
     assert.equal(noiseDampedBase[35], null);

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadClipTokenizer } from '../../app/diffusion/tokenizer/clip-tokenizer.js';
 import { parseSchedulerConfig, STABLE_DIFFUSION_SCHEDULER_CONFIG } from '../../app/diffusion/schedulers/scheduler-config.js';
-import { PipelineFolderExistsError, writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
+import { writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
 import { runOnnxFile as run } from './run-onnx-file.js';
 import type { HostTensor } from '../../app/runtime/host-tensor.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 function finiteAndVaried(tensor: HostTensor | undefined, label: string): void {
   assert.ok(tensor, `${label} missing`);
@@ -77,7 +78,7 @@ describe('the tiny default pipeline', () => {
     const target = join(dir, 'occupied');
     await writeTinyStableDiffusion(target);
     await writeFile(join(target, 'marker.txt'), 'mine');
-    await assert.rejects(writeTinyStableDiffusion(target), PipelineFolderExistsError);
+    await assert.rejects(writeTinyStableDiffusion(target), (error: unknown) => error instanceof UserFacingError && /already exists/.test(error.message));
     assert.equal(await readFile(join(target, 'marker.txt'), 'utf8'), 'mine');
     await writeTinyStableDiffusion(target, { overwrite: true });
     assert.ok(!(await readdir(target)).includes('marker.txt'));

@@ -42,7 +42,7 @@ const weights = {
 
 /**
  * conv (dilation 2, stride 2) -> GroupNorm as Reshape/InstanceNormalization/Reshape/Mul/Add
- * (the form ORT-NOTES.md recommends for WebGPU) -> tokens -> LayerNormalization ->
+ * (the form docs/onnxruntime-findings.md gives for WebGPU) -> tokens -> LayerNormalization ->
  * q/k/v MatMuls -> com.microsoft.MultiHeadAttention -> Gelu-20.
  */
 function buildTestGraph(type: OnnxDataType) {

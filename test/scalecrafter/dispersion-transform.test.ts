@@ -1,5 +1,5 @@
 /**
- * The dispersion transform R (SCALECRAFTER.md §3) against the spec's published values, its
+ * The dispersion transform R (docs/scalecrafter-method.md §3) against the spec's published values, its
  * symmetries, an analytic case, and the objective it minimises, evaluated here by a naive
  * upsample + convolution written independently of the implementation.
  */

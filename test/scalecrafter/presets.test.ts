@@ -1,5 +1,5 @@
 /**
- * Every reference preset against the table of SCALECRAFTER.md §5, written out here by block
+ * Every reference preset against the table of docs/scalecrafter-method.md §5, written out here by block
  * (D* = down_blocks.*, M = mid_block, U* = up_blocks.*, ds/us = the block's resampler conv), at
  * 50 steps and rescaled to 25 and 30 steps.
  */
@@ -64,7 +64,7 @@ function blockKey(conv: string): string {
 }
 
 /**
- * Progressive values written out as inclusive step ranges: SCALECRAFTER.md §5 at 50 steps; at 25
+ * Progressive values written out as inclusive step ranges: docs/scalecrafter-method.md §5 at 50 steps; at 25
  * and 30 steps worked out by hand from the rule with τ rescaled by ⌊τ·N/50 + ½⌋.
  */
 const PROGRESSIVE_RANGES: Readonly<Record<string, readonly (readonly [number, number])[]>> = {
@@ -99,7 +99,7 @@ function activeSteps(tau: number, steps: number): number {
   return steps === 50 || tau === 0 ? tau : RESCALED_TAU[`${steps}/${tau}`]!;
 }
 
-describe('reference presets match SCALECRAFTER.md §5', () => {
+describe('reference presets match docs/scalecrafter-method.md §5', () => {
   test('every standard config of the table is a preset, plus the disperse and vanilla variants', () => {
     const standard = SCALECRAFTER_PRESETS.filter((preset) => preset.variant === 'standard').map((preset) => preset.name);
     assert.deepEqual(standard.sort(), Object.keys(EXPECTED).sort());

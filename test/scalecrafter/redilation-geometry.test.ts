@@ -1,16 +1,12 @@
 /**
- * Re-dilation geometry (SCALECRAFTER.md §1). Expected integers were checked against Python 3's
+ * Re-dilation geometry (docs/scalecrafter-method.md §1). Expected integers were checked against Python 3's
  * round() on the same double expressions the reference evaluates, e.g. round(64 * (3 / 2.5)) = 77.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  dispersedConvGeometry,
-  GeometryError,
-  redilatedConvGeometry,
-  roundHalfToEven,
-} from '../../app/scalecrafter/redilation-geometry.js';
+import { dispersedConvGeometry, redilatedConvGeometry, roundHalfToEven } from '../../app/scalecrafter/redilation-geometry.js';
 import { pythonRound, referenceRedilationSizes } from '../reference/redilation-sizes.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 
 describe('roundHalfToEven (Python round)', () => {
   test('halves go to the even neighbour', () => {
@@ -66,7 +62,7 @@ describe('redilatedConvGeometry', () => {
   });
 
   test('rejects dilations below 1 and bad sizes with a message naming the value', () => {
-    assert.throws(() => redilatedConvGeometry({ requestedDilation: 0.5, stride: 1, input: { height: 8, width: 8 } }), GeometryError);
+    assert.throws(() => redilatedConvGeometry({ requestedDilation: 0.5, stride: 1, input: { height: 8, width: 8 } }), UserFacingError);
     assert.throws(() => redilatedConvGeometry({ requestedDilation: 2, stride: 0, input: { height: 8, width: 8 } }), /stride/);
     assert.throws(() => redilatedConvGeometry({ requestedDilation: 2, stride: 1, input: { height: 8.5, width: 8 } }), /8.5×8/);
   });

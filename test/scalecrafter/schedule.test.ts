@@ -47,7 +47,7 @@ describe('tau as a fraction of the steps', () => {
   });
 });
 
-describe('progressive dilation (SCALECRAFTER.md §5)', () => {
+describe('progressive dilation (docs/scalecrafter-method.md §5)', () => {
   test('τ = 35: base 4 → 0–8: 4, 9–17: 3, 18–34: 2; base 3 → 0–11: 3, 12–34: 2', () => {
     assert.deepEqual(progressiveRun(4, 35, 50), expandRanges([[8, 4], [17, 3], [34, 2]], 50));
     assert.deepEqual(progressiveRun(3, 35, 50), expandRanges([[11, 3], [34, 2]], 50));

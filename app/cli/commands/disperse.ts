@@ -1,5 +1,5 @@
 /**
- * `scalecrafter disperse`: prints the dispersion transform R (SCALECRAFTER.md §3) that maps a
+ * `scalecrafter disperse`: prints the dispersion transform R (docs/scalecrafter-method.md §3) that maps a
  * k×k conv kernel to a K×K one, solved by least squares and cached on disk.
  *
  *   scalecrafter disperse --from 3 --to 5 --eta 0.05 [--scale 2] [--json] [--cache-dir DIR]

@@ -4,8 +4,7 @@
  * full-size seeded SD 1.5 / 2.1 / SDXL UNet.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TINY_SD_FOLDER, PipelineFolderExistsError, TINY_SD_SEED, writeTinyStableDiffusion } from '../../models/tiny-sd.js';
-import { ModelConfigError } from '../../models/sd/config-error.js';
+import { DEFAULT_TINY_SD_FOLDER, TINY_SD_SEED, writeTinyStableDiffusion } from '../../models/tiny-sd.js';
 import { SafetensorsFormatError } from '../../models/weights/safetensors-header.js';
 import { WeightError } from '../../models/weights/weight-source.js';
 import { UNET_PRESETS, buildPipelineFromFiles, buildPresetUNet, presetResolution, presetUNetCost, type ComponentFiles, type UNetPreset } from '../../models/sd/pipeline-builder.js';
@@ -67,7 +66,7 @@ function outputOf(command: Command): Output {
 }
 
 /** Errors that describe a user's input (a file, a config, a folder): one line, no stack. */
-const USER_INPUT_ERRORS = [WeightError, ModelConfigError, SafetensorsFormatError, PipelineFolderExistsError];
+const USER_INPUT_ERRORS = [WeightError, SafetensorsFormatError];
 
 async function reportingInputErrors(command: Command, action: () => Promise<void>): Promise<void> {
   try {

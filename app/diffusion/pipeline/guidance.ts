@@ -19,7 +19,7 @@ export interface GuidedCall {
   /** Extra UNet inputs of the guided pass (ScaleCrafter controls, FreeU…). */
   controls?: Record<string, HostTensor>;
   /**
-   * Noise-damped CFG (SCALECRAFTER.md §2): the controls of a third, milder pass on the unconditional
+   * Noise-damped CFG (docs/scalecrafter-method.md §2): the controls of a third, milder pass on the unconditional
    * input whose output replaces ε_u as the base: ε = ε_base + w·(ε_c − ε_u).
    */
   baseControls?: Record<string, HostTensor> | null;

@@ -16,7 +16,7 @@ import type { TrainingNoiseSchedule } from './training-schedule.js';
 import { spacedTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
 import { predictDenoised, predictNoise, requireSameLength } from './denoised-prediction.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 /** eta ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM-like ancestral noise. */
 export interface DdimSampler {
@@ -35,7 +35,7 @@ export const DDIM: SamplerDescriptor<DdimSampler> = {
   fromWidgets: ({ eta }) => ({ kind: 'ddim', eta }),
   validate: ({ eta }) => {
     if (!(eta >= 0 && eta <= 1)) {
-      throw new SamplingArgumentError('sampler.eta', `must lie in [0, 1], got ${eta}`, 'Use 0 for deterministic DDIM, 1 for DDPM-like sampling');
+      throw samplingArgumentError('sampler.eta', `must lie in [0, 1], got ${eta}`, 'Use 0 for deterministic DDIM, 1 for DDPM-like sampling');
     }
   },
   needsStepNoise: ({ eta }) => eta > 0,
@@ -46,7 +46,7 @@ export const DDIM: SamplerDescriptor<DdimSampler> = {
 function planDdimSteps(config: SchedulerConfig, schedule: TrainingNoiseSchedule, steps: number): PlannedStep[] {
   const trainSteps = config.num_train_timesteps;
   if (steps > trainSteps) {
-    throw new SamplingArgumentError('steps', `DDIM cannot take ${steps} steps with num_train_timesteps = ${trainSteps}`, `Use at most ${trainSteps} steps`);
+    throw samplingArgumentError('steps', `DDIM cannot take ${steps} steps with num_train_timesteps = ${trainSteps}`, `Use at most ${trainSteps} steps`);
   }
   const spacing = config.timestep_spacing ?? 'leading';
   const timesteps = spacedTimesteps(config, spacing, steps).map(roundHalfEven);
@@ -55,7 +55,7 @@ function planDdimSteps(config: SchedulerConfig, schedule: TrainingNoiseSchedule,
   return timesteps.map((timestep, index) => {
     const sigma = schedule.sigmas[timestep];
     if (sigma === undefined) {
-      throw new SamplingArgumentError(
+      throw samplingArgumentError(
         'steps',
         `timestep ${timestep} (steps_offset ${config.steps_offset}, ${steps} steps) lies outside the ${trainSteps} training timesteps`,
         'Use fewer steps or a smaller steps_offset',
@@ -89,7 +89,7 @@ function ddimStep({ eta }: DdimSampler, { plan, state, step, modelOutput, noise 
 
   if (eta > 0) {
     if (noise === undefined) {
-      throw new SamplingArgumentError('noise', 'DDIM with eta > 0 needs a unit-Gaussian noise array every step', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
+      throw samplingArgumentError('noise', 'DDIM with eta > 0 needs a unit-Gaussian noise array every step', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
     }
     requireSameLength(x, noise, 'noise');
   }

@@ -9,7 +9,7 @@
  */
 import type { PredictionType } from './scheduler-config.js';
 import type { LatentParameterization } from './sampling-types.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 /** α = sqrt(ᾱ) and s = sqrt(1 − ᾱ) of a k-diffusion σ, since ᾱ = 1 / (1 + σ²). */
 export function alphaAndNoiseScale(sigma: number): { alpha: number; noiseScale: number } {
@@ -78,7 +78,7 @@ export function predictNoise(
 
 export function requireSameLength(sample: Float32Array, other: Float32Array, field = 'modelOutput'): void {
   if (other.length !== sample.length) {
-    throw new SamplingArgumentError(
+    throw samplingArgumentError(
       field,
       `has ${other.length} elements but the latent has ${sample.length}`,
       'Pass an array with the latent\'s shape (for classifier-free guidance, combine the batch halves first)',

@@ -25,7 +25,7 @@ import { karrasSigmas, sigmaAtTimestep, timestepForSigma, type TrainingNoiseSche
 import { dpmSolverTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
 import { alphaAndNoiseScale, predictDenoised } from './denoised-prediction.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 /** `karras` = diffusers' use_karras_sigmas. */
 export interface DpmPlusPlus2mSampler {
@@ -105,7 +105,7 @@ function dpmpp2mStep({ plan, state, step, modelOutput }: StepInput): StepUpdate 
     return { sample: next, denoised };
   }
   if (previousStep === undefined || previous.length !== x.length) {
-    throw new SamplingArgumentError('state', 'DPM++ 2M history does not match this plan', 'Thread the state returned by each step into the next one, starting from startSampling()');
+    throw samplingArgumentError('state', 'DPM++ 2M history does not match this plan', 'Thread the state returned by each step into the next one, starting from startSampling()');
   }
   const older = alphaAndNoiseScale(previousStep.sigma);
   const lambdaS1 = Math.log(older.alpha) - Math.log(older.noiseScale);

@@ -12,7 +12,7 @@
 import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descriptor.js';
 import { planEulerSteps } from './euler.js';
 import { predictDenoised, requireSameLength } from './denoised-prediction.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 export interface EulerAncestralSampler {
   readonly kind: 'euler_ancestral';
@@ -39,7 +39,7 @@ function ancestralSigmas(sigma: number, sigmaNext: number): { sigmaUp: number; s
 
 function eulerAncestralStep({ plan, state, step, modelOutput, noise }: StepInput): StepUpdate {
   if (noise === undefined) {
-    throw new SamplingArgumentError('noise', 'Euler ancestral needs a unit-Gaussian noise array every step (the last included)', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
+    throw samplingArgumentError('noise', 'Euler ancestral needs a unit-Gaussian noise array every step (the last included)', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
   }
   const x = state.sample;
   requireSameLength(x, noise, 'noise');

@@ -17,4 +17,4 @@ export { COMFY_SAMPLER_NAMES, KARRAS_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWi
 export type { SamplerDescriptor, SamplerWidgets } from './sampler-descriptor.js';
 export { initialLatents, isSamplingDone, modelInput, noisedLatents, startSampling, stepSampler } from './sampler-state.js';
 export { predictDenoised } from './denoised-prediction.js';
-export { SamplingArgumentError, SchedulerConfigError } from './scheduler-errors.js';
+export { samplingArgumentError, SCHEDULER_CONFIG_PROBLEM, schedulerConfigError } from './scheduler-errors.js';

@@ -40,7 +40,7 @@ export interface SamplerDescriptor<S extends { readonly kind: string }> {
   readonly supportsKarras: boolean;
   readonly parameterization: LatentParameterization;
   fromWidgets(widgets: SamplerWidgets): S;
-  /** Throws SamplingArgumentError for a setting out of range. */
+  /** Throws a UserFacingError for a setting out of range. */
   validate(sampler: S): void;
   /** Whether every step takes a fresh noise array. */
   needsStepNoise(sampler: S): boolean;

@@ -8,7 +8,7 @@ import { EULER } from './euler.js';
 import { EULER_ANCESTRAL } from './euler-ancestral.js';
 import { DDIM } from './ddim.js';
 import { DPMPP_2M } from './dpmpp-2m.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 const SAMPLER_DESCRIPTORS = [EULER, EULER_ANCESTRAL, DDIM, DPMPP_2M] as const;
 
@@ -34,14 +34,14 @@ export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object
 function descriptorNamed(name: string): SamplerDescriptor<Sampler> {
   const descriptor = SAMPLER_DESCRIPTORS.find((candidate) => candidate.name === name);
   if (descriptor === undefined) {
-    throw new SamplingArgumentError('sampler.kind', `unknown sampler ${JSON.stringify(name)}`, `Use one of ${SAMPLER_NAMES.join(', ')}`);
+    throw samplingArgumentError('sampler.kind', `unknown sampler ${JSON.stringify(name)}`, `Use one of ${SAMPLER_NAMES.join(', ')}`);
   }
   // Matching by name pairs each descriptor with its own settings type, which TypeScript cannot see
   // through a union of descriptors whose functions take different settings.
   return descriptor as unknown as SamplerDescriptor<Sampler>;
 }
 
-/** The descriptor that plans and steps this sampler; throws SamplingArgumentError for an unknown kind. */
+/** The descriptor that plans and steps this sampler; throws a UserFacingError for an unknown kind. */
 export const descriptorOf = (sampler: Sampler): SamplerDescriptor<Sampler> => descriptorNamed(sampler.kind);
 
 /** The Sampler node's widgets as a sampler. */

@@ -14,7 +14,7 @@
 import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
 import { alphaAndNoiseScale, requireSameLength } from './denoised-prediction.js';
 import { descriptorOf } from './sampler-registry.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 /** Text-to-image start: unit Gaussian noise × init_noise_sigma. */
 export function initialLatents(plan: SamplingPlan, noise: Float32Array): Float32Array {
@@ -68,13 +68,13 @@ export function stepSampler(plan: SamplingPlan, state: SamplerState, modelOutput
 function currentStep(plan: SamplingPlan, state: SamplerState): PlannedStep {
   const step = plan.steps[state.position];
   if (step === undefined) {
-    throw new SamplingArgumentError('state.position', `${state.position} is past the plan's ${plan.steps.length} steps`, 'Stop when isSamplingDone(plan, state) is true');
+    throw samplingArgumentError('state.position', `${state.position} is past the plan's ${plan.steps.length} steps`, 'Stop when isSamplingDone(plan, state) is true');
   }
   return step;
 }
 
 function firstStep(plan: SamplingPlan): PlannedStep {
   const step = plan.steps[0];
-  if (step === undefined) throw new SamplingArgumentError('plan', 'has no steps', 'Create plans with planSampling()');
+  if (step === undefined) throw samplingArgumentError('plan', 'has no steps', 'Create plans with planSampling()');
   return step;
 }

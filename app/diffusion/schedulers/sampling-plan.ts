@@ -7,7 +7,7 @@ import { validateSchedulerConfig, type SchedulerConfig } from './scheduler-confi
 import type { Sampler, SamplingPlan } from './sampling-types.js';
 import { trainingNoiseSchedule } from './training-schedule.js';
 import { descriptorOf } from './sampler-registry.js';
-import { SamplingArgumentError } from './scheduler-errors.js';
+import { samplingArgumentError } from './scheduler-errors.js';
 
 /**
  * @param steps   N, the number of steps of the full schedule.
@@ -31,15 +31,15 @@ export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: n
   const descriptor = descriptorOf(sampler);
   descriptor.validate(sampler);
   if (!Number.isInteger(steps) || steps < 1) {
-    throw new SamplingArgumentError('steps', `must be a positive integer, got ${steps}`, 'Typical values are 20–50');
+    throw samplingArgumentError('steps', `must be a positive integer, got ${steps}`, 'Typical values are 20–50');
   }
   if (!(denoise > 0 && denoise <= 1)) {
-    throw new SamplingArgumentError('denoise', `must lie in (0, 1], got ${denoise}`, 'Use 1 for text-to-image, e.g. 0.5 for image-to-image');
+    throw samplingArgumentError('denoise', `must lie in (0, 1], got ${denoise}`, 'Use 1 for text-to-image, e.g. 0.5 for image-to-image');
   }
   const full = descriptor.plan(sampler, config, trainingNoiseSchedule(config), steps);
   const runSteps = denoisedStepCount(steps, denoise);
   const problem = denoiseProblem(steps, denoise);
-  if (problem) throw new SamplingArgumentError('denoise', problem.message, problem.hint);
+  if (problem) throw samplingArgumentError('denoise', problem.message, problem.hint);
   return {
     sampler,
     config,

@@ -14,7 +14,7 @@
  * One key is this project's own: `dpm_solver_variant` (DpmSolverVariant), which diffusers never
  * writes, so configs from diffusers get its default.
  */
-import { SchedulerConfigError } from './scheduler-errors.js';
+import { schedulerConfigError } from './scheduler-errors.js';
 
 export type BetaSchedule = 'linear' | 'scaled_linear';
 export type TimestepSpacing = 'leading' | 'trailing' | 'linspace';
@@ -116,7 +116,7 @@ export function parseSchedulerConfigText(text: string): SchedulerConfig {
   try {
     parsed = JSON.parse(replacePythonNonFiniteNumbers(text));
   } catch (error) {
-    throw new SchedulerConfigError('(root)', `not valid JSON (${(error as Error).message})`, 'Check the scheduler_config.json file');
+    throw schedulerConfigError('(root)', `not valid JSON (${(error as Error).message})`, 'Check the scheduler_config.json file');
   }
   return parseSchedulerConfig(parsed);
 }
@@ -151,12 +151,12 @@ function replacePythonNonFiniteNumbers(text: string): string {
  */
 export function parseSchedulerConfig(json: unknown): SchedulerConfig {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new SchedulerConfigError('(root)', 'expected a JSON object', 'Pass the parsed contents of scheduler_config.json');
+    throw schedulerConfigError('(root)', 'expected a JSON object', 'Pass the parsed contents of scheduler_config.json');
   }
   const source = json as JsonObject;
   for (const [key, allowed, hint] of UNSUPPORTED_UNLESS) {
     if (key in source && !allowed.includes(source[key])) {
-      throw new SchedulerConfigError(key, `value ${JSON.stringify(source[key])} is not supported`, hint);
+      throw schedulerConfigError(key, `value ${JSON.stringify(source[key])} is not supported`, hint);
     }
   }
   const defaults = DIFFUSERS_DEFAULT_SCHEDULER_CONFIG;
@@ -186,25 +186,25 @@ export function parseSchedulerConfig(json: unknown): SchedulerConfig {
   return withSpacing;
 }
 
-/** Range checks shared by parsed and hand-built configs; throws SchedulerConfigError naming the key. */
+/** Range checks shared by parsed and hand-built configs; throws a UserFacingError naming the key. */
 export function validateSchedulerConfig(config: SchedulerConfig): void {
   if (!Number.isInteger(config.num_train_timesteps) || config.num_train_timesteps < 2) {
-    throw new SchedulerConfigError('num_train_timesteps', `must be an integer ≥ 2, got ${config.num_train_timesteps}`, 'SD models use 1000');
+    throw schedulerConfigError('num_train_timesteps', `must be an integer ≥ 2, got ${config.num_train_timesteps}`, 'SD models use 1000');
   }
   if (!(config.beta_start > 0 && config.beta_start < 1)) {
-    throw new SchedulerConfigError('beta_start', `must lie in (0, 1), got ${config.beta_start}`, 'SD models use 0.00085');
+    throw schedulerConfigError('beta_start', `must lie in (0, 1), got ${config.beta_start}`, 'SD models use 0.00085');
   }
   if (!(config.beta_end >= config.beta_start && config.beta_end < 1)) {
-    throw new SchedulerConfigError('beta_end', `must lie in [beta_start, 1), got ${config.beta_end}`, 'SD models use 0.012');
+    throw schedulerConfigError('beta_end', `must lie in [beta_start, 1), got ${config.beta_end}`, 'SD models use 0.012');
   }
   if (!Number.isInteger(config.steps_offset) || config.steps_offset < 0) {
-    throw new SchedulerConfigError('steps_offset', `must be a non-negative integer, got ${config.steps_offset}`, 'SD 1.x uses 1');
+    throw schedulerConfigError('steps_offset', `must be a non-negative integer, got ${config.steps_offset}`, 'SD 1.x uses 1');
   }
   if (!(config.clip_sample_range > 0)) {
-    throw new SchedulerConfigError('clip_sample_range', `must be > 0, got ${config.clip_sample_range}`, 'The diffusers default is 1.0');
+    throw schedulerConfigError('clip_sample_range', `must be > 0, got ${config.clip_sample_range}`, 'The diffusers default is 1.0');
   }
   if (config.dpm_solver_variant === 'diffusers-0.20' && config.final_sigmas_type !== 'sigma_min') {
-    throw new SchedulerConfigError('final_sigmas_type', `"${config.final_sigmas_type}" cannot go with dpm_solver_variant "diffusers-0.20", which always ends at t = 0`, 'Set final_sigmas_type to "sigma_min" or remove it');
+    throw schedulerConfigError('final_sigmas_type', `"${config.final_sigmas_type}" cannot go with dpm_solver_variant "diffusers-0.20", which always ends at t = 0`, 'Set final_sigmas_type to "sigma_min" or remove it');
   }
 }
 
@@ -212,7 +212,7 @@ function readNumber(source: JsonObject, key: string, fallback: number): number {
   const value = source[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SchedulerConfigError(key, `expected a finite number, got ${JSON.stringify(value)}`, `Fix or remove "${key}"`);
+    throw schedulerConfigError(key, `expected a finite number, got ${JSON.stringify(value)}`, `Fix or remove "${key}"`);
   }
   return value;
 }
@@ -220,7 +220,7 @@ function readNumber(source: JsonObject, key: string, fallback: number): number {
 function readInteger(source: JsonObject, key: string, fallback: number, minimum: number): number {
   const value = readNumber(source, key, fallback);
   if (!Number.isInteger(value) || value < minimum) {
-    throw new SchedulerConfigError(key, `expected an integer ≥ ${minimum}, got ${value}`, `Fix or remove "${key}"`);
+    throw schedulerConfigError(key, `expected an integer ≥ ${minimum}, got ${value}`, `Fix or remove "${key}"`);
   }
   return value;
 }
@@ -229,7 +229,7 @@ function readBoolean(source: JsonObject, key: string, fallback: boolean): boolea
   const value = source[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') {
-    throw new SchedulerConfigError(key, `expected true or false, got ${JSON.stringify(value)}`, `Fix or remove "${key}"`);
+    throw schedulerConfigError(key, `expected true or false, got ${JSON.stringify(value)}`, `Fix or remove "${key}"`);
   }
   return value;
 }
@@ -238,7 +238,7 @@ function readChoice<T extends string>(source: JsonObject, key: string, fallback:
   const value = source[key];
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new SchedulerConfigError(key, `expected one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(value)}`, `Set "${key}" to a supported value`);
+    throw schedulerConfigError(key, `expected one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(value)}`, `Set "${key}" to a supported value`);
   }
   return value as T;
 }

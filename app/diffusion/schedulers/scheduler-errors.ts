@@ -1,29 +1,19 @@
 /**
- * Errors raised while reading a scheduler configuration or planning a sampling run. Each names the
+ * The problems of reading a scheduler configuration or planning a sampling run. Each names the
  * offending field (a diffusers `scheduler_config.json` key, or a planning argument such as `steps`)
  * and says how to fix it, so a node can show the message next to the right widget.
  */
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
-/** A `scheduler_config.json` value this project cannot honour. `key` is the diffusers config key. */
-export class SchedulerConfigError extends Error {
-  override readonly name = 'SchedulerConfigError';
-  constructor(
-    readonly key: string,
-    readonly problem: string,
-    readonly hint: string,
-  ) {
-    super(`scheduler config key "${key}": ${problem}. ${hint}`);
-  }
+/** Tells a config problem apart from a planning one: a pipeline folder reports the former with its file. */
+export const SCHEDULER_CONFIG_PROBLEM = 'scheduler.config';
+
+/** A `scheduler_config.json` value this project cannot honour; the field is the diffusers config key. */
+export function schedulerConfigError(key: string, problem: string, hint: string): UserFacingError {
+  return new UserFacingError(`scheduler config key "${key}": ${problem}`, { field: key, hint, code: SCHEDULER_CONFIG_PROBLEM });
 }
 
-/** An invalid argument to planning or stepping (steps, denoise, eta, array lengths, …). */
-export class SamplingArgumentError extends Error {
-  override readonly name = 'SamplingArgumentError';
-  constructor(
-    readonly field: string,
-    readonly problem: string,
-    readonly hint: string,
-  ) {
-    super(`${field}: ${problem}. ${hint}`);
-  }
+/** A planning or stepping argument out of range (`steps`, `denoise`, `noise` …). */
+export function samplingArgumentError(field: string, problem: string, hint: string): UserFacingError {
+  return new UserFacingError(`${field}: ${problem}`, { field, hint });
 }

@@ -4,7 +4,7 @@
  * (transformers/models/clip/configuration_clip.py, modeling_clip.py).
  */
 import { z } from 'zod';
-import { ModelConfigError, configErrorFromIssues } from './config-error.js';
+import { modelConfigError, configErrorFromIssues } from './config-error.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -51,7 +51,7 @@ export function parseClipTextConfig(json: unknown, model: 'text_encoder' | 'text
   if (!parsed.success) throw configErrorFromIssues(model, parsed.error.issues);
   const raw = parsed.data;
   if (raw.hidden_size % raw.num_attention_heads !== 0) {
-    throw new ModelConfigError(model, 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
+    throw modelConfigError(model, 'num_attention_heads', `= ${raw.num_attention_heads} does not divide hidden_size ${raw.hidden_size}`);
   }
   return {
     vocabSize: raw.vocab_size,

@@ -4,7 +4,7 @@
  * Weights beyond INLINE_WEIGHT_LIMIT bytes go to an external-data sidecar (model.onnx_data as
  * torch and optimum name it, or weights.pb as diffusers' convert script does):
  * a protobuf cannot exceed 2 GiB and Node cannot read a file of more than 2 GiB in one call
- * (ORT-NOTES.md), so an SD UNet (1.7 GB in float16, 3.4 GB in float32) is always split.
+ * (docs/onnxruntime-findings.md), so an SD UNet (1.7 GB in float16, 3.4 GB in float32) is always split.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

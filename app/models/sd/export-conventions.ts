@@ -1,5 +1,5 @@
 /**
- * The ways two ONNX exports of the same Stable Diffusion pipeline differ (ORT-NOTES.md "Exported SD
+ * The ways two ONNX exports of the same Stable Diffusion pipeline differ (docs/onnxruntime-findings.md "Exported SD
  * pipelines"), and the builder and writer options that reproduce each one, so that the loader can
  * be tested on every layout users bring without downloading gigabytes:
  *

@@ -11,7 +11,7 @@ import { SeededWeights } from '../weights/seeded-weights.js';
 import type { WeightSource } from '../weights/weight-source.js';
 import { buildClipTextModel } from './clip-text.js';
 import { parseClipTextConfig } from './clip-text-config.js';
-import { ModelConfigError } from './config-error.js';
+import { modelConfigError, type ConfigComponent } from './config-error.js';
 import { writeComponent, type PipelineComponent } from './component-writer.js';
 import { unetCost, type UNetCost } from './flops.js';
 import type { FloatType } from './layers/layer-context.js';
@@ -48,26 +48,26 @@ export interface PipelineBuildReport {
   unexpectedTensors: Array<{ file: string; tensors: string[] }>;
 }
 
-async function readConfigJson(path: string, model: ModelConfigError['model']): Promise<Record<string, unknown>> {
+async function readConfigJson(path: string, model: ConfigComponent): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new ModelConfigError(model, '(file)', `cannot be read from ${path}: ${(error as Error).message}`, 'pass the config.json that sits next to the weights in the diffusers folder');
+    throw modelConfigError(model, '(file)', `cannot be read from ${path}: ${(error as Error).message}`, 'pass the config.json that sits next to the weights in the diffusers folder');
   }
   try {
     const parsed: unknown = JSON.parse(text);
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
     return parsed as Record<string, unknown>;
   } catch (error) {
-    throw new ModelConfigError(model, '(file)', `${path} is not a JSON object: ${(error as Error).message}`);
+    throw modelConfigError(model, '(file)', `${path} is not a JSON object: ${(error as Error).message}`);
   }
 }
 
 /** Opens the weights, builds what `build` returns, writes it, and reports the unused tensors. */
 async function fromFiles(
   files: ComponentFiles,
-  model: ModelConfigError['model'],
+  model: ConfigComponent,
   build: (config: Record<string, unknown>, weights: WeightSource) => Array<[PipelineComponent, OnnxModel]>,
   request: PipelineBuildRequest,
   report: PipelineBuildReport,

@@ -6,7 +6,7 @@
  * is rejected by name instead of being silently ignored.
  */
 import { z } from 'zod';
-import { ModelConfigError, configErrorFromIssues } from './config-error.js';
+import { modelConfigError, configErrorFromIssues } from './config-error.js';
 
 const positiveInt = z.number().int().positive();
 const intOrList = z.union([positiveInt, z.array(positiveInt).min(1)]);
@@ -117,24 +117,24 @@ export function parseUNetConfig(json: unknown): UNetConfig {
   const record = raw as Record<string, unknown>;
   for (const feature of UNSUPPORTED_FEATURES) {
     if (!feature.isDefault(record[feature.key])) {
-      throw new ModelConfigError('unet', feature.key, `= ${JSON.stringify(record[feature.key])} asks for ${feature.what}, which this builder does not implement`, 'use a Stable Diffusion 1.x, 2.x or SDXL UNet config');
+      throw modelConfigError('unet', feature.key, `= ${JSON.stringify(record[feature.key])} asks for ${feature.what}, which this builder does not implement`, 'use a Stable Diffusion 1.x, 2.x or SDXL UNet config');
     }
   }
   const blockCount = raw.block_out_channels.length;
   const perBlock = (key: string, value: number | number[]): number[] => {
     const list = typeof value === 'number' ? new Array<number>(blockCount).fill(value) : value;
     if (list.length !== blockCount) {
-      throw new ModelConfigError('unet', key, `has ${list.length} entries but block_out_channels has ${blockCount}`, 'give one value per block or a single number');
+      throw modelConfigError('unet', key, `has ${list.length} entries but block_out_channels has ${blockCount}`, 'give one value per block or a single number');
     }
     return list;
   };
   for (const key of ['down_block_types', 'up_block_types'] as const) {
     if (raw[key].length !== blockCount) {
-      throw new ModelConfigError('unet', key, `has ${raw[key].length} entries but block_out_channels has ${blockCount}`, 'give one block type per resolution level');
+      throw modelConfigError('unet', key, `has ${raw[key].length} entries but block_out_channels has ${blockCount}`, 'give one block type per resolution level');
     }
   }
   if (raw.conv_in_kernel % 2 === 0 || raw.conv_out_kernel % 2 === 0) {
-    throw new ModelConfigError('unet', raw.conv_in_kernel % 2 === 0 ? 'conv_in_kernel' : 'conv_out_kernel', 'must be odd (diffusers pads by (k - 1) / 2)');
+    throw modelConfigError('unet', raw.conv_in_kernel % 2 === 0 ? 'conv_in_kernel' : 'conv_out_kernel', 'must be odd (diffusers pads by (k - 1) / 2)');
   }
   const transformerLayersPerBlock = perBlock('transformer_layers_per_block', raw.transformer_layers_per_block);
   const config: UNetConfig = {
@@ -184,20 +184,20 @@ function resolveHeads(
 
 function addedTextTime(timeEmbedDim: number | null, inputDim: number | null): AddedTextTimeConfig {
   const hint = 'SDXL configs set addition_time_embed_dim (256) and projection_class_embeddings_input_dim (2816) with addition_embed_type "text_time"';
-  if (timeEmbedDim === null) throw new ModelConfigError('unet', 'addition_time_embed_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
-  if (inputDim === null) throw new ModelConfigError('unet', 'projection_class_embeddings_input_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
-  if (timeEmbedDim % 2 !== 0) throw new ModelConfigError('unet', 'addition_time_embed_dim', `= ${timeEmbedDim} is odd; the sinusoid needs an even width`);
+  if (timeEmbedDim === null) throw modelConfigError('unet', 'addition_time_embed_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
+  if (inputDim === null) throw modelConfigError('unet', 'projection_class_embeddings_input_dim', 'is missing, but addition_embed_type "text_time" needs it', hint);
+  if (timeEmbedDim % 2 !== 0) throw modelConfigError('unet', 'addition_time_embed_dim', `= ${timeEmbedDim} is odd; the sinusoid needs an even width`);
   return { timeEmbedDim, inputDim };
 }
 
 function checkDivisibility(config: UNetConfig): void {
   config.blockOutChannels.forEach((channels, i) => {
     if (channels % config.normGroups !== 0) {
-      throw new ModelConfigError('unet', `block_out_channels.${i}`, `= ${channels} is not divisible by norm_num_groups ${config.normGroups}`, 'GroupNorm needs whole groups');
+      throw modelConfigError('unet', `block_out_channels.${i}`, `= ${channels} is not divisible by norm_num_groups ${config.normGroups}`, 'GroupNorm needs whole groups');
     }
     const heads = config.attentionHeads[i]!;
     if (channels % heads !== 0) {
-      throw new ModelConfigError('unet', `attention_head_dim.${i}`, `= ${heads} heads do not divide ${channels} channels`, 'diffusers reads attention_head_dim as a head count here');
+      throw modelConfigError('unet', `attention_head_dim.${i}`, `= ${heads} heads do not divide ${channels} channels`, 'diffusers reads attention_head_dim as a head count here');
     }
   });
 }

@@ -3,7 +3,7 @@
  * diffusers/models/autoencoders/autoencoder_kl.py and vae.py (Encoder, Decoder).
  */
 import { z } from 'zod';
-import { ModelConfigError, configErrorFromIssues } from './config-error.js';
+import { modelConfigError, configErrorFromIssues } from './config-error.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -51,12 +51,12 @@ export function parseVaeConfig(json: unknown): VaeConfig {
   const levels = raw.block_out_channels.length;
   for (const key of ['down_block_types', 'up_block_types'] as const) {
     if (raw[key].length !== levels) {
-      throw new ModelConfigError('vae', key, `has ${raw[key].length} entries but block_out_channels has ${levels}`, 'give one block type per resolution level');
+      throw modelConfigError('vae', key, `has ${raw[key].length} entries but block_out_channels has ${levels}`, 'give one block type per resolution level');
     }
   }
   raw.block_out_channels.forEach((channels, i) => {
     if (channels % raw.norm_num_groups !== 0) {
-      throw new ModelConfigError('vae', `block_out_channels.${i}`, `= ${channels} is not divisible by norm_num_groups ${raw.norm_num_groups}`, 'GroupNorm needs whole groups');
+      throw modelConfigError('vae', `block_out_channels.${i}`, `= ${channels} is not divisible by norm_num_groups ${raw.norm_num_groups}`, 'GroupNorm needs whole groups');
     }
   });
   return {

@@ -21,7 +21,7 @@ export interface ConvControl {
   readonly dispersed: boolean;
 }
 
-/** Which UNet evaluation of a step the feeds are for (SCALECRAFTER.md §2). */
+/** Which UNet evaluation of a step the feeds are for (docs/scalecrafter-method.md §2). */
 export type UnetPass = 'main' | 'noiseDampedBase';
 
 /** pf must be a finite number ≥ 1 (the graph computes d = ceil(pf) and resizes by d/pf). */

@@ -1,7 +1,7 @@
 /**
  * Which convs of a UNet graph get ScaleCrafter controls: every 3×3 conv whose diffusers module
  * path (from a torch-export node name or dynamo name_scopes metadata, see app/onnx/inspect.ts)
- * is a resnet conv1/conv2 or a down/upsampler conv of a down, mid or up block (SCALECRAFTER.md §1;
+ * is a resnet conv1/conv2 or a down/upsampler conv of a down, mid or up block (docs/scalecrafter-method.md §1;
  * unet-convs.ts' convLocation). conv_in, conv_out and 1×1 shortcuts never match.
  */
 import { TensorDataType } from '../../onnx/data-type.js';

@@ -1,5 +1,5 @@
 /**
- * FreeU as a run-time control of a prepared UNet (SCALECRAFTER.md §4; the ScaleCrafter reference's
+ * FreeU as a run-time control of a prepared UNet (docs/scalecrafter-method.md §4; the ScaleCrafter reference's
  * free_lunch_utils.py, copied from FreeU's official demo). Before each up-block resnet's skip
  * concatenation the reference does
  *

@@ -1,5 +1,5 @@
 /**
- * Makes a UNet graph ScaleCrafter-capable, once per model (DESIGN.md "How a UNet becomes
+ * Makes a UNet graph ScaleCrafter-capable, once per model (docs/scalecrafter-controls.md "How a UNet becomes
  * ScaleCrafter-capable"): every candidate 3×3 conv takes its dilation factor and dispersion flag
  * from the run-time inputs `scalecrafter_dilation` / `scalecrafter_dispersion`. One session and
  * one copy of the weights serve every schedule; all original inputs, outputs and names stay.

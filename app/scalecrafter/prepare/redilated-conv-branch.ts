@@ -1,5 +1,5 @@
 /**
- * The "on" branch of a prepared conv: the re-dilation operator of SCALECRAFTER.md §1 with the
+ * The "on" branch of a prepared conv: the re-dilation operator of docs/scalecrafter-method.md §1 with the
  * conv's dilation factor pf and dispersion flag read from the control inputs at run time,
  * following the reference's ReDilateConvProcessor (and redilation-geometry.ts, its TS twin):
  *

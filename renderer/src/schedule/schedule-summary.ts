@@ -6,7 +6,7 @@
 import type { ScheduleTable } from '../../../app/protocol/index.js';
 import { groupConvsByBlock } from './conv-groups.js';
 
-/** The guided (main) pass, or the noise-damped CFG base pass (SCALECRAFTER.md §4). */
+/** The guided (main) pass, or the noise-damped CFG base pass (docs/scalecrafter-method.md §4). */
 export type SchedulePass = 'main' | 'noiseDampedBase';
 
 /** Per step, the dilation of every conv; null where the pass does not run at that step. */

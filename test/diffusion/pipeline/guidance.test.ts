@@ -36,7 +36,7 @@ const conditioning = (prompt: string, value: number): Conditioning => ({
 });
 const dilations = (a: number, b: number): Record<string, HostTensor> => ({ scalecrafter_dilation: { type: 'float32', data: Float32Array.of(a, b), dims: [2] } });
 
-describe('guidance arithmetic (SCALECRAFTER.md §2)', () => {
+describe('guidance arithmetic (docs/scalecrafter-method.md §2)', () => {
   const sample = Float32Array.from({ length: 4 * 2 * 2 }, (_, i) => (i - 7) / 4);
   const dims = [1, 4, 2, 2] as const;
   const positive = conditioning('a cat', 0.75);

@@ -13,8 +13,8 @@ import type { Sampler, SamplingPlan } from '../../../app/diffusion/schedulers/sa
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
 import { initialLatents, modelInput, noisedLatents, startSampling, stepSampler } from '../../../app/diffusion/schedulers/sampler-state.js';
 import { GaussianNoiseStream, gaussianNoise } from '../../../app/diffusion/noise/gaussian-noise.js';
-import { SamplingArgumentError } from '../../../app/diffusion/schedulers/scheduler-errors.js';
 import { gaussianModel, maxAbsDifference, meanAndStd, runSampling } from './gaussian-toy.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const DETERMINISTIC: readonly Sampler[] = [
   { kind: 'ddim', eta: 0 },
@@ -151,15 +151,15 @@ describe('conformance: determinism and purity', () => {
     for (const sampler of STOCHASTIC) {
       const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, sampler, 4);
       const state = startSampling(plan, new Float32Array(4));
-      assert.throws(() => stepSampler(plan, state, new Float32Array(4)), (error: unknown) => error instanceof SamplingArgumentError && error.field === 'noise');
+      assert.throws(() => stepSampler(plan, state, new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'noise');
     }
   });
 
   test('mismatched lengths and stepping past the end are named errors', () => {
     const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, { kind: 'euler' }, 1);
     const state = startSampling(plan, new Float32Array(4));
-    assert.throws(() => stepSampler(plan, state, new Float32Array(3)), (error: unknown) => error instanceof SamplingArgumentError && error.field === 'modelOutput');
+    assert.throws(() => stepSampler(plan, state, new Float32Array(3)), (error: unknown) => error instanceof UserFacingError && error.field === 'modelOutput');
     const done = stepSampler(plan, state, new Float32Array(4));
-    assert.throws(() => stepSampler(plan, done, new Float32Array(4)), (error: unknown) => error instanceof SamplingArgumentError && error.field === 'state.position');
+    assert.throws(() => stepSampler(plan, done, new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'state.position');
   });
 });

@@ -18,8 +18,8 @@ import type { Sampler } from '../../../app/diffusion/schedulers/sampling-types.j
 import {
   DIFFUSERS_DEFAULT_SCHEDULER_CONFIG, parseSchedulerConfig, STABLE_DIFFUSION_SCHEDULER_CONFIG, type SchedulerConfig,
 } from '../../../app/diffusion/schedulers/scheduler-config.js';
-import { SchedulerConfigError } from '../../../app/diffusion/schedulers/scheduler-errors.js';
 import { diffusersV020Loop, diffusersV020Timesteps, type DiffusersV020DpmConfig } from '../../reference/dpm-solver-diffusers-0-20.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const COUNT = 768;
 const fixture = (): Float32Array => Float32Array.from({ length: COUNT }, (_, i) => i / COUNT);
@@ -109,7 +109,7 @@ describe('dpm_solver_variant in scheduler_config.json', () => {
   });
 
   test('"diffusers-0.20" with final_sigmas_type "zero", or an unknown variant, is refused naming the key', () => {
-    const failsOn = (key: string) => (error: unknown) => error instanceof SchedulerConfigError && error.key === key;
+    const failsOn = (key: string) => (error: unknown) => error instanceof UserFacingError && error.field === key;
     assert.throws(() => parseSchedulerConfig({ dpm_solver_variant: 'diffusers-0.20', final_sigmas_type: 'zero' }), failsOn('final_sigmas_type'));
     assert.throws(() => parseSchedulerConfig({ dpm_solver_variant: '0.20' }), failsOn('dpm_solver_variant'));
     assert.throws(() => planSampling({ ...DIFFUSERS_DEFAULT_SCHEDULER_CONFIG, dpm_solver_variant: 'diffusers-0.20' }, { kind: 'dpmpp_2m', karras: true }, 10), failsOn('final_sigmas_type'));

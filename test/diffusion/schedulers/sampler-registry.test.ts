@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { STABLE_DIFFUSION_SCHEDULER_CONFIG } from '../../../app/diffusion/schedulers/scheduler-config.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
 import { COMFY_SAMPLER_NAMES, KARRAS_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, type SamplerKind } from '../../../app/diffusion/schedulers/sampler-registry.js';
-import { SamplingArgumentError } from '../../../app/diffusion/schedulers/scheduler-errors.js';
 import { sampler as samplerNode } from '../../../nodes/sampler.js';
 import { COMFY_NODE_MAP } from '../../../app/engine/comfyui/node-map.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const SD = STABLE_DIFFUSION_SCHEDULER_CONFIG;
 const sigmasOf = (name: SamplerKind, karras: boolean): number[] =>
@@ -39,7 +39,7 @@ describe('sampler registry', () => {
   test('an unknown name is refused, naming the known ones', () => {
     assert.throws(
       () => samplerFromWidgets('heun' as SamplerKind, { karras: false, eta: 0 }),
-      (error: unknown) => error instanceof SamplingArgumentError && SAMPLER_NAMES.every((name) => error.message.includes(name) || String(error.hint).includes(name)),
+      (error: unknown) => error instanceof UserFacingError && SAMPLER_NAMES.every((name) => error.message.includes(name) || String(error.hint).includes(name)),
     );
   });
 

@@ -4,7 +4,7 @@ import { STABLE_DIFFUSION_SCHEDULER_CONFIG } from '../../../app/diffusion/schedu
 import type { Sampler } from '../../../app/diffusion/schedulers/sampling-types.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
 import { initialLatents, modelInput, noisedLatents, startSampling } from '../../../app/diffusion/schedulers/sampler-state.js';
-import { SamplingArgumentError } from '../../../app/diffusion/schedulers/scheduler-errors.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const SD = STABLE_DIFFUSION_SCHEDULER_CONFIG;
 /** σ_t = sqrt((1 − ᾱ_t)/ᾱ_t) of Stable Diffusion's scaled_linear schedule, computed here. */
@@ -93,7 +93,7 @@ describe('denoise (img2img strength, diffusers get_timesteps)', () => {
 });
 
 describe('argument errors name the field', () => {
-  const failsOn = (field: string) => (error: unknown) => error instanceof SamplingArgumentError && error.field === field;
+  const failsOn = (field: string) => (error: unknown) => error instanceof UserFacingError && error.field === field;
   test('steps, denoise, eta', () => {
     assert.throws(() => planSampling(SD, { kind: 'euler' }, 0), failsOn('steps'));
     assert.throws(() => planSampling(SD, { kind: 'euler' }, 2.5), failsOn('steps'));

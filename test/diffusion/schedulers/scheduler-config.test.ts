@@ -6,8 +6,8 @@ import {
   parseSchedulerConfig,
   parseSchedulerConfigText,
 } from '../../../app/diffusion/schedulers/scheduler-config.js';
-import { SchedulerConfigError } from '../../../app/diffusion/schedulers/scheduler-errors.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 /** runwayml/stable-diffusion-v1-5 scheduler/scheduler_config.json as published on the HF hub. */
 const SD15_SCHEDULER_CONFIG_JSON = `{
@@ -24,7 +24,7 @@ const SD15_SCHEDULER_CONFIG_JSON = `{
   "clip_sample": false
 }`;
 
-const failsOnKey = (key: string) => (error: unknown) => error instanceof SchedulerConfigError && error.key === key && error.message.includes(key);
+const failsOnKey = (key: string) => (error: unknown) => error instanceof UserFacingError && error.field === key && error.message.includes(key);
 
 describe('parseSchedulerConfig', () => {
   test('reads an SD 1.5 scheduler_config.json: the SD schedule, spacing left to the sampler', () => {

@@ -116,7 +116,7 @@ describe('tiled VAE decode', () => {
   });
 
   test('the segments run on the WebGPU EP and match the whole decode on the CPU EP', async () => {
-    process.env.XDG_RUNTIME_DIR ||= '/tmp'; // Dawn warns without a writable runtime dir (ORT-NOTES.md)
+    process.env.XDG_RUNTIME_DIR ||= '/tmp'; // Dawn warns without a writable runtime dir (docs/onnxruntime-findings.md)
     const onGpu = await TiledVaeDecoder.open(buildVaeDecoderSegments(config, weights), 'webgpu');
     try {
       // 2×2-latent query tiles: lavapipe's WebGPU attention is wrong from 32 queries on (test/models/sd/harness.ts).

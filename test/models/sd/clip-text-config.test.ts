@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseClipTextConfig } from '../../../app/models/sd/clip-text-config.js';
-import { ModelConfigError } from '../../../app/models/sd/config-error.js';
 import { SD15_CONFIGS, SD21_CONFIGS } from '../../../app/models/sd/presets.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('parseClipTextConfig', () => {
   test('SD 1.5 (OpenAI CLIP ViT-L/14 text tower) and SD 2.1 (OpenCLIP ViT-H, 23 layers, gelu)', () => {
@@ -18,7 +18,7 @@ describe('parseClipTextConfig', () => {
   });
 
   test('an unknown activation or heads that do not divide the width name the key', () => {
-    assert.throws(() => parseClipTextConfig({ hidden_act: 'relu' }), (error: unknown) => error instanceof ModelConfigError && error.key === 'hidden_act');
-    assert.throws(() => parseClipTextConfig({ hidden_size: 100, num_attention_heads: 3 }), (error: unknown) => error instanceof ModelConfigError && error.key === 'num_attention_heads');
+    assert.throws(() => parseClipTextConfig({ hidden_act: 'relu' }), (error: unknown) => error instanceof UserFacingError && error.field === 'hidden_act');
+    assert.throws(() => parseClipTextConfig({ hidden_size: 100, num_attention_heads: 3 }), (error: unknown) => error instanceof UserFacingError && error.field === 'num_attention_heads');
   });
 });

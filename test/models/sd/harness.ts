@@ -16,7 +16,7 @@ import type { WeightSource } from '../../../app/models/weights/weight-source.js'
 import type { Tolerance } from '../../reference/compare.js';
 import { NdArray } from '../../reference/ndarray.js';
 
-// Dawn (WebGPU EP) warns without a writable runtime dir (ORT-NOTES.md).
+// Dawn (WebGPU EP) warns without a writable runtime dir (docs/onnxruntime-findings.md).
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
 
 export type TestProvider = 'cpu' | 'webgpu';

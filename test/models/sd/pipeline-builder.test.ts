@@ -3,7 +3,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ModelConfigError } from '../../../app/models/sd/config-error.js';
 import { buildPipelineFromFiles } from '../../../app/models/sd/pipeline-builder.js';
 import { tinyPipelineConfigs, tinySdxlPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
@@ -18,6 +17,7 @@ import type { OnnxModel } from '../../../app/onnx/model.js';
 import { readModel } from '../../../app/onnx/model-io.js';
 import { randn } from '../../reference/ndarray.js';
 import { VariedNormWeights, feed, runModel } from './harness.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const CONFIGS = tinyPipelineConfigs(1000);
 const weights = new VariedNormWeights(131);
@@ -137,11 +137,11 @@ describe('building components from diffusers safetensors files', () => {
     assert.equal(written.graph.output[0]!.type!.tensorType!.elemType, 10, 'float16 outputs');
   });
 
-  test('an unreadable or non-object config.json is a ModelConfigError naming the file', async () => {
+  test('an unreadable or non-object config.json is a UserFacingError naming the file', async () => {
     await writeFile(join(dir, 'bad.json'), '[1, 2]');
     await assert.rejects(
       buildPipelineFromFiles({ out: join(dir, 'bad'), dtype: 'float32', unet: { weights: join(dir, 'unet.safetensors'), config: join(dir, 'bad.json') } }),
-      (error: unknown) => error instanceof ModelConfigError && error.message.includes('bad.json'),
+      (error: unknown) => error instanceof UserFacingError && error.message.includes('bad.json'),
     );
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ModelConfigError } from '../../../app/models/sd/config-error.js';
 import { SD15_CONFIGS, SD21_CONFIGS, SDXL_CONFIGS } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
 import { planUNet } from '../../../app/models/sd/unet-plan.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 function rejects(json: unknown, key: string): void {
-  assert.throws(() => parseUNetConfig(json), (error: unknown) => error instanceof ModelConfigError && error.key === key && error.message.includes(`"${key}"`));
+  assert.throws(() => parseUNetConfig(json), (error: unknown) => error instanceof UserFacingError && error.field === key && error.message.includes(`"${key}"`));
 }
 
 describe('parseUNetConfig', () => {

@@ -14,7 +14,7 @@ import { bilinearResize, conv2d } from '../../reference/ops.js';
 import { NdArray, randn } from '../../reference/ndarray.js';
 import { referenceRedilationSizes, type ReferenceRedilationSizes } from '../../reference/redilation-sizes.js';
 
-// Dawn (WebGPU EP) warns without a writable runtime dir (ORT-NOTES.md).
+// Dawn (WebGPU EP) warns without a writable runtime dir (docs/onnxruntime-findings.md).
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
 
 export type FloatType = 'float32' | 'float16';
@@ -96,7 +96,7 @@ export function referenceGeometry(height: number, width: number, pf: number, dis
 }
 
 /**
- * The reference's ReDilateConvProcessor.forward for one conv (SCALECRAFTER.md §1, §3): pf = 1 and
+ * The reference's ReDilateConvProcessor.forward for one conv (docs/scalecrafter-method.md §1, §3): pf = 1 and
  * not dispersed is the plain conv; otherwise d = ceil(pf') and f = d/pf' with pf' = pf (3×3) or
  * pf/2 (dispersed 5×5 kernel R·W), bilinear to round(H·f), conv with dilation d and padding
  * d·(1 + (k − 3)/2), bilinear to ⌊H/stride⌋ — each resize only when the size changes.

@@ -3,7 +3,7 @@
  * [B, S, C]: to_q / to_k / to_v Linear projections, scaled dot-product attention over `heads`
  * heads with scale 1/√head_dim, then to_out.0 (Linear with bias; to_out.1 is dropout).
  * The attention itself is com.microsoft.MultiHeadAttention with unpacked q/k/v — the form the
- * WebGPU EP runs with FlashAttention (ORT-NOTES.md).
+ * WebGPU EP runs with FlashAttention (docs/onnxruntime-findings.md).
  */
 import type { Value } from '../../../onnx/graph-builder.js';
 import { cast, multiHeadAttention } from '../../../onnx/ops.js';

@@ -1,5 +1,5 @@
 /**
- * GroupNorm and LayerNorm in the forms that run on both the CPU and WebGPU EPs (ORT-NOTES.md):
+ * GroupNorm and LayerNorm in the forms that run on both the CPU and WebGPU EPs (docs/onnxruntime-findings.md):
  * GroupNorm as Reshape → InstanceNormalization → Reshape → Mul → Add (what torch.onnx exports;
  * com.microsoft.GroupNorm has no WebGPU kernel), LayerNorm as LayerNormalization-17.
  */
