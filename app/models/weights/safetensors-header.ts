@@ -39,8 +39,12 @@ export interface SafetensorsHeader {
 export class SafetensorsFormatError extends Error {
   override readonly name = 'SafetensorsFormatError';
 
+  /** "<path> is not a valid safetensors file: <detail>", without the advice. */
+  readonly detailMessage: string;
+
   constructor(readonly path: string, detail: string) {
     super(`${path} is not a valid safetensors file: ${detail} — re-export or re-download it (safetensors.torch.save_file writes valid files)`);
+    this.detailMessage = `${path} is not a valid safetensors file: ${detail}`;
   }
 }
 
