@@ -41,23 +41,26 @@ function resnetName(rest: string): string | null {
   return replacePrefix(rest, RESNET_PARTS);
 }
 
-const BLOCK_KEY = /^(input_blocks|middle_block|output_blocks)\.(\d+)\.(\d+)\.(.+)$/;
+const BLOCK_KEY = /^(input_blocks|output_blocks)\.(\d+)\.(\d+)\.(.+)$/;
+const MIDDLE_KEY = /^middle_block\.(\d+)\.(.+)$/;
 const MIDDLE = ['mid_block.resnets.0', 'mid_block.attentions.0', 'mid_block.resnets.1'] as const;
 
 /** The diffusers name of one key (without the prefix), or null when it is not a UNet parameter this mapping knows. */
 export function diffusersUNetName(key: string, layersPerBlock: number): string | null {
   const topLevel = replacePrefix(key, TOP_LEVEL);
   if (topLevel !== null) return topLevel;
+  const middle = MIDDLE_KEY.exec(key);
+  if (middle) {
+    const index = Number(middle[1]);
+    const module = MIDDLE[index];
+    if (module === undefined) return null;
+    return index === 1 ? `${module}.${middle[2]!}` : prefixed(module, resnetName(middle[2]!));
+  }
   const match = BLOCK_KEY.exec(key);
   if (!match) return null;
   const [, kind, blockText, partText, rest] = match as unknown as [string, string, string, string, string];
   const index = Number(blockText);
   const part = Number(partText);
-  if (kind === 'middle_block') {
-    const module = MIDDLE[index];
-    if (module === undefined || part !== 0) return null;
-    return index === 1 ? `${module}.${rest}` : prefixed(module, resnetName(rest));
-  }
   const perBlock = layersPerBlock + 1;
   if (kind === 'input_blocks') {
     const block = Math.floor((index - 1) / perBlock);
