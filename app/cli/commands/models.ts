@@ -1,12 +1,12 @@
 /**
  * `scalecrafter models …`: write the tiny default pipeline, build SD-architecture ONNX graphs
- * from diffusers safetensors + config.json, or a full-size seeded SD 1.5 / 2.1 UNet.
+ * from diffusers safetensors + config.json, or a full-size seeded SD 1.5 / 2.1 UNet; `models import`
+ * (models-import.ts) converts a single-file checkpoint.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_TINY_SD_FOLDER, PipelineFolderExistsError, TINY_SD_SEED, writeTinyStableDiffusion } from '../../models/tiny-sd.js';
-import { ModelConfigError } from '../../models/sd/config-error.js';
-import { SafetensorsFormatError } from '../../models/weights/safetensors-header.js';
-import { WeightError } from '../../models/weights/weight-source.js';
+import { DEFAULT_TINY_SD_FOLDER, TINY_SD_SEED, writeTinyStableDiffusion } from '../../models/tiny-sd.js';
+import { outputOf, reportingInputErrors } from '../command-output.js';
+import { registerModelsImportCommand } from './models-import.js';
 import { UNET_PRESETS, buildPipelineFromFiles, buildPresetUNet, type ComponentFiles, type UNetPreset } from '../../models/sd/pipeline-builder.js';
 
 interface BuildOptions {
@@ -45,32 +45,6 @@ function componentFiles(command: Command, weights: string | undefined, config: s
 }
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
-
-interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-/** The command's configured output (tests capture it), else the process streams. */
-function outputOf(command: Command): Output {
-  const configured = command.configureOutput();
-  return {
-    out: configured.writeOut ?? ((text) => process.stdout.write(text)),
-    err: configured.writeErr ?? ((text) => process.stderr.write(text)),
-  };
-}
-
-/** Errors that describe a user's input (a file, a config, a folder): one line, no stack. */
-const USER_INPUT_ERRORS = [WeightError, ModelConfigError, SafetensorsFormatError, PipelineFolderExistsError];
-
-async function reportingInputErrors(command: Command, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (USER_INPUT_ERRORS.some((type) => error instanceof type)) command.error(`error: ${(error as Error).message}`);
-    throw error;
-  }
-}
 
 async function runBuild(options: BuildOptions, command: Command): Promise<void> {
   const output = outputOf(command);
@@ -131,4 +105,6 @@ export function registerModelsCommand(program: Command): void {
     .option('--fp32', 'float32 weights and I/O (the default for files)')
     .option('--resolution <px>', 'image side for the FLOP count printed with --preset', positiveMultipleOf8, 512)
     .action((options: BuildOptions, command: Command) => reportingInputErrors(command, () => runBuild(options, command)));
+
+  registerModelsImportCommand(models);
 }

@@ -3,22 +3,13 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command, CommanderError } from 'commander';
-import { registerModelsCommand } from '../../../app/cli/commands/models.js';
+import { CommanderError } from 'commander';
+import { models } from './models-program.js';
 import { tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { buildClipTextModel } from '../../../app/models/sd/clip-text.js';
 import { parseClipTextConfig } from '../../../app/models/sd/clip-text-config.js';
 import { writeSafetensors, type TensorToWrite } from '../../../app/models/weights/safetensors-writer.js';
 import { SeededWeights } from '../../../app/models/weights/seeded-weights.js';
-
-async function models(args: readonly string[]): Promise<{ out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command('scalecrafter').exitOverride().configureOutput({ writeOut: (text) => (out += text), writeErr: (text) => (err += text) });
-  registerModelsCommand(program);
-  await program.parseAsync(['models', ...args], { from: 'user' });
-  return { out, err };
-}
 
 describe('scalecrafter models', () => {
   let dir = '';
