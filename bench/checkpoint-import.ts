@@ -10,7 +10,7 @@
  *   node --import tsx bench/checkpoint-import.ts [--dtypes float16,float32] [--stored F16|F32] [--out DIR]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { allTensors } from '../test/models/checkpoint/specs.js';
 import { hfClipTensors, ldmUNetTensors, ldmVaeTensors } from '../test/reference/ldm-checkpoint-layout.js';
 import { writeSparseLdmCheckpoint } from '../test/support/ldm-checkpoint-files.js';
 import { machineName } from './gpu-probe.js';
+import { peakRss, writeTableFile } from './table-file.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,11 +44,6 @@ interface CaseResult {
   peakRssBytes: number;
   seconds: number;
   componentBytes: Record<string, number>;
-}
-
-function peakRss(): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
-  return line ? Number(line.split(/\s+/)[1]) * 1024 : Number.NaN;
 }
 
 async function runChild(file: string, dtype: 'float16' | 'float32', target: string): Promise<void> {
@@ -98,12 +94,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (args.out) {
-    const file = path.join(args.out, `${machine}-checkpoint-import-sd15.md`);
-    mkdirSync(args.out, { recursive: true });
-    writeFileSync(file, `${lines.join('\n')}\n`, 'utf8');
-    process.stdout.write(`wrote ${file}\n`);
-  }
+  if (args.out) writeTableFile(args.out, `${machine}-checkpoint-import-sd15.md`, lines);
 }
 
 await main();
