@@ -3,7 +3,7 @@
  * family, per component its diffusers config and key mapping, and which stored keys are
  * deliberately dropped or left over. Decided from tensor names and shapes alone (no values).
  *
- * Family: SDXL when the UNet has label_emb (the added embedding) or the context is 2048 wide; SD 2.x
+ * Family: SDXL when the UNet has label_emb (the added embedding) and a 2048-wide context; SD 2.x
  * at 1024, SD 1.x at 768 (ComfyUI's model_detection reads the same attn2.to_k width). Other widths
  * (test-size models, unusual fine-tunes) go by the text encoder's layout: OpenCLIP under
  * "cond_stage_model.model." is SD 2.x, CLIP under "cond_stage_model.transformer." SD 1.x.
@@ -23,7 +23,7 @@ import {
   SDXL_OPEN_CLIP_PREFIX,
   type TextEncoderMapping,
 } from './text-encoder-keys.js';
-import { countUNetTensors, readUNetShape, unetConfigJson, type UNetShape } from './unet-architecture.js';
+import { countUNetTensors, readUNetShape, unetConfigJson, unknownUNet, type UNetShape } from './unet-architecture.js';
 import { mapUNetKeys } from './unet-keys.js';
 import { vaeConfigJson } from './vae-architecture.js';
 import { mapVaeKeys } from './vae-keys.js';
@@ -62,10 +62,14 @@ const NON_PARAMETER_KEY = /^(betas|alphas_cumprod|alphas_cumprod_prev|sqrt_alpha
 const FAMILY_BY_CONTEXT: ReadonlyMap<number, ModelFamily> = new Map([[768, 'sd1'], [1024, 'sd2'], [2048, 'sdxl']]);
 
 function detectFamily(shapes: CheckpointShapes, unet: UNetShape, file: string): ModelFamily {
-  if (unet.addedEmbeddingInput !== null) return 'sdxl';
+  const has = (prefix: string) => [...shapes.keys()].some((name) => name.startsWith(prefix));
+  if (unet.addedEmbeddingInput !== null) {
+    if (unet.contextWidth === 2048 || has(SDXL_OPEN_CLIP_PREFIX)) return 'sdxl';
+    // SD 2.x unCLIP and class-conditioned UNets carry a label_emb too, with another context.
+    throw unknownUNet(file, `an added embedding (label_emb, ${unet.addedEmbeddingInput} inputs) with ${unet.contextWidth}-wide text states: not SDXL, perhaps an unCLIP model`);
+  }
   const byContext = FAMILY_BY_CONTEXT.get(unet.contextWidth);
   if (byContext !== undefined) return byContext;
-  const has = (prefix: string) => [...shapes.keys()].some((name) => name.startsWith(prefix));
   if (has(SDXL_OPEN_CLIP_PREFIX)) return 'sdxl';
   if (has(SD2_OPEN_CLIP_PREFIX)) return 'sd2';
   if (has(SD1_CLIP_PREFIX)) return 'sd1';

@@ -97,6 +97,10 @@ describe('checkpoint import errors', () => {
     const unet = ldmUNetTensors({ inChannels: 4, outChannels: 4, modelChannels: 32, channelMult: [1], numResBlocks: 1, depth: [1], midDepth: 1, contextDim: 96, linearProjection: false });
     await writeLdmCheckpoint(file, unet, values);
     await rejection(file, 'checkpoint.unknown_architecture', /96-wide text states/);
+    const unclip = join(dir, 'unclip.safetensors');
+    const withLabel = ldmUNetTensors({ inChannels: 4, outChannels: 4, modelChannels: 32, channelMult: [1], numResBlocks: 1, depth: [1], midDepth: 1, contextDim: 1024, linearProjection: true, admInChannels: 64 });
+    await writeLdmCheckpoint(unclip, [...withLabel, ...sd1Layout().vae], values);
+    await rejection(unclip, 'checkpoint.unknown_architecture', /label_emb, 64 inputs\) with 1024-wide text states: not SDXL/);
   });
 
   test('unknown extra keys are left over and named, the rest still maps', async () => {
