@@ -14,6 +14,9 @@ import { after, before, describe, test } from 'node:test';
 import { checkpointShapes } from '../../../app/models/checkpoint/checkpoint-file.js';
 import { planCheckpoint, type CheckpointPlan, type ComponentPlan } from '../../../app/models/checkpoint/checkpoint-plan.js';
 import { CheckpointWeights } from '../../../app/models/checkpoint/checkpoint-weights.js';
+import { importCheckpointFile } from '../../../app/models/checkpoint/import-checkpoint.js';
+import { mapClipKeys } from '../../../app/models/checkpoint/text-encoder-keys.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 import { SD15_CONFIGS, SD21_CONFIGS } from '../../../app/models/sd/presets.js';
 import { SafetensorsFile } from '../../../app/models/weights/safetensors-file.js';
 import { SeededWeights } from '../../../app/models/weights/seeded-weights.js';
@@ -120,5 +123,17 @@ describe('original-layout key mapping', () => {
     } finally {
       await file.close();
     }
+    await assert.rejects(importCheckpointFile(path, { out: join(dir, 'sdxl-out') }), (error: unknown) => UserFacingError.hasCode(error, 'checkpoint.sdxl_unsupported'));
+  });
+
+  test('very old SD 1.x files without the "text_model." level map to the same names', () => {
+    const shapes = new Map<string, readonly number[]>([
+      ['cond_stage_model.transformer.embeddings.token_embedding.weight', [10, 64]],
+      ['cond_stage_model.transformer.encoder.layers.0.mlp.fc1.weight', [96, 64]],
+      ['cond_stage_model.transformer.text_model.embeddings.position_ids', [1, 77]],
+    ]);
+    const { mapping, ignored } = mapClipKeys(shapes, 'cond_stage_model.transformer.');
+    assert.deepEqual([...mapping.keys()], ['text_model.embeddings.token_embedding.weight', 'text_model.encoder.layers.0.mlp.fc1.weight']);
+    assert.deepEqual(ignored, ['cond_stage_model.transformer.text_model.embeddings.position_ids']);
   });
 });
