@@ -77,20 +77,39 @@ export function planImport(file: SafetensorsFile, options: Pick<CheckpointImport
   return { plan, prediction };
 }
 
+/** Counts converted tensors against the total and reports them with the current stage. */
+class ProgressCounter {
+  private done = 0;
+  private stage = '';
+
+  constructor(private readonly total: number, private readonly onProgress: CheckpointImportOptions['onProgress']) {}
+
+  enter(stage: string): void {
+    this.stage = stage;
+    this.onProgress?.({ stage, done: this.done, total: this.total });
+  }
+
+  readonly tick = (): void => {
+    this.done++;
+    this.onProgress?.({ stage: this.stage, done: this.done, total: this.total });
+  };
+}
+
 interface BuildState {
   file: SafetensorsFile;
   staging: string;
   dtype: FloatType;
   report: CheckpointImportReport;
-  progress: (stage: string) => () => void;
+  progress: ProgressCounter;
 }
 
 /** Builds and writes each graph in turn (one in memory at a time), all reading one component's weights. */
 async function buildComponents(state: BuildState, component: ComponentPlan, label: string, graphs: Array<[PipelineComponent, (weights: CheckpointWeights) => OnnxModel]>): Promise<void> {
-  const weights = new CheckpointWeights(state.file, component.mapping, label, state.progress(label));
+  const weights = new CheckpointWeights(state.file, component.mapping, label, state.progress.tick);
   for (const [name, build] of graphs) {
+    state.progress.enter(name);
     const graph = build(weights);
-    state.progress(`writing ${name}`);
+    state.progress.enter(`writing ${name}`);
     state.report.componentBytes[name] = initializerBytes(graph);
     await writeComponent(state.staging, name, graph, component.config);
   }
@@ -108,22 +127,9 @@ async function writePipeline(state: BuildState, plan: CheckpointPlan, prediction
     ['vae_decoder', (weights) => buildVaeDecoder(vae, weights, { dtype, metadata })],
     ['vae_encoder', (weights) => buildVaeEncoder(vae, weights, { dtype, metadata })],
   ]);
-  state.progress('tokenizer');
+  state.progress.enter('tokenizer');
   await writeFamilyTokenizers(state.staging, plan.family);
   await writeSchedulerAndIndex(state.staging, plan.family, prediction);
-}
-
-function progressCounter(plan: CheckpointPlan, onProgress: CheckpointImportOptions['onProgress']): (stage: string) => () => void {
-  // The VAE's mapping is counted once though two graphs read it: encoder and decoder read disjoint halves.
-  const total = plan.unet.mapping.size + plan.vae.mapping.size + (plan.textEncoders.text_encoder?.mapping.size ?? 0);
-  let done = 0;
-  return (stage) => {
-    onProgress?.({ stage, done, total });
-    return () => {
-      done++;
-      onProgress?.({ stage, done, total });
-    };
-  };
 }
 
 export async function importCheckpointFile(checkpoint: string, options: CheckpointImportOptions): Promise<CheckpointImportReport> {
@@ -137,7 +143,9 @@ export async function importCheckpointFile(checkpoint: string, options: Checkpoi
       });
     }
     const report: CheckpointImportReport = { folder: '', family: plan.family, prediction, leftOver: plan.leftOver, unusedParameters: [], componentBytes: {} };
-    const progress = progressCounter(plan, options.onProgress);
+    // The VAE's mapping is counted once though two graphs read it: encoder and decoder read disjoint halves.
+    const total = plan.unet.mapping.size + plan.vae.mapping.size + (plan.textEncoders.text_encoder?.mapping.size ?? 0);
+    const progress = new ProgressCounter(total, options.onProgress);
     const write = async (staging: string) => {
       await writePipeline({ file, staging, dtype: options.dtype ?? 'float32', report, progress }, plan, prediction.prediction);
       await options.stamp?.(staging);

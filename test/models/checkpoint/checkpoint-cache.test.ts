@@ -32,7 +32,7 @@ describe('importCheckpoint (converted once, rebuilt when the file changes)', () 
     assert.ok(first.converted, 'converted');
     assert.equal(concurrent, first, 'one conversion for concurrent requests');
     assert.deepEqual(last.done, last.total, 'progress reaches every mapped tensor');
-    assert.ok(['text_encoder', 'unet', 'vae', 'tokenizer'].every((stage) => stages.has(stage)), [...stages].join(', '));
+    assert.ok(['text_encoder', 'unet', 'vae_decoder', 'vae_encoder', 'writing unet', 'tokenizer'].every((stage) => stages.has(stage)), [...stages].join(', '));
     const folder = openPipelineFolder(first.folder);
     assert.equal(folder.family, 'sd1');
     assert.equal(folder.scheduler.prediction_type, 'epsilon');
