@@ -19,6 +19,7 @@ import {
   openClipLayerCount,
   SD1_CLIP_PREFIX,
   SD2_OPEN_CLIP_PREFIX,
+  SD2_SGM_OPEN_CLIP_PREFIX,
   SDXL_CLIP_PREFIX,
   SDXL_OPEN_CLIP_PREFIX,
   type TextEncoderMapping,
@@ -71,7 +72,7 @@ function detectFamily(shapes: CheckpointShapes, unet: UNetShape, file: string): 
   const byContext = FAMILY_BY_CONTEXT.get(unet.contextWidth);
   if (byContext !== undefined) return byContext;
   if (has(SDXL_OPEN_CLIP_PREFIX)) return 'sdxl';
-  if (has(SD2_OPEN_CLIP_PREFIX)) return 'sd2';
+  if (has(SD2_OPEN_CLIP_PREFIX) || has(SD2_SGM_OPEN_CLIP_PREFIX)) return 'sd2';
   if (has(SD1_CLIP_PREFIX)) return 'sd1';
   throw new UserFacingError(`${file}: cannot tell the model family: the UNet reads ${unet.contextWidth}-wide text states (SD 1.x: 768, SD 2.x: 1024, SDXL: 2048) and no text encoder is stored`, {
     hint: 'pass --family sd1, sd2 or sdxl',
@@ -109,7 +110,10 @@ function textEncoderPlans(shapes: CheckpointShapes, family: ModelFamily, file: s
   if (family === 'sd1') return [['text_encoder', plan(SD1_CLIP_PREFIX, 'clip', plain)]];
   // SD 2.x conditions on the penultimate OpenCLIP layer (ldm's FrozenOpenCLIPEmbedder layer="penultimate"):
   // diffusers keeps 23 of the 24 stored layers.
-  if (family === 'sd2') return [['text_encoder', plan(SD2_OPEN_CLIP_PREFIX, 'open_clip', { penultimate: true, withProjection: false })]];
+  if (family === 'sd2') {
+    const prefix = [...shapes.keys()].some((name) => name.startsWith(SD2_SGM_OPEN_CLIP_PREFIX)) ? SD2_SGM_OPEN_CLIP_PREFIX : SD2_OPEN_CLIP_PREFIX;
+    return [['text_encoder', plan(prefix, 'open_clip', { penultimate: true, withProjection: false })]];
+  }
   return [
     ['text_encoder', plan(SDXL_CLIP_PREFIX, 'clip', plain)],
     ['text_encoder_2', plan(SDXL_OPEN_CLIP_PREFIX, 'open_clip', { penultimate: false, withProjection: true })],

@@ -5,7 +5,8 @@
  * - CLIP ViT-L (SD 1.x "cond_stage_model.transformer.", SDXL "conditioner.embedders.0.transformer.")
  *   is stored with transformers' names already: the prefix goes (convert_ldm_clip_checkpoint).
  *   Very old SD 1.x files lack the "text_model." level; it is added.
- * - OpenCLIP (SD 2.x "cond_stage_model.model.", SDXL's bigG "conditioner.embedders.1.model.") is
+ * - OpenCLIP (SD 2.x "cond_stage_model.model." or, saved by sgm, "conditioner.embedders.0.model.";
+ *   SDXL's bigG "conditioner.embedders.1.model.") is
  *   open_clip's own layout (convert_open_clip_checkpoint): resblocks.N → encoder.layers.N, ln_1/ln_2
  *   → layer_norm1/2, mlp.c_fc/c_proj → mlp.fc1/fc2, attn → self_attn with the fused in_proj_weight
  *   [3d, d] split row-wise into q_proj, k_proj, v_proj; positional_embedding, token_embedding,
@@ -15,6 +16,8 @@ import { renamed, type CheckpointShapes, type KeyMapping, type TensorRecipe } fr
 
 export const SD1_CLIP_PREFIX = 'cond_stage_model.transformer.';
 export const SD2_OPEN_CLIP_PREFIX = 'cond_stage_model.model.';
+/** SD 2.x saved by Stability's sgm code (ComfyUI reads it too: supported_models.py SD20). */
+export const SD2_SGM_OPEN_CLIP_PREFIX = 'conditioner.embedders.0.model.';
 export const SDXL_CLIP_PREFIX = 'conditioner.embedders.0.transformer.';
 export const SDXL_OPEN_CLIP_PREFIX = 'conditioner.embedders.1.model.';
 

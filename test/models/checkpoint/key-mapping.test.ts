@@ -126,6 +126,24 @@ describe('original-layout key mapping', () => {
     await assert.rejects(importCheckpointFile(path, { out: join(dir, 'sdxl-out') }), (error: unknown) => UserFacingError.hasCode(error, 'checkpoint.sdxl_unsupported'));
   });
 
+  test('SD 2.x saved by sgm (OpenCLIP under conditioner.embedders.0.model.) maps as the ldm layout does', async () => {
+    const layout: Layout = {
+      unet: SD21_LAYOUT.unet,
+      vae: SD21_LAYOUT.vae,
+      textEncoder: openClipTensors('conditioner.embedders.0.model.', { vocab: 49408, positions: 77, width: 1024, layers: 24, intermediate: 4096 }, { keptLayers: 23 }),
+    };
+    const path = join(dir, 'sd21-sgm.safetensors');
+    await writeSparseLdmCheckpoint(path, allTensors(layout), 'F16');
+    const file = await SafetensorsFile.open(path);
+    try {
+      const plan = planCheckpoint(checkpointShapes(file), path);
+      assert.equal(plan.family, 'sd2');
+      assertPlanMatches(plan, layout);
+    } finally {
+      await file.close();
+    }
+  });
+
   test('very old SD 1.x files without the "text_model." level map to the same names', () => {
     const shapes = new Map<string, readonly number[]>([
       ['cond_stage_model.transformer.embeddings.token_embedding.weight', [10, 64]],
