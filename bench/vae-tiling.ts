@@ -16,7 +16,7 @@
  * 24 GB card).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ import { SD15_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
 import { fromFloat16, toFloat16 } from '../app/runtime/float16.js';
 import { openSession } from '../app/runtime/session.js';
 import { GpuMemoryProbe, machineName } from './gpu-probe.js';
+import { peakRss, writeTableFile } from './table-file.js';
 
 const FACTOR = 8;
 
@@ -74,12 +75,6 @@ function latents(size: number): { data: Float32Array; dims: [number, number, num
     return (state / 2 ** 32 - 0.5) * 4;
   });
   return { data, dims: [1, 4, side, side] };
-}
-
-/** Peak resident set size of this process so far (Linux). */
-function peakRss(): number {
-  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((entry) => entry.startsWith('VmHWM:'));
-  return line ? Number(line.split(/\s+/)[1]) * 1024 : Number.NaN;
 }
 
 /** Child mode: one decode configuration, timed; the last image written to `dump`. */
@@ -193,12 +188,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (args.out) {
-    const file = path.join(args.out, `${machine}-${device}-vae-tiling-${args.model}-${args.sizes}.md`.replaceAll(',', '-'));
-    mkdirSync(args.out, { recursive: true });
-    writeFileSync(file, `${lines.join('\n')}\n`, 'utf8');
-    process.stdout.write(`wrote ${file}\n`);
-  }
+  if (args.out) writeTableFile(args.out, `${machine}-${device}-vae-tiling-${args.model}-${args.sizes}.md`.replaceAll(',', '-'), lines);
 }
 
 await main();

@@ -8,16 +8,16 @@
  * The folder is written next to its final place and renamed into it, so a reader never sees half
  * a pipeline, and an existing pipeline is replaced only when asked to.
  */
-import { UserFacingError } from '../protocol/user-facing-error.js';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { generateTinyClipVocabulary } from '../diffusion/tokenizer/tiny-clip-vocabulary.js';
 import { writeClipTokenizerFolder } from '../diffusion/tokenizer/tokenizer-folder.js';
+import { writeFolderAtomically } from './folder-swap.js';
 import { SeededWeights } from './weights/seeded-weights.js';
 import { buildClipTextModel } from './sd/clip-text.js';
 import { parseClipTextConfig } from './sd/clip-text-config.js';
 import { writeComponent } from './sd/component-writer.js';
-import { componentOptions, schedulerConfigFileText, TINY_SD_CONVENTIONS, type ComponentOptions, type ExportConventions } from './sd/export-conventions.js';
+import { componentOptions, onnxPipelineModelIndex, schedulerConfigFileText, TINY_SD_CONVENTIONS, type ComponentOptions, type ExportConventions } from './sd/export-conventions.js';
 import { tinyPipelineConfigs } from './sd/presets.js';
 import { buildUNet } from './sd/unet.js';
 import { parseUNetConfig } from './sd/unet-config.js';
@@ -42,19 +42,6 @@ export const TINY_SD_SCHEDULER_CONFIG = {
   trained_betas: null,
 };
 
-/** model_index.json as diffusers' OnnxStableDiffusionPipeline.save_pretrained writes it. */
-export const onnxPipelineModelIndex = (schedulerClass: string) => ({
-  _class_name: 'OnnxStableDiffusionPipeline',
-  feature_extractor: [null, null],
-  requires_safety_checker: false,
-  safety_checker: [null, null],
-  scheduler: ['diffusers', schedulerClass],
-  text_encoder: ['diffusers', 'OnnxRuntimeModel'],
-  tokenizer: ['transformers', 'CLIPTokenizer'],
-  unet: ['diffusers', 'OnnxRuntimeModel'],
-  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
-  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-});
 
 export interface TinyPipelineOptions {
   seed?: number;
@@ -68,42 +55,11 @@ export interface TinyPipelineOptions {
   vaeScalingFactor?: number | null;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
-}
-
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Writes the tiny pipeline to `folder` and returns its absolute path. */
 export async function writeTinyStableDiffusion(folder: string = DEFAULT_TINY_SD_FOLDER, options: TinyPipelineOptions = {}): Promise<string> {
-  return writeFolderAtomically(folder, options.overwrite === true, (staging) => writePipelineFiles(staging, options));
-}
-
-/**
- * Runs `writeFiles` on a staging folder beside `folder` and renames it into place, so a reader
- * never sees half a pipeline; an existing `folder` is replaced only when `overwrite`.
- */
-export async function writeFolderAtomically(folder: string, overwrite: boolean, writeFiles: (staging: string) => Promise<void>): Promise<string> {
-  const target = resolve(folder);
-  if (!overwrite && (await exists(target))) throw new UserFacingError(`${target} already exists`, { hint: 'pass overwrite (CLI: --force) to replace it, or choose another folder' });
-  const staging = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { recursive: true });
-  try {
-    await writeFiles(staging);
-    if (await exists(target)) {
-      const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
-      await rename(target, old);
-      await rename(staging, target);
-      await rm(old, { recursive: true, force: true });
-    } else {
-      await rename(staging, target);
-    }
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
-  }
-  return target;
+  return writeFolderAtomically(folder, (staging) => writePipelineFiles(staging, options), { overwrite: options.overwrite === true });
 }
 
 /** What every tiny pipeline component is built with. */

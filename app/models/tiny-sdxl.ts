@@ -17,7 +17,8 @@ import { tinySdxlPipelineConfigs } from './sd/presets.js';
 import { buildUNet } from './sd/unet.js';
 import { parseUNetConfig } from './sd/unet-config.js';
 import { SeededWeights } from './weights/seeded-weights.js';
-import { tinyBuildContext, writeFolderAtomically, writeIndexAndScheduler, writeTinyVae, type TinyPipelineOptions } from './tiny-sd.js';
+import { writeFolderAtomically } from './folder-swap.js';
+import { tinyBuildContext, writeIndexAndScheduler, writeTinyVae, type TinyPipelineOptions } from './tiny-sd.js';
 
 export const TINY_SDXL_SEED = 20230726;
 export const DEFAULT_TINY_SDXL_FOLDER = 'models/tiny-sdxl';
@@ -42,7 +43,7 @@ export type TinySdxlOptions = Pick<TinyPipelineOptions, 'seed' | 'overwrite' | '
 
 /** Writes the tiny SDXL pipeline to `folder` and returns its absolute path. */
 export async function writeTinyStableDiffusionXL(folder: string = DEFAULT_TINY_SDXL_FOLDER, options: TinySdxlOptions = {}): Promise<string> {
-  return writeFolderAtomically(folder, options.overwrite === true, (staging) => writeSdxlFiles(staging, options));
+  return writeFolderAtomically(folder, (staging) => writeSdxlFiles(staging, options), { overwrite: options.overwrite === true });
 }
 
 async function writeSdxlFiles(folder: string, options: TinySdxlOptions): Promise<void> {

@@ -13,8 +13,8 @@ import { cp, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promis
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pixelSpaceVaeConfig } from '../../app/models/pixel-space-vae.js';
-import { schedulerConfigFileText } from '../../app/models/sd/export-conventions.js';
-import { onnxPipelineModelIndex, TINY_SD_SCHEDULER_CONFIG } from '../../app/models/tiny-sd.js';
+import { onnxPipelineModelIndex, schedulerConfigFileText } from '../../app/models/sd/export-conventions.js';
+import { TINY_SD_SCHEDULER_CONFIG } from '../../app/models/tiny-sd.js';
 import { openSafetensors, writeSafetensors, type TensorToWrite } from '../../app/models/weights/index.js';
 
 export interface PackRequest {

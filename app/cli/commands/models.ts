@@ -1,12 +1,13 @@
 /**
  * `scalecrafter models …`: write the tiny default pipeline (or its SDXL-architecture sibling),
  * build SD / SDXL-architecture ONNX graphs from diffusers safetensors + config.json, or a
- * full-size seeded SD 1.5 / 2.1 / SDXL UNet.
+ * full-size seeded SD 1.5 / 2.1 / SDXL UNet; `models import` (models-import.ts) converts a
+ * single-file checkpoint.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_TINY_SD_FOLDER, TINY_SD_SEED, writeTinyStableDiffusion } from '../../models/tiny-sd.js';
-import { SafetensorsFormatError } from '../../models/weights/safetensors-header.js';
-import { WeightError } from '../../models/weights/weight-source.js';
+import { outputOf, type Output } from '../command-output.js';
+import { registerModelsImportCommand } from './models-import.js';
 import { UNET_PRESETS, buildPipelineFromFiles, buildPresetUNet, presetResolution, presetUNetCost, type ComponentFiles, type UNetPreset } from '../../models/sd/pipeline-builder.js';
 import type { UNetCost } from '../../models/sd/flops.js';
 import { DEFAULT_TINY_SDXL_FOLDER, TINY_SDXL_SEED, writeTinyStableDiffusionXL } from '../../models/tiny-sdxl.js';
@@ -50,32 +51,6 @@ function componentFiles(command: Command, weights: string | undefined, config: s
 }
 
 const formatCount = (n: number) => n.toLocaleString('en-US');
-
-interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-/** The command's configured output (tests capture it), else the process streams. */
-function outputOf(command: Command): Output {
-  const configured = command.configureOutput();
-  return {
-    out: configured.writeOut ?? ((text) => process.stdout.write(text)),
-    err: configured.writeErr ?? ((text) => process.stderr.write(text)),
-  };
-}
-
-/** Errors that describe a user's input (a file, a config, a folder): one line, no stack. */
-const USER_INPUT_ERRORS = [WeightError, SafetensorsFormatError];
-
-async function reportingInputErrors(command: Command, action: () => Promise<void>): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (USER_INPUT_ERRORS.some((type) => error instanceof type)) command.error(`error: ${(error as Error).message}`);
-    throw error;
-  }
-}
 
 function printCost(output: Output, cost: UNetCost, resolution: number): void {
   output.out(`parameters: ${formatCount(cost.parameters)}\n`);
@@ -130,12 +105,11 @@ export function registerModelsCommand(program: Command): void {
     .option('--out <dir>', `pipeline folder (default ${DEFAULT_TINY_SD_FOLDER}, or ${DEFAULT_TINY_SDXL_FOLDER} with --family sdxl)`)
     .option('--seed <n>', `weight seed (default ${TINY_SD_SEED}, or ${TINY_SDXL_SEED} with --family sdxl)`, nonNegativeSeed)
     .option('--force', 'replace the folder if it exists')
-    .action((options: { family: 'sd' | 'sdxl'; out?: string; seed?: number; force?: boolean }, command: Command) =>
-      reportingInputErrors(command, async () => {
-        const write = options.family === 'sdxl' ? writeTinyStableDiffusionXL : writeTinyStableDiffusion;
-        const folder = await write(options.out, { ...(options.seed === undefined ? {} : { seed: options.seed }), overwrite: options.force === true });
-        outputOf(command).out(`wrote the tiny ${options.family === 'sdxl' ? 'SDXL ' : ''}pipeline to ${folder}\n`);
-      }));
+    .action(async (options: { family: 'sd' | 'sdxl'; out?: string; seed?: number; force?: boolean }, command: Command) => {
+      const write = options.family === 'sdxl' ? writeTinyStableDiffusionXL : writeTinyStableDiffusion;
+      const folder = await write(options.out, { ...(options.seed === undefined ? {} : { seed: options.seed }), overwrite: options.force === true });
+      outputOf(command).out(`wrote the tiny ${options.family === 'sdxl' ? 'SDXL ' : ''}pipeline to ${folder}\n`);
+    });
 
   models
     .command('build')
@@ -154,5 +128,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--fp32', 'float32 weights and I/O (the default for files)')
     .option('--count-only', 'with --preset: print its parameter count and FLOPs without building it')
     .option('--resolution <px>', 'image side for the FLOP count printed with --preset (default: the preset\'s native size, 1024 for sdxl-random)', positiveMultipleOf8)
-    .action((options: BuildOptions, command: Command) => reportingInputErrors(command, () => runBuild(options, command)));
+    .action((options: BuildOptions, command: Command) => runBuild(options, command));
+
+  registerModelsImportCommand(models);
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { MergePair } from './bpe-trainer.js';
 import { CLIP_BOS_TOKEN, CLIP_EOS_TOKEN, type ClipSpecialTokens } from './clip-tokenizer-json.js';
 import type { ClipVocabulary } from './tiny-clip-vocabulary.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 export const CLIP_CONTEXT_LENGTH = 77;
 
@@ -24,15 +25,9 @@ export interface ClipTokenizerFiles {
   readonly tokenizerConfig: Readonly<Record<string, unknown>>;
 }
 
-export class TokenizerFolderError extends Error {
-  override readonly name = 'TokenizerFolderError';
-  constructor(
-    readonly file: string,
-    readonly problem: string,
-    readonly hint: string,
-  ) {
-    super(`${file}: ${problem}. ${hint}`);
-  }
+/** A tokenizer file this project cannot read or write; the field is the file's name. */
+function tokenizerFolderError(file: string, problem: string, hint: string): UserFacingError {
+  return new UserFacingError(`${file}: ${problem}`, { field: file, hint });
 }
 
 /** Write vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json into `folder`. */
@@ -42,7 +37,7 @@ export async function writeClipTokenizerFolder(
   options: { readonly padToken: string; readonly modelMaxLength?: number },
 ): Promise<void> {
   if (vocabulary.vocab[options.padToken] === undefined) {
-    throw new TokenizerFolderError('vocab.json', `pad token ${JSON.stringify(options.padToken)} is not in the vocabulary`, 'Use "<|endoftext|>" (SD 1.x style) or "!" (SD 2.x style)');
+    throw tokenizerFolderError('vocab.json', `pad token ${JSON.stringify(options.padToken)} is not in the vocabulary`, 'Use "<|endoftext|>" (SD 1.x style) or "!" (SD 2.x style)');
   }
   const special: ClipSpecialTokens = { bos: CLIP_BOS_TOKEN, eos: CLIP_EOS_TOKEN, unk: CLIP_EOS_TOKEN, pad: options.padToken };
   await mkdir(folder, { recursive: true });
@@ -56,7 +51,7 @@ export async function readClipTokenizerFolder(folder: string): Promise<ClipToken
   const vocab = await readJsonFile(folder, 'vocab.json');
   for (const [token, id] of Object.entries(vocab)) {
     if (!Number.isInteger(id) || (id as number) < 0) {
-      throw new TokenizerFolderError('vocab.json', `token ${JSON.stringify(token)} has id ${JSON.stringify(id)}`, 'Every id must be a non-negative integer');
+      throw tokenizerFolderError('vocab.json', `token ${JSON.stringify(token)} has id ${JSON.stringify(id)}`, 'Every id must be a non-negative integer');
     }
   }
   const merges = parseMergesTxt(await readTextFile(folder, 'merges.txt'));
@@ -73,7 +68,7 @@ export async function readClipTokenizerFolder(folder: string): Promise<ClipToken
   };
   for (const [role, content] of Object.entries(special)) {
     if (vocab[content] === undefined) {
-      throw new TokenizerFolderError('vocab.json', `the ${role} token ${JSON.stringify(content)} is not in the vocabulary`, 'Check the folder\'s special_tokens_map.json / tokenizer_config.json');
+      throw tokenizerFolderError('vocab.json', `the ${role} token ${JSON.stringify(content)} is not in the vocabulary`, 'Check the folder\'s special_tokens_map.json / tokenizer_config.json');
     }
   }
   const maxLength = tokenizerConfig['model_max_length'];
@@ -102,7 +97,7 @@ export function parseMergesTxt(text: string): MergePair[] {
     if (line === '' || line.startsWith('#version')) return;
     const parts = line.split(' ');
     if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-      throw new TokenizerFolderError('merges.txt', `line ${index + 1} is not "left right": ${JSON.stringify(line)}`, 'Each merge line holds two symbols separated by one space');
+      throw tokenizerFolderError('merges.txt', `line ${index + 1} is not "left right": ${JSON.stringify(line)}`, 'Each merge line holds two symbols separated by one space');
     }
     merges.push([parts[0] as string, parts[1] as string]);
   });
@@ -179,7 +174,7 @@ async function readTextFile(folder: string, name: string): Promise<string> {
   try {
     return await readFile(join(folder, name), 'utf8');
   } catch (error) {
-    throw new TokenizerFolderError(name, `cannot be read in ${folder} (${(error as Error).message})`, 'Point to a diffusers tokenizer/ folder containing vocab.json and merges.txt');
+    throw tokenizerFolderError(name, `cannot be read in ${folder} (${(error as Error).message})`, 'Point to a diffusers tokenizer/ folder containing vocab.json and merges.txt');
   }
 }
 
@@ -189,16 +184,16 @@ async function readJsonFile(folder: string, name: string, fallback?: Record<stri
     text = await readFile(join(folder, name), 'utf8');
   } catch (error) {
     if (fallback !== undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw new TokenizerFolderError(name, `cannot be read in ${folder} (${(error as Error).message})`, 'Point to a diffusers tokenizer/ folder');
+    throw tokenizerFolderError(name, `cannot be read in ${folder} (${(error as Error).message})`, 'Point to a diffusers tokenizer/ folder');
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new TokenizerFolderError(name, `is not valid JSON (${(error as Error).message})`, 'Re-export the tokenizer folder');
+    throw tokenizerFolderError(name, `is not valid JSON (${(error as Error).message})`, 'Re-export the tokenizer folder');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TokenizerFolderError(name, 'does not hold a JSON object', 'Re-export the tokenizer folder');
+    throw tokenizerFolderError(name, 'does not hold a JSON object', 'Re-export the tokenizer folder');
   }
   return parsed as Record<string, unknown>;
 }

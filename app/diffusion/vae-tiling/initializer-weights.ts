@@ -19,7 +19,7 @@ import { readModel } from '../../onnx/model-io.js';
 import { readTensorBytes } from '../../onnx/tensor-data.js';
 import { fromFloat16 } from '../../runtime/float16.js';
 import type { FloatType } from '../../models/sd/layers/layer-context.js';
-import { formatShape, WeightError, type WeightSource } from '../../models/weights/weight-source.js';
+import { formatShape, weightError, type WeightSource } from '../../models/weights/weight-source.js';
 
 interface StoredTensor {
   dims: number[];
@@ -61,7 +61,7 @@ export class InitializerWeights implements WeightSource {
     const { stored } = this.#find(name, shape) ?? this.#notFound(name, shape);
     if (stored.dataType === TensorDataType.FLOAT16) return 'float16';
     if (stored.dataType === TensorDataType.FLOAT) return 'float32';
-    throw new WeightError('unsupported_dtype', name, this.description, `is ${dataTypeName(stored.dataType)}`, 'the decoder must store float32 or float16 weights');
+    throw weightError('unsupported_dtype', name, this.description, `is ${dataTypeName(stored.dataType)}`, 'the decoder must store float32 or float16 weights');
   }
 
   tensor(name: string, shape: readonly number[]): Float32Array {
@@ -72,8 +72,8 @@ export class InitializerWeights implements WeightSource {
 
   #notFound(name: string, shape: readonly number[]): never {
     const direct = this.#tensors.get(name);
-    if (direct) throw new WeightError('wrong_shape', name, this.description, `has shape ${formatShape(direct.dims)} but ${formatShape(shape)} was expected`, 'vae_decoder/config.json does not describe this model');
-    throw new WeightError('missing', name, this.description, 'is missing', HINT);
+    if (direct) throw weightError('wrong_shape', name, this.description, `has shape ${formatShape(direct.dims)} but ${formatShape(shape)} was expected`, 'vae_decoder/config.json does not describe this model');
+    throw weightError('missing', name, this.description, 'is missing', HINT);
   }
 
   /** The initializer holding parameter `name` of torch shape `shape`, and whether it is stored transposed. */
@@ -113,7 +113,7 @@ export class InitializerWeights implements WeightSource {
     const copy = new Uint8Array(stored.bytes).buffer;
     if (stored.dataType === TensorDataType.FLOAT) return new Float32Array(copy);
     if (stored.dataType === TensorDataType.FLOAT16) return fromFloat16(new Uint16Array(copy));
-    throw new WeightError('unsupported_dtype', name, this.description, `is ${dataTypeName(stored.dataType)}`, 'the decoder must store float32 or float16 weights');
+    throw weightError('unsupported_dtype', name, this.description, `is ${dataTypeName(stored.dataType)}`, 'the decoder must store float32 or float16 weights');
   }
 }
 

@@ -157,3 +157,17 @@ export function schedulerConfigFileText(config: Record<string, unknown>): string
   const text = JSON.stringify(config, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? `${marker}${value}` : value), 2);
   return `${text.replace(new RegExp(`"${marker}(-?Infinity|NaN)"`, 'g'), '$1')}\n`;
 }
+
+/** model_index.json as diffusers' OnnxStableDiffusionPipeline.save_pretrained writes it. */
+export const onnxPipelineModelIndex = (schedulerClass: string) => ({
+  _class_name: 'OnnxStableDiffusionPipeline',
+  feature_extractor: [null, null],
+  requires_safety_checker: false,
+  safety_checker: [null, null],
+  scheduler: ['diffusers', schedulerClass],
+  text_encoder: ['diffusers', 'OnnxRuntimeModel'],
+  tokenizer: ['transformers', 'CLIPTokenizer'],
+  unet: ['diffusers', 'OnnxRuntimeModel'],
+  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
+});

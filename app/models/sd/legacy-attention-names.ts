@@ -4,7 +4,8 @@
  * them on load: _convert_deprecated_attention_blocks). This WeightSource answers a request for
  * the current name from the legacy one when only that exists.
  */
-import { WeightError, type WeightSource } from '../weights/weight-source.js';
+import { type WeightSource } from '../weights/weight-source.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 const LEGACY_NAMES: ReadonlyArray<[current: RegExp, legacy: string]> = [
   [/\.to_q\.(weight|bias)$/, '.query.$1'],
@@ -20,13 +21,13 @@ export function withLegacyVaeAttentionNames(source: WeightSource): WeightSource 
       try {
         return source.tensor(name, shape);
       } catch (error) {
-        const rule = error instanceof WeightError && error.kind === 'missing' && name.includes('mid_block.attentions.') ? LEGACY_NAMES.find(([pattern]) => pattern.test(name)) : undefined;
+        const rule = UserFacingError.hasCode(error, 'weights.missing') && name.includes('mid_block.attentions.') ? LEGACY_NAMES.find(([pattern]) => pattern.test(name)) : undefined;
         if (!rule) throw error;
         try {
           return source.tensor(name.replace(rule[0], rule[1]), shape);
         } catch (legacyError) {
           // Neither name exists: report the current one, which is what the user should look for.
-          throw legacyError instanceof WeightError && legacyError.kind === 'missing' ? error : legacyError;
+          throw UserFacingError.hasCode(legacyError, 'weights.missing') ? error : legacyError;
         }
       }
     },

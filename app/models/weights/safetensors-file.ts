@@ -8,13 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { fromFloat16 } from '../../runtime/float16.js';
-import {
-  SAFETENSORS_DTYPE_BYTES,
-  SafetensorsFormatError,
-  parseHeader,
-  parseHeaderLength,
-  type SafetensorsTensorInfo,
-} from './safetensors-header.js';
+import { SAFETENSORS_DTYPE_BYTES, safetensorsFormatError, parseHeader, parseHeaderLength, type SafetensorsTensorInfo } from './safetensors-header.js';
 
 /** Bytes per read call: well under the 2 GiB a single fs read accepts. */
 const READ_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -59,22 +53,47 @@ export class SafetensorsFile {
 
   /** Reads one tensor as float32 (synchronous: WeightSource.tensor is, and builders run in a worker). */
   readSync(name: string): Float32Array {
-    const { info, target, bytes } = this.prepareRead(name);
+    const info = this.tensors.get(name);
+    if (info === undefined) throw new RangeError(`${this.path} has no tensor "${name}"`);
+    return this.readInfoSync(info);
+  }
+
+  private readInfoSync(info: SafetensorsTensorInfo): Float32Array {
+    const name = info.name;
+    const { target, bytes } = this.prepareRead(info);
     for (let done = 0; done < bytes.length; ) {
       const length = Math.min(READ_CHUNK_BYTES, bytes.length - done);
       const read = readSync(this.handle.fd, bytes, done, length, this.dataStart + info.begin + done);
-      if (read === 0) throw new SafetensorsFormatError(this.path, `tensor "${name}" ends early: the file shrank after it was opened`);
+      if (read === 0) throw safetensorsFormatError(this.path, `tensor "${name}" ends early: the file shrank after it was opened`);
       done += read;
     }
     return decodeToFloat32(info, target);
   }
 
+  /**
+   * Rows [firstRow, firstRow + rowCount) along the first axis, as float32: one contiguous byte range,
+   * so a slice of a fused tensor (OpenCLIP's in_proj_weight holding q, k and v) is read alone.
+   */
+  readRowsSync(name: string, firstRow: number, rowCount: number): Float32Array {
+    const info = this.tensors.get(name);
+    if (info === undefined) throw new RangeError(`${this.path} has no tensor "${name}"`);
+    const rows = info.shape[0] ?? 1;
+    if (!Number.isInteger(firstRow) || !Number.isInteger(rowCount) || firstRow < 0 || rowCount < 0 || firstRow + rowCount > rows) {
+      throw new RangeError(`${this.path}: rows [${firstRow}, ${firstRow + rowCount}) of tensor "${name}" are outside its ${rows} rows`);
+    }
+    const rowBytes = rows === 0 ? 0 : (info.end - info.begin) / rows;
+    const slice: SafetensorsTensorInfo = { ...info, shape: [rowCount, ...info.shape.slice(1)], begin: info.begin + firstRow * rowBytes, end: info.begin + (firstRow + rowCount) * rowBytes };
+    return this.readInfoSync(slice);
+  }
+
   async read(name: string): Promise<Float32Array> {
-    const { info, target, bytes } = this.prepareRead(name);
+    const info = this.tensors.get(name);
+    if (info === undefined) throw new RangeError(`${this.path} has no tensor "${name}"`);
+    const { target, bytes } = this.prepareRead(info);
     for (let done = 0; done < bytes.length; ) {
       const length = Math.min(READ_CHUNK_BYTES, bytes.length - done);
       const { bytesRead } = await this.handle.read(bytes, done, length, this.dataStart + info.begin + done);
-      if (bytesRead === 0) throw new SafetensorsFormatError(this.path, `tensor "${name}" ends early: the file shrank after it was opened`);
+      if (bytesRead === 0) throw safetensorsFormatError(this.path, `tensor "${name}" ends early: the file shrank after it was opened`);
       done += bytesRead;
     }
     return decodeToFloat32(info, target);
@@ -84,16 +103,14 @@ export class SafetensorsFile {
     await this.handle.close();
   }
 
-  private prepareRead(name: string): { info: SafetensorsTensorInfo; target: Float32Array | Uint16Array; bytes: Uint8Array } {
-    const info = this.tensors.get(name);
-    if (info === undefined) throw new RangeError(`${this.path} has no tensor "${name}"`);
+  private prepareRead(info: SafetensorsTensorInfo): { target: Float32Array | Uint16Array; bytes: Uint8Array } {
     if (!FLOAT_DTYPES.has(info.dtype)) {
-      throw new TypeError(`${this.path}: tensor "${name}" is ${info.dtype}; only F32, F16 and BF16 can be read as float32`);
+      throw new TypeError(`${this.path}: tensor "${info.name}" is ${info.dtype}; only F32, F16 and BF16 can be read as float32`);
     }
     const count = (info.end - info.begin) / SAFETENSORS_DTYPE_BYTES[info.dtype];
     // Read straight into the typed array that decoding starts from: no extra copy for F32.
     const target = info.dtype === 'F32' ? new Float32Array(count) : new Uint16Array(count);
-    return { info, target, bytes: new Uint8Array(target.buffer, 0, target.byteLength) };
+    return { target, bytes: new Uint8Array(target.buffer, 0, target.byteLength) };
   }
 }
 

@@ -7,6 +7,7 @@
  * tensors tile the byte buffer exactly — no gap, no overlap, nothing past the end.
  */
 import { elementCount, formatShape } from './weight-source.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 
 /** Byte size per element of every dtype the format defines with whole-byte elements. */
 export const SAFETENSORS_DTYPE_BYTES = {
@@ -35,23 +36,25 @@ export interface SafetensorsHeader {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** The file is not a valid safetensors file. Names the file and what is wrong with it. */
-export class SafetensorsFormatError extends Error {
-  override readonly name = 'SafetensorsFormatError';
+/** Tells a damaged file apart (the checkpoint import reports it as such). */
+export const SAFETENSORS_FORMAT_PROBLEM = 'safetensors.format';
 
-  constructor(readonly path: string, detail: string) {
-    super(`${path} is not a valid safetensors file: ${detail} — re-export or re-download it (safetensors.torch.save_file writes valid files)`);
-  }
+/** The file is not a valid safetensors file: names the file and what is wrong with it. */
+export function safetensorsFormatError(path: string, detail: string): UserFacingError {
+  return new UserFacingError(`${path} is not a valid safetensors file: ${detail}`, {
+    hint: 're-export or re-download it (safetensors.torch.save_file writes valid files)',
+    code: SAFETENSORS_FORMAT_PROBLEM,
+  });
 }
 
 export function parseHeaderLength(prefix: Uint8Array, fileBytes: number, path: string): number {
-  if (prefix.length < 8) throw new SafetensorsFormatError(path, `it has ${fileBytes} bytes, fewer than the 8-byte header length`);
+  if (prefix.length < 8) throw safetensorsFormatError(path, `it has ${fileBytes} bytes, fewer than the 8-byte header length`);
   const length = new DataView(prefix.buffer, prefix.byteOffset, 8).getBigUint64(0, true);
   if (length > BigInt(MAX_HEADER_BYTES)) {
-    throw new SafetensorsFormatError(path, `its header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+    throw safetensorsFormatError(path, `its header length ${length} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   }
   if (8 + Number(length) > fileBytes) {
-    throw new SafetensorsFormatError(path, `its header length ${length} runs past the end of the ${fileBytes}-byte file (truncated?)`);
+    throw safetensorsFormatError(path, `its header length ${length} runs past the end of the ${fileBytes}-byte file (truncated?)`);
   }
   return Number(length);
 }
@@ -73,44 +76,44 @@ function decodeHeaderJson(headerBytes: Uint8Array, path: string): Record<string,
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
   } catch {
-    throw new SafetensorsFormatError(path, 'its header is not valid UTF-8');
+    throw safetensorsFormatError(path, 'its header is not valid UTF-8');
   }
-  if (!text.startsWith('{')) throw new SafetensorsFormatError(path, "its header does not start with '{'");
+  if (!text.startsWith('{')) throw safetensorsFormatError(path, "its header does not start with '{'");
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new SafetensorsFormatError(path, `its header is not valid JSON (${(cause as Error).message})`);
+    throw safetensorsFormatError(path, `its header is not valid JSON (${(cause as Error).message})`);
   }
-  if (!isPlainObject(parsed)) throw new SafetensorsFormatError(path, 'its header is not a JSON object');
+  if (!isPlainObject(parsed)) throw safetensorsFormatError(path, 'its header is not a JSON object');
   return parsed;
 }
 
 function parseMetadata(entry: unknown, path: string): Record<string, string> {
   if (!isPlainObject(entry) || !Object.values(entry).every((value) => typeof value === 'string')) {
-    throw new SafetensorsFormatError(path, `"${METADATA_KEY}" must map strings to strings`);
+    throw safetensorsFormatError(path, `"${METADATA_KEY}" must map strings to strings`);
   }
   return entry as Record<string, string>;
 }
 
 function parseTensorEntry(name: string, entry: unknown, path: string): SafetensorsTensorInfo {
   const where = `tensor "${name}"`;
-  if (!isPlainObject(entry)) throw new SafetensorsFormatError(path, `${where} is not an object`);
+  if (!isPlainObject(entry)) throw safetensorsFormatError(path, `${where} is not an object`);
   const { dtype, shape, data_offsets: offsets } = entry;
   if (typeof dtype !== 'string' || !(dtype in SAFETENSORS_DTYPE_BYTES)) {
-    throw new SafetensorsFormatError(path, `${where} has unknown dtype ${JSON.stringify(dtype)}`);
+    throw safetensorsFormatError(path, `${where} has unknown dtype ${JSON.stringify(dtype)}`);
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
-    throw new SafetensorsFormatError(path, `${where} has shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
+    throw safetensorsFormatError(path, `${where} has shape ${JSON.stringify(shape)}, not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
-    throw new SafetensorsFormatError(path, `${where} has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
+    throw safetensorsFormatError(path, `${where} has data_offsets ${JSON.stringify(offsets)}, not [begin, end]`);
   }
   const [begin, end] = offsets as [number, number];
   const typedDtype = dtype as SafetensorsDtype;
   const expectedBytes = elementCount(shape as number[]) * SAFETENSORS_DTYPE_BYTES[typedDtype];
   if (end < begin || end - begin !== expectedBytes) {
-    throw new SafetensorsFormatError(
+    throw safetensorsFormatError(
       path,
       `${where} (${dtype} ${formatShape(shape as number[])}) needs ${expectedBytes} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
     );
@@ -126,16 +129,16 @@ function checkTiling(tensors: SafetensorsTensorInfo[], dataBytes: number, path: 
   for (const info of sorted) {
     if (info.begin !== expectedBegin) {
       const relation = info.begin < expectedBegin ? `overlaps "${previous}"` : `leaves a gap after ${previous ? `"${previous}"` : 'the header'}`;
-      throw new SafetensorsFormatError(path, `tensor "${info.name}" at data_offsets [${info.begin}, ${info.end}] ${relation}`);
+      throw safetensorsFormatError(path, `tensor "${info.name}" at data_offsets [${info.begin}, ${info.end}] ${relation}`);
     }
     if (info.end > dataBytes) {
-      throw new SafetensorsFormatError(path, `tensor "${info.name}" data_offsets [${info.begin}, ${info.end}] run past the ${dataBytes}-byte data section (truncated?)`);
+      throw safetensorsFormatError(path, `tensor "${info.name}" data_offsets [${info.begin}, ${info.end}] run past the ${dataBytes}-byte data section (truncated?)`);
     }
     expectedBegin = info.end;
     previous = info.name;
   }
   if (expectedBegin !== dataBytes) {
-    throw new SafetensorsFormatError(path, `its tensors cover ${expectedBegin} of the ${dataBytes} data bytes`);
+    throw safetensorsFormatError(path, `its tensors cover ${expectedBegin} of the ${dataBytes} data bytes`);
   }
 }
 

@@ -4,7 +4,7 @@
  * consume — usually a sign of a layout mismatch (another architecture, another key naming).
  */
 import { SafetensorsFile, openSafetensors } from './safetensors-file.js';
-import { WeightError, formatShape, type WeightSource } from './weight-source.js';
+import { weightError, formatShape, type WeightSource } from './weight-source.js';
 
 export class SafetensorsWeights implements WeightSource {
   readonly description: string;
@@ -22,10 +22,10 @@ export class SafetensorsWeights implements WeightSource {
     this.requested.add(name);
     const info = this.file.info(name);
     if (info === undefined) {
-      throw new WeightError('missing', name, this.description, 'is missing', this.missingHint(name));
+      throw weightError('missing', name, this.description, 'is missing', this.missingHint(name));
     }
     if (info.shape.length !== shape.length || info.shape.some((dim, axis) => dim !== shape[axis])) {
-      throw new WeightError(
+      throw weightError(
         'wrong_shape',
         name,
         this.description,
@@ -34,7 +34,7 @@ export class SafetensorsWeights implements WeightSource {
       );
     }
     if (info.dtype !== 'F32' && info.dtype !== 'F16' && info.dtype !== 'BF16') {
-      throw new WeightError('unsupported_dtype', name, this.description, `is ${info.dtype}`, 'store weights as F32, F16 or BF16');
+      throw weightError('unsupported_dtype', name, this.description, `is ${info.dtype}`, 'store weights as F32, F16 or BF16');
     }
     return this.file.readSync(name);
   }

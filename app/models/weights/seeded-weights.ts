@@ -6,7 +6,7 @@
  */
 import { fillUniform, streamKey } from './counter-random.js';
 import { initRuleFor } from './init-policy.js';
-import { WeightError, elementCount, formatShape, type WeightSource } from './weight-source.js';
+import { weightError, elementCount, formatShape, type WeightSource } from './weight-source.js';
 
 export class SeededWeights implements WeightSource {
   readonly description: string;
@@ -20,13 +20,13 @@ export class SeededWeights implements WeightSource {
 
   tensor(name: string, shape: readonly number[]): Float32Array {
     if (name.length === 0) {
-      throw new WeightError('invalid_request', name, this.description, 'has an empty name', 'pass the diffusers parameter name');
+      throw weightError('invalid_request', name, this.description, 'has an empty name', 'pass the diffusers parameter name');
     }
     let count: number;
     try {
       count = elementCount(shape);
     } catch (cause) {
-      throw new WeightError('invalid_request', name, this.description, `was requested with invalid shape ${formatShape(shape)}`, String(cause));
+      throw weightError('invalid_request', name, this.description, `was requested with invalid shape ${formatShape(shape)}`, String(cause));
     }
     const values = new Float32Array(count);
     const rule = initRuleFor(name, shape);

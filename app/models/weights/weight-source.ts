@@ -6,25 +6,17 @@
 export interface WeightSource {
   /** Says where the values come from, for error messages ("safetensors file /x/unet.safetensors"). */
   readonly description: string;
-  /** The tensor `name` as float32, row-major. Throws WeightError when it is missing or has another shape. */
+  /** The tensor `name` as float32, row-major. Throws a UserFacingError (code weights.missing / weights.wrong_shape) when it is missing or has another shape. */
   tensor(name: string, shape: readonly number[]): Float32Array;
 }
 
+import { UserFacingError } from '../../protocol/user-facing-error.js';
+
 export type WeightErrorKind = 'missing' | 'wrong_shape' | 'unsupported_dtype' | 'invalid_request';
 
-/** A parameter could not be supplied. Names the tensor, the source, what was wrong and how to fix it. */
-export class WeightError extends Error {
-  override readonly name = 'WeightError';
-
-  constructor(
-    readonly kind: WeightErrorKind,
-    readonly tensorName: string,
-    readonly sourceDescription: string,
-    detail: string,
-    readonly hint?: string,
-  ) {
-    super(`${sourceDescription}: tensor "${tensorName}" ${detail}${hint ? ` — ${hint}` : ''}`);
-  }
+/** A parameter could not be supplied: names the tensor, the source and what was wrong; `code` is `weights.<kind>`. */
+export function weightError(kind: WeightErrorKind, tensorName: string, sourceDescription: string, detail: string, hint?: string): UserFacingError {
+  return new UserFacingError(`${sourceDescription}: tensor "${tensorName}" ${detail}`, { hint, code: `weights.${kind}` });
 }
 
 export function formatShape(shape: readonly number[]): string {

@@ -3,23 +3,15 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Command, CommanderError } from 'commander';
-import { registerModelsCommand } from '../../../app/cli/commands/models.js';
+import { CommanderError } from 'commander';
+import { models } from './models-program.js';
 import { tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { buildClipTextModel } from '../../../app/models/sd/clip-text.js';
 import { parseClipTextConfig } from '../../../app/models/sd/clip-text-config.js';
 import { writeSafetensors, type TensorToWrite } from '../../../app/models/weights/safetensors-writer.js';
 import { SeededWeights } from '../../../app/models/weights/seeded-weights.js';
 import { readModel } from '../../../app/onnx/model-io.js';
-
-async function models(args: readonly string[]): Promise<{ out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const program = new Command('scalecrafter').exitOverride().configureOutput({ writeOut: (text) => (out += text), writeErr: (text) => (err += text) });
-  registerModelsCommand(program);
-  await program.parseAsync(['models', ...args], { from: 'user' });
-  return { out, err };
-}
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('scalecrafter models', () => {
   let dir = '';
@@ -31,7 +23,7 @@ describe('scalecrafter models', () => {
     const { out } = await models(['tiny', '--out', folder]);
     assert.match(out, /wrote the tiny pipeline to .*tiny/);
     assert.ok((await readdir(folder)).includes('model_index.json'));
-    await assert.rejects(models(['tiny', '--out', folder]), (error: unknown) => error instanceof CommanderError && /already exists.*--force/.test(error.message));
+    await assert.rejects(models(['tiny', '--out', folder]), (error: unknown) => error instanceof UserFacingError && /already exists/.test(error.message) && /--force/.test(error.hint ?? ''));
     await models(['tiny', '--out', folder, '--force']);
   });
 
@@ -101,7 +93,7 @@ describe('scalecrafter models', () => {
     await writeSafetensors(join(dir, 'empty.safetensors'), {});
     await assert.rejects(
       models(['build', '--unet', join(dir, 'empty.safetensors'), '--config', join(dir, 'kandinsky.json'), '--out', dir]),
-      (error: unknown) => error instanceof CommanderError && /"addition_embed_type"/.test(error.message),
+      (error: unknown) => error instanceof UserFacingError && /"addition_embed_type"/.test(error.message),
     );
   });
 });

@@ -3,16 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  TokenizerFolderError,
-  formatMergesTxt,
-  formatSortedJson,
-  formatVocabJson,
-  parseMergesTxt,
-  readClipTokenizerFolder,
-  writeClipTokenizerFolder,
-} from '../../../app/diffusion/tokenizer/tokenizer-folder.js';
+import { formatMergesTxt, formatSortedJson, formatVocabJson, parseMergesTxt, readClipTokenizerFolder, writeClipTokenizerFolder } from '../../../app/diffusion/tokenizer/tokenizer-folder.js';
 import { generateTinyClipVocabulary } from '../../../app/diffusion/tokenizer/tiny-clip-vocabulary.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('file formats (as transformers writes them)', () => {
   test('vocab.json: json.dumps(indent=2, sort_keys=True, ensure_ascii=False) + newline', () => {
@@ -28,7 +21,7 @@ describe('file formats (as transformers writes them)', () => {
     const text = formatMergesTxt([['a', 'b'], ['ab', 'c</w>']]);
     assert.equal(text, '#version: 0.2\na b\nab c</w>\n');
     assert.deepEqual(parseMergesTxt(text.replace(/\n/g, '\r\n')), [['a', 'b'], ['ab', 'c</w>']]);
-    assert.throws(() => parseMergesTxt('#version: 0.2\na b c\n'), (error: unknown) => error instanceof TokenizerFolderError && error.file === 'merges.txt');
+    assert.throws(() => parseMergesTxt('#version: 0.2\na b c\n'), (error: unknown) => error instanceof UserFacingError && error.field === 'merges.txt');
   });
 });
 
@@ -74,7 +67,7 @@ describe('writing and reading a tokenizer folder', () => {
 
   test('errors name the file: missing vocab.json, a pad token outside the vocabulary', () =>
     withFolder(async (folder) => {
-      await assert.rejects(readClipTokenizerFolder(folder), (error: unknown) => error instanceof TokenizerFolderError && error.file === 'vocab.json');
-      await assert.rejects(writeClipTokenizerFolder(folder, vocabulary, { padToken: '<pad>' }), (error: unknown) => error instanceof TokenizerFolderError && /<pad>/.test(error.message));
+      await assert.rejects(readClipTokenizerFolder(folder), (error: unknown) => error instanceof UserFacingError && error.field === 'vocab.json');
+      await assert.rejects(writeClipTokenizerFolder(folder, vocabulary, { padToken: '<pad>' }), (error: unknown) => error instanceof UserFacingError && /<pad>/.test(error.message));
     }));
 });

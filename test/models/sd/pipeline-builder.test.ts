@@ -12,7 +12,7 @@ import { buildVaeDecoder, buildVaeEncoder } from '../../../app/models/sd/vae.js'
 import { parseClipTextConfig } from '../../../app/models/sd/clip-text-config.js';
 import { buildClipTextModel } from '../../../app/models/sd/clip-text.js';
 import { writeSafetensors, type TensorToWrite } from '../../../app/models/weights/safetensors-writer.js';
-import { WeightError, type WeightSource } from '../../../app/models/weights/weight-source.js';
+import { type WeightSource } from '../../../app/models/weights/weight-source.js';
 import type { OnnxModel } from '../../../app/onnx/model.js';
 import { readModel } from '../../../app/onnx/model-io.js';
 import { randn } from '../../reference/ndarray.js';
@@ -100,14 +100,14 @@ describe('building components from diffusers safetensors files', () => {
     await writeSafetensors(join(dir, 'missing.safetensors'), missing);
     await assert.rejects(
       buildPipelineFromFiles({ out: join(dir, 'missing'), dtype: 'float32', unet: { weights: join(dir, 'missing.safetensors'), config: join(dir, 'unet.json') } }),
-      (error: unknown) => error instanceof WeightError && error.kind === 'missing' && error.message.includes('"mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight"'),
+      (error: unknown) => UserFacingError.hasCode(error, 'weights.missing') && error.message.includes('"mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight"'),
     );
     const misshapen = unetTensors();
     misshapen['up_blocks.1.resnets.2.conv1.weight'] = { dtype: 'F32', shape: [64, 96, 3, 1], data: new Float32Array(64 * 96 * 3) };
     await writeSafetensors(join(dir, 'misshapen.safetensors'), misshapen);
     await assert.rejects(
       buildPipelineFromFiles({ out: join(dir, 'misshapen'), dtype: 'float32', unet: { weights: join(dir, 'misshapen.safetensors'), config: join(dir, 'unet.json') } }),
-      (error: unknown) => error instanceof WeightError && error.kind === 'wrong_shape' && error.message.includes('"up_blocks.1.resnets.2.conv1.weight"') && error.message.includes('[32, 64, 3, 3]'),
+      (error: unknown) => UserFacingError.hasCode(error, 'weights.wrong_shape') && error.message.includes('"up_blocks.1.resnets.2.conv1.weight"') && error.message.includes('[32, 64, 3, 3]'),
     );
   });
 

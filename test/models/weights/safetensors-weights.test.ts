@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SafetensorsWeights } from '../../../app/models/weights/safetensors-weights.js';
 import { writeSafetensors } from '../../../app/models/weights/safetensors-writer.js';
-import { WeightError } from '../../../app/models/weights/weight-source.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 let directory: string;
 let path: string;
@@ -33,23 +33,22 @@ describe('SafetensorsWeights', () => {
     assert.deepEqual([...weights.tensor('conv_in.bias', [4])], [0.25, -0.5, 1, 2]);
   });
 
-  test('a missing tensor is a WeightError naming the tensor and the file', () => {
+  test('a missing tensor is a UserFacingError naming the tensor and the file', () => {
     assert.throws(
       () => weights.tensor('down_blocks.0.resnets.1.conv1.weight', [4, 4, 3, 3]),
       (error: unknown) =>
-        error instanceof WeightError &&
-        error.kind === 'missing' &&
+        UserFacingError.hasCode(error, 'weights.missing') &&
         error.message.includes('"down_blocks.0.resnets.1.conv1.weight"') &&
         error.message.includes(path) &&
-        error.message.includes('down_blocks.0.resnets.0.conv1.weight'), // a tensor with the same ending is suggested
+        (error.hint ?? '').includes('down_blocks.0.resnets.0.conv1.weight'), // a tensor with the same ending is suggested
     );
   });
 
-  test('a wrong shape is a WeightError with the actual and expected shapes', () => {
+  test('a wrong shape is a UserFacingError with the actual and expected shapes', () => {
     assert.throws(
       () => weights.tensor('conv_in.weight', [4, 4, 3, 3]),
       (error: unknown) =>
-        error instanceof WeightError && error.kind === 'wrong_shape' && /has shape \[4, 2, 3, 3\] but \[4, 4, 3, 3\] was expected/.test(error.message),
+        UserFacingError.hasCode(error, 'weights.wrong_shape') && /has shape \[4, 2, 3, 3\] but \[4, 4, 3, 3\] was expected/.test(error.message),
     );
     assert.throws(() => weights.tensor('conv_in.bias', [4, 1]), /has shape \[4\] but \[4, 1\] was expected/);
   });

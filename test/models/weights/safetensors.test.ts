@@ -4,8 +4,8 @@ import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSafetensors } from '../../../app/models/weights/safetensors-file.js';
-import { SafetensorsFormatError } from '../../../app/models/weights/safetensors-header.js';
 import { writeSafetensors } from '../../../app/models/weights/safetensors-writer.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 let directory: string;
 before(async () => {
@@ -34,7 +34,7 @@ async function writeBytes(name: string, bytes: Uint8Array): Promise<string> {
 async function expectFormatError(bytes: Uint8Array, pattern: RegExp): Promise<void> {
   const path = await writeBytes(`bad-${Math.random().toString(36).slice(2)}.safetensors`, bytes);
   await assert.rejects(openSafetensors(path), (error: unknown) => {
-    assert.ok(error instanceof SafetensorsFormatError, String(error));
+    assert.ok(error instanceof UserFacingError, String(error));
     assert.match(error.message, pattern);
     assert.ok(error.message.includes(path), 'the message names the file');
     return true;
@@ -145,7 +145,7 @@ describe('writeSafetensors → openSafetensors round trip', () => {
   });
 });
 
-describe('openSafetensors rejects broken files with a SafetensorsFormatError naming the file', () => {
+describe('openSafetensors rejects broken files with a UserFacingError naming the file', () => {
   const eightFloats = new Uint8Array(32);
   const valid = { t: { dtype: 'F32', shape: [8], data_offsets: [0, 32] } };
 

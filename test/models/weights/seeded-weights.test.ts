@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeededWeights } from '../../../app/models/weights/seeded-weights.js';
-import { WeightError } from '../../../app/models/weights/weight-source.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 /**
  * A second, deliberately different implementation of the documented algorithm in
@@ -107,7 +107,7 @@ describe('SeededWeights', () => {
     assert.throws(() => new SeededWeights(1.5), /seed 1.5 must be an integer/);
     assert.throws(
       () => new SeededWeights(1).tensor('conv_in.weight', [4, -1]),
-      (error: unknown) => error instanceof WeightError && error.kind === 'invalid_request' && /conv_in.weight.*\[4, -1\]/.test(error.message),
+      (error: unknown) => UserFacingError.hasCode(error, 'weights.invalid_request') && /conv_in.weight.*\[4, -1\]/.test(error.message),
     );
   });
 });

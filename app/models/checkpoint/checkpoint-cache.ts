@@ -1,0 +1,79 @@
+/**
+ * Converting a single-file checkpoint once and reusing the result: the pipeline folder lives under
+ * `<modelsDir>/.imported/<file name without extension>` with a stamp of the source (absolute path,
+ * size, mtime, converter version). It is rebuilt when the file changes (size or mtime differ), the
+ * stamp is missing (an interrupted import never leaves one: the folder is renamed into place
+ * whole, stamp included) or the converter changed. Concurrent requests for one file in this
+ * process share one conversion.
+ */
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { importCheckpointFile, type CheckpointImportOptions, type CheckpointImportReport } from './import-checkpoint.js';
+
+/** Bump when the conversion's output changes, so cached folders are rebuilt. */
+export const CHECKPOINT_CONVERTER_VERSION = 1;
+export const IMPORTED_FOLDER = '.imported';
+const STAMP_FILE = 'checkpoint-source.json';
+
+interface SourceStamp {
+  source: string;
+  size: number;
+  mtimeMs: number;
+  converter: number;
+}
+
+export interface CachedImport {
+  folder: string;
+  /** The report of this call's conversion; null when the cached folder was reused. */
+  converted: CheckpointImportReport | null;
+}
+
+export interface CachedImportOptions extends Pick<CheckpointImportOptions, 'onProgress' | 'dtype'> {
+  modelsDir: string;
+}
+
+const inFlight = new Map<string, Promise<CachedImport>>();
+
+export function importedFolderFor(file: string, modelsDir: string): string {
+  return path.join(path.resolve(modelsDir), IMPORTED_FOLDER, path.basename(file, path.extname(file)));
+}
+
+async function currentStamp(file: string): Promise<SourceStamp> {
+  const info = await stat(file);
+  return { source: path.resolve(file), size: info.size, mtimeMs: info.mtimeMs, converter: CHECKPOINT_CONVERTER_VERSION };
+}
+
+async function storedStamp(folder: string): Promise<SourceStamp | null> {
+  try {
+    return JSON.parse(await readFile(path.join(folder, STAMP_FILE), 'utf8')) as SourceStamp;
+  } catch {
+    return null;
+  }
+}
+
+const sameStamp = (a: SourceStamp, b: SourceStamp | null) =>
+  b !== null && a.source === b.source && a.size === b.size && a.mtimeMs === b.mtimeMs && a.converter === b.converter;
+
+async function convertIfStale(file: string, options: CachedImportOptions): Promise<CachedImport> {
+  const folder = importedFolderFor(file, options.modelsDir);
+  const stamp = await currentStamp(file);
+  if (sameStamp(stamp, await storedStamp(folder))) return { folder, converted: null };
+  const report = await importCheckpointFile(file, {
+    out: folder,
+    overwrite: true,
+    ...(options.dtype ? { dtype: options.dtype } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    stamp: (staging) => writeFile(path.join(staging, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`, 'utf8'),
+  });
+  return { folder: report.folder, converted: report };
+}
+
+/** The pipeline folder converted from `file`, converting (again) only when needed. */
+export function importCheckpoint(file: string, options: CachedImportOptions): Promise<CachedImport> {
+  const key = path.resolve(file);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const job = convertIfStale(file, options).finally(() => inFlight.delete(key));
+  inFlight.set(key, job);
+  return job;
+}
