@@ -12,7 +12,7 @@ import { writeClipTokenizerFolder } from '../diffusion/tokenizer/tokenizer-folde
 import { buildClipTextModel } from './sd/clip-text.js';
 import { parseClipTextConfig } from './sd/clip-text-config.js';
 import { writeComponent } from './sd/component-writer.js';
-import { diffusersSchedulerConfig } from './sd/export-conventions.js';
+import { diffusersSchedulerConfig, sdxlPipelineModelIndex } from './sd/export-conventions.js';
 import { tinySdxlPipelineConfigs } from './sd/presets.js';
 import { buildUNet } from './sd/unet.js';
 import { parseUNetConfig } from './sd/unet-config.js';
@@ -26,18 +26,6 @@ export const DEFAULT_TINY_SDXL_FOLDER = 'models/tiny-sdxl';
 /** SDXL base's scheduler: EulerDiscreteScheduler, "leading" spacing with steps_offset 1. */
 export const TINY_SDXL_SCHEDULER_CONFIG = diffusersSchedulerConfig('EulerDiscreteScheduler', { predictionType: 'epsilon', stepsOffset: 1, timestepSpacing: 'leading' });
 
-/** model_index.json of an SDXL pipeline exported to ONNX (the diffusers pipeline's own index, as optimum keeps it). */
-export const sdxlPipelineModelIndex = (schedulerClass: string) => ({
-  _class_name: 'StableDiffusionXLPipeline',
-  force_zeros_for_empty_prompt: true,
-  scheduler: ['diffusers', schedulerClass],
-  text_encoder: ['transformers', 'CLIPTextModel'],
-  text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'],
-  tokenizer: ['transformers', 'CLIPTokenizer'],
-  tokenizer_2: ['transformers', 'CLIPTokenizer'],
-  unet: ['diffusers', 'UNet2DConditionModel'],
-  vae: ['diffusers', 'AutoencoderKL'],
-});
 
 export type TinySdxlOptions = Pick<TinyPipelineOptions, 'seed' | 'overwrite' | 'conventions' | 'schedulerConfig'>;
 

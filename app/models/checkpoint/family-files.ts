@@ -11,7 +11,7 @@ import { loadClipBpeVocabulary } from '../../diffusion/tokenizer/clip-bpe-vocabu
 import { CLIP_EOS_TOKEN } from '../../diffusion/tokenizer/clip-tokenizer-json.js';
 import { writeClipTokenizerFolder } from '../../diffusion/tokenizer/tokenizer-folder.js';
 import type { ModelFamily } from '../pipeline-folder.js';
-import { diffusersSchedulerConfig, onnxPipelineModelIndex, schedulerConfigFileText, type SchedulerClassName } from '../sd/export-conventions.js';
+import { diffusersSchedulerConfig, onnxPipelineModelIndex, schedulerConfigFileText, sdxlPipelineModelIndex, type SchedulerClassName } from '../sd/export-conventions.js';
 import type { PredictionType } from './prediction-type.js';
 
 const SCHEDULER: Record<ModelFamily, { className: SchedulerClassName; spacing: 'leading' | null }> = {
@@ -38,5 +38,6 @@ export async function writeSchedulerAndIndex(folder: string, family: ModelFamily
   const scheduler = schedulerConfigFor(family, prediction);
   await mkdir(join(folder, 'scheduler'), { recursive: true });
   await writeFile(join(folder, 'scheduler', 'scheduler_config.json'), schedulerConfigFileText(scheduler), 'utf8');
-  await writeFile(join(folder, 'model_index.json'), `${JSON.stringify(onnxPipelineModelIndex(String(scheduler._class_name)), null, 2)}\n`, 'utf8');
+  const index = family === 'sdxl' ? sdxlPipelineModelIndex : onnxPipelineModelIndex;
+  await writeFile(join(folder, 'model_index.json'), `${JSON.stringify(index(String(scheduler._class_name)), null, 2)}\n`, 'utf8');
 }

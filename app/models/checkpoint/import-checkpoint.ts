@@ -7,7 +7,6 @@
  * written. The folder appears atomically (built aside, renamed into place).
  */
 import { basename } from 'node:path';
-import { UserFacingError } from '../../protocol/user-facing-error.js';
 import type { OnnxModel } from '../../onnx/model.js';
 import { writeFolderAtomically } from '../folder-swap.js';
 import type { ModelFamily } from '../pipeline-folder.js';
@@ -121,6 +120,12 @@ async function writePipeline(state: BuildState, plan: CheckpointPlan, prediction
   const metadata = { 'scalecrafter.source': `imported from ${basename(state.file.path)}` };
   const textEncoder = plan.textEncoders.text_encoder!;
   await buildComponents(state, textEncoder, 'text_encoder', [['text_encoder', (weights) => buildClipTextModel(parseClipTextConfig(textEncoder.config), weights, { dtype, metadata })]]);
+  // SDXL's OpenCLIP-bigG: CLIPTextModelWithProjection, whose pooled, projected output conditions the UNet.
+  const textEncoder2 = plan.textEncoders.text_encoder_2;
+  if (textEncoder2) {
+    const config = parseClipTextConfig(textEncoder2.config, 'text_encoder_2');
+    await buildComponents(state, textEncoder2, 'text_encoder_2', [['text_encoder_2', (weights) => buildClipTextModel(config, weights, { dtype, metadata, withProjection: true })]]);
+  }
   await buildComponents(state, plan.unet, 'unet', [['unet', (weights) => buildUNet(parseUNetConfig(plan.unet.config), weights, { dtype, metadata })]]);
   const vae = parseVaeConfig(plan.vae.config);
   await buildComponents(state, plan.vae, 'vae', [
@@ -136,15 +141,9 @@ export async function importCheckpointFile(checkpoint: string, options: Checkpoi
   const file = await openCheckpointFile(checkpoint);
   try {
     const { plan, prediction } = planImport(file, options);
-    if (plan.family === 'sdxl') {
-      throw new UserFacingError(`${checkpoint} is an SDXL checkpoint; this version maps its keys but cannot build SDXL graphs yet`, {
-        hint: 'use an SD 1.x or 2.x checkpoint, or a diffusers-ONNX export of the SDXL model',
-        code: 'checkpoint.sdxl_unsupported',
-      });
-    }
     const report: CheckpointImportReport = { folder: '', family: plan.family, prediction, leftOver: plan.leftOver, unusedParameters: [], componentBytes: {} };
     // The VAE's mapping is counted once though two graphs read it: encoder and decoder read disjoint halves.
-    const total = plan.unet.mapping.size + plan.vae.mapping.size + (plan.textEncoders.text_encoder?.mapping.size ?? 0);
+    const total = plan.unet.mapping.size + plan.vae.mapping.size + Object.values(plan.textEncoders).reduce((sum, encoder) => sum + encoder.mapping.size, 0);
     const progress = new ProgressCounter(total, options.onProgress);
     const write = async (staging: string) => {
       await writePipeline({ file, staging, dtype: options.dtype ?? 'float32', report, progress }, plan, prediction.prediction);

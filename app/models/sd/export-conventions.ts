@@ -171,3 +171,16 @@ export const onnxPipelineModelIndex = (schedulerClass: string) => ({
   vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
   vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
 });
+
+/** model_index.json of an SDXL pipeline exported to ONNX (the diffusers pipeline's own index, as optimum keeps it). */
+export const sdxlPipelineModelIndex = (schedulerClass: string) => ({
+  _class_name: 'StableDiffusionXLPipeline',
+  force_zeros_for_empty_prompt: true,
+  scheduler: ['diffusers', schedulerClass],
+  text_encoder: ['transformers', 'CLIPTextModel'],
+  text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'],
+  tokenizer: ['transformers', 'CLIPTokenizer'],
+  tokenizer_2: ['transformers', 'CLIPTokenizer'],
+  unet: ['diffusers', 'UNet2DConditionModel'],
+  vae: ['diffusers', 'AutoencoderKL'],
+});

@@ -20,9 +20,9 @@ import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { randn } from '../../reference/ndarray.js';
 import { diffusersTensors, writeLdmCheckpoint } from '../../support/ldm-checkpoint-files.js';
 import { VariedNormWeights, feed, runModel } from '../sd/harness.js';
-import { allTensors, sd1Layout, SD1_CONFIGS, sd2Layout, SD2_CONFIGS, type Layout } from './specs.js';
+import { allTensors, sd1Layout, SD1_CONFIGS, sd2Layout, SD2_CONFIGS, sdxlLayout, SDXL_CONFIGS, type Layout } from './specs.js';
 
-type DiffusersConfigs = Record<'unet' | 'textEncoder' | 'vae', Record<string, unknown>>;
+type DiffusersConfigs = Record<'unet' | 'textEncoder' | 'vae', Record<string, unknown>> & { textEncoder2?: Record<string, unknown> };
 
 /** Seeded values; the output blocks' norm1 biases optionally spread to a chosen standard deviation (the v-prediction probe). */
 function valuesWith(probeStd: number | null): WeightSource {
@@ -46,6 +46,7 @@ const FEEDS: Record<string, Record<string, HostTensor>> = {
     timestep: { type: 'float32', data: Float32Array.of(421), dims: [1] },
     encoder_hidden_states: feed(randn([1, 7, 64], 72), 'float32'),
   },
+  text_encoder_2: { input_ids: { type: 'int32', data: ids, dims: [1, 77] } },
   vae_decoder: { latent_sample: feed(randn([1, 4, 4, 4], 73), 'float32') },
   vae_encoder: { sample: feed(randn([1, 3, 8, 8], 74), 'float32') },
 };
@@ -54,8 +55,17 @@ async function jsonIn(folder: string, ...relative: string[]): Promise<Record<str
   return JSON.parse(await readFile(join(folder, ...relative), 'utf8')) as Record<string, unknown>;
 }
 
-async function runComponent(folder: string, component: string) {
-  return runModel(await readModel(join(folder, component, 'model.onnx'), { externalData: 'load' }), FEEDS[component]!, 'cpu');
+/** SDXL's UNet also takes the pooled text (text_embeds) and the six size/crop ids, and attends to both encoders (128 wide here). */
+const SDXL_UNET_FEEDS: Record<string, HostTensor> = {
+  ...FEEDS.unet,
+  encoder_hidden_states: feed(randn([1, 7, 128], 75), 'float32'),
+  text_embeds: feed(randn([1, 32], 76), 'float32'),
+  time_ids: { type: 'float32', data: Float32Array.of(64, 64, 0, 0, 64, 64), dims: [1, 6] },
+};
+
+async function runComponent(folder: string, component: string, sdxl: boolean) {
+  const feeds = sdxl && component === 'unet' ? SDXL_UNET_FEEDS : FEEDS[component]!;
+  return runModel(await readModel(join(folder, component, 'model.onnx'), { externalData: 'load' }), feeds, 'cpu');
 }
 
 async function buildTwin(dir: string, layout: Layout, values: WeightSource, configs: DiffusersConfigs): Promise<string> {
@@ -63,11 +73,13 @@ async function buildTwin(dir: string, layout: Layout, values: WeightSource, conf
     unet: diffusersTensors(layout.unet, values),
     vae: diffusersTensors(layout.vae, values),
     text: diffusersTensors(layout.textEncoder, values),
+    ...(layout.textEncoder2 ? { text2: diffusersTensors(layout.textEncoder2, values) } : {}),
   };
   for (const [name, tensors] of Object.entries(files)) await writeSafetensors(join(dir, `${name}.safetensors`), tensors);
   await writeFile(join(dir, 'unet.json'), JSON.stringify(configs.unet));
   await writeFile(join(dir, 'vae.json'), JSON.stringify(configs.vae));
   await writeFile(join(dir, 'text.json'), JSON.stringify(configs.textEncoder));
+  if (configs.textEncoder2) await writeFile(join(dir, 'text2.json'), JSON.stringify(configs.textEncoder2));
   const out = join(dir, 'diffusers-built');
   const report = await buildPipelineFromFiles({
     out,
@@ -75,14 +87,15 @@ async function buildTwin(dir: string, layout: Layout, values: WeightSource, conf
     unet: { weights: join(dir, 'unet.safetensors'), config: join(dir, 'unet.json') },
     vae: { weights: join(dir, 'vae.safetensors'), config: join(dir, 'vae.json') },
     textEncoder: { weights: join(dir, 'text.safetensors'), config: join(dir, 'text.json') },
+    ...(configs.textEncoder2 ? { textEncoder2: { weights: join(dir, 'text2.safetensors'), config: join(dir, 'text2.json') } } : {}),
   });
   assert.deepEqual(report.unexpectedTensors, []);
   return out;
 }
 
-async function assertSameOutputs(imported: string, twin: string): Promise<void> {
-  for (const component of ['text_encoder', 'unet', 'vae_decoder', 'vae_encoder']) {
-    const [a, b] = await Promise.all([runComponent(imported, component), runComponent(twin, component)]);
+async function assertSameOutputs(imported: string, twin: string, sdxl: boolean): Promise<void> {
+  for (const component of ['text_encoder', ...(sdxl ? ['text_encoder_2'] : []), 'unet', 'vae_decoder', 'vae_encoder']) {
+    const [a, b] = await Promise.all([runComponent(imported, component, sdxl), runComponent(twin, component, sdxl)]);
     assert.deepEqual(Object.keys(a).sort(), Object.keys(b).sort());
     for (const output of Object.keys(a)) {
       assert.deepEqual(a[output]!.shape, b[output]!.shape, `${component}.${output} shape`);
@@ -110,7 +123,7 @@ describe('importing an original-layout checkpoint equals building the diffusers 
     const report = await importCheckpointFile(checkpoint, { out: join(work, 'imported') });
     await mkdir(work, { recursive: true });
     const twin = await buildTwin(work, layout, values, configs);
-    await assertSameOutputs(report.folder, twin);
+    await assertSameOutputs(report.folder, twin, layout.textEncoder2 !== undefined);
     assert.deepEqual(report.leftOver, []);
     assert.deepEqual(report.unusedParameters, []);
     return report;
@@ -138,6 +151,17 @@ describe('importing an original-layout checkpoint equals building the diffusers 
     assert.equal(unet.sample_size, 96, 'SD 2.x v models are the 768² ones');
     const tokenizer = await jsonIn(report.folder, 'tokenizer', 'special_tokens_map.json');
     assert.equal(tokenizer.pad_token, '!');
+  });
+
+  test('SDXL: CLIP-L and OpenCLIP-bigG with its transposed projection, label_emb as add_embedding, text_time conditioning', async () => {
+    const report = await importAndCompare('sdxl', sdxlLayout(), valuesWith(null), SDXL_CONFIGS);
+    assert.equal(report.family, 'sdxl');
+    const index = await jsonIn(report.folder, 'model_index.json');
+    assert.equal(index._class_name, 'StableDiffusionXLPipeline');
+    const scheduler = await jsonIn(report.folder, 'scheduler', 'scheduler_config.json');
+    assert.equal(scheduler._class_name, 'EulerDiscreteScheduler');
+    const tokenizer2 = await jsonIn(report.folder, 'tokenizer_2', 'special_tokens_map.json');
+    assert.equal(tokenizer2.pad_token, '!');
   });
 
   test('SD 2.x with a narrow probe is epsilon, and --prediction overrides the rule', async () => {

@@ -81,9 +81,30 @@ export const SD2_CONFIGS = {
 /** SDXL flavour: no attention at the first level, deeper transformers below, label_emb, two text encoders. */
 export function sdxlLayout(): Layout {
   return {
-    unet: ldmUNetTensors({ inChannels: 4, outChannels: 4, modelChannels: 64, channelMult: [1, 2, 2], numResBlocks: 2, depth: [0, 1, 2], midDepth: 2, contextDim: 128, linearProjection: true, admInChannels: 96 }),
+    unet: ldmUNetTensors({ inChannels: 4, outChannels: 4, modelChannels: 64, channelMult: [1, 2, 2], numResBlocks: 2, depth: [0, 1, 2], midDepth: 2, contextDim: 128, linearProjection: true, admInChannels: 6 * 256 + 32 }),
     vae: ldmVaeTensors(TEST_VAE),
     textEncoder: hfClipTensors('conditioner.embedders.0.transformer.', TEST_TEXT),
     textEncoder2: openClipTensors('conditioner.embedders.1.model.', TEST_TEXT, { keptLayers: 2, projection: 32 }),
   };
 }
+
+export const SDXL_CONFIGS = {
+  unet: {
+    in_channels: 4,
+    out_channels: 4,
+    down_block_types: ['DownBlock2D', 'CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'],
+    up_block_types: ['CrossAttnUpBlock2D', 'CrossAttnUpBlock2D', 'UpBlock2D'],
+    block_out_channels: [64, 128, 128],
+    layers_per_block: 2,
+    transformer_layers_per_block: [1, 1, 2],
+    cross_attention_dim: 128,
+    attention_head_dim: [1, 2, 2],
+    use_linear_projection: true,
+    addition_embed_type: 'text_time',
+    addition_time_embed_dim: 256,
+    projection_class_embeddings_input_dim: 6 * 256 + 32,
+  },
+  textEncoder: { vocab_size: 1000, hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2, num_attention_heads: 1, hidden_act: 'quick_gelu' },
+  textEncoder2: { vocab_size: 1000, hidden_size: 64, intermediate_size: 96, num_hidden_layers: 2, num_attention_heads: 1, hidden_act: 'gelu', projection_dim: 32 },
+  vae: { ...VAE_CONFIG, scaling_factor: 0.13025 },
+};
