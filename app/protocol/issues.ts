@@ -3,6 +3,7 @@
  * node, its type and the field when there is one, so the canvas can highlight the exact widget.
  */
 import { z } from 'zod';
+import { describeProblem } from './user-facing-error.js';
 
 export const ISSUE_CODES = [
   'malformed_json',
@@ -43,5 +44,5 @@ export function formatIssue(issue: Issue): string {
   const where = issue.nodeId === undefined ? '' : `node ${issue.nodeId}${issue.nodeType ? ` (${issue.nodeType})` : ''}`;
   const field = issue.field === undefined ? '' : `${where ? ', ' : ''}field "${issue.field}"`;
   const prefix = where || field ? `${where}${field}: ` : '';
-  return `${prefix}${issue.message}${issue.hint ? ` — ${issue.hint}` : ''}`;
+  return `${prefix}${describeProblem(issue)}`;
 }
