@@ -46,8 +46,8 @@ export function candidateConvsOf(unetPath: string): Promise<ConvName[]> {
 /** The dispersion transform R is solved into the prepared graph, so each η (and k→K, s) has its own preparation. */
 export function preparedUnetFor(unetPath: string, dispersion: DispersionTransformParams = DEFAULT_DISPERSION_PARAMS, cacheDir: string = defaultCacheDir()): Promise<PreparedUnetInfo> {
   const { smallKernelSize, largeKernelSize, upsampleFactor, eta } = dispersion;
-  // 'all-controls-2' names what the preparation adds; bump it when that changes, so old caches are not reused.
-  const key = `${fingerprint(unetPath)}-all-controls-2-k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`;
+  // 'all-controls-3' names what the preparation adds (3: stride-1 convs re-dilate through their main Conv); bump it when that changes, so old caches are not reused.
+  const key = `${fingerprint(unetPath)}-all-controls-3-k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`;
   let info = prepared.get(key);
   if (!info) {
     info = prepareCached(unetPath, path.join(cacheDir, 'prepared-unets', key), dispersion);
