@@ -21,6 +21,8 @@ import path from 'node:path';
 const OPTIMIZATION_LEVEL = 'all';
 const MODEL_FILE = 'model.onnx';
 const SIDECAR_FILE = 'model.onnx_data';
+/** A staging folder this old belongs to no open still running (the SD UNet's is written in minutes). */
+const ABANDONED_STAGING_MS = 6 * 60 * 60 * 1000;
 
 export interface CachedModelPlan {
   /** the cached optimised model: open it with graph optimisation disabled */
@@ -85,7 +87,9 @@ export function planCachedModel(modelPath: string, cacheDir: string, ortVersion:
         await rm(staging, { recursive: true, force: true });
         if (!existsSync(cachedModel)) throw error;
       });
-      const stale = (await readdir(cacheDir)).filter((name) => name.startsWith(`${pathKey}-`) && name !== entryName && !name.includes('.partial-'));
+      // Older entries of this model, and staging folders a crashed open left (a full copy of the model each).
+      const abandoned = (name: string) => name.includes('.partial-') && Date.now() - statSync(path.join(cacheDir, name)).mtimeMs > ABANDONED_STAGING_MS;
+      const stale = (await readdir(cacheDir)).filter((name) => name.startsWith(`${pathKey}-`) && name !== entryName && (!name.includes('.partial-') || abandoned(name)));
       await Promise.all(stale.map((name) => rm(path.join(cacheDir, name), { recursive: true, force: true })));
     },
     async discard(which) {

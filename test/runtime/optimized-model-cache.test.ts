@@ -3,10 +3,10 @@
  * written with an external-data sidecar as the real UNets are: a session opened from the cached
  * graph computes exactly what a session on the model itself computes (same graph, same kernels:
  * bit-equal) with the controls off, re-dilated and dispersed; a changed model file gets a new entry
- * that replaces the old one; an entry ORT cannot load is dropped and the model opened as usual.
+ * that replaces the old one (and staging folders a crashed open left); an entry ORT cannot load is dropped and the model opened as usual.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -79,17 +79,25 @@ describe('optimised-model cache, CPU EP', () => {
     });
   });
 
-  test('a changed model gets a new entry, which replaces the old one', async () => {
+  test('a changed model gets a new entry, which replaces the old one and abandoned staging folders', async () => {
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'optimized-cache-'));
     const otherFolder = mkdtempSync(path.join(tmpdir(), 'optimized-cache-model-'));
     const otherPath = path.join(otherFolder, 'model.onnx');
     await writeModel(prepared.model, otherPath, { externalData: 'model.onnx_data' });
     await outputsOf(otherPath, cacheDir);
     const [old] = entries(cacheDir);
+    // Staging folders of this model: one a crashed open left a day ago, one an open may still be writing.
+    const pathKey = old!.split('-')[0]!;
+    const abandoned = path.join(cacheDir, `${pathKey}-0.partial-1-abandoned`);
+    const writing = path.join(cacheDir, `${pathKey}-0.partial-2-writing`);
+    mkdirSync(abandoned);
+    mkdirSync(writing);
+    const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+    utimesSync(abandoned, dayAgo, dayAgo);
     writeFileSync(path.join(otherFolder, 'notes.txt'), 'the folder changed');
     await outputsOf(otherPath, cacheDir);
-    const now = entries(cacheDir);
-    assert.equal(now.length, 1, `one entry, got ${now.join(', ')}`);
+    const now = entries(cacheDir).filter((name) => name !== path.basename(writing));
+    assert.equal(now.length, 1, `one entry beside the staging folder still being written, got ${entries(cacheDir).join(', ')}`);
     assert.notEqual(now[0], old);
   });
 
