@@ -97,7 +97,7 @@ function phasesUnlessDispersed(conv: CandidateConv, index: number, names: GatedC
   });
 }
 
-/** Nodes before the conv: off_i and x_plain = If(off_i, x, x[:1, :, :1, :1]). */
+/** Nodes before the conv: off_i and x_plain = If(off_i, x, the phase images or one pixel). */
 function gatePiece(conv: CandidateConv, index: number, names: GatedConvNames, opset: number): GraphPiece {
   const scope = [...convScope(conv, index), 'gate'];
   return buildPiece({
