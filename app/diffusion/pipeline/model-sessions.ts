@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import { chooseProvider, describeDecision, type ProviderDecision } from '../../runtime/provider-choice.js';
 import { SessionPool, type SessionLease } from '../../runtime/session-pool.js';
+import { defaultCacheDir } from '../../scalecrafter/dispersion-cache.js';
 import { checkSignature, type ComponentRole } from './model-signature.js';
 
 export const sessionPool = new SessionPool();
@@ -47,7 +48,8 @@ export function releaseFolderSessions(root: string): Promise<number> {
 /** A lease on the component's session, its signature checked. The caller releases it. */
 export async function leaseComponent(modelPath: string, role: ComponentRole, preference: ExecutionProviderPreference): Promise<SessionLease> {
   const { provider } = await providerFor(preference);
-  const lease = await sessionPool.acquire(modelPath, { executionProvider: provider });
+  // CPU sessions open from ORT's cached optimised graph after the first time (optimized-model-cache.ts).
+  const lease = await sessionPool.acquire(modelPath, { executionProvider: provider, optimizedModelCacheDir: path.join(defaultCacheDir(), 'optimized-models') });
   try {
     checkSignature(lease.session, role);
   } catch (error) {

@@ -7,9 +7,14 @@
  * Each candidate conv becomes (docs/scalecrafter-controls.md, "Design"):
  *
  *   off_i   = (dilation[i] == 1) and not dispersion[i]      (control-values.ts, on the CPU)
- *   x_plain = If(off_i, x, x[:1, :, :1, :1])  the conv's input, or one pixel of it
+ *   x_plain = If(off_i, x, on-input)           the conv's input, or the re-dilated path's
  *   y_plain = the original Conv node (same name, attributes and weights) on x_plain
- *   y       = If(off_i, y_plain, redilated conv of x)     (redilated-conv-branch.ts)
+ *   y       = If(off_i, y_plain, redilated conv)
+ *
+ * Re-dilated, a stride-1 conv runs through the main Conv itself, on the phase images of its
+ * resized input (main-conv-redilation.ts), so its weight is read in ORT's NCHWc layout only; a
+ * dispersed or stride-2 conv feeds the main Conv one pixel and runs the operator in the branch
+ * (redilated-conv-branch.ts), which reads the weight in its original layout.
  *
  * The original Conv stays in the main graph because ONNX Runtime's CPU EP only gives a conv its
  * fast NCHWc kernel when the weight is an initializer of the conv's own graph: with the conv moved
@@ -29,6 +34,7 @@ import { ifThenElse } from './onnx-ops-extension.js';
 import {
   DILATION_INPUT, dilationInputInfo, DISPERSION_INPUT, isPreparedUnet, layoutMetadata, PREPARED_FORMAT_VERSION, readPreparedUnetLayout, type PreparedUnetLayout,
 } from './prepared-unet-format.js';
+import { phaseInput, phaseOutput } from './main-conv-redilation.js';
 import type { UnetRewrite } from './unet-rewrite.js';
 import { buildRedilatedConvBranch, type DispersionTransformInput } from './redilated-conv-branch.js';
 import { buildBranch, buildPiece, type GraphPiece } from './subgraph.js';
@@ -61,7 +67,37 @@ interface GatedConvNames {
   plainOutput: string;
 }
 
-/** Nodes before the conv: off_i and x_plain = If(off_i, x, x[:1, :, :1, :1]). */
+/**
+ * The main Conv's input where it must not compute: one pixel of x. Not an empty batch: WebGPU
+ * cannot dispatch a conv over zero images (dispatch size 0).
+ */
+function cornerBranch(conv: CandidateConv, names: GatedConvNames, scope: readonly string[], opset: number): OnnxGraph {
+  return buildBranch({
+    graphName: 'block', scope, opset,
+    body: (b, o) => {
+      const corner = op.slice(b, o(conv.input), op.constantInt64(b, [0, 0, 0]), op.constantInt64(b, [1, 1, 1]), op.constantInt64(b, [0, 2, 3]), null);
+      return [{ value: corner, name: `${names.plainInput}/${scope.at(-1)}/corner`, type: conv.elementType }];
+    },
+  });
+}
+
+/** A stride-1 conv's main-Conv input when on: its phase images (main-conv-redilation.ts), or one pixel when dispersed. */
+function phasesUnlessDispersed(conv: CandidateConv, index: number, names: GatedConvNames, scope: readonly string[], opset: number): OnnxGraph {
+  return buildBranch({
+    graphName: 'on', scope, opset,
+    body: (g, outer) => {
+      const phases = buildBranch({
+        graphName: 'phases', scope: [...scope, 'phases'], opset,
+        body: (b, o) => [{ value: phaseInput(b, o, conv, index, { scope: [...scope, 'phases'], opset, type: conv.elementType }), name: `${names.plainInput}/phases`, type: conv.elementType }],
+      });
+      const dispersed = controlFlagAt(g, outer(CONTROL_VALUES.dispersed), index);
+      const [input] = ifThenElse(g, dispersed, cornerBranch(conv, names, [...scope, 'block'], opset), phases);
+      return [{ value: input!, name: `${names.plainInput}/on`, type: conv.elementType }];
+    },
+  });
+}
+
+/** Nodes before the conv: off_i and x_plain = If(off_i, x, the phase images or one pixel). */
 function gatePiece(conv: CandidateConv, index: number, names: GatedConvNames, opset: number): GraphPiece {
   const scope = [...convScope(conv, index), 'gate'];
   return buildPiece({
@@ -72,15 +108,7 @@ function gatePiece(conv: CandidateConv, index: number, names: GatedConvNames, op
         graphName: 'pass', scope: [...scope, 'pass'], opset,
         body: (b, o) => [{ value: op.identity(b, o(conv.input)), name: `${names.plainInput}/pass`, type: conv.elementType }],
       });
-      // Not an empty batch: WebGPU cannot dispatch a conv over zero images (dispatch size 0).
-      const block = buildBranch({
-        graphName: 'block', scope: [...scope, 'block'], opset,
-        body: (b, o) => {
-          const corner = op.slice(b, o(conv.input), op.constantInt64(b, [0, 0, 0]), op.constantInt64(b, [1, 1, 1]), op.constantInt64(b, [0, 2, 3]), null);
-          return [{ value: corner, name: `${names.plainInput}/corner`, type: conv.elementType }];
-        },
-      });
-      const [plainInput] = ifThenElse(g, off, pass, block);
+      const [plainInput] = ifThenElse(g, off, pass, conv.stride === 1 ? phasesUnlessDispersed(conv, index, names, [...scope, 'on'], opset) : cornerBranch(conv, names, [...scope, 'block'], opset));
       return [
         { value: off, name: names.off, type: 'bool' },
         { value: plainInput!, name: names.plainInput, type: conv.elementType },
@@ -99,9 +127,27 @@ function selectPiece(conv: CandidateConv, index: number, names: GatedConvNames, 
         graphName: 'plain', scope: [...scope, 'plain'], opset,
         body: (b, o) => [{ value: op.identity(b, o(names.plainOutput)), name: `${names.plainOutput}/pass`, type: conv.elementType }],
       });
-      const redilated = buildRedilatedConvBranch({ conv, index, scope: [...scope, 'on'], opset, transform, outputName: `${names.plainOutput}/redilated` });
+      const redilated = conv.stride === 1
+        ? mergedUnlessDispersed(conv, index, names, [...scope, 'on'], opset, transform)
+        : buildRedilatedConvBranch({ conv, index, scope: [...scope, 'on'], opset, transform, outputName: `${names.plainOutput}/redilated` });
       const [y] = ifThenElse(g, outer(names.off), plain, redilated);
       return [{ value: y!, name: conv.output, type: conv.elementType }];
+    },
+  });
+}
+
+/** A stride-1 conv's output when on: the main Conv's phases merged back, or the dispersed operator (original weight layout). */
+function mergedUnlessDispersed(conv: CandidateConv, index: number, names: GatedConvNames, scope: readonly string[], opset: number, transform: DispersionTransformInput): OnnxGraph {
+  return buildBranch({
+    graphName: 'on', scope, opset,
+    body: (g, outer) => {
+      const merged = buildBranch({
+        graphName: 'merged', scope: [...scope, 'merged'], opset,
+        body: (b, o) => [{ value: phaseOutput(b, o, conv, index, names.plainOutput, { scope: [...scope, 'merged'], opset, type: conv.elementType }), name: `${names.plainOutput}/merged`, type: conv.elementType }],
+      });
+      const dispersedConv = buildRedilatedConvBranch({ conv, index, scope: [...scope, 'dispersed'], opset, transform, outputName: `${names.plainOutput}/dispersed`, dispersedOnly: true });
+      const [y] = ifThenElse(g, controlFlagAt(g, outer(CONTROL_VALUES.dispersed), index), dispersedConv, merged);
+      return [{ value: y!, name: `${names.plainOutput}/on`, type: conv.elementType }];
     },
   });
 }
@@ -179,12 +225,19 @@ export function prepareUnet(model: OnnxModel, options: PrepareUnetOptions = {}):
   return { model: { ...model, graph, metadataProps }, layout, skipped };
 }
 
+/**
+ * The graph the conv rewrite writes, for cache keys: bumped whenever that graph changes (3: stride-1
+ * convs re-dilate through their main Conv). PREPARED_FORMAT_VERSION changes only with the control
+ * inputs or the metadata, so a model prepared by an older graph still reads and runs.
+ */
+const CONV_CONTROLS_GRAPH_VERSION = 3;
+
 /** The conv controls as a rewrite of the app's preparation; η is solved into the graph, so it is part of the cache key. */
 export function convControlsRewrite(dispersion: DispersionTransformParams = DEFAULT_DISPERSION_PARAMS): UnetRewrite<PreparedUnetLayout> {
   const { smallKernelSize, largeKernelSize, upsampleFactor, eta } = dispersion;
   return {
     id: 'conv_controls',
-    formatVersion: PREPARED_FORMAT_VERSION,
+    formatVersion: CONV_CONTROLS_GRAPH_VERSION,
     options: `k${smallKernelSize}K${largeKernelSize}s${upsampleFactor}eta${eta}`,
     apply: (model) => {
       const { model: prepared, layout, skipped } = prepareUnet(model, { dispersion });

@@ -1,5 +1,6 @@
 /**
- * The "on" branch of a prepared conv: the re-dilation operator of docs/scalecrafter-method.md §1 with the
+ * The "on" branch of a dispersed or stride-2 prepared conv (stride-1 convs re-dilate through
+ * their main Conv: main-conv-redilation.ts, which shares the geometry below): the re-dilation operator of docs/scalecrafter-method.md §1 with the
  * conv's dilation factor pf and dispersion flag read from the control inputs at run time,
  * following the reference's ReDilateConvProcessor (and redilation-geometry.ts, its TS twin):
  *
@@ -40,9 +41,11 @@ export interface RedilatedBranchSpec {
   readonly opset: number;
   readonly transform: DispersionTransformInput;
   readonly outputName: string;
+  /** only ever run dispersed (stride-1 convs re-dilate through their main Conv otherwise): no 3×3 kernel path */
+  readonly dispersedOnly?: boolean;
 }
 
-interface Context {
+export interface BranchContext {
   readonly scope: readonly string[];
   readonly opset: number;
   readonly type: ConvElementType;
@@ -51,12 +54,29 @@ interface Context {
 /** A value name for a branch output made in `scope` (node names are unique, so these are too). */
 const branchOutputName = (scope: readonly string[], label: string) => `/${[...scope, label].join('/')}`;
 
+export interface OperatorGeometry {
+  /** d = ceil(pf): float64 scalar, integer-valued */
+  readonly dilation: Value;
+  /** H, W of the conv's input: float64 [2] */
+  readonly sizeReal: Value;
+  /** round(H·d/pf), round(W·d/pf): the size the input is resized to before the conv (float64 [2]) */
+  readonly convInputSize: Value;
+}
+
+/** The operator's sizes for input `x` and effective dilation `pf` (a float64 scalar). */
+export function operatorGeometry(g: GraphBuilder, x: Value, pf: Value): OperatorGeometry {
+  const dilation = ceil(g, pf);
+  const factor = op.div(g, dilation, pf);
+  const sizeReal = castToCode(g, sliceVector(g, op.shape(g, x), 2, 4), TensorDataType.DOUBLE);
+  return { dilation, sizeReal, convInputSize: round(g, op.mul(g, sizeReal, factor)) };
+}
+
 /**
  * `x` resized (bilinear, align_corners = false) to `size` (float64 [2], integer-valued), or `x`
  * itself when it already has that size. The comparison runs in float64, on the CPU, where the If
  * reads it (control-values.ts).
  */
-function resizeUnlessSameSize(g: GraphBuilder, x: Value, size: Value, context: Context): Value {
+export function resizeUnlessSameSize(g: GraphBuilder, x: Value, size: Value, context: BranchContext): Value {
   const shape = op.shape(g, x);
   const current = castToCode(g, sliceVector(g, shape, 2, 4), TensorDataType.DOUBLE);
   const sameSize = op.cast(g, reduceMinAll(g, castToCode(g, equal(g, current, size), TensorDataType.DOUBLE)), { to: 'bool' });
@@ -104,60 +124,58 @@ function dispersedKernel(g: GraphBuilder, weight: Value, transform: Value, flag:
   return type === 'float16' ? op.cast(g, reshaped, { to: 'float16' }) : reshaped;
 }
 
+/** A conv of the operator on `io.input` at dilation `io.dilation` (float64 scalar, integer-valued). */
+type KernelConv = (b: GraphBuilder, outer: OuterValue, io: { input: Value; dilation: Value }, scope: readonly string[]) => Value;
+
 /**
- * The conv of the operator: If(dispersed) → the 5×5 kernel R·W, else W; each at the run-time
- * dilation d (runtime-dilated-conv.ts, with static Convs for the dilations each kernel meets in
- * the reference configurations: 3×3 at d = 2, 3, 4; 5×5 at d = 1, 2).
+ * The conv at the run-time dilation d (runtime-dilated-conv.ts), with static Convs for the
+ * dilations the kernel meets in the reference configurations: 3×3 at d = 2, 3, 4; 5×5 at d = 1, 2.
  */
-/** `inputs.dilation`: d as a float64 scalar (integer-valued). */
-function kernelConv(g: GraphBuilder, spec: RedilatedBranchSpec, inputs: { input: Value; dispersed: Value; dilation: Value }, context: Context): Value {
+function kernelConvOf(spec: RedilatedBranchSpec, context: BranchContext, kernel: 'plain' | 'dispersed'): KernelConv {
   const { conv } = spec;
-  const names = { input: inputs.input.name, dilation: inputs.dilation.name };
-  const kernelBranch = (label: string, kernelSize: number, staticDilations: readonly number[], kernelOf: (b: GraphBuilder, outer: OuterValue) => Value): OnnxGraph => {
+  const { params } = spec.transform;
+  const [kernelSize, staticDilations] = kernel === 'dispersed' ? [params.largeKernelSize, [1, 2]] : [3, [2, 3, 4]];
+  return (b, outer, io, scope) => runtimeDilatedConv(b, {
+    input: io.input,
+    weight: kernel === 'dispersed'
+      ? dispersedKernel(b, outer(conv.weight), outer(spec.transform.name), controlAt(b, outer(CONTROL_VALUES.dispersed), spec.index), params, conv.elementType)
+      : outer(conv.weight),
+    bias: conv.bias === undefined ? null : outer(conv.bias),
+    dilation: io.dilation,
+    kernelRadius: (kernelSize - 1) / 2,
+    stride: conv.stride,
+  }, { ...context, scope, staticDilations });
+}
+
+/** The conv of the operator: If(dispersed) → the 5×5 kernel R·W, else W (only R·W for a dispersedOnly spec). */
+function kernelConv(g: GraphBuilder, outer: OuterValue, spec: RedilatedBranchSpec, inputs: { input: Value; dispersed: Value; dilation: Value }, context: BranchContext): Value {
+  const dispersed = kernelConvOf(spec, context, 'dispersed');
+  if (spec.dispersedOnly) return dispersed(g, outer, inputs, [...context.scope, 'dispersed']);
+  const asBranch = (label: string, kernel: KernelConv): OnnxGraph => {
     const scope = [...context.scope, label];
     return buildBranch({
       graphName: label, scope, opset: context.opset,
-      body: (b, outer) => [{
-        value: runtimeDilatedConv(b, {
-          input: outer(names.input),
-          weight: kernelOf(b, outer),
-          bias: conv.bias === undefined ? null : outer(conv.bias),
-          dilation: outer(names.dilation),
-          kernelRadius: (kernelSize - 1) / 2,
-          stride: conv.stride,
-        }, { ...context, scope, staticDilations }),
-        name: branchOutputName(scope, 'output'),
-        type: context.type,
-      }],
+      body: (b, o) => [{ value: kernel(b, o, { input: o(inputs.input.name), dilation: o(inputs.dilation.name) }, scope), name: branchOutputName(scope, 'output'), type: context.type }],
     });
   };
-  const { params } = spec.transform;
-  const dispersed = kernelBranch('dispersed', params.largeKernelSize, [1, 2], (b, outer) => dispersedKernel(b, outer(conv.weight), outer(spec.transform.name), controlAt(b, outer(CONTROL_VALUES.dispersed), spec.index), params, conv.elementType));
-  const plain = kernelBranch('plain_kernel', 3, [2, 3, 4], (_b, outer) => outer(conv.weight));
-  return ifThenElse(g, inputs.dispersed, dispersed, plain)[0]!;
+  return ifThenElse(g, inputs.dispersed, asBranch('dispersed', dispersed), asBranch('plain_kernel', kernelConvOf(spec, context, 'plain')))[0]!;
 }
 
 /** The If branch that computes the conv with the run-time dilation and dispersion of control `index`. */
 export function buildRedilatedConvBranch(spec: RedilatedBranchSpec): OnnxGraph {
   const { conv } = spec;
-  const context: Context = { scope: spec.scope, opset: spec.opset, type: conv.elementType };
+  const context: BranchContext = { scope: spec.scope, opset: spec.opset, type: conv.elementType };
   return buildBranch({
     graphName: 'redilated_conv',
     scope: spec.scope,
     opset: spec.opset,
     body: (g, outer) => {
       // float64 scalars, so these ops run on the CPU (control-values.ts).
-      const pf = controlAt(g, outer(CONTROL_VALUES.effectiveDilation), spec.index);
       const dispersed = controlFlagAt(g, outer(CONTROL_VALUES.dispersed), spec.index);
-      const dilation = ceil(g, pf);
-      const factor = op.div(g, dilation, pf);
-
       const x = outer(conv.input);
-      const size = sliceVector(g, op.shape(g, x), 2, 4);
-      const sizeReal = castToCode(g, size, TensorDataType.DOUBLE);
-      const convInputSize = round(g, op.mul(g, sizeReal, factor));
+      const { dilation, sizeReal, convInputSize } = operatorGeometry(g, x, controlAt(g, outer(CONTROL_VALUES.effectiveDilation), spec.index));
       const convInput = resizeUnlessSameSize(g, x, convInputSize, { ...context, scope: [...spec.scope, 'input'] });
-      const convolved = kernelConv(g, spec, { input: convInput, dispersed, dilation }, { ...context, scope: [...spec.scope, 'conv'] });
+      const convolved = kernelConv(g, outer, spec, { input: convInput, dispersed, dilation }, { ...context, scope: [...spec.scope, 'conv'] });
       const outputSize = floor(g, op.div(g, sizeReal, constantFloat64(g, conv.stride)));
       const y = resizeUnlessSameSize(g, convolved, outputSize, { ...context, scope: [...spec.scope, 'output'] });
       return [{ value: y, name: spec.outputName, type: conv.elementType }];
