@@ -105,6 +105,9 @@ describe('tiled decoding of a pipeline folder', () => {
     mkdirSync(other);
     copyFileSync(folder.vaeDecoder, path.join(other, 'model.onnx'));
     writeFileSync(path.join(other, 'config.json'), JSON.stringify({ ...tinyPipelineConfigs(1000).vae, block_out_channels: [32, 32, 64, 128] }));
-    await assert.rejects(segmentsForDecoderFile(path.join(other, 'model.onnx')), /"decoder\.conv_in\.weight" has shape \[64, 4, 3, 3\] but \[128, 4, 3, 3\] was expected — vae_decoder\/config\.json does not describe this model/);
+    await assert.rejects(segmentsForDecoderFile(path.join(other, 'model.onnx')), (error: unknown) =>
+      error instanceof UserFacingError
+      && /"decoder\.conv_in\.weight" has shape \[64, 4, 3, 3\] but \[128, 4, 3, 3\] was expected/.test(error.message)
+      && /vae_decoder\/config\.json does not describe this model/.test(error.hint ?? ''));
   });
 });
