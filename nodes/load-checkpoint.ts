@@ -95,7 +95,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       const components: Array<[string | null, ComponentRole]> = [
         [folder.textEncoder, 'text_encoder'],
         [folder.textEncoder2, 'text_encoder_2'],
-        [folder.unet, 'unet'],
+        [folder.unet, folder.family === 'sdxl' ? 'sdxl_unet' : 'unet'],
         [folder.vaeDecoder, 'vae_decoder'],
         [folder.vaeEncoder, 'vae_encoder'],
       ];

@@ -4,12 +4,14 @@
  * conditioning's defaults; errors naming node and field; ComfyUI's CLIPTextEncodeSDXL on import.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { importComfyUi } from '../../app/engine/comfyui/import-comfyui.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
+import { writeTinyStableDiffusion } from '../../app/models/tiny-sd.js';
+import { writeTinyStableDiffusionXL } from '../../app/models/tiny-sdxl.js';
 import type { WidgetValue, Workflow } from '../../app/protocol/index.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
@@ -58,8 +60,10 @@ function sdxlGraph(engine: EngineHarness, options: GraphOptions): Workflow {
 
 describe('SDXL through the engine (tiny SDXL)', () => {
   let engine: EngineHarness;
+  let modelsDir = '';
   before(() => {
-    engine = new EngineHarness({ modelsDir: mkdtempSync(path.join(tmpdir(), 'sdxl-models-')) });
+    modelsDir = mkdtempSync(path.join(tmpdir(), 'sdxl-models-'));
+    engine = new EngineHarness({ modelsDir });
   });
 
   async function imageOf(workflow: Workflow) {
@@ -116,6 +120,19 @@ describe('SDXL through the engine (tiny SDXL)', () => {
   test('TextEncodeSDXL on an SD 1.x CLIP: refused on its clip field', async () => {
     const failure = await failureOf(sdxlGraph(engine, { prefix: 'sd-clip', clipFrom: 'tiny-sd', positive: { type: 'TextEncodeSDXL', widgets: { text_l: PROMPT } } }));
     assert.deepEqual([failure.nodeType, failure.field], ['TextEncodeSDXL', 'clip']);
+  });
+
+  test('an SDXL folder whose unet/ is an SD UNet (no text_embeds, time_ids): LoadCheckpoint refuses it on its model field', async () => {
+    const mixed = path.join(modelsDir, 'sdxl-with-sd-unet');
+    await writeTinyStableDiffusionXL(mixed);
+    const sd = await writeTinyStableDiffusion(path.join(modelsDir, 'sd-unet-source'));
+    rmSync(path.join(mixed, 'unet'), { recursive: true });
+    cpSync(path.join(sd, 'unet'), path.join(mixed, 'unet'), { recursive: true });
+    const workflow = sdxlGraph(engine, { prefix: 'mixed-unet' });
+    workflow.nodes.find((node) => node.type === 'LoadCheckpoint')!.widgets.model = 'sdxl-with-sd-unet';
+    const failure = await failureOf(workflow);
+    assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
+    assert.match(failure.message, /does not look like a sdxl unet/);
   });
 
   test('ComfyUI\'s CLIPTextEncodeSDXL imports as TextEncodeSDXL, widget for widget', () => {

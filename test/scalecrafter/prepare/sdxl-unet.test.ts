@@ -6,6 +6,9 @@
  * reference step; Attn-SF finds every attn1; all controls off reproduce the plain UNet.
  */
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { tinySdxlPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
@@ -13,7 +16,7 @@ import { buildUNet } from '../../../app/models/sd/unet.js';
 import { SeededWeights } from '../../../app/models/weights/seeded-weights.js';
 import { TensorDataType } from '../../../app/onnx/data-type.js';
 import type { OnnxModel } from '../../../app/onnx/model.js';
-import { serializeModel } from '../../../app/onnx/model-io.js';
+import { serializeModel, writeModel } from '../../../app/onnx/model-io.js';
 import type { HostTensor } from '../../../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
 import { dilationTable } from '../../../app/scalecrafter/dilation-table.js';
@@ -24,6 +27,9 @@ import { controlFeeds, offControlFeeds } from '../../../app/scalecrafter/prepare
 import { addFreeUControls, freeUFeeds, readFreeULayout } from '../../../app/scalecrafter/prepare/freeu-controls.js';
 import { prepareUnet } from '../../../app/scalecrafter/prepare/prepare-unet.js';
 import { readPreparedUnetLayout } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
+import { DEFAULT_DISPERSION_PARAMS } from '../../../app/scalecrafter/dispersion-transform.js';
+import { DILATION_INPUT } from '../../../app/scalecrafter/prepare/prepared-unet-format.js';
+import { preparedUnetFor } from '../../../app/scalecrafter/prepared-unet-cache.js';
 import { MODEL_FAMILIES, presetByName } from '../../../app/scalecrafter/presets.js';
 import { candidateConvNames } from '../../../app/scalecrafter/unet-convs.js';
 import { assertAllClose, difference } from '../../reference/compare.js';
@@ -108,5 +114,35 @@ describe('ScaleCrafter on an SDXL UNet graph', () => {
     const dilated = new Map([['mid_block.resnets.0.conv1', { dilation: 2, dispersed: false }], ['up_blocks.0.resnets.0.conv2', { dilation: 2, dispersed: false }]]);
     const on = await runAll(controlled, { ...offFeeds(), ...controlFeeds(layout, dilated), ...attentionScaleFeeds(readAttentionScaleLayout(all)!, ...LATENT, 4, 6) });
     assert.ok(difference(on.out_sample!.data, plainOut.out_sample!.data, { atol: 0, rtol: 0 }).maxAbs > 1e-3);
+  });
+});
+
+describe('the Sampler\'s per-step controls on the SDXL graph follow the reference file', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'sdxl-prepared-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  test('sdxl_2048x2048: the convs of dilate_settings/sdxl_2048x2048.txt this UNet has, at their dilation, for steps < dilate_tau (30 of 50)', async () => {
+    const fixture = new URL('../../fixtures/scalecrafter-reference/dilate_settings/sdxl_2048x2048.txt', import.meta.url);
+    const listed = new Map((await readFile(fixture, 'utf8')).trim().split('\n').map((line) => {
+      const [conv, dilation] = line.trim().split(':');
+      return [conv!, Number(dilation)] as const;
+    }));
+    const unetPath = path.join(dir, 'unet', 'model.onnx');
+    await mkdir(path.dirname(unetPath), { recursive: true });
+    await writeModel(unet, unetPath);
+    const prepared = await preparedUnetFor(unetPath, DEFAULT_DISPERSION_PARAMS, path.join(dir, 'cache'));
+    const controlsAt = prepared.controlsFor({ schedule: presetByName('sdxl_2048x2048').schedule, freeU: null, attentionScale: null }, { latentDims: [1, 4, 256, 256], vaeScaleFactor: 8 });
+    const effective = prepared.convs.filter((conv) => listed.has(conv));
+    assert.ok(effective.length > 0 && effective.length < listed.size, 'some listed convs are SD-only (down_blocks.3), the rest are SDXL\'s');
+    for (const step of [0, 29, 30, 49]) {
+      const { main, base } = controlsAt(step, 50);
+      const dilation = [...(main[DILATION_INPUT]!.data as Float64Array)];
+      const expected = prepared.convs.map((conv) => (step < 30 && listed.has(conv) ? listed.get(conv)! : 1));
+      assert.deepEqual(dilation, expected, `step ${step}`);
+      assert.equal(base, null, 'no ND-CFG in this preset (ndcfg_tau 0)');
+    }
   });
 });
