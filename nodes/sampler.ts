@@ -80,7 +80,7 @@ export const sampler = defineNode({
         latent,
         signal: context.signal,
         controlsAt: prepared?.controlsFor(setup, { latentDims: latent.dims, vaeScaleFactor: model.folder.vaeScaleFactor }),
-        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, { pixelSpace: model.folder.pixelSpace })),
+        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, model.folder)),
       });
       return { outputs: [result] };
     } finally {
