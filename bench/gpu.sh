@@ -14,6 +14,12 @@
 #   5. SD VAE decode at 1024², 2048² (whole and tiled), 4096² (tiled; the whole
 #      decode needs 32.5 GiB, over the 24 GiB budget, and is skipped)              not yet measured
 #   6. peak GPU memory of 2048² sampling, plain and ScaleCrafter with ND-CFG        ~1 min
+#   7. SDXL UNet step at 1024² and 2048², five variants (seeded fp16 SDXL UNet,
+#      2.57 G parameters, built on first use)                                      not yet measured
+#   8. SDXL at 4096²: peak GPU memory of UNet sampling (plain, and the sdxl_4096x4096
+#      preset with ND-CFG). The pipeline's peak is the larger of this and step 5's
+#      tiled 4096² decode: SDXL's VAE is SD's AutoencoderKL architecture (only its
+#      weights and latent scale differ) and each session is released before the next  not yet measured
 #
 # GPU_SH_PROOF=1 proves the script where there is no NVIDIA GPU (Mesa lavapipe, WebGPU on the CPU):
 # the same steps on the tiny model and small sizes; its numbers are CPU numbers.
@@ -41,12 +47,14 @@ done
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime}"; mkdir -p "$XDG_RUNTIME_DIR"
 if [ -z "${GPU_SH_PROOF:-}" ]; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
-  sd15=(--model sd15) sd21=(--model sd21) vae_model=(--model sd15) peak=()
+  sd15=(--model sd15) sd21=(--model sd21) sdxl=(--model sdxl) vae_model=(--model sd15) peak=()
   sizes=512,1024 profile_size=1024 large=2048 vae_sizes=1024,2048 vae_huge=4096 vae_tile=512
+  sdxl_sizes=1024,2048 sdxl_huge=4096
 else
   echo "gpu.sh: proof run (GPU_SH_PROOF): tiny models, small sizes"
-  sd15=(--model tiny) sd21=(--model tiny) vae_model=(--model tiny) peak=(--peak-size 256)
+  sd15=(--model tiny) sd21=(--model tiny) sdxl=(--model tiny-sdxl) vae_model=(--model tiny) peak=(--peak-size 256)
   sizes=128,256 profile_size=256 large=384 vae_sizes=128,256 vae_huge=512 vae_tile=128
+  sdxl_sizes=128,256 sdxl_huge=512
 fi
 
 work="${BENCH_WORK:-.cache/bench}"
@@ -64,4 +72,8 @@ step "5: SD VAE decode, whole and tiled, on a 24 GiB budget"
 "$node" "$vae" "${vae_model[@]}" --device webgpu --sizes "$vae_huge" --tile "$vae_tile" --rounds 1 --warmup 0 --budget-gib 24 --out "$out"
 step "6: peak GPU memory of $large² sampling"
 "$node" "$entry" "${sd15[@]}" --device webgpu --layout NHWC --sizes "$large" --iterations 3 --memory --work "$work" --out "$out"
+step "7: SDXL UNet step, $sdxl_sizes"
+"$node" "$entry" "${sdxl[@]}" --device webgpu --layout NHWC --sizes "$sdxl_sizes" --iterations 3 "${peak[@]}" --work "$work" --out "$out"
+step "8: SDXL at $sdxl_huge²: peak GPU memory of sampling (the tiled VAE decode's is step 5's $vae_huge² row)"
+"$node" "$entry" "${sdxl[@]}" --device webgpu --layout NHWC --sizes "$sdxl_huge" --iterations 2 --memory --work "$work" --out "$out"
 step "done"

@@ -1,10 +1,12 @@
 /**
- * UNet step time, memory and achieved FLOP/s (issue 7): the SD 1.5-architecture UNet with seeded
- * fp16 weights (or the tiny one) at several sizes, in five variants — plain, ScaleCrafter-prepared
- * with every control off, re-dilated (the reference preset for that size), re-dilated with ND-CFG
- * (third pass), dispersed — plus the device's measured fp16 MatMul peak, all in one run.
+ * UNet step time, memory and achieved FLOP/s (issue 7): the SD 1.5-, SD 2.1- or SDXL-architecture
+ * UNet with seeded fp16 weights (or a tiny one) at several sizes, in five variants — plain,
+ * ScaleCrafter-prepared with every control off, re-dilated (the reference preset for that size),
+ * re-dilated with ND-CFG (third pass), dispersed — plus the device's measured fp16 MatMul peak.
+ * An SDXL UNet also gets its text_embeds and time_ids; tiny-sdxl has SDXL's conv names, so it runs
+ * the real SDXL presets (the smallest, sdxl_2048x2048, at its test sizes).
  *
- *   node --import tsx bench/unet-step.ts [--model sd15|sd21|tiny] [--sizes 512,1024] [--device webgpu|cpu]
+ *   node --import tsx bench/unet-step.ts [--model sd15|sd21|sdxl|tiny|tiny-sdxl] [--sizes 512,1024] [--device webgpu|cpu]
  *        [--layout NHWC|NCHW] [--iterations 3] [--work DIR] [--out bench/results] [--memory | --profile]
  *
  * One "step" is what a CFG sampler step costs: one UNet call at batch 2 (plus a batch-1 call for
@@ -17,11 +19,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { preparedUnetFor } from '../app/scalecrafter/prepared-unet-cache.js';
 import { buildPresetUNet } from '../app/models/sd/pipeline-builder.js';
-import { SD15_CONFIGS, SD21_CONFIGS, tinyPipelineConfigs } from '../app/models/sd/presets.js';
+import { SD15_CONFIGS, SD21_CONFIGS, SDXL_CONFIGS, tinyPipelineConfigs, tinySdxlPipelineConfigs } from '../app/models/sd/presets.js';
+import type { UNetConfigJson } from '../app/models/sd/unet-config.js';
 import { unetCost } from '../app/models/sd/flops.js';
 import { planUNet } from '../app/models/sd/unet-plan.js';
 import { parseUNetConfig } from '../app/models/sd/unet-config.js';
 import { writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
+import { writeTinyStableDiffusionXL } from '../app/models/tiny-sdxl.js';
 import { toFloat16 } from '../app/runtime/float16.js';
 import type { HostTensor } from '../app/runtime/host-tensor.js';
 import { openSession, type ModelSession } from '../app/runtime/session.js';
@@ -29,7 +33,7 @@ import { profileFileFor, readRunProfiles } from '../app/runtime/session-profile.
 import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
 import { OFF_SCHEDULE } from '../app/scalecrafter/model-patches.js';
 import type { PreparedUnet } from '../app/scalecrafter/prepared-unet.js';
-import { nearestPreset, presetByName } from '../app/scalecrafter/presets.js';
+import { nearestPreset, presetByName, type ModelFamily } from '../app/scalecrafter/presets.js';
 import { measureDevicePeak } from './device-peak.js';
 import { GpuMemoryProbe, machineName } from './gpu-probe.js';
 import type { ScaleCrafterSchedule } from '../app/scalecrafter/schedule.js';
@@ -55,9 +59,38 @@ const { values: args } = parseArgs({
 const device = args.device === 'cpu' ? 'cpu' : 'webgpu';
 const iterations = Number(args.iterations);
 const sizes = args.sizes!.split(',').map(Number);
-const tiny = args.model === 'tiny';
-/** The reference family whose presets the full-size model uses. */
-const family = args.model === 'sd21' ? 'sd2.1' : 'sd1.5';
+
+interface BenchModel {
+  readonly description: string;
+  readonly unet: UNetConfigJson;
+  /** The reference family whose presets it runs; null: the tiny SD rule (every conv dilated). */
+  readonly family: ModelFamily | null;
+  /** Writes the model's unet/model.onnx under `work`. */
+  build(work: string): Promise<unknown>;
+  /** The preset below the smallest size class, and the ones whose ND-CFG and dispersion lists every size borrows. */
+  readonly fallbackPreset?: string;
+  readonly ndcfgPreset?: string;
+  readonly dispersePreset?: string;
+}
+
+const referenceModel = (family: 'sd1.5' | 'sd2.1', description: string, unet: UNetConfigJson, preset: 'sd15-random' | 'sd21-random'): BenchModel => ({
+  description, unet, family,
+  build: (work) => buildPresetUNet(preset, { out: work, dtype: 'float16', resolution: 512 }),
+  fallbackPreset: `${family}_1024x1024`, ndcfgPreset: `${family}_2048x2048`, dispersePreset: `${family}_2048x2048_disperse`,
+});
+/** SDXL's presets start at 2048² and only 4096² has ND-CFG and a disperse list. */
+const sdxlPresets = { fallbackPreset: 'sdxl_2048x2048', ndcfgPreset: 'sdxl_4096x4096', dispersePreset: 'sdxl_4096x4096_disperse' };
+const BENCH_MODELS: Readonly<Record<string, BenchModel>> = {
+  sd15: referenceModel('sd1.5', 'SD 1.5 architecture, seeded fp16', SD15_CONFIGS.unet, 'sd15-random'),
+  sd21: referenceModel('sd2.1', 'SD 2.1 architecture, seeded fp16', SD21_CONFIGS.unet, 'sd21-random'),
+  sdxl: { description: 'SDXL architecture, seeded fp16', unet: SDXL_CONFIGS.unet, family: 'sdxl', build: (work) => buildPresetUNet('sdxl-random', { out: work, dtype: 'float16', resolution: 1024 }), ...sdxlPresets },
+  tiny: { description: 'tiny', unet: tinyPipelineConfigs(914).unet, family: null, build: (work) => writeTinyStableDiffusion(work) },
+  'tiny-sdxl': { description: 'tiny SDXL, seeded fp32', unet: tinySdxlPipelineConfigs(914).unet, family: 'sdxl', build: (work) => writeTinyStableDiffusionXL(work), ...sdxlPresets },
+};
+const chosen = BENCH_MODELS[args.model!];
+if (!chosen) throw new Error(`--model ${args.model} is not one of ${Object.keys(BENCH_MODELS).join(', ')}`);
+const model: BenchModel = chosen;
+const tiny = model.family === null;
 const options = { executionProvider: device, ...(device === 'webgpu' ? { webgpuLayout: args.layout as 'NHWC' | 'NCHW' } : {}) } as const;
 
 function seeded(count: number, seed: number): Float32Array {
@@ -81,6 +114,20 @@ function unetFeeds(session: ModelSession, batch: number, latent: number, context
     sample: floatInput(session, 'sample', [batch, 4, latent, latent], 1),
     timestep: timestep.type === 'float16' ? { type: 'float16', data: toFloat16(t), dims: timestep.shape.length === 0 ? [] : [batch] } : { type: 'float32', data: t, dims: timestep.shape.length === 0 ? [] : [batch] },
     encoder_hidden_states: floatInput(session, 'encoder_hidden_states', [batch, 77, contextWidth], 2),
+    ...sdxlFeeds(session, batch, latent),
+  };
+}
+
+/** SDXL's added conditions: a pooled embedding and time_ids for a square image of the latent's size. */
+function sdxlFeeds(session: ModelSession, batch: number, latent: number): Record<string, HostTensor> {
+  const textEmbeds = session.inputMetadata.find((input) => input.name === 'text_embeds');
+  if (!textEmbeds) return {};
+  const side = latent * 8;
+  const ids = Array.from({ length: batch }, () => [side, side, 0, 0, side, side]).flat();
+  const type = session.inputMetadata.find((input) => input.name === 'time_ids')!.type;
+  return {
+    text_embeds: floatInput(session, 'text_embeds', [batch, Number(textEmbeds.shape[1])], 3),
+    time_ids: type === 'float16' ? { type, data: toFloat16(Float32Array.from(ids)), dims: [batch, 6] } : { type: 'float32', data: Float32Array.from(ids), dims: [batch, 6] },
   };
 }
 
@@ -93,12 +140,12 @@ function scheduleFor(size: number, convs: readonly string[]): { main: ScaleCraft
     const main: ScaleCrafterSchedule = { redilation: { kind: 'constant', convs: everyConv, steps }, noiseDampedGuidance: base, dispersion: { kind: 'off' } };
     return { main, dispersed: { ...main, dispersion: { kind: 'dispersed', convs, transform: DEFAULT_DISPERSION_PARAMS, steps } } };
   }
-  const choice = nearestPreset(family, size, size);
-  const preset = choice.kind === 'preset' ? choice.preset : presetByName(`${family}_1024x1024`);
-  // ND-CFG only exists in the 2048 configs: smaller sizes borrow its base pass to show its cost.
-  const ndcfg = preset.schedule.noiseDampedGuidance.kind === 'off' ? presetByName(`${family}_2048x2048`).schedule.noiseDampedGuidance : preset.schedule.noiseDampedGuidance;
+  const choice = nearestPreset(model.family!, size, size);
+  const preset = choice.kind === 'preset' ? choice.preset : presetByName(model.fallbackPreset!);
+  // ND-CFG only exists in the largest configs: other sizes borrow its base pass to show its cost.
+  const ndcfg = preset.schedule.noiseDampedGuidance.kind === 'off' ? presetByName(model.ndcfgPreset!).schedule.noiseDampedGuidance : preset.schedule.noiseDampedGuidance;
   const main = { ...preset.schedule, noiseDampedGuidance: ndcfg };
-  const dispersion = presetByName(`${family}_2048x2048_disperse`).schedule.dispersion;
+  const dispersion = presetByName(model.dispersePreset!).schedule.dispersion;
   const dispersed = { ...main, dispersion: dispersion.kind === 'dispersed' ? { ...dispersion, steps: { start: 0, end: 1 } } : dispersion };
   return { main, dispersed };
 }
@@ -106,7 +153,7 @@ function scheduleFor(size: number, convs: readonly string[]): { main: ScaleCraft
 /** Three significant digits: an H100 reaches tens of TFLOP/s, lavapipe (proof runs) thousandths. */
 const tflopsText = (tflops: number) => tflops.toPrecision(3);
 
-const modelDescription = () => (tiny ? 'tiny' : `${family === 'sd2.1' ? 'SD 2.1' : 'SD 1.5'} architecture, seeded fp16`);
+const modelDescription = () => model.description;
 
 async function timeMedian(run: () => Promise<unknown>): Promise<number> {
   await run();
@@ -231,15 +278,14 @@ ${lines.join('\n')}
 async function main(): Promise<void> {
   const machine = machineName();
   const probe = new GpuMemoryProbe();
-  const work = path.resolve(args.work!, tiny ? 'tiny' : `${args.model}-fp16`);
-  const unetPath = tiny ? path.join(work, 'unet', 'model.onnx') : path.join(work, 'unet', 'model.onnx');
+  const work = path.resolve(args.work!, args.model!.startsWith('tiny') ? args.model! : `${args.model}-fp16`);
+  const unetPath = path.join(work, 'unet', 'model.onnx');
   const buildStart = performance.now();
   if (!existsSync(unetPath)) {
     await mkdir(path.dirname(work), { recursive: true });
-    if (tiny) await writeTinyStableDiffusion(work);
-    else await buildPresetUNet(args.model === 'sd21' ? 'sd21-random' : 'sd15-random', { out: work, dtype: 'float16', resolution: 512 });
+    await model.build(work);
   }
-  const unetConfig = parseUNetConfig(tiny ? tinyPipelineConfigs(914).unet : (args.model === 'sd21' ? SD21_CONFIGS : SD15_CONFIGS).unet);
+  const unetConfig = parseUNetConfig(model.unet);
   const prepared = await preparedUnetFor(unetPath, DEFAULT_DISPERSION_PARAMS, path.join(work, 'cache'));
   console.log(`model ready in ${((performance.now() - buildStart) / 1000).toFixed(1)} s (${unetPath}; prepared ${prepared.modelPath})`);
 

@@ -19,6 +19,7 @@ import { previewImage } from './preview-image.js';
 import { sampler } from './sampler.js';
 import { saveImage } from './save-image.js';
 import { textEncode } from './text-encode.js';
+import { textEncodeSdxl } from './text-encode-sdxl.js';
 import { vaeDecode } from './vae-decode.js';
 import { vaeEncode } from './vae-encode.js';
 import { mathFloat } from './math-float.js';
@@ -46,7 +47,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
   saveText,
 ];
 
-const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
+const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {

@@ -8,10 +8,14 @@ import { bundledModelNames, copyBundledModel } from '../app/models/bundled-model
 import { listModelFolders, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
+import { DEFAULT_TINY_SDXL_FOLDER, writeTinyStableDiffusionXL } from '../app/models/tiny-sdxl.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
-/** The seeded test-size pipeline (noise until trained); created on first use when missing. */
-const DEFAULT_TINY_SD_NAME = path.basename(DEFAULT_TINY_SD_FOLDER);
+/** The seeded test-size pipelines (noise until trained), created on first use when missing. */
+const TINY_PIPELINES: Readonly<Record<string, (folder: string) => Promise<string>>> = {
+  [path.basename(DEFAULT_TINY_SD_FOLDER)]: (folder) => writeTinyStableDiffusion(folder),
+  [path.basename(DEFAULT_TINY_SDXL_FOLDER)]: (folder) => writeTinyStableDiffusionXL(folder),
+};
 /** The project's trained emoji model (models/README.md): what a new LoadCheckpoint node starts with. */
 const DEFAULT_MODEL_NAME = 'emoji-pixel-32';
 
@@ -59,7 +63,7 @@ export function loadCheckpointNode(config: EngineConfig) {
           kind: 'STRING',
           default: DEFAULT_MODEL_NAME,
           multiline: false,
-          suggestions: [...new Set([DEFAULT_MODEL_NAME, DEFAULT_TINY_SD_NAME, ...listModelFolders(config.modelsDir), ...bundledModelNames(config.bundledModelsDir)])],
+          suggestions: [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...listModelFolders(config.modelsDir), ...bundledModelNames(config.bundledModelsDir)])],
           tooltip: 'a folder under the models folder, or the absolute path of a diffusers-ONNX export',
         },
       ],
@@ -72,9 +76,10 @@ export function loadCheckpointNode(config: EngineConfig) {
     execute: async ({ model }, context) => {
       await copyBundledModelIfMissing(config, model, context);
       const root = resolveModelFolder(config.modelsDir, model);
-      if (model === DEFAULT_TINY_SD_NAME && !existsSync(root)) {
-        context.message('info', `creating the default model in ${root} (first use)`);
-        await writeTinyStableDiffusion(root);
+      const writeTiny = Object.hasOwn(TINY_PIPELINES, model) ? TINY_PIPELINES[model] : undefined;
+      if (writeTiny && !existsSync(root)) {
+        context.message('info', `creating the test-size model ${model} in ${root} (first use)`);
+        await writeTiny(root);
       }
       let folder;
       try {
@@ -89,7 +94,8 @@ export function loadCheckpointNode(config: EngineConfig) {
       // Open every component now, so a corrupt or mismatched file is reported here, on this field.
       const components: Array<[string | null, ComponentRole]> = [
         [folder.textEncoder, 'text_encoder'],
-        [folder.unet, 'unet'],
+        [folder.textEncoder2, 'text_encoder_2'],
+        [folder.unet, folder.family === 'sdxl' ? 'sdxl_unet' : 'unet'],
         [folder.vaeDecoder, 'vae_decoder'],
         [folder.vaeEncoder, 'vae_encoder'],
       ];

@@ -3,6 +3,7 @@ import { latentPreview } from '../app/diffusion/pipeline/latent-preview.js';
 import { latentInModelSpace, unevenSideWarnings } from '../app/diffusion/pipeline/latent-space.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
+import { unconditionalConditioning } from '../app/diffusion/pipeline/sdxl-added-conditions.js';
 import { UnetModel } from '../app/diffusion/pipeline/unet-model.js';
 import { KARRAS_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS } from '../app/diffusion/schedulers/index.js';
 import { denoiseProblem } from '../app/diffusion/schedulers/sampling-plan.js';
@@ -49,7 +50,8 @@ export const sampler = defineNode({
     ...denoiseProblems(steps, denoise),
   ],
   execute: async (inputs, context) => {
-    const { model, positive, negative } = inputs;
+    const { model, positive } = inputs;
+    const negative = unconditionalConditioning(model.folder, inputs.negative);
     if (positive.prompt.trim() === '') {
       throw new UserFacingError('the positive prompt is empty', { field: 'positive', hint: 'type what the image should show in the TextEncode node connected here' });
     }
@@ -61,7 +63,7 @@ export const sampler = defineNode({
     const prepared = await preparedUnetForPatches(model.folder.unet, setup);
     const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
     try {
-      const unet = new UnetModel(lease.session);
+      const unet = new UnetModel(lease.session, { vaeScaleFactor: model.folder.vaeScaleFactor });
       unet.checkConditioning('positive', positive);
       unet.checkConditioning('negative', negative);
       unet.checkLatent('latent', latent, `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`);
@@ -78,7 +80,7 @@ export const sampler = defineNode({
         latent,
         signal: context.signal,
         controlsAt: prepared?.controlsFor(setup, { latentDims: latent.dims, vaeScaleFactor: model.folder.vaeScaleFactor }),
-        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, { pixelSpace: model.folder.pixelSpace })),
+        onStep: (done, total, denoised) => context.progress(done, total, latentPreview(denoised, latent.dims, model.folder)),
       });
       return { outputs: [result] };
     } finally {

@@ -1,5 +1,6 @@
 import { defineNode } from '../app/engine/node-definition.js';
 import { candidateConvsOf } from '../app/scalecrafter/prepared-unet-cache.js';
+import type { ModelFamily as PipelineFamily } from '../app/models/pipeline-folder.js';
 import { FREEU_DEFAULTS } from '../app/scalecrafter/freeu-defaults.js';
 import type { ModelPatch } from '../app/scalecrafter/model-patches.js';
 import { withPatch } from '../app/scalecrafter/patch-inputs.js';
@@ -7,6 +8,8 @@ import { nearestPreset, SCALECRAFTER_PRESETS, type ModelFamily } from '../app/sc
 import type { ScaleCrafterSchedule } from '../app/scalecrafter/schedule.js';
 
 const FAMILIES = ['sd1.5', 'sd2.1', 'sdxl'] as const satisfies readonly ModelFamily[];
+/** The preset family of each pipeline family that openPipelineFolder detects. */
+const PRESET_FAMILY: Readonly<Record<PipelineFamily, ModelFamily>> = { sd1: 'sd1.5', sd2: 'sd2.1', sdxl: 'sdxl' };
 
 /** Module paths a schedule names, whatever part of it names them. */
 function namedConvs(schedule: ScaleCrafterSchedule): string[] {
@@ -35,6 +38,8 @@ export const scaleCrafterPreset = defineNode({
     outputs: [{ name: 'MODEL', type: 'MODEL' }],
   },
   execute: async ({ model, family, width, height, variant, freeu }, context) => {
+    const detected = PRESET_FAMILY[model.folder.family];
+    if (detected !== family) context.message('warning', `${model.folder.name} looks like ${detected}, but the ${family} preset is chosen: its layers and sizes are ${family}'s`);
     const choice = nearestPreset(family, width, height);
     const patches: ModelPatch[] = [];
     if (choice.kind === 'native') {

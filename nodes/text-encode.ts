@@ -6,7 +6,7 @@ export const textEncode = defineNode({
     type: 'TextEncode',
     displayName: 'Text Encode',
     category: 'conditioning',
-    description: 'Encodes a prompt with the model\'s CLIP text encoder (77 tokens; longer prompts are cut and the cut is reported).',
+    description: 'Encodes a prompt with the model\'s CLIP text encoder, or both of an SDXL model\'s (77 tokens; longer prompts are cut and the cut is reported).',
     version: 1,
     outputNode: false,
     idempotent: true,

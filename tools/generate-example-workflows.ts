@@ -1,7 +1,10 @@
 /**
  * Writes workflows/scalecrafter-*.json: the default workflow (the emoji model, trained at 32²) with
  * ScaleCrafter's nodes, one per scale class of the paper (4×, 6.25×, 8×, 16× the training pixel
- * count), with the settings of tools/emoji-scalecrafter-rule.ts, which bench:fidelity measures. Run:
+ * count), with the settings of tools/emoji-scalecrafter-rule.ts, which bench:fidelity measures; and
+ * workflows/sdxl*.json: the default workflow on an SDXL checkpoint (tiny-sdxl, the seeded test-size
+ * SDXL created on first use, until the user picks a real one) at 1024², and at 2048² with the
+ * reference's ScaleCrafter preset. Run:
  *
  *   node --import tsx tools/generate-example-workflows.ts
  */
@@ -39,3 +42,23 @@ for (const example of EXAMPLES) {
   workflow.extra = { ...workflow.extra, description: `${example.title}. On the emoji model (trained at ${TRAINING_SIZE}²), with the reference's SD 1.5 rule scaled to its UNet (docs/scalecrafter-experiment.md). For a real SD 1.5 / 2.1 / SDXL checkpoint use a ScaleCrafterPreset node instead (docs/scalecrafter.md).` };
   writeFileSync(new URL(`../workflows/${example.file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
 }
+
+/** SDXL base's usual settings: 1024², Euler (its shipped scheduler), guidance 5. */
+function sdxlWorkflow(side: number, prefix: string, description: string): Workflow {
+  const workflow = structuredClone(base);
+  setWidgets(workflow, 'LoadCheckpoint', { model: 'tiny-sdxl' });
+  setWidgets(workflow, 'EmptyLatentImage', { width: side, height: side });
+  setWidgets(workflow, 'Sampler', { sampler: 'euler', steps: 30, cfg: 5 });
+  setWidgets(workflow, 'SaveImage', { filename_prefix: prefix });
+  // The positive prompt: the default workflow's negative TextEncode is the one left empty.
+  workflow.nodes.find((node) => node.type === 'TextEncode' && node.widgets.text !== '')!.widgets.text = 'a lighthouse on a cliff at dusk, oil painting';
+  workflow.extra = { ...workflow.extra, description: `${description} LoadCheckpoint names tiny-sdxl, a seeded test-size SDXL (noise images) created on first use: pick your SDXL export instead.` };
+  return workflow;
+}
+
+const sdxlExamples: Array<[string, Workflow]> = [
+  ['sdxl.json', sdxlWorkflow(1024, 'sdxl', 'Text to image on SDXL at its training size, 1024².')],
+  ['sdxl-scalecrafter-4x.json', sdxlWorkflow(2048, 'sdxl-scalecrafter-4x', 'SDXL at 2048² (4× its training pixels) with the reference preset sdxl_2048x2048 (re-dilation 2 for 30 of 50 steps) and FreeU\'s SDXL factors.')],
+];
+insertModelPatch(sdxlExamples[1]![1], 'ScaleCrafterPreset', { family: 'sdxl', width: 2048, height: 2048, variant: 'standard', freeu: true }, [860, 520]);
+for (const [file, workflow] of sdxlExamples) writeFileSync(new URL(`../workflows/${file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);

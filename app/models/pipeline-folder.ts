@@ -17,7 +17,7 @@ export interface PipelineFolder {
   name: string;
   family: ModelFamily;
   scheduler: SchedulerConfig;
-  /** SD 1/2: 0.18215, SDXL: 0.13025; from vae_decoder/config.json when it says. */
+  /** SD 1/2: 0.18215, SDXL: 0.13025; from vae_decoder/config.json's scaling_factor when it says. */
   latentScale: number;
   /** The UNet's latent channels: vae_decoder/config.json latent_channels (SD: 4; a pixel-space model: 3). */
   latentChannels: number;
@@ -29,6 +29,11 @@ export interface PipelineFolder {
   imageSizeMultiple: number;
   tokenizerDir: string;
   textEncoder: string;
+  /** SDXL's second tokenizer and text encoder (CLIPTextModelWithProjection); null for SD 1/2. */
+  tokenizer2Dir: string | null;
+  textEncoder2: string | null;
+  /** model_index.json's force_zeros_for_empty_prompt (SDXL base: true): an empty negative prompt means zero embeddings. */
+  forceZerosForEmptyPrompt: boolean;
   unet: string;
   vaeDecoder: string;
   vaeEncoder: string | null;
@@ -80,7 +85,7 @@ export function openPipelineFolder(root: string): PipelineFolder {
   }
   const required = (relative: string) => {
     const file = path.join(root, relative);
-    if (!existsSync(file)) throw new UserFacingError(`${root} has no ${relative}`, { hint: 'a diffusers-ONNX pipeline folder has text_encoder/, unet/, vae_decoder/ and tokenizer/ (export with optimum-cli export onnx)' });
+    if (!existsSync(file)) throw new UserFacingError(`${root} has no ${relative}`, { hint: 'a diffusers-ONNX pipeline folder has text_encoder/, unet/, vae_decoder/ and tokenizer/ (an SDXL one also text_encoder_2/ and tokenizer_2/; export with optimum-cli export onnx)' });
     return file;
   };
   const modelIndex = readJson(path.join(root, 'model_index.json'));
@@ -94,6 +99,7 @@ export function openPipelineFolder(root: string): PipelineFolder {
   // diffusers' UNet downsamples at the end of every down block but the last.
   const unetLevels = levelCount(readJson(unetConfigFile), unetConfigFile) ?? SD_UNET_LEVELS;
   const encoder = path.join(root, 'vae_encoder', 'model.onnx');
+  const sdxl = family === 'sdxl';
   return {
     root,
     name: path.basename(root),
@@ -106,6 +112,10 @@ export function openPipelineFolder(root: string): PipelineFolder {
     imageSizeMultiple: vaeScaleFactor * 2 ** (unetLevels - 1),
     tokenizerDir: path.dirname(required(path.join('tokenizer', 'vocab.json'))),
     textEncoder: required(path.join('text_encoder', 'model.onnx')),
+    tokenizer2Dir: sdxl ? path.dirname(required(path.join('tokenizer_2', 'vocab.json'))) : null,
+    textEncoder2: sdxl ? required(path.join('text_encoder_2', 'model.onnx')) : null,
+    // StableDiffusionXLPipeline's constructor defaults the key to true; SD 1/2 pipelines do not have it.
+    forceZerosForEmptyPrompt: typeof modelIndex?.force_zeros_for_empty_prompt === 'boolean' ? modelIndex.force_zeros_for_empty_prompt : sdxl,
     unet: required(path.join('unet', 'model.onnx')),
     vaeDecoder: required(path.join('vae_decoder', 'model.onnx')),
     vaeEncoder: existsSync(encoder) ? encoder : null,

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { Workflow } from '../../app/protocol/index.js';
 import { scaledRule } from '../../tools/emoji-scalecrafter-rule.js';
@@ -19,8 +21,8 @@ describe('the shipped example workflows', () => {
     engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
-  test('there is one per scale class besides the default', () => {
-    assert.deepEqual(files, ['default.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json']);
+  test('there is one per scale class besides the default, and the SDXL pair', () => {
+    assert.deepEqual(files, ['default.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
   });
 
   for (const file of files) {
@@ -58,6 +60,28 @@ describe('the shipped example workflows', () => {
       const ran = job.executed.map((id) => types.get(id));
       assert.ok(ran.includes('ReDilate'));
       if (file === 'scalecrafter-8x.json') assert.ok(ran.includes('NoiseDampedCFG'));
+    });
+  }
+});
+
+describe('the SDXL example workflows on the tiny SDXL (LoadCheckpoint creates it on first use)', () => {
+  let engine: EngineHarness;
+  before(() => {
+    engine = new EngineHarness({ modelsDir: mkdtempSync(path.join(tmpdir(), 'sdxl-examples-')) });
+  });
+
+  for (const file of ['sdxl.json', 'sdxl-scalecrafter-4x.json']) {
+    test(`${file} runs to a PNG (shortened, at a test size)`, async () => {
+      const workflow = read(file);
+      assert.equal(nodeOfType(workflow, 'LoadCheckpoint').widgets.model, 'tiny-sdxl');
+      Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 3 });
+      // 1024² and 2048² are for a real SDXL; the tiny one keeps the ratio between the two files.
+      const latent = nodeOfType(workflow, 'EmptyLatentImage').widgets;
+      Object.assign(latent, { width: Number(latent.width) / 16, height: Number(latent.height) / 16 });
+      const job = await engine.run(workflow);
+      assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+      assert.ok(job.events.some((event) => event.type === 'output' && Array.isArray(event.ui.images)));
+      if (file === 'sdxl-scalecrafter-4x.json') assert.ok(job.events.some((event) => event.type === 'message' && /using the reference preset sdxl_2048x2048/.test(event.text)));
     });
   }
 });

@@ -28,17 +28,19 @@ export interface GuidedCall {
 export async function guidedPrediction(call: GuidedCall): Promise<Float32Array> {
   const [batch, channels, height, width] = call.dims;
   const controls = call.controls ?? {};
+  // SDXL's text_embeds/time_ids follow the context's rows; none for an SD UNet.
+  const added = (conditionings: Conditioning[], repeat: number) => call.unet.addedConditionFeeds(conditionings, repeat, call.dims, call.positive.size);
   const base = call.baseControls
-    ? await call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.negative, batch), contextDims(call.negative, batch), call.baseControls)
+    ? await call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.negative, batch), contextDims(call.negative, batch), { ...call.baseControls, ...added([call.negative], batch) })
     : null;
   if (call.scale === 1 && !base) {
-    return call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.positive, batch), contextDims(call.positive, batch), controls);
+    return call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.positive, batch), contextDims(call.positive, batch), { ...controls, ...added([call.positive], batch) });
   }
   const doubled = new Float32Array(call.sample.length * 2);
   doubled.set(call.sample, 0);
   doubled.set(call.sample, call.sample.length);
   const context = concatContexts(repeatContext(call.negative, batch), repeatContext(call.positive, batch));
-  const output = await call.unet.predict(doubled, [batch * 2, channels, height, width], call.timestep, context, contextDims(call.positive, batch * 2), controls);
+  const output = await call.unet.predict(doubled, [batch * 2, channels, height, width], call.timestep, context, contextDims(call.positive, batch * 2), { ...controls, ...added([call.negative, call.positive], batch) });
   return combineGuidance(output.subarray(0, call.sample.length), output.subarray(call.sample.length), call.scale, base ?? undefined);
 }
 

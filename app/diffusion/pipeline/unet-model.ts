@@ -6,15 +6,31 @@ import type { HostTensor } from '../../runtime/host-tensor.js';
 import type { ModelSession } from '../../runtime/session.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { asFloatType, floatTensor, readFloats, type FloatType } from './model-tensors.js';
-import type { Conditioning, Latent } from './values.js';
+import { addedConditionRows, imageSizeConditioning } from './sdxl-added-conditions.js';
+import type { Conditioning, Latent, SizeConditioning } from './values.js';
+
+export interface UnetModelOptions {
+  /** Image pixels per latent pixel; SDXL's default time_ids are in image pixels. */
+  readonly vaeScaleFactor: number;
+}
 
 export class UnetModel {
   readonly #session: ModelSession;
   readonly #ioType: FloatType;
   readonly #timestep: { type: string; scalar: boolean };
+  readonly #vaeScaleFactor: number;
+  /** SDXL's text_embeds and time_ids input types; null for a UNet without added conditions. */
+  readonly #added: { textEmbeds: FloatType; timeIds: FloatType } | null;
 
-  constructor(session: ModelSession) {
+  constructor(session: ModelSession, options: UnetModelOptions = { vaeScaleFactor: 8 }) {
     this.#session = session;
+    this.#vaeScaleFactor = options.vaeScaleFactor;
+    const typeOf = (name: string) => session.inputMetadata.find((input) => input.name === name)?.type;
+    const textEmbeds = typeOf('text_embeds');
+    const timeIds = typeOf('time_ids');
+    this.#added = textEmbeds && timeIds
+      ? { textEmbeds: asFloatType(textEmbeds, `${session.source}: input 'text_embeds'`), timeIds: asFloatType(timeIds, `${session.source}: input 'time_ids'`) }
+      : null;
     const sample = session.inputMetadata.find((input) => input.name === 'sample')!;
     this.#ioType = asFloatType(sample.type, `${session.source}: input 'sample'`);
     const timestep = session.inputMetadata.find((input) => input.name === 'timestep')!;
@@ -27,6 +43,29 @@ export class UnetModel {
     if (width !== null && conditioning.dims[2] !== width) {
       throw new UserFacingError(`the ${field} conditioning is ${conditioning.dims[2]} wide but this UNet attends to ${width}`, { field, hint: 'encode the prompt with the CLIP of the same checkpoint' });
     }
+    if (!this.#added) return;
+    if (conditioning.pooled === null) {
+      throw new UserFacingError(`the ${field} conditioning has no pooled text embedding, which this SDXL UNet takes as text_embeds`, { field, hint: 'encode the prompt with the CLIP of the same SDXL checkpoint (its text_encoder_2 gives the pooled embedding)' });
+    }
+    const pooledWidth = this.#dimension('text_embeds', 1);
+    if (pooledWidth !== null && conditioning.pooled.length !== pooledWidth * conditioning.dims[0]) {
+      throw new UserFacingError(`the ${field} conditioning's pooled embedding is ${conditioning.pooled.length / conditioning.dims[0]} wide but this UNet's text_embeds takes ${pooledWidth}`, { field, hint: 'encode the prompt with the CLIP of the same SDXL checkpoint' });
+    }
+  }
+
+  /**
+   * SDXL's text_embeds and time_ids for a batch of each conditioning repeated `repeat` times (none
+   * for a UNet without them). Sizes default to the positive side's, then to the image's.
+   */
+  addedConditionFeeds(conditionings: readonly Conditioning[], repeat: number, latentDims: readonly number[], positiveSize?: SizeConditioning): Record<string, HostTensor> {
+    if (!this.#added) return {};
+    const fallback = positiveSize ?? imageSizeConditioning(latentDims[2]! * this.#vaeScaleFactor, latentDims[3]! * this.#vaeScaleFactor);
+    const rows = addedConditionRows(conditionings, repeat, fallback);
+    const count = conditionings.length * repeat;
+    return {
+      text_embeds: floatTensor(rows.textEmbeds, [count, rows.textEmbeds.length / count], this.#added.textEmbeds),
+      time_ids: floatTensor(rows.timeIds, [count, 6], this.#added.timeIds),
+    };
   }
 
   /** Refuses a latent whose channel count the UNet does not take; `hint` says where the count came from. */

@@ -7,6 +7,7 @@ import type { ImageBatch } from '../../imaging/image-batch.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
 import { tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
 import { estimateTileMemory, formatBytes } from '../vae-tiling/tile-memory.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { leaseComponent, providerFor } from './model-sessions.js';
 import { asFloatType, floatTensor, readFloats } from './model-tensors.js';
 import type { Latent } from './values.js';
@@ -32,10 +33,27 @@ export async function decodeLatents(folder: PipelineFolder, latent: Latent, pref
   const tiled = tileLatent > 0 && (tileLatent < height || tileLatent < width);
   // The identity holds no activations to bound, and it has no AutoencoderKL segments to tile.
   if (tiled && folder.pixelSpace) options.onInfo?.(`${folder.name} is a pixel-space model: its identity VAE decodes whole, tile_size is not needed`);
+  const scaledLatent: Latent = { samples: scaled, dims: latent.dims };
   const decoded = tiled && !folder.pixelSpace
-    ? await decodeTiled(folder, { samples: scaled, dims: latent.dims }, preference, tileLatent, options)
-    : await decodeWhole(folder, { samples: scaled, dims: latent.dims }, preference);
-  const [batch, channels, imageHeight, imageWidth] = decoded.dims;
+    ? await decodeTiled(folder, scaledLatent, preference, tileLatent, options)
+    : await decodeWhole(folder, scaledLatent, preference);
+  return toImageBatch(folder, await finiteOrUpcast(folder, decoded, scaledLatent, preference, tiled ? tileLatent : Math.max(height, width), options));
+}
+
+/**
+ * SDXL's VAE overflows in float16 (its activations pass 65504): a float16 decoder whose pixels come
+ * out non-finite is rebuilt in float32 from its own weights (the tiled decoder's segments) and the
+ * latent decoded again, with a line for the user saying so.
+ */
+async function finiteOrUpcast(folder: PipelineFolder, decoded: PlanarImage, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
+  if (folder.pixelSpace || decoded.data.every(Number.isFinite)) return decoded;
+  options.onInfo?.(`${folder.vaeDecoder} gave non-finite pixels (a float16 overflow, which SDXL's VAE is known for); decoding again in float32`);
+  const redone = await decodeTiled(folder, scaled, preference, tileLatent, options, true);
+  if (redone.data.every(Number.isFinite)) return redone;
+  throw new UserFacingError(`${folder.vaeDecoder} gives non-finite pixels for this latent even in float32`, { hint: 'the latent is out of range: check the sampler settings (cfg, steps) and the model\'s VAE' });
+}
+
+function toImageBatch(folder: PipelineFolder, decoded: PlanarImage): ImageBatch {  const [batch, channels, imageHeight, imageWidth] = decoded.dims;
   if (channels !== 3) throw new Error(`${folder.vaeDecoder} decoded ${channels} channels; an RGB decoder gives 3`);
   return { batch, height: imageHeight, width: imageWidth, pixels: planarToInterleaved(decoded.data, batch, imageHeight, imageWidth) };
 }
@@ -59,9 +77,9 @@ async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: E
   }
 }
 
-async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
+async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions, upcast = false): Promise<PlanarImage> {
   const { provider } = await providerFor(preference);
-  const decoder = await tiledDecoderFor(folder.vaeDecoder, provider);
+  const decoder = await tiledDecoderFor(folder.vaeDecoder, provider, upcast);
   const [batch, , height, width] = scaled.dims;
   const memory = estimateTileMemory(decoder.plan, batch, { height, width }, tileLatent);
   const decoded = await decoder.decode(scaled.samples, scaled.dims, {

@@ -20,12 +20,25 @@ export interface VaeHandle {
   readonly folder: PipelineFolder;
 }
 
+/**
+ * SDXL's micro-conditioning in image pixels (the UNet's time_ids): the size the training image had,
+ * the top-left corner of its crop, and the size asked for. diffusers' defaults: the image size, (0, 0).
+ */
+export interface SizeConditioning {
+  readonly originalSize: readonly [height: number, width: number];
+  readonly cropTopLeft: readonly [top: number, left: number];
+  readonly targetSize: readonly [height: number, width: number];
+}
+
 export interface Conditioning {
   readonly prompt: string;
-  /** The text encoder's last hidden state, [1, 77, D]. */
+  /** SD: the text encoder's last hidden state, [1, 77, D]; SDXL: both encoders' penultimate states joined, [1, 77, 2048]. */
   readonly embeddings: Float32Array;
   readonly dims: readonly [number, number, number];
+  /** SD: CLIP's pooler_output; SDXL: text_encoder_2's text_embeds, which the UNet takes. */
   readonly pooled: Float32Array | null;
+  /** SDXL's size conditioning when a node set it; absent: the image's size (sdxl-added-conditions.ts). */
+  readonly size?: SizeConditioning;
   /** Set when the prompt was longer than the encoder's 77 tokens. */
   readonly truncation: { droppedTokens: number; droppedText: string } | null;
 }

@@ -30,22 +30,25 @@ export function readDecoderConfig(decoderPath: string): VaeConfig {
   return parseVaeConfig(json);
 }
 
-/** Segments for the decoder at `decoderPath`, in the precision of its weights. */
-export async function segmentsForDecoderFile(decoderPath: string): Promise<VaeDecoderSegments> {
+/**
+ * Segments for the decoder at `decoderPath`, in the precision of its weights, or in float32 when
+ * `upcast` (float16 weights read as float32: SDXL's VAE overflows in float16).
+ */
+export async function segmentsForDecoderFile(decoderPath: string, upcast = false): Promise<VaeDecoderSegments> {
   const config = readDecoderConfig(decoderPath);
   const weights = await InitializerWeights.open(decoderPath);
-  const dtype = weights.floatTypeOf('decoder.conv_in.weight', [config.blockOutChannels.at(-1)!, config.latentChannels, 3, 3]);
+  const dtype = upcast ? 'float32' : weights.floatTypeOf('decoder.conv_in.weight', [config.blockOutChannels.at(-1)!, config.latentChannels, 3, 3]);
   return buildVaeDecoderSegments(config, withLegacyVaeAttentionNames(weights), { dtype });
 }
 
 let cached: { key: string; decoder: Promise<TiledVaeDecoder> } | undefined;
 
-/** The tiled decoder for `decoderPath` on `provider`; the previous one is released when another is asked for. */
-export async function tiledDecoderFor(decoderPath: string, provider: ExecutionProviderName): Promise<TiledVaeDecoder> {
-  const key = `${provider}|${decoderPath}|${statSync(decoderPath).mtimeMs}`;
+/** The tiled decoder for `decoderPath` on `provider` (in float32 when `upcast`); the previous one is released when another is asked for. */
+export async function tiledDecoderFor(decoderPath: string, provider: ExecutionProviderName, upcast = false): Promise<TiledVaeDecoder> {
+  const key = `${provider}|${decoderPath}|${statSync(decoderPath).mtimeMs}|${upcast}`;
   if (cached?.key !== key) {
     await releaseTiledDecoder();
-    const decoder = segmentsForDecoderFile(decoderPath).then((plan) => TiledVaeDecoder.open(plan, provider));
+    const decoder = segmentsForDecoderFile(decoderPath, upcast).then((plan) => TiledVaeDecoder.open(plan, provider));
     cached = { key, decoder };
     decoder.catch(() => {
       if (cached?.decoder === decoder) cached = undefined;

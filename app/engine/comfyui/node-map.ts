@@ -84,6 +84,14 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['CONDITIONING'],
   },
   {
+    comfyType: 'CLIPTextEncodeSDXL',
+    comfyTitle: 'CLIPTextEncodeSDXL',
+    ourType: 'TextEncodeSDXL',
+    widgets: ['width', 'height', 'crop_w', 'crop_h', 'target_width', 'target_height', 'text_g', 'text_l'].map((name) => widget(name)),
+    renamedInputs: {},
+    outputs: ['CONDITIONING'],
+  },
+  {
     comfyType: 'EmptyLatentImage',
     comfyTitle: 'Empty Latent Image',
     ourType: 'EmptyLatentImage',

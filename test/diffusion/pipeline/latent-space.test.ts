@@ -56,4 +56,13 @@ describe('the step preview', () => {
     assert.deepEqual([png.width, png.height], [2, 1]);
     assert.deepEqual([...png.data], [0, 128, 255, 255, 191, 0]);
   });
+
+  test('an SDXL latent previews with ComfyUI\'s SDXL factors and bias (comfy/latent_formats.py), an SD one without bias', () => {
+    // One latent pixel with channel 0 at 1: colour = row 0 (+ the bias for SDXL), mapped from [-1, 1].
+    const latent = Float32Array.from([1, 0, 0, 0]);
+    const pixel = (family: 'sd1' | 'sdxl') => [...decodePng(Buffer.from(latentPreview(latent, [1, 4, 1, 1], { pixelSpace: false, family }).pngBase64, 'base64')).data];
+    const expected = (rgb: number[]) => rgb.map((value) => Math.round((value + 1) * 127.5));
+    assert.deepEqual(pixel('sdxl'), expected([0.3651 + 0.1084, 0.4232 - 0.0175, 0.4341 - 0.0011]));
+    assert.deepEqual(pixel('sd1'), expected([0.298, 0.207, 0.208]));
+  });
 });
