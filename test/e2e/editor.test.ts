@@ -180,8 +180,8 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     const modelBox = page.locator('input.widget-text-overlay');
     await modelBox.waitFor();
     const listId = await modelBox.getAttribute('list');
-    // The default model first, then tiny-sd (created on first use), then the models folder's other folders: none here.
-    const suggestions = [nodeOfType(DEFAULTS, 'LoadCheckpoint').widgets.model, 'tiny-sd'];
+    // The default model first, then the tiny test models (created on first use), then the models folder's other folders: none here.
+    const suggestions = [nodeOfType(DEFAULTS, 'LoadCheckpoint').widgets.model, 'tiny-sd', 'tiny-sdxl'];
     assert.deepEqual(await page.locator(`datalist[id="${listId}"] option`).evaluateAll((options) => options.map((option) => option.getAttribute('value'))), suggestions);
     await modelBox.press('Escape');
     const steps = await session.editor.widgetBox(SAMPLER, 'steps');
