@@ -5,7 +5,9 @@ import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
-import { listModelFolders, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
+import { importCheckpoint, importedFolderFor } from '../app/models/checkpoint/index.js';
+import { modelChoices, resolveModelSource } from '../app/models/model-source.js';
+import { openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
@@ -43,13 +45,34 @@ async function copyBundledModelIfMissing(config: EngineConfig, model: string, co
   if (copied !== null) context.message('info', `copied the bundled model ${model} into ${copied} (first use)`);
 }
 
+/** A checkpoint file's pipeline folder, converted on first use (and after the file changes) with progress on the node. */
+async function importCheckpointIfNeeded(config: EngineConfig, file: string, context: NodeContext): Promise<string> {
+  let announced = false;
+  const onProgress = ({ done, total }: { done: number; total: number }) => {
+    if (!announced) context.message('info', `converting ${file} into ${importedFolderFor(file, config.modelsDir)} (first use, or the file changed)`);
+    announced = true;
+    context.progress(done, total);
+  };
+  return (await importCheckpoint(file, { modelsDir: config.modelsDir, onProgress })).folder;
+}
+
+/** The widget's list; a broken ComfyUI location must not stop the node from registering (running it reports the problem). */
+function listedChoices(config: EngineConfig): string[] {
+  try {
+    return modelChoices(config);
+  } catch {
+    return [];
+  }
+}
+
 export function loadCheckpointNode(config: EngineConfig) {
+  const choices = () => [...new Set([DEFAULT_MODEL_NAME, DEFAULT_TINY_SD_NAME, ...bundledModelNames(config.bundledModelsDir), ...listedChoices(config)])];
   return defineNode({
     schema: {
       type: 'LoadCheckpoint',
       displayName: 'Load Checkpoint',
       category: 'loaders',
-      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
+      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) or a single-file .safetensors checkpoint (converted once) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
       version: 1,
       outputNode: false,
       idempotent: true,
@@ -59,8 +82,8 @@ export function loadCheckpointNode(config: EngineConfig) {
           kind: 'STRING',
           default: DEFAULT_MODEL_NAME,
           multiline: false,
-          suggestions: [...new Set([DEFAULT_MODEL_NAME, DEFAULT_TINY_SD_NAME, ...listModelFolders(config.modelsDir), ...bundledModelNames(config.bundledModelsDir)])],
-          tooltip: 'a folder under the models folder, or the absolute path of a diffusers-ONNX export',
+          suggestions: choices(),
+          tooltip: 'a pipeline folder under the models folder, a checkpoint file under its checkpoints/ folder (or ComfyUI\'s), or an absolute path to either',
         },
       ],
       outputs: [
@@ -78,8 +101,10 @@ export function loadCheckpointNode(config: EngineConfig) {
       }
       let folder;
       try {
-        await buildFromSourcesIfNeeded(root, context);
-        folder = openPipelineFolder(root);
+        const source = resolveModelSource(config, model, choices());
+        const pipelineRoot = source.kind === 'folder' ? source.root : await importCheckpointIfNeeded(config, source.file, context);
+        await buildFromSourcesIfNeeded(pipelineRoot, context);
+        folder = openPipelineFolder(pipelineRoot);
       } catch (error) {
         if (error instanceof UserFacingError) throw error.atField('model');
         throw error;
