@@ -4,7 +4,7 @@
  */
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import type { ImageBatch } from '../../imaging/image-batch.js';
-import type { PipelineFolder } from '../../models/pipeline-folder.js';
+import type { VaeModel } from '../../models/pipeline-folder.js';
 import { tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
 import { estimateTileMemory, formatBytes } from '../vae-tiling/tile-memory.js';
 import { leaseComponent, providerFor } from './model-sessions.js';
@@ -24,7 +24,7 @@ export interface DecodeOptions {
   onInfo?(text: string): void;
 }
 
-export async function decodeLatents(folder: PipelineFolder, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
+export async function decodeLatents(folder: VaeModel, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
   const tileSize = options.tileSize ?? 0;
   const tileLatent = tileSize > 0 ? Math.max(1, Math.floor(tileSize / folder.vaeScaleFactor)) : 0;
   const [, , height, width] = latent.dims;
@@ -46,7 +46,7 @@ interface PlanarImage {
   dims: readonly [number, number, number, number];
 }
 
-async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference): Promise<PlanarImage> {
+async function decodeWhole(folder: VaeModel, scaled: Latent, preference: ExecutionProviderPreference): Promise<PlanarImage> {
   const lease = await leaseComponent(folder.vaeDecoder, 'vae_decoder', preference);
   try {
     const { session } = lease;
@@ -59,7 +59,7 @@ async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: E
   }
 }
 
-async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
+async function decodeTiled(folder: VaeModel, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
   const { provider } = await providerFor(preference);
   const decoder = await tiledDecoderFor(folder.vaeDecoder, provider);
   const [batch, , height, width] = scaled.dims;
@@ -78,7 +78,7 @@ async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: E
   return decoded;
 }
 
-export async function encodeImages(folder: PipelineFolder, images: ImageBatch, preference: ExecutionProviderPreference): Promise<Latent> {
+export async function encodeImages(folder: VaeModel, images: ImageBatch, preference: ExecutionProviderPreference): Promise<Latent> {
   if (!folder.vaeEncoder) throw new Error(`${folder.root} has no vae_encoder/model.onnx, which image-to-image needs`);
   const lease = await leaseComponent(folder.vaeEncoder, 'vae_encoder', preference);
   try {

@@ -69,6 +69,14 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['MODEL', 'CLIP', 'VAE'],
   },
   {
+    comfyType: 'VAELoader',
+    comfyTitle: 'Load VAE',
+    ourType: 'VAELoader',
+    widgets: [widget('vae_name')],
+    renamedInputs: {},
+    outputs: ['VAE'],
+  },
+  {
     comfyType: 'CLIPTextEncode',
     comfyTitle: 'CLIP Text Encode (Prompt)',
     ourType: 'TextEncode',

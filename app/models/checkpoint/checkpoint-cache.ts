@@ -32,7 +32,7 @@ export interface CachedImportOptions extends Pick<CheckpointImportOptions, 'onPr
   modelsDir: string;
 }
 
-const inFlight = new Map<string, Promise<CachedImport>>();
+const inFlight = new Map<string, Promise<unknown>>();
 
 export function importedFolderFor(file: string, modelsDir: string): string {
   return path.join(path.resolve(modelsDir), IMPORTED_FOLDER, path.basename(file, path.extname(file)));
@@ -54,26 +54,38 @@ async function storedStamp(folder: string): Promise<SourceStamp | null> {
 const sameStamp = (a: SourceStamp, b: SourceStamp | null) =>
   b !== null && a.source === b.source && a.size === b.size && a.mtimeMs === b.mtimeMs && a.converter === b.converter;
 
-async function convertIfStale(file: string, options: CachedImportOptions): Promise<CachedImport> {
-  const folder = importedFolderFor(file, options.modelsDir);
+/** What a converter gets: a writer of the source stamp, to run last in its staging folder. */
+export type StampWriter = (staging: string) => Promise<void>;
+
+async function convertIfStale<R>(file: string, folder: string, convert: (stamp: StampWriter) => Promise<R>): Promise<{ folder: string; converted: R | null }> {
   const stamp = await currentStamp(file);
   if (sameStamp(stamp, await storedStamp(folder))) return { folder, converted: null };
-  const report = await importCheckpointFile(file, {
-    out: folder,
-    overwrite: true,
-    ...(options.dtype ? { dtype: options.dtype } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    stamp: (staging) => writeFile(path.join(staging, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`, 'utf8'),
-  });
-  return { folder: report.folder, converted: report };
+  const converted = await convert((staging) => writeFile(path.join(staging, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`, 'utf8'));
+  return { folder, converted };
+}
+
+/**
+ * `folder` made from `file` by `convert` (which writes the stamp into its staging folder last),
+ * unless the folder's stamp says `file` is unchanged. Concurrent requests for one folder share one run.
+ */
+export function convertOnce<R>(file: string, folder: string, convert: (stamp: StampWriter) => Promise<R>): Promise<{ folder: string; converted: R | null }> {
+  const key = path.resolve(folder);
+  const running = inFlight.get(key);
+  if (running) return running as Promise<{ folder: string; converted: R | null }>;
+  const job = convertIfStale(file, key, convert).finally(() => inFlight.delete(key));
+  inFlight.set(key, job);
+  return job;
 }
 
 /** The pipeline folder converted from `file`, converting (again) only when needed. */
 export function importCheckpoint(file: string, options: CachedImportOptions): Promise<CachedImport> {
-  const key = path.resolve(file);
-  const running = inFlight.get(key);
-  if (running) return running;
-  const job = convertIfStale(file, options).finally(() => inFlight.delete(key));
-  inFlight.set(key, job);
-  return job;
+  return convertOnce(file, importedFolderFor(file, options.modelsDir), (stamp) =>
+    importCheckpointFile(file, {
+      out: importedFolderFor(file, options.modelsDir),
+      overwrite: true,
+      ...(options.dtype ? { dtype: options.dtype } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      stamp,
+    }),
+  );
 }
