@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { conversionProgress } from '../app/engine/conversion-progress.js';
 import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
@@ -47,12 +48,8 @@ async function copyBundledModelIfMissing(config: EngineConfig, model: string, co
 
 /** A checkpoint file's pipeline folder, converted on first use (and after the file changes) with progress on the node. */
 async function importCheckpointIfNeeded(config: EngineConfig, file: string, context: NodeContext): Promise<string> {
-  let announced = false;
-  const onProgress = ({ done, total }: { done: number; total: number }) => {
-    if (!announced) context.message('info', `converting ${file} into ${importedFolderFor(file, config.modelsDir)} (first use, or the file changed)`);
-    announced = true;
-    context.progress(done, total);
-  };
+  const progress = conversionProgress(context, file, importedFolderFor(file, config.modelsDir));
+  const onProgress = ({ done, total }: { done: number; total: number }) => progress(done, total);
   return (await importCheckpoint(file, { modelsDir: config.modelsDir, onProgress })).folder;
 }
 

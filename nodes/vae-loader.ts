@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { conversionProgress } from '../app/engine/conversion-progress.js';
 import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
@@ -27,12 +28,7 @@ function vaeFileOf(config: EngineConfig, name: string): string {
 
 async function loadVae(config: EngineConfig, name: string, context: NodeContext): Promise<VaeModel> {
   const file = vaeFileOf(config, name);
-  let announced = false;
-  const onProgress = (done: number, total: number) => {
-    if (!announced) context.message('info', `converting ${file} into ${importedVaeFolderFor(file, config.modelsDir)} (first use, or the file changed)`);
-    announced = true;
-    context.progress(done, total);
-  };
+  const onProgress = conversionProgress(context, file, importedVaeFolderFor(file, config.modelsDir));
   const { folder } = await importVaeFile(file, { modelsDir: config.modelsDir, onProgress });
   const vae = openVaeFolder(folder, name);
   (await leaseComponent(vae.vaeDecoder, 'vae_decoder', context.executionProvider)).release();

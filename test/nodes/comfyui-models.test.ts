@@ -77,7 +77,11 @@ describe('a ComfyUI install\'s models', () => {
     const input = harness.registry.get('VAELoader')!.schema.inputs[0]!;
     assert.deepEqual(input.kind === 'STRING' ? input.suggestions : undefined, ['old.pt', 'other-vae.safetensors', 'same-vae.safetensors']);
     const own = savedPng(harness, await runImported(harness, comfyWorkflow('SD1/tiny-sd1.safetensors', null)));
-    const same = savedPng(harness, await runImported(harness, comfyWorkflow('SD1/tiny-sd1.safetensors', 'same-vae.safetensors')));
+    const sameJob = await runImported(harness, comfyWorkflow('SD1/tiny-sd1.safetensors', 'same-vae.safetensors'));
+    const said = sameJob.events.filter((event) => event.type === 'message' && event.nodeId === '10').map((event) => (event as { text: string }).text);
+    assert.ok(said.some((text) => /^converting .*same-vae\.safetensors into .*\.imported-vae/.test(text)), said.join('\n'));
+    assert.ok(sameJob.events.some((event) => event.type === 'progress' && event.nodeId === '10'), 'the conversion shows progress on the node');
+    const same = savedPng(harness, sameJob);
     const other = savedPng(harness, await runImported(harness, comfyWorkflow('SD1/tiny-sd1.safetensors', 'other-vae.safetensors')));
     assert.deepEqual(decodePng(same).data, decodePng(own).data, 'the checkpoint\'s VAE as a bare-key file decodes identically');
     assert.notDeepEqual(decodePng(other).data, decodePng(own).data);

@@ -1,6 +1,7 @@
 /**
  * A VAE on its own (ComfyUI's models/vae files) → vae_decoder / vae_encoder ONNX graphs in
- * `<modelsDir>/.imported/vae/<name>`, converted once (checkpoint-cache.ts). The file's layout is
+ * `<modelsDir>/.imported-vae/<name>` (beside, not inside, the checkpoints' .imported/, whose
+ * names are checkpoint file names), converted once (checkpoint-cache.ts). The file's layout is
  * read off its keys:
  * - the original one: keys under "first_stage_model." (a VAE cut out of a checkpoint) or bare
  *   "encoder." / "decoder." (what ComfyUI's VAE files and vae-ft-mse-840000 hold), mapped as a
@@ -19,12 +20,14 @@ import { writeComponent } from '../sd/component-writer.js';
 import { buildVaeDecoder, buildVaeEncoder } from '../sd/vae.js';
 import { parseVaeConfig, vaeScaleFactor, type VaeConfig } from '../sd/vae-config.js';
 import type { SafetensorsFile } from '../weights/safetensors-file.js';
-import { convertOnce, IMPORTED_FOLDER, type StampWriter } from './checkpoint-cache.js';
+import { convertOnce, type StampWriter } from './checkpoint-cache.js';
 import { checkpointShapes, openCheckpointFile } from './checkpoint-file.js';
 import { CheckpointWeights } from './checkpoint-weights.js';
 import type { CheckpointShapes, KeyMapping } from './tensor-recipe.js';
 import { vaeConfigJson } from './vae-architecture.js';
 import { LDM_VAE_PREFIX, mapVaeKeys } from './vae-keys.js';
+
+const IMPORTED_VAE_FOLDER = '.imported-vae';
 
 export interface VaeImportOptions {
   modelsDir: string;
@@ -37,7 +40,7 @@ interface VaePlan {
 }
 
 export function importedVaeFolderFor(file: string, modelsDir: string): string {
-  return path.join(path.resolve(modelsDir), IMPORTED_FOLDER, 'vae', path.basename(file, path.extname(file)));
+  return path.join(path.resolve(modelsDir), IMPORTED_VAE_FOLDER, path.basename(file, path.extname(file)));
 }
 
 /** diffusers' config.json for the file: `<name>.json` beside it, else the folder's config.json; null when neither exists. */
