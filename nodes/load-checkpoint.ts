@@ -7,6 +7,7 @@ import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelF
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
 import { importCheckpoint, importedFolderFor } from '../app/models/checkpoint/index.js';
+import { fileFingerprint } from '../app/models/model-files.js';
 import { modelChoices, resolveModelSource } from '../app/models/model-source.js';
 import { openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
@@ -88,6 +89,11 @@ export function loadCheckpointNode(config: EngineConfig) {
         { name: 'CLIP', type: 'CLIP' },
         { name: 'VAE', type: 'VAE' },
       ],
+    },
+    // A checkpoint file can be replaced under the same name: the node runs again and reconverts it.
+    fingerprint: ({ model }) => {
+      const source = resolveModelSource(config, model ?? '', []);
+      return source.kind === 'checkpoint' ? fileFingerprint(source.file) : '';
     },
     execute: async ({ model }, context) => {
       await copyBundledModelIfMissing(config, model, context);

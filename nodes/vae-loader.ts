@@ -4,7 +4,7 @@ import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { importedVaeFolderFor, importVaeFile, openVaeFolder } from '../app/models/checkpoint/vae-file.js';
-import { findModelFile, listModelFiles, modelFileFolders } from '../app/models/model-files.js';
+import { fileFingerprint, findModelFile, listModelFiles, modelFileFolders } from '../app/models/model-files.js';
 import type { VaeModel } from '../app/models/pipeline-folder.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
@@ -57,6 +57,8 @@ export function vaeLoaderNode(config: EngineConfig) {
       ],
       outputs: [{ name: 'VAE', type: 'VAE' }],
     },
+    // The file can be replaced under the same name.
+    fingerprint: ({ vae_name }) => fileFingerprint(vaeFileOf(config, vae_name ?? '')),
     execute: async ({ vae_name }, context) => {
       try {
         return { outputs: [{ folder: await loadVae(config, vae_name, context) }] };

@@ -56,3 +56,9 @@ export function findModelFile(config: Pick<EngineConfig, 'modelsDir' | 'comfyui'
   }
   return null;
 }
+
+/** Size and modification time: what changes when a model file is replaced under the same name (a loader's cache fingerprint). */
+export function fileFingerprint(file: string): string {
+  const info = statSync(file);
+  return `${info.size}:${info.mtimeMs}`;
+}

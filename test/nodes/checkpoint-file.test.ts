@@ -4,7 +4,7 @@
  * pipeline folders and checkpoint files together; unknown names and pickle files fail on the field.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -77,6 +77,21 @@ describe('LoadCheckpoint with a checkpoint file', () => {
     const again = await new EngineHarness({ modelsDir }).run(checkpointWorkflow(CHECKPOINT_NAME));
     assert.equal(again.end.type, 'done', JSON.stringify(again.end));
     assert.deepEqual(eventsOn(again, loaderId(workflow)).info.filter((text) => text.startsWith('converting')), [], 'the converted folder is reused');
+  });
+
+  test('a file replaced under the same name runs the node again and is converted again', async () => {
+    const engine = new EngineHarness({ modelsDir });
+    const workflow = checkpointWorkflow(CHECKPOINT_NAME);
+    const first = await engine.run(workflow);
+    assert.equal(first.end.type, 'done', JSON.stringify(first.end));
+    assert.ok((await engine.run(workflow)).cached.includes(loaderId(workflow)), 'unchanged: cached');
+    const checkpoint = path.join(modelsDir, 'checkpoints', 'SD1', 'tiny-sd1.safetensors');
+    const later = new Date(Date.now() + 120_000);
+    utimesSync(checkpoint, later, later);
+    const changed = await engine.run(workflow);
+    assert.equal(changed.end.type, 'done', JSON.stringify(changed.end));
+    assert.ok(changed.executed.includes(loaderId(workflow)));
+    assert.equal(eventsOn(changed, loaderId(workflow)).info.filter((text) => text.startsWith('converting')).length, 1);
   });
 
   test('an absolute path to the file loads the same converted folder', async () => {
