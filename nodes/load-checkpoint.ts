@@ -6,7 +6,7 @@ import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
-import { importCheckpoint, importedFolderFor } from '../app/models/checkpoint/index.js';
+import { importCheckpoint, importedFolderFor, type PredictionType } from '../app/models/checkpoint/index.js';
 import { fileFingerprint } from '../app/models/model-files.js';
 import { modelChoices, resolveModelSource } from '../app/models/model-source.js';
 import { openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
@@ -48,10 +48,11 @@ async function copyBundledModelIfMissing(config: EngineConfig, model: string, co
 }
 
 /** A checkpoint file's pipeline folder, converted on first use (and after the file changes) with progress on the node. */
-async function importCheckpointIfNeeded(config: EngineConfig, file: string, context: NodeContext): Promise<string> {
+async function importCheckpointIfNeeded(config: EngineConfig, file: string, prediction: PredictionType | 'auto' | undefined, context: NodeContext): Promise<string> {
   const progress = conversionProgress(context, file, importedFolderFor(file, config.modelsDir));
   const onProgress = ({ done, total }: { done: number; total: number }) => progress(done, total);
-  return (await importCheckpoint(file, { modelsDir: config.modelsDir, onProgress })).folder;
+  const given = prediction === undefined || prediction === 'auto' ? {} : { prediction };
+  return (await importCheckpoint(file, { modelsDir: config.modelsDir, onProgress, ...given })).folder;
 }
 
 /** The widget's list; a broken ComfyUI location must not stop the node from registering (running it reports the problem). */
@@ -83,6 +84,14 @@ export function loadCheckpointNode(config: EngineConfig) {
           suggestions: choices(),
           tooltip: 'a pipeline folder under the models folder, a checkpoint file under its checkpoints/ folder (or ComfyUI\'s), or an absolute path to either',
         },
+        {
+          name: 'prediction',
+          kind: 'COMBO',
+          options: ['auto', 'epsilon', 'v_prediction'],
+          default: 'auto',
+          optional: true,
+          tooltip: 'checkpoint files only: what the UNet predicts; auto detects it (docs/checkpoints.md). Changing it converts the file again',
+        },
       ],
       outputs: [
         { name: 'MODEL', type: 'MODEL' },
@@ -95,7 +104,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       const source = resolveModelSource(config, model ?? '', []);
       return source.kind === 'checkpoint' ? fileFingerprint(source.file) : '';
     },
-    execute: async ({ model }, context) => {
+    execute: async ({ model, prediction }, context) => {
       await copyBundledModelIfMissing(config, model, context);
       const root = resolveModelFolder(config.modelsDir, model);
       if (model === DEFAULT_TINY_SD_NAME && !existsSync(root)) {
@@ -105,7 +114,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       let folder;
       try {
         const source = resolveModelSource(config, model, choices());
-        const pipelineRoot = source.kind === 'folder' ? source.root : await importCheckpointIfNeeded(config, source.file, context);
+        const pipelineRoot = source.kind === 'folder' ? source.root : await importCheckpointIfNeeded(config, source.file, prediction, context);
         await buildFromSourcesIfNeeded(pipelineRoot, context);
         folder = openPipelineFolder(pipelineRoot);
       } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * LoadCheckpoint given a single-file checkpoint: the workflow runs through the engine to a PNG, the
  * file converted once (progress and an info message on the node) and reused after; the widget lists
- * pipeline folders and checkpoint files together; unknown names and pickle files fail on the field.
+ * pipeline folders and checkpoint files together; unknown names and pickle files fail on the field;
+ * the prediction widget reaches the importer.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { importedFolderFor } from '../../app/models/checkpoint/index.js';
+import { openPipelineFolder } from '../../app/models/pipeline-folder.js';
 import type { EngineEvent, Workflow } from '../../app/protocol/index.js';
 import { writeRunnableSd1Checkpoint } from '../support/checkpoint-models.js';
 import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
@@ -113,5 +115,15 @@ describe('LoadCheckpoint with a checkpoint file', () => {
     assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
     assert.match(failure.message, /model not found: "SD1\/missing\.safetensors"/);
     assert.match(failure.hint ?? '', /choose one of: .*my-pipeline.*SD1\/tiny-sd1\.safetensors/);
+  });
+
+  test('the prediction widget overrides detection and converts the file again', async () => {
+    const workflow = checkpointWorkflow(CHECKPOINT_NAME);
+    nodeOfType(workflow, 'LoadCheckpoint').widgets.prediction = 'v_prediction';
+    const job = await new EngineHarness({ modelsDir }).run(workflow);
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    assert.equal(eventsOn(job, loaderId(workflow)).info.filter((text) => text.startsWith('converting')).length, 1);
+    const checkpoint = path.join(modelsDir, 'checkpoints', 'SD1', 'tiny-sd1.safetensors');
+    assert.equal(openPipelineFolder(importedFolderFor(checkpoint, modelsDir)).scheduler.prediction_type, 'v_prediction');
   });
 });
