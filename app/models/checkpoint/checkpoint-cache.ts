@@ -1,11 +1,11 @@
 /**
  * Converting a single-file checkpoint once and reusing the result: the pipeline folder lives under
  * `<modelsDir>/.imported/<file name without extension>` with a stamp of the source (absolute path,
- * size, mtime, converter version, prediction setting). It is rebuilt when the file changes (size or mtime differ) or
- * the prediction setting does, the
- * stamp is missing (an interrupted import never leaves one: the folder is renamed into place
- * whole, stamp included) or the converter changed. Concurrent requests for one file in this
- * process share one conversion.
+ * size, mtime, converter version, prediction setting). It is rebuilt when the file changes (size
+ * or mtime differ), the prediction setting changes, the stamp is missing (an interrupted import
+ * never leaves one: the folder is renamed into place whole, stamp included) or the converter
+ * changed. Concurrent requests for one folder in this process share one conversion. Standalone VAE
+ * files use the same stamps (vae-file.ts).
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
