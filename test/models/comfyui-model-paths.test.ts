@@ -4,10 +4,10 @@
  * model files are found and listed by ComfyUI's names.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { comfyuiModelFolders, readExtraModelPaths } from '../../app/models/comfyui-model-paths.js';
 import { findModelFile, listModelFiles } from '../../app/models/model-files.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
@@ -50,6 +50,7 @@ describe('ComfyUI model folders', () => {
       '',
     ].join('\n'));
   });
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   test('extra_model_paths.yaml: base_path joins each line of a multi-line value; without it, paths are relative to the yaml', () => {
     const folders = readExtraModelPaths(yamlFile);

@@ -5,10 +5,10 @@
  * the prediction widget reaches the importer.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { importedFolderFor } from '../../app/models/checkpoint/index.js';
 import { openPipelineFolder } from '../../app/models/pipeline-folder.js';
@@ -54,6 +54,7 @@ describe('LoadCheckpoint with a checkpoint file', () => {
     mkdirSync(path.join(modelsDir, 'my-pipeline'));
     writeFileSync(path.join(modelsDir, 'my-pipeline', 'model_index.json'), '{}');
   });
+  after(() => rmSync(path.dirname(modelsDir), { recursive: true, force: true }));
 
   test('the widget lists pipeline folders and checkpoint files in one list, ComfyUI\'s names for files in subfolders', () => {
     const input = new EngineHarness({ modelsDir }).registry.get('LoadCheckpoint')!.schema.inputs.find((candidate) => candidate.name === 'model');

@@ -5,10 +5,10 @@
  * vae_name) is imported and runs to a PNG; VAELoader's VAE is the file's own, in every layout.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { importComfyUi } from '../../app/engine/comfyui/import-comfyui.js';
 import { decodeLatents } from '../../app/diffusion/pipeline/vae-codec.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
@@ -65,6 +65,7 @@ describe('a ComfyUI install\'s models', () => {
     const modelsDir = path.join(root, 'app-models');
     engine = () => new EngineHarness({ modelsDir, comfyui: comfy });
   });
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   test('an imported ComfyUI workflow finds its ckpt_name (a subfolder, either slash) and runs to the PNG', async () => {
     const harness = engine();
@@ -120,5 +121,6 @@ describe('VAE files in each layout decode as the checkpoint\'s own VAE', () => {
     const decode = (vae: VaeModel) => decodeLatents({ ...vae, latentScale: reference.latentScale }, { samples, dims }, 'cpu');
     const expected = await decode(reference);
     for (const vae of layouts) assert.deepEqual(await decode(vae), expected, vae.name);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
