@@ -22,6 +22,7 @@ import { textEncode } from './text-encode.js';
 import { textEncodeSdxl } from './text-encode-sdxl.js';
 import { vaeDecode } from './vae-decode.js';
 import { vaeEncode } from './vae-encode.js';
+import { vaeLoaderNode } from './vae-loader.js';
 import { mathFloat } from './math-float.js';
 import { numberToText } from './number-to-text.js';
 import { primitiveFloat } from './primitive-float.js';
@@ -51,5 +52,5 @@ const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl,
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

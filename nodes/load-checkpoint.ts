@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { conversionProgress } from '../app/engine/conversion-progress.js';
 import type { EngineConfig } from '../app/engine/engine-config.js';
 import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelFolder } from '../app/diffusion/pipeline/model-sessions.js';
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
-import { listModelFolders, openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
+import { importCheckpoint, importedFolderFor, type PredictionType } from '../app/models/checkpoint/index.js';
+import { fileFingerprint } from '../app/models/model-files.js';
+import { modelChoices, resolveModelSource } from '../app/models/model-source.js';
+import { openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
 import { DEFAULT_TINY_SD_FOLDER, writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 import { DEFAULT_TINY_SDXL_FOLDER, writeTinyStableDiffusionXL } from '../app/models/tiny-sdxl.js';
@@ -47,13 +51,31 @@ async function copyBundledModelIfMissing(config: EngineConfig, model: string, co
   if (copied !== null) context.message('info', `copied the bundled model ${model} into ${copied} (first use)`);
 }
 
+/** A checkpoint file's pipeline folder, converted on first use (and after the file changes) with progress on the node. */
+async function importCheckpointIfNeeded(config: EngineConfig, file: string, prediction: PredictionType | 'auto' | undefined, context: NodeContext): Promise<string> {
+  const progress = conversionProgress(context, file, importedFolderFor(file, config.modelsDir));
+  const onProgress = ({ done, total }: { done: number; total: number }) => progress(done, total);
+  const given = prediction === undefined || prediction === 'auto' ? {} : { prediction };
+  return (await importCheckpoint(file, { modelsDir: config.modelsDir, onProgress, ...given })).folder;
+}
+
+/** The widget's list; a broken ComfyUI location must not stop the node from registering (running it reports the problem). */
+function listedChoices(config: EngineConfig): string[] {
+  try {
+    return modelChoices(config);
+  } catch {
+    return [];
+  }
+}
+
 export function loadCheckpointNode(config: EngineConfig) {
+  const choices = () => [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...bundledModelNames(config.bundledModelsDir), ...listedChoices(config)])];
   return defineNode({
     schema: {
       type: 'LoadCheckpoint',
       displayName: 'Load Checkpoint',
       category: 'loaders',
-      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
+      description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) or a single-file .safetensors checkpoint (converted once) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
       version: 1,
       outputNode: false,
       idempotent: true,
@@ -63,8 +85,16 @@ export function loadCheckpointNode(config: EngineConfig) {
           kind: 'STRING',
           default: DEFAULT_MODEL_NAME,
           multiline: false,
-          suggestions: [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...listModelFolders(config.modelsDir), ...bundledModelNames(config.bundledModelsDir)])],
-          tooltip: 'a folder under the models folder, or the absolute path of a diffusers-ONNX export',
+          suggestions: choices(),
+          tooltip: 'a pipeline folder under the models folder, a checkpoint file under its checkpoints/ folder (or ComfyUI\'s), or an absolute path to either',
+        },
+        {
+          name: 'prediction',
+          kind: 'COMBO',
+          options: ['auto', 'epsilon', 'v_prediction'],
+          default: 'auto',
+          optional: true,
+          tooltip: 'checkpoint files only: what the UNet predicts; auto detects it (docs/checkpoints.md). Changing it converts the file again',
         },
       ],
       outputs: [
@@ -73,7 +103,12 @@ export function loadCheckpointNode(config: EngineConfig) {
         { name: 'VAE', type: 'VAE' },
       ],
     },
-    execute: async ({ model }, context) => {
+    // A checkpoint file can be replaced under the same name: the node runs again and reconverts it.
+    fingerprint: ({ model }) => {
+      const source = resolveModelSource(config, model ?? '', []);
+      return source.kind === 'checkpoint' ? fileFingerprint(source.file) : '';
+    },
+    execute: async ({ model, prediction }, context) => {
       await copyBundledModelIfMissing(config, model, context);
       const root = resolveModelFolder(config.modelsDir, model);
       const writeTiny = Object.hasOwn(TINY_PIPELINES, model) ? TINY_PIPELINES[model] : undefined;
@@ -83,8 +118,10 @@ export function loadCheckpointNode(config: EngineConfig) {
       }
       let folder;
       try {
-        await buildFromSourcesIfNeeded(root, context);
-        folder = openPipelineFolder(root);
+        const source = resolveModelSource(config, model, choices());
+        const pipelineRoot = source.kind === 'folder' ? source.root : await importCheckpointIfNeeded(config, source.file, prediction, context);
+        await buildFromSourcesIfNeeded(pipelineRoot, context);
+        folder = openPipelineFolder(pipelineRoot);
       } catch (error) {
         if (error instanceof UserFacingError) throw error.atField('model');
         throw error;

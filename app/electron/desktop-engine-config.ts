@@ -20,6 +20,7 @@ export function desktopEngineConfig(paths: DesktopPaths, env: NodeJS.ProcessEnv 
   const config = defaultEngineConfig(env);
   if (!paths.isPackaged) return config;
   return {
+    ...config,
     modelsDir: env.SCALECRAFTER_MODELS_DIR ? config.modelsDir : path.join(paths.userDataDir, 'models'),
     bundledModelsDir: config.bundledModelsDir ?? path.join(paths.resourcesDir, 'models'),
   };

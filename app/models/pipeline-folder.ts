@@ -39,6 +39,12 @@ export interface PipelineFolder {
   vaeEncoder: string | null;
 }
 
+/**
+ * What decoding and encoding need of a VAE: a pipeline folder's, or one loaded on its own by
+ * VAELoader (app/models/checkpoint/vae-file.ts), whose latent space comes from its own config.
+ */
+export type VaeModel = Pick<PipelineFolder, 'root' | 'name' | 'latentScale' | 'latentChannels' | 'vaeScaleFactor' | 'pixelSpace' | 'imageSizeMultiple' | 'vaeDecoder' | 'vaeEncoder'>;
+
 const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
 /** What an export without vae_decoder/config.json (or without the keys) is taken to be: SD's VAE and its 4-level UNet. */
 const SD_LATENT_CHANNELS = 4;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { runCli } from '../support/cli-process.js';
+import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-cli-'));
@@ -75,6 +76,20 @@ describe('scalecrafter run', () => {
     const result = await runCli(['run', failing]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /failed: node 2 \(MathFloat\), field "b": division by zero/);
+  });
+
+  test('--comfyui adds a ComfyUI install\'s checkpoints folder to the search (named in a missing model\'s error)', async () => {
+    const comfy = path.join(dir, 'ComfyUI');
+    mkdirSync(path.join(comfy, 'models', 'checkpoints'), { recursive: true });
+    writeFileSync(path.join(comfy, 'models', 'checkpoints', 'listed.safetensors'), '');
+    const workflow = path.join(dir, 'missing-checkpoint.json');
+    const json = defaultWorkflow();
+    nodeOfType(json, 'LoadCheckpoint').widgets.model = 'absent.safetensors';
+    writeFileSync(workflow, JSON.stringify(json));
+    const result = await runCli(['run', workflow, '--out', path.join(dir, 'comfy-out'), '--models', path.join(dir, 'no-models'), '--comfyui', comfy]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(result.stderr.includes(path.join(comfy, 'models', 'checkpoints')), result.stderr);
+    assert.match(result.stderr, /listed\.safetensors/);
   });
 
   test('a missing or truncated file is reported, not thrown', async () => {

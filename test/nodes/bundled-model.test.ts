@@ -77,7 +77,7 @@ describe('a bundled model in an installed app', () => {
     assert.equal(job.end.type, 'error', JSON.stringify(job.end));
     const failure = job.end.type === 'error' ? job.end.failure : undefined;
     assert.deepEqual([failure?.nodeType, failure?.field], ['LoadCheckpoint', 'model']);
-    assert.match(failure!.message, /model folder not found: .*no-such-model/);
+    assert.match(failure!.message, /model not found: "no-such-model"/);
     assert.equal(existsSync(path.join(modelsDir, 'no-such-model')), false);
   });
 });

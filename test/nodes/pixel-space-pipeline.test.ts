@@ -52,7 +52,7 @@ interface Loaded {
 }
 
 async function load(modelsDir: string, name: string, recorded?: Recorded): Promise<Loaded> {
-  const { outputs } = await loadCheckpointNode({ modelsDir }).execute({ model: name }, nodeContext(recorded));
+  const { outputs } = await loadCheckpointNode({ modelsDir }).execute({ model: name, prediction: undefined }, nodeContext(recorded));
   const [model, clip, vae] = outputs as [ModelHandle, ClipHandle, VaeHandle];
   return { model, clip, vae };
 }

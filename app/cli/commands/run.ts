@@ -9,6 +9,7 @@ interface RunOptions {
   out: string;
   device: ExecutionProviderPreference;
   models?: string;
+  comfyui?: string;
   set: WidgetOverride[];
   json?: boolean;
 }
@@ -24,6 +25,7 @@ export function registerRunCommand(program: Command): void {
     .option('--json', 'print a JSON summary instead of progress')
     .addOption(new Option('--device <provider>', 'execution provider; falls back to the next available one').choices(EXECUTION_PROVIDER_PREFERENCES).default('auto'))
     .option('--models <dir>', 'models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
+    .option('--comfyui <path>', 'a ComfyUI install (or its extra_model_paths.yaml) whose checkpoints and VAEs to use (default: $SCALECRAFTER_COMFYUI_DIR)')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runWorkflow(file, options);
     });
@@ -33,7 +35,10 @@ async function runWorkflow(file: string, options: RunOptions): Promise<number> {
   const read = await readWorkflowFile(file);
   if (!read.ok) return reportInvalid(file, read.issues, options);
   const outputDir = path.resolve(options.out);
-  const engine = await EngineClient.start(options.models ? { modelsDir: path.resolve(options.models) } : {});
+  const engine = await EngineClient.start({
+    ...(options.models ? { modelsDir: path.resolve(options.models) } : {}),
+    ...(options.comfyui ? { comfyui: path.resolve(options.comfyui) } : {}),
+  });
   try {
     const events: EngineEvent[] = [];
     const display = createRunDisplay(options.json ? 'silent' : process.stderr.isTTY ? 'bar' : 'lines');

@@ -4,7 +4,7 @@
  */
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import type { ImageBatch } from '../../imaging/image-batch.js';
-import type { PipelineFolder } from '../../models/pipeline-folder.js';
+import type { VaeModel } from '../../models/pipeline-folder.js';
 import { tiledDecoderFor } from '../vae-tiling/folder-decoder.js';
 import { estimateTileMemory, formatBytes } from '../vae-tiling/tile-memory.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
@@ -25,7 +25,7 @@ export interface DecodeOptions {
   onInfo?(text: string): void;
 }
 
-export async function decodeLatents(folder: PipelineFolder, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
+export async function decodeLatents(folder: VaeModel, latent: Latent, preference: ExecutionProviderPreference, options: DecodeOptions = {}): Promise<ImageBatch> {
   const tileSize = options.tileSize ?? 0;
   const tileLatent = tileSize > 0 ? Math.max(1, Math.floor(tileSize / folder.vaeScaleFactor)) : 0;
   const [, , height, width] = latent.dims;
@@ -45,7 +45,7 @@ export async function decodeLatents(folder: PipelineFolder, latent: Latent, pref
  * out non-finite is rebuilt in float32 from its own weights (the tiled decoder's segments) and the
  * latent decoded again, with a line for the user saying so.
  */
-async function finiteOrUpcast(folder: PipelineFolder, decoded: PlanarImage, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
+async function finiteOrUpcast(folder: VaeModel, decoded: PlanarImage, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions): Promise<PlanarImage> {
   if (folder.pixelSpace || decoded.data.every(Number.isFinite)) return decoded;
   options.onInfo?.(`${folder.vaeDecoder} gave non-finite pixels (a float16 overflow, which SDXL's VAE is known for); decoding again in float32`);
   const redone = await decodeTiled(folder, scaled, preference, tileLatent, options, true);
@@ -53,7 +53,8 @@ async function finiteOrUpcast(folder: PipelineFolder, decoded: PlanarImage, scal
   throw new UserFacingError(`${folder.vaeDecoder} gives non-finite pixels for this latent even in float32`, { hint: 'the latent is out of range: check the sampler settings (cfg, steps) and the model\'s VAE' });
 }
 
-function toImageBatch(folder: PipelineFolder, decoded: PlanarImage): ImageBatch {  const [batch, channels, imageHeight, imageWidth] = decoded.dims;
+function toImageBatch(folder: VaeModel, decoded: PlanarImage): ImageBatch {
+  const [batch, channels, imageHeight, imageWidth] = decoded.dims;
   if (channels !== 3) throw new Error(`${folder.vaeDecoder} decoded ${channels} channels; an RGB decoder gives 3`);
   return { batch, height: imageHeight, width: imageWidth, pixels: planarToInterleaved(decoded.data, batch, imageHeight, imageWidth) };
 }
@@ -64,7 +65,7 @@ interface PlanarImage {
   dims: readonly [number, number, number, number];
 }
 
-async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference): Promise<PlanarImage> {
+async function decodeWhole(folder: VaeModel, scaled: Latent, preference: ExecutionProviderPreference): Promise<PlanarImage> {
   const lease = await leaseComponent(folder.vaeDecoder, 'vae_decoder', preference);
   try {
     const { session } = lease;
@@ -77,7 +78,7 @@ async function decodeWhole(folder: PipelineFolder, scaled: Latent, preference: E
   }
 }
 
-async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions, upcast = false): Promise<PlanarImage> {
+async function decodeTiled(folder: VaeModel, scaled: Latent, preference: ExecutionProviderPreference, tileLatent: number, options: DecodeOptions, upcast = false): Promise<PlanarImage> {
   const { provider } = await providerFor(preference);
   const decoder = await tiledDecoderFor(folder.vaeDecoder, provider, upcast);
   const [batch, , height, width] = scaled.dims;
@@ -96,7 +97,7 @@ async function decodeTiled(folder: PipelineFolder, scaled: Latent, preference: E
   return decoded;
 }
 
-export async function encodeImages(folder: PipelineFolder, images: ImageBatch, preference: ExecutionProviderPreference): Promise<Latent> {
+export async function encodeImages(folder: VaeModel, images: ImageBatch, preference: ExecutionProviderPreference): Promise<Latent> {
   if (!folder.vaeEncoder) throw new Error(`${folder.root} has no vae_encoder/model.onnx, which image-to-image needs`);
   const lease = await leaseComponent(folder.vaeEncoder, 'vae_encoder', preference);
   try {

@@ -3,7 +3,7 @@
  * and merged into the engine's socket map, so node execute() functions receive these types.
  */
 import type { ImageBatch } from '../../imaging/image-batch.js';
-import type { PipelineFolder } from '../../models/pipeline-folder.js';
+import type { PipelineFolder, VaeModel } from '../../models/pipeline-folder.js';
 import type { ModelPatch } from '../../scalecrafter/model-patches.js';
 
 /** A loaded pipeline's UNet, plus the patches (ScaleCrafter, FreeU…) applied to it: plain data. */
@@ -16,8 +16,9 @@ export interface ClipHandle {
   readonly folder: PipelineFolder;
 }
 
+/** A pipeline's VAE (LoadCheckpoint) or one loaded from its own file (VAELoader). */
 export interface VaeHandle {
-  readonly folder: PipelineFolder;
+  readonly folder: VaeModel;
 }
 
 /**

@@ -57,14 +57,6 @@ function throughTable(what: string, table: Readonly<Record<string, string>>) {
   };
 }
 
-/**
- * ComfyUI names a checkpoint by its file name in models/checkpoints; our model loader names a model
- * by its folder or file stem, so the weight-file extension goes.
- */
-function checkpointName(value: WidgetValue): ConvertedValue {
-  return { value: typeof value === 'string' ? value.replace(/\.(safetensors|ckpt|pt)$/i, '') : value };
-}
-
 const MAPPINGS: readonly ComfyNodeMapping[] = [
   {
     comfyType: 'CheckpointLoaderSimple',
@@ -72,8 +64,17 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     ourType: 'LoadCheckpoint',
     widgets: [widget('ckpt_name')],
     renamedInputs: { ckpt_name: 'model' },
+    // ckpt_name is kept as ComfyUI wrote it: LoadCheckpoint finds the file by the same name in the
+    // checkpoints folders (app/models/model-files.ts), or a pipeline folder named after its stem.
     outputs: ['MODEL', 'CLIP', 'VAE'],
-    convert: { model: checkpointName },
+  },
+  {
+    comfyType: 'VAELoader',
+    comfyTitle: 'Load VAE',
+    ourType: 'VAELoader',
+    widgets: [widget('vae_name')],
+    renamedInputs: {},
+    outputs: ['VAE'],
   },
   {
     comfyType: 'CLIPTextEncode',

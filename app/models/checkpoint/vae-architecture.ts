@@ -10,15 +10,16 @@ import type { CheckpointShapes } from './tensor-recipe.js';
 import { LDM_VAE_PREFIX } from './vae-keys.js';
 
 const LATENT_SCALE: Record<ModelFamily, number> = { sd1: 0.18215, sd2: 0.18215, sdxl: 0.13025 };
-const key = (rest: string) => LDM_VAE_PREFIX + rest;
 
-function resnetsAt(shapes: CheckpointShapes, level: number): number {
+function resnetsAt(shapes: CheckpointShapes, key: (rest: string) => string, level: number): number {
   let count = 0;
   while (shapes.has(key(`encoder.down.${level}.block.${count}.conv1.weight`))) count++;
   return count;
 }
 
-export function vaeConfigJson(shapes: CheckpointShapes, family: ModelFamily, file: string): Record<string, unknown> {
+/** `prefix`: where the VAE's keys start ("first_stage_model." in a checkpoint; "" in ComfyUI's standalone VAE files). */
+export function vaeConfigJson(shapes: CheckpointShapes, family: ModelFamily, file: string, prefix = LDM_VAE_PREFIX): Record<string, unknown> {
+  const key = (rest: string) => prefix + rest;
   const convIn = shapes.get(key('encoder.conv_in.weight'));
   const decoderIn = shapes.get(key('decoder.conv_in.weight'));
   const decoderOut = shapes.get(key('decoder.conv_out.weight'));
@@ -32,8 +33,8 @@ export function vaeConfigJson(shapes: CheckpointShapes, family: ModelFamily, fil
   for (let level = 0; shapes.has(key(`encoder.down.${level}.block.0.conv2.weight`)); level++) {
     channels.push(shapes.get(key(`encoder.down.${level}.block.0.conv2.weight`))![0]!);
   }
-  const resnets = resnetsAt(shapes, 0);
-  if (channels.length === 0 || channels.some((_, level) => resnetsAt(shapes, level) !== resnets)) {
+  const resnets = resnetsAt(shapes, key, 0);
+  if (channels.length === 0 || channels.some((_, level) => resnetsAt(shapes, key, level) !== resnets)) {
     throw new UserFacingError(`${file}: the VAE is not an architecture this app knows (${channels.length} encoder levels)`, {
       hint: 'pass --vae-config with the diffusers config.json of the VAE',
       code: 'checkpoint.unknown_architecture',

@@ -42,21 +42,22 @@ function resnetPart(rest: string): string {
 }
 
 /** Decoder levels: the number of distinct up.N in the file. */
-export function vaeUpLevels(shapes: CheckpointShapes): number {
+export function vaeUpLevels(shapes: CheckpointShapes, prefix = LDM_VAE_PREFIX): number {
   const levels = new Set<number>();
   for (const key of shapes.keys()) {
-    const m = /^first_stage_model\.decoder\.up\.(\d+)\./.exec(key);
+    const m = /^decoder\.up\.(\d+)\./.exec(key.startsWith(prefix) ? key.slice(prefix.length) : '');
     if (m) levels.add(Number(m[1]));
   }
   return levels.size;
 }
 
-export function mapVaeKeys(shapes: CheckpointShapes): KeyMapping {
-  const upLevels = vaeUpLevels(shapes);
+/** `prefix`: where the VAE's keys start ("first_stage_model." in a checkpoint; "" in ComfyUI's standalone VAE files). */
+export function mapVaeKeys(shapes: CheckpointShapes, prefix = LDM_VAE_PREFIX): KeyMapping {
+  const upLevels = vaeUpLevels(shapes, prefix);
   const mapping: KeyMapping = new Map();
   for (const source of shapes.keys()) {
-    if (!source.startsWith(LDM_VAE_PREFIX)) continue;
-    const name = diffusersVaeName(source.slice(LDM_VAE_PREFIX.length), upLevels);
+    if (!source.startsWith(prefix)) continue;
+    const name = diffusersVaeName(source.slice(prefix.length), upLevels);
     if (name !== null) mapping.set(name, attentionAsLinear(name, renamed(shapes, source)));
   }
   return mapping;

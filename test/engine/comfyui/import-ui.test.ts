@@ -45,7 +45,7 @@ describe('ComfyUI UI format: the default workflow', () => {
       workflow.nodes.map((node) => [node.id, node.type]),
       [[7, 'TextEncode'], [6, 'TextEncode'], [5, 'EmptyLatentImage'], [3, 'Sampler'], [8, 'VAEDecode'], [9, 'SaveImage'], [4, 'LoadCheckpoint']],
     );
-    assert.deepEqual(nodeById(workflow, 4).widgets, { model: 'v1-5-pruned-emaonly-fp16' });
+    assert.deepEqual(nodeById(workflow, 4).widgets, { model: 'v1-5-pruned-emaonly-fp16.safetensors' });
     assert.deepEqual(nodeById(workflow, 6).widgets, { text: 'beautiful scenery nature glass bottle landscape, , purple galaxy bottle,' });
     assert.deepEqual(nodeById(workflow, 7).widgets, { text: 'text, watermark' });
     assert.deepEqual(nodeById(workflow, 5).widgets, { width: 512, height: 512, batch_size: 1 });
@@ -177,8 +177,8 @@ describe('ComfyUI UI format: an old file', () => {
     assertLinksConsistent(workflow);
   });
 
-  test('a .ckpt name loses its extension; a node saved without widget values takes our defaults', () => {
-    assert.deepEqual(nodeById(workflow, 4).widgets, { model: 'v1-5-pruned-emaonly' });
+  test('a checkpoint name is kept as ComfyUI wrote it (LoadCheckpoint resolves the file); a node saved without widget values takes our defaults', () => {
+    assert.deepEqual(nodeById(workflow, 4).widgets, { model: 'v1-5-pruned-emaonly.ckpt' });
     assert.deepEqual(nodeById(workflow, 9).widgets, { filename_prefix: 'ScaleCrafter' });
   });
 });
