@@ -10,8 +10,8 @@ const FAMILIES = ['sd1.5', 'sd2.1', 'sdxl'] as const satisfies readonly ModelFam
 
 /** Module paths a schedule names, whatever part of it names them. */
 function namedConvs(schedule: ScaleCrafterSchedule): string[] {
-  const lists = [schedule.redilation, schedule.noiseDampedGuidance].flatMap((part) => (part.kind === 'off' ? [] : part.convs.map((entry) => entry.conv)));
-  return [...lists, ...(schedule.dispersion.kind === 'dispersed' ? schedule.dispersion.convs : [])];
+  const lists = [schedule.redilation, schedule.noiseDampedGuidance].flatMap((part) => (part.kind === 'off' ? [] : part.convs.map((entry) => (typeof entry === 'string' ? entry : entry.conv))));
+  return [...lists, ...(schedule.dispersion.kind === 'off' ? [] : schedule.dispersion.convs)];
 }
 
 export const scaleCrafterPreset = defineNode({
