@@ -1,5 +1,5 @@
 import { defineNode } from '../app/engine/node-definition.js';
-import { parsePaintedSchedule } from '../app/protocol/painted-schedule.js';
+import { PAINTED_SCHEDULE_WIDGET, parsePaintedSchedule } from '../app/protocol/painted-schedule.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 import { DEFAULT_DISPERSION_PARAMS } from '../app/scalecrafter/dispersion-transform.js';
 import { paintedPatches } from '../app/scalecrafter/painted-patches.js';
@@ -14,7 +14,7 @@ function scheduleProblems(text: string | undefined) {
     return [];
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
-    return [{ field: 'schedule', message: error.message, ...(error.hint ? { hint: error.hint } : {}) }];
+    return [{ field: PAINTED_SCHEDULE_WIDGET, message: error.message, ...(error.hint ? { hint: error.hint } : {}) }];
   }
 }
 
@@ -26,12 +26,12 @@ export const paintedSchedule = defineNode({
     description: 'Re-dilation, ND-CFG base pass and dispersion painted per conv and per step on the schedule editor\'s heat map; replaces the other ScaleCrafter patches before it.',
     version: 1,
     outputNode: false,
-    editor: 'dilation-schedule',
+    editor: 'painted-schedule',
     idempotent: true,
     inputs: [
       { name: 'model', kind: 'socket', type: 'MODEL' },
       {
-        name: 'schedule',
+        name: PAINTED_SCHEDULE_WIDGET,
         kind: 'STRING',
         multiline: true,
         default: '',
@@ -48,7 +48,7 @@ export const paintedSchedule = defineNode({
       const patches = paintedPatches(parsePaintedSchedule(schedule), await candidateConvsOf(model.folder.unet), transform);
       return { outputs: [patches.reduce(withPatch, model)] };
     } catch (error) {
-      if (error instanceof UserFacingError) throw error.atField('schedule');
+      if (error instanceof UserFacingError) throw error.atField(PAINTED_SCHEDULE_WIDGET);
       throw error;
     }
   },

@@ -128,3 +128,6 @@ export function paintedFromTable(table: Pick<ScheduleTable, 'steps' | 'convs' | 
     dispersed: Object.fromEntries(table.convs.map((conv, index) => [conv, column(table.dispersed, index, false)])),
   };
 }
+
+/** The widget of a 'painted-schedule' node that holds the text form. */
+export const PAINTED_SCHEDULE_WIDGET = 'schedule';

@@ -76,7 +76,9 @@ export class GraphEditor {
     return () => this.#selectionListeners.delete(listener);
   }
 
-  load(workflow: Workflow, options: { fitView: boolean } = { fitView: true }): void {
+  /** `keepSelection`: undo and redo re-load the graph, and what was selected (an open editor panel) stays selected. */
+  load(workflow: Workflow, options: { fitView: boolean; keepSelection?: boolean } = { fitView: true }): void {
+    const selected = options.keepSelection ? [...this.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => node.id) : [];
     this.#loading = true;
     try {
       loadCanvasGraph(this.graph, workflowToCanvas(workflow, this.schemas));
@@ -90,6 +92,8 @@ export class GraphEditor {
       this.#loading = false;
     }
     clearTimeout(this.#timer);
+    const reselect = selected.flatMap((id) => this.graph.getNodeById(id) ?? []);
+    if (reselect.length > 0) this.canvas.selectNodes(reselect);
     if (options.fitView) this.fitView();
     this.canvas.setDirty(true, true);
   }
@@ -116,6 +120,27 @@ export class GraphEditor {
     const linkId = this.node(nodeId)?.outputs?.[0]?.links?.[0];
     const link = linkId === undefined ? undefined : this.graph._links.get(linkId);
     return link ? Number(link.target_id) : undefined;
+  }
+
+  /**
+   * Adds a node of `type` on `nodeId`'s first output: the inputs that output fed now take the new
+   * node's first output, and the new node takes the old one. Returns the new node's id.
+   */
+  insertAfter(nodeId: number, type: string): number | undefined {
+    const source = this.node(nodeId);
+    const inserted = LiteGraph.createNode(type);
+    if (!source || !inserted) return undefined;
+    inserted.pos = [source.pos[0], source.pos[1] + source.size[1] + LiteGraph.NODE_TITLE_HEIGHT + 20];
+    this.graph.add(inserted);
+    const targets = (source.outputs[0]?.links ?? []).flatMap((linkId) => {
+      const link = this.graph._links.get(linkId);
+      const target = link ? this.graph.getNodeById(link.target_id) : null;
+      return link && target ? [{ target, slot: link.target_slot }] : [];
+    });
+    for (const { target, slot } of targets) inserted.connect(0, target, slot);
+    source.connect(0, inserted, 0);
+    this.canvas.setDirty(true, true);
+    return Number(inserted.id);
   }
 
   fitView(): void {

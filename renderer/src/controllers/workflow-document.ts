@@ -167,7 +167,7 @@ export class WorkflowDocument {
   }
 
   #applyHistory(workflow: Workflow): void {
-    this.editor.load(workflow, { fitView: false });
+    this.editor.load(workflow, { fitView: false, keepSelection: true });
     this.#changed();
   }
 
