@@ -64,6 +64,10 @@ async function start(): Promise<void> {
     redo: () => doc.redo(),
     queue: () => void runs.queue(),
     cancel: () => void runs.cancel(),
+    bypass: () => editor.toggleSelected('bypassed'),
+    mute: () => editor.toggleSelected('muted'),
+    group: () => editor.groupSelection(),
+    fitView: () => editor.fitView(),
   };
   const toolbar = new Toolbar(app, commands);
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;

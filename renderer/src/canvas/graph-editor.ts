@@ -10,6 +10,7 @@ import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/in
 import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
 import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
+import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
 import { NodeDecorations } from './node-decorations.js';
 
 /** Typing in a prompt becomes one undo step per pause, not one per key. */
@@ -34,6 +35,7 @@ export class GraphEditor {
     this.canvas.show_info = false;
     this.canvas.render_canvas_border = false;
     this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
+    installCanvasMenus(this.canvas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
       this.#edited(0);
@@ -168,6 +170,17 @@ export class GraphEditor {
     this.canvas.ds.offset[0] = (element.clientWidth / scale - width) / 2 - left;
     this.canvas.ds.offset[1] = (element.clientHeight / scale - height) / 2 - top;
     this.canvas.setDirty(true, true);
+  }
+
+  /** Ctrl+B / Ctrl+M: the selected nodes bypassed or muted, or back on when they all were. */
+  toggleSelected(mode: 'bypassed' | 'muted'): void {
+    toggleSelectedMode(this.canvas, NODE_MODE[mode]);
+    this.#edited(0);
+  }
+
+  /** Ctrl+G: a group around the selected nodes. */
+  groupSelection(): void {
+    if (groupSelected(this.canvas)) this.#edited(0);
   }
 
   /** Centres the view on a node and selects it (an error list entry was clicked). */
