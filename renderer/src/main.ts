@@ -41,7 +41,8 @@ async function start(): Promise<void> {
   registerNodeTypes(schemas);
   const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
   const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
-  const doc = new WorkflowDocument(editor, engine, files, window.localStorage, notices, defaultWorkflow);
+  const documentNotices = { info: (text: string) => notices.info(text), error: (text: string) => notices.error(text), confirm: (question: string) => window.confirm(question) };
+  const doc = new WorkflowDocument(editor, engine, files, window.localStorage, documentNotices, defaultWorkflow);
   const device = new DeviceSetting(window.localStorage);
   const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)), () => device.value);
 

@@ -31,6 +31,8 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
   let saved: Workflow;
 
   test('opens with the default workflow; queueing shows progress per node, then the image', async () => {
+    // These tests replace edited graphs on purpose (New, Default, drops): say yes to "discard?".
+    session.browser.page.on('dialog', (dialog) => void dialog.accept());
     await session.editor.open(session.serve.url);
     const graph = await session.editor.snapshot();
     assert.deepEqual(graph.nodes.map((node) => node.type), ['LoadCheckpoint', 'TextEncode', 'TextEncode', 'EmptyLatentImage', 'Sampler', 'VAEDecode', 'SaveImage']);
