@@ -113,6 +113,7 @@ async function start(): Promise<void> {
   });
 
   await doc.start();
+  await runs.restoreHistory();
   refreshDocument();
   runPanel.render();
   problems.render([]);

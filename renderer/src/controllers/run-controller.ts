@@ -66,6 +66,27 @@ export class RunController {
     return result.jobId;
   }
 
+  /**
+   * After a reload: the finished jobs and the images the engine still remembers (its `history`),
+   * oldest first so the newest ends on top, each image with the settings it was made with.
+   */
+  async restoreHistory(): Promise<void> {
+    const history = await this.engine.request('history', { limit: 50 }).catch(() => []);
+    for (const entry of [...history].sort((a, b) => a.finishedAt - b.finishedAt)) {
+      if (this.tracker.job(entry.jobId)) continue;
+      this.tracker.restore(entry);
+      const settings = summarisePrompt(entry.prompt);
+      for (const [nodeId, ui] of Object.entries(entry.outputs)) {
+        for (const image of imagesOf(ui)) {
+          const url = viewUrl(image);
+          if (this.gallery.some((known) => known.url === url)) continue;
+          this.gallery.unshift({ ...image, url, jobId: entry.jobId, nodeId, settings, durationMs: entry.finishedAt - entry.startedAt, ...(entry.label ? { label: entry.label } : {}) });
+        }
+      }
+    }
+    this.#changed();
+  }
+
   /** Forgets the problems shown for a graph that is no longer open. */
   clearProblems(): void {
     this.problems = [];
