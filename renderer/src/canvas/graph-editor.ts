@@ -11,6 +11,7 @@ import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
 import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
 import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
+import { installConnectionMenu } from './connection-menu.js';
 import { NodeDecorations } from './node-decorations.js';
 
 /** Typing in a prompt becomes one undo step per pause, not one per key. */
@@ -36,6 +37,7 @@ export class GraphEditor {
     this.canvas.render_canvas_border = false;
     this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
     installCanvasMenus(this.canvas);
+    installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
       this.#edited(0);
