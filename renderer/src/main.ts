@@ -85,8 +85,13 @@ async function start(): Promise<void> {
   doc.onReplace(() => {
     runs.clearProblems();
     schedule.reset();
+    // Bad values in an opened file are flagged at once, not at the first Queue.
+    void runs.validate();
   });
-  doc.onChange(() => schedule.refresh());
+  doc.onChange(() => {
+    schedule.refresh();
+    runs.revalidateSoon();
+  });
   runs.onChange(() => {
     refreshDocument();
     runPanel.render();
