@@ -11,7 +11,11 @@ import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 describe('canvas keys and menus', { timeout: 200_000, skip: chromiumSkip }, () => {
   const session = useEditorSession();
-  const modeOf = async (id: number) => (await session.editor.snapshot()).nodes.find((node) => node.id === id)!.mode;
+  /** The node's mode once the key's edit has been committed (two frames: the commit timer has run). */
+  const modeOf = async (id: number) => {
+    await session.editor.settled();
+    return (await session.editor.snapshot()).nodes.find((node) => node.id === id)!.mode;
+  };
   const titlePoint = (id: number) => session.browser.page.evaluate((nodeId) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(nodeId), id);
 
   test('Ctrl+B bypasses and Ctrl+M mutes the selected node; pressed again, it runs again', async () => {
