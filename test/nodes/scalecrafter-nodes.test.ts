@@ -121,8 +121,14 @@ describe('ScaleCrafter nodes on the tiny model', () => {
     const painted = await paintedLikeRedilate();
     assert.ok(Object.keys(painted.guided).length > 0);
     const { image: fromText } = await render(patched([redilate()]));
-    const { image: fromCells } = await render(patched([['PaintedSchedule', { schedule: JSON.stringify(painted), eta: 0.05 }]]));
+    const paintedWorkflow = patched([['PaintedSchedule', { schedule: JSON.stringify(painted), eta: 0.05 }]]);
+    const { job, image: fromCells } = await render(paintedWorkflow);
     assert.equal(maxDifference(fromCells, fromText), 0);
+    // The painted cells travel by name in the PNG's workflow, like any widget value.
+    const ui = job.outputOf(String(nodeOfType(paintedWorkflow, 'SaveImage').id)) as { images: Array<{ filename: string; subfolder: string }> };
+    const text = decodePng(readFileSync(path.join(engine.outputDir, ui.images[0]!.subfolder, ui.images[0]!.filename))).text;
+    const embedded = JSON.parse(String(text['workflow'])) as Workflow;
+    assert.equal(nodeOfType(embedded, 'PaintedSchedule').widgets.schedule, JSON.stringify(painted));
     const { image: empty } = await render(patched([redilate(), ['PaintedSchedule', { schedule: '', eta: 0.05 }]]));
     assert.ok(maxDifference(empty, plain) <= 1, 'an empty painted schedule turns the ReDilate before it off');
   });
