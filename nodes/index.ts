@@ -11,6 +11,7 @@ import { freeU } from './freeu.js';
 import { scaleCrafterPreset } from './scalecrafter-preset.js';
 import { disperseConv } from './disperse-conv.js';
 import { noiseDampedCfg } from './noise-damped-cfg.js';
+import { paintedSchedule } from './painted-schedule.js';
 import { reDilate } from './redilate.js';
 import { emptyLatentImage } from './empty-latent-image.js';
 import { loadCheckpointNode } from './load-checkpoint.js';
@@ -49,7 +50,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 ];
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
-const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, freeU, attentionScale];
+const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
   return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);

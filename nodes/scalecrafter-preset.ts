@@ -13,8 +13,8 @@ const PRESET_FAMILY: Readonly<Record<PipelineFamily, ModelFamily>> = { sd1: 'sd1
 
 /** Module paths a schedule names, whatever part of it names them. */
 function namedConvs(schedule: ScaleCrafterSchedule): string[] {
-  const lists = [schedule.redilation, schedule.noiseDampedGuidance].flatMap((part) => (part.kind === 'off' ? [] : part.convs.map((entry) => entry.conv)));
-  return [...lists, ...(schedule.dispersion.kind === 'dispersed' ? schedule.dispersion.convs : [])];
+  const lists = [schedule.redilation, schedule.noiseDampedGuidance].flatMap((part) => (part.kind === 'off' ? [] : part.convs.map((entry) => (typeof entry === 'string' ? entry : entry.conv))));
+  return [...lists, ...(schedule.dispersion.kind === 'off' ? [] : schedule.dispersion.convs)];
 }
 
 export const scaleCrafterPreset = defineNode({

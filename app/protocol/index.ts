@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './channels.js';
 export * from './shell-channels.js';
 export * from './user-facing-error.js';
+export * from './painted-schedule.js';

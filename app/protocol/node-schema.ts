@@ -92,8 +92,10 @@ export type OutputSpec = z.infer<typeof outputSpecSchema>;
 /**
  * Side editors a node can open when selected. 'dilation-schedule': the ScaleCrafter patch nodes whose
  * widgets shape the per-step dilation table; the renderer shows the table the Sampler will run.
+ * 'painted-schedule': the same panel, and the heat map edits the node's painted schedule widget
+ * (app/protocol/painted-schedule.ts).
  */
-export const NODE_EDITORS = ['dilation-schedule'] as const;
+export const NODE_EDITORS = ['dilation-schedule', 'painted-schedule'] as const;
 export type NodeEditor = (typeof NODE_EDITORS)[number];
 
 export const nodeSchemaSchema = z.object({

@@ -7,6 +7,7 @@
  * downsampler and U2's upsampler). The same happens here, but the ignored names are reported.
  */
 import {
+  checkExplicitStepCount,
   checkSchedule,
   checkStepCount,
   isInWindow,
@@ -15,8 +16,9 @@ import {
   type ConvDilation,
   type DilationSchedule,
   type DispersionSchedule,
+  type ExplicitDilationSchedule,
   type ScaleCrafterSchedule,
-  type StepWindow,
+  type WindowedDilationSchedule,
 } from './schedule.js';
 import type { ConvName } from './unet-convs.js';
 
@@ -92,29 +94,66 @@ interface EffectiveBase {
 }
 
 /** Per candidate conv, its base dilation in a pass (1 where the pass does not list it). */
-function baseDilations(schedule: DilationSchedule, candidates: readonly ConvName[]): EffectiveBase {
+function baseDilations(schedule: { readonly kind: 'off' } | WindowedDilationSchedule, candidates: readonly ConvName[]): EffectiveBase {
   if (schedule.kind === 'off') return { base: candidates.map(() => 1), ignored: [] };
   const { effective, ignored } = effectiveConvDilations(schedule.convs, candidates);
   const byName = new Map(effective.map((setting) => [setting.conv, setting.dilation]));
   return { base: candidates.map((conv) => byName.get(conv) ?? 1), ignored };
 }
 
-function passDilations(schedule: DilationSchedule, base: readonly number[], step: number, steps: number): number[] {
+function passDilations(schedule: WindowedDilationSchedule, base: readonly number[], step: number, steps: number): number[] {
   // A conv the pass does not list, or lists at 1, stays plain. (Deviation: the reference's
   // progressive floor would raise a listed 1 to 2; no reference settings file lists 1.)
   return base.map((dilation) => (dilation === 1 ? 1 : scheduledDilation(schedule, dilation, step, steps)));
 }
 
-interface DispersedConvs {
-  readonly window: StepWindow | null;
-  readonly convs: ReadonlySet<ConvName>;
+/** One pass over the run: its dilations per candidate conv at a step, or null where it does not run. */
+interface PassPlan {
+  readonly at: (step: number) => readonly number[] | null;
   readonly ignored: readonly ConvName[];
 }
 
-function dispersedConvs(dispersion: DispersionSchedule, candidates: readonly ConvName[], steps: number): DispersedConvs {
-  if (dispersion.kind === 'off') return { window: null, convs: new Set(), ignored: [] };
+/** A painted pass read by candidate: convs it does not name stay plain. */
+function explicitPlan(schedule: ExplicitDilationSchedule, candidates: readonly ConvName[], steps: number, what: string): PassPlan {
+  checkExplicitStepCount(schedule.perStep.length, steps, what);
+  const column = new Map(schedule.convs.map((conv, index) => [conv, index]));
+  const candidateSet = new Set(candidates);
+  return {
+    at: (step) => {
+      const row = schedule.perStep[step]!;
+      return row === null ? null : candidates.map((conv) => row[column.get(conv) ?? -1] ?? 1);
+    },
+    ignored: schedule.convs.filter((conv) => !candidateSet.has(conv)),
+  };
+}
+
+function windowedPlan(schedule: { readonly kind: 'off' } | WindowedDilationSchedule, candidates: readonly ConvName[], steps: number): PassPlan {
+  const { base, ignored } = baseDilations(schedule, candidates);
+  if (schedule.kind === 'off') return { at: () => null, ignored };
+  const window = stepWindow(schedule.steps, steps);
+  return { at: (step) => (isInWindow(window, step) ? passDilations(schedule, base, step, steps) : null), ignored };
+}
+
+function passPlan(schedule: DilationSchedule, candidates: readonly ConvName[], steps: number, what: string): PassPlan {
+  return schedule.kind === 'explicit' ? explicitPlan(schedule, candidates, steps, what) : windowedPlan(schedule, candidates, steps);
+}
+
+interface DispersionPlan {
+  readonly at: (step: number) => readonly boolean[];
+  readonly ignored: readonly ConvName[];
+}
+
+function dispersionPlan(dispersion: DispersionSchedule, candidates: readonly ConvName[], steps: number): DispersionPlan {
+  if (dispersion.kind === 'off') return { at: () => candidates.map(() => false), ignored: [] };
   const { effective, ignored } = effectiveConvList(dispersion.convs, candidates);
-  return { window: stepWindow(dispersion.steps, steps), convs: new Set(effective), ignored };
+  if (dispersion.kind === 'explicit') {
+    checkExplicitStepCount(dispersion.perStep.length, steps, 'the painted dispersion');
+    const column = new Map(dispersion.convs.map((conv, index) => [conv, index]));
+    return { at: (step) => candidates.map((conv) => dispersion.perStep[step]![column.get(conv) ?? -1] ?? false), ignored };
+  }
+  const window = stepWindow(dispersion.steps, steps);
+  const convs = new Set(effective);
+  return { at: (step) => candidates.map((conv) => isInWindow(window, step) && convs.has(conv)), ignored };
 }
 
 /** The dilation of every candidate conv at every step, for both passes, plus dispersion flags. */
@@ -125,25 +164,15 @@ export function dilationTable(
 ): DilationTable {
   checkSchedule(schedule);
   checkStepCount(steps);
-  const main = baseDilations(schedule.redilation, candidates);
-  const noiseDamped = baseDilations(schedule.noiseDampedGuidance, candidates);
-  const ndcfg = schedule.noiseDampedGuidance;
-  const ndcfgWindow = ndcfg.kind === 'off' ? null : stepWindow(ndcfg.steps, steps);
-
-  const dispersed = dispersedConvs(schedule.dispersion, candidates, steps);
+  const main = passPlan(schedule.redilation, candidates, steps, 'the painted guided pass');
+  const noiseDamped = passPlan(schedule.noiseDampedGuidance, candidates, steps, 'the painted ND-CFG pass');
+  const dispersed = dispersionPlan(schedule.dispersion, candidates, steps);
+  const plain = candidates.map(() => 1);
 
   const perStep: StepControls[] = [];
   for (let step = 0; step < steps; step++) {
-    const dispersing = dispersed.window !== null && isInWindow(dispersed.window, step);
-    perStep.push({
-      step,
-      main: passDilations(schedule.redilation, main.base, step, steps),
-      noiseDampedBase:
-        ndcfgWindow !== null && isInWindow(ndcfgWindow, step)
-          ? passDilations(ndcfg, noiseDamped.base, step, steps)
-          : null,
-      dispersed: candidates.map((conv) => dispersing && dispersed.convs.has(conv)),
-    });
+    // The guided pass always runs; "not scheduled" there means plain convs.
+    perStep.push({ step, main: [...(main.at(step) ?? plain)], noiseDampedBase: noiseDamped.at(step), dispersed: dispersed.at(step) });
   }
   return {
     steps,

@@ -54,7 +54,7 @@ export function preparedUnetFor(unetPath: string, dispersion: DispersionTransfor
 export function preparedUnetForPatches(unetPath: string, setup: PatchedUnetSetup): Promise<PreparedUnet | null> {
   if (!isActive(setup)) return Promise.resolve(null);
   const { dispersion } = setup.schedule;
-  return preparedUnetFor(unetPath, dispersion.kind === 'dispersed' ? dispersion.transform : DEFAULT_DISPERSION_PARAMS);
+  return preparedUnetFor(unetPath, dispersion.kind === 'off' ? DEFAULT_DISPERSION_PARAMS : dispersion.transform);
 }
 
 async function prepareCached(unetPath: string, folder: string, rewrites: ReturnType<typeof scaleCrafterRewrites>): Promise<PreparedUnet> {

@@ -30,10 +30,22 @@ export interface StepRange {
  * - progressive: the reference's `progressive: true`; the dilation shrinks over the range
  *   (see progressiveDilation).
  */
-export type DilationSchedule =
-  | { readonly kind: 'off' }
+export type WindowedDilationSchedule =
   | { readonly kind: 'constant'; readonly convs: readonly ConvDilation[]; readonly steps: StepRange }
   | { readonly kind: 'progressive'; readonly convs: readonly ConvDilation[]; readonly steps: StepRange };
+
+/**
+ * Painted cell by cell (the PaintedSchedule node): perStep[step][i] is the dilation of convs[i].
+ * A null step is one where the pass does not run (the ND-CFG base pass only). Being per step, it
+ * fits exactly one step count: perStep.length.
+ */
+export interface ExplicitDilationSchedule {
+  readonly kind: 'explicit';
+  readonly convs: readonly ConvName[];
+  readonly perStep: readonly (readonly number[] | null)[];
+}
+
+export type DilationSchedule = { readonly kind: 'off' } | WindowedDilationSchedule | ExplicitDilationSchedule;
 
 /** Dispersed convolution (§3): these convs' kernels are replaced by R·W over the step range. */
 export type DispersionSchedule =
@@ -43,6 +55,13 @@ export type DispersionSchedule =
       readonly convs: readonly ConvName[];
       readonly transform: DispersionTransformParams;
       readonly steps: StepRange;
+    }
+  /** Painted: perStep[step][i] says whether convs[i] is dispersed at that step. */
+  | {
+      readonly kind: 'explicit';
+      readonly convs: readonly ConvName[];
+      readonly transform: DispersionTransformParams;
+      readonly perStep: readonly (readonly boolean[])[];
     };
 
 /** Everything ScaleCrafter changes in a sampling run. */
@@ -127,7 +146,7 @@ export function progressiveDilation(baseDilation: number, stepInWindow: number, 
  * conv is plain, as the reference's `activate=i < tau`.
  */
 export function scheduledDilation(
-  schedule: DilationSchedule,
+  schedule: { readonly kind: 'off' } | WindowedDilationSchedule,
   baseDilation: number,
   step: number,
   steps: number,
@@ -147,12 +166,39 @@ export function checkSchedule(schedule: ScaleCrafterSchedule): void {
   ] as const;
   for (const [field, pass] of passes) {
     if (pass.kind === 'off') continue;
-    checkStepRange(pass.steps, field);
-    for (const { conv, dilation } of pass.convs) {
+    const dilations = pass.kind === 'explicit' ? explicitDilations(pass, field) : windowedDilations(pass, field);
+    for (const { conv, dilation } of dilations) {
       if (!(Number.isFinite(dilation) && dilation >= 1)) {
         throw new UserFacingError(`${field}: dilation of ${conv} is ${dilation}; use a number ≥ 1 (1 = off)`);
       }
     }
   }
-  if (schedule.dispersion.kind === 'dispersed') checkStepRange(schedule.dispersion.steps, 'dispersion');
+  const { dispersion } = schedule;
+  if (dispersion.kind === 'dispersed') checkStepRange(dispersion.steps, 'dispersion');
+  if (dispersion.kind === 'explicit' && dispersion.perStep.some((row) => row.length !== dispersion.convs.length)) {
+    throw new UserFacingError(`dispersion: every step needs one flag per conv (${dispersion.convs.length})`);
+  }
+}
+
+function windowedDilations(pass: WindowedDilationSchedule, field: string): readonly ConvDilation[] {
+  checkStepRange(pass.steps, field);
+  return pass.convs;
+}
+
+function explicitDilations(pass: ExplicitDilationSchedule, field: string): ConvDilation[] {
+  return pass.perStep.flatMap((row, step) => {
+    if (row === null) return [];
+    if (row.length !== pass.convs.length) throw new UserFacingError(`${field}: step ${step} has ${row.length} dilations for ${pass.convs.length} convs`);
+    return row.map((dilation, index) => ({ conv: pass.convs[index]!, dilation }));
+  });
+}
+
+/** A per-step schedule fits one step count only; anything else would silently stretch what was painted. */
+export function checkExplicitStepCount(painted: number, steps: number, what: string): void {
+  if (painted !== steps) {
+    throw new UserFacingError(`${what} is painted for ${painted} steps but the Sampler runs ${steps}`, {
+      hint: `set the Sampler's steps to ${painted}, or paint the schedule again at ${steps} steps`,
+      code: 'schedule.stepCount',
+    });
+  }
 }

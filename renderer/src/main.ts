@@ -41,7 +41,8 @@ async function start(): Promise<void> {
   registerNodeTypes(schemas);
   const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
   const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
-  const doc = new WorkflowDocument(editor, engine, files, window.localStorage, notices, defaultWorkflow);
+  const documentNotices = { info: (text: string) => notices.info(text), error: (text: string) => notices.error(text), confirm: (question: string) => window.confirm(question) };
+  const doc = new WorkflowDocument(editor, engine, files, window.localStorage, documentNotices, defaultWorkflow);
   const device = new DeviceSetting(window.localStorage);
   const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)), () => device.value);
 
@@ -64,6 +65,10 @@ async function start(): Promise<void> {
     redo: () => doc.redo(),
     queue: () => void runs.queue(),
     cancel: () => void runs.cancel(),
+    bypass: () => editor.toggleSelected('bypassed'),
+    mute: () => editor.toggleSelected('muted'),
+    group: () => editor.groupSelection(),
+    fitView: () => editor.fitView(),
   };
   const toolbar = new Toolbar(app, commands);
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
@@ -80,8 +85,13 @@ async function start(): Promise<void> {
   doc.onReplace(() => {
     runs.clearProblems();
     schedule.reset();
+    // Bad values in an opened file are flagged at once, not at the first Queue.
+    void runs.validate();
   });
-  doc.onChange(() => schedule.refresh());
+  doc.onChange(() => {
+    schedule.refresh();
+    runs.revalidateSoon();
+  });
   runs.onChange(() => {
     refreshDocument();
     runPanel.render();
@@ -108,6 +118,7 @@ async function start(): Promise<void> {
   });
 
   await doc.start();
+  await runs.restoreHistory();
   refreshDocument();
   runPanel.render();
   problems.render([]);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Command } from 'commander';
+import { formatPaintedSchedule, paintedFromTable } from '../../app/protocol/painted-schedule.js';
+import type { Workflow } from '../../app/protocol/index.js';
+import { emojiSourcesCopy } from '../support/emoji-model.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { registerScheduleCommand } from '../../app/cli/commands/schedule.js';
 
@@ -91,5 +97,28 @@ describe('scalecrafter schedule', () => {
     });
     await assert.rejects(schedule(['--preset', 'sd1.5_1024x1024', '--steps', '0']), { code: 'commander.invalidArgument' });
     await assert.rejects(schedule(['--family', 'sdxl']), { code: 'scalecrafter.missingOption' });
+  });
+
+  test('--workflow gives the table the Sampler feeds; a PaintedSchedule made from it gives the same table', async () => {
+    const models = emojiSourcesCopy();
+    const folder = mkdtempSync(path.join(tmpdir(), 'schedule-workflow-'));
+    const workflow = JSON.parse(readFileSync(new URL('../../workflows/scalecrafter-4x.json', import.meta.url), 'utf8')) as Workflow;
+    const original = path.join(folder, 'redilate.json');
+    writeFileSync(original, JSON.stringify(workflow));
+    interface WorkflowJson { steps: number; convs: string[]; main: number[][]; noiseDampedBase: (number | null)[][]; dispersed: boolean[][] }
+    const fromText = JSON.parse(await schedule(['--workflow', original, '--models', models, '--json'])) as WorkflowJson;
+    assert.equal(fromText.steps, 25);
+    // ReDilate 'down_blocks.1:2 …' over [0, 0.6): ×2 while step < 15 on its blocks.
+    assert.deepEqual(fromText.main[fromText.convs.indexOf('mid_block.resnets.0.conv1')], [...Array<number>(15).fill(2), ...Array<number>(10).fill(1)]);
+    const perStep = <T>(byConv: T[][]) => Array.from({ length: fromText.steps }, (_, step) => byConv.map((row) => row[step]!));
+    const painted = formatPaintedSchedule(paintedFromTable({ steps: fromText.steps, convs: fromText.convs, main: perStep(fromText.main), noiseDampedBase: perStep(fromText.noiseDampedBase).map(() => null), dispersed: perStep(fromText.dispersed) }));
+    const node = workflow.nodes.find((candidate) => candidate.type === 'ReDilate')!;
+    Object.assign(node, { type: 'PaintedSchedule', widgets: { schedule: painted, eta: 0.05 } });
+    const repainted = path.join(folder, 'painted.json');
+    writeFileSync(repainted, JSON.stringify(workflow));
+    const fromCells = JSON.parse(await schedule(['--workflow', repainted, '--models', models, '--json'])) as WorkflowJson;
+    assert.deepEqual(fromCells.main, fromText.main);
+    assert.deepEqual(fromCells.dispersed, fromText.dispersed);
+    assert.match(await schedule(['--workflow', repainted, '--models', models]), /Sampler #5, MODEL from node #8, 25 steps/);
   });
 });

@@ -31,6 +31,8 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
   let saved: Workflow;
 
   test('opens with the default workflow; queueing shows progress per node, then the image', async () => {
+    // These tests replace edited graphs on purpose (New, Default, drops): say yes to "discard?".
+    session.browser.page.on('dialog', (dialog) => void dialog.accept());
     await session.editor.open(session.serve.url);
     const graph = await session.editor.snapshot();
     assert.deepEqual(graph.nodes.map((node) => node.type), ['LoadCheckpoint', 'TextEncode', 'TextEncode', 'EmptyLatentImage', 'Sampler', 'VAEDecode', 'SaveImage']);
@@ -75,8 +77,11 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
   });
 
   test('queueing again after a widget change re-runs only the nodes downstream of it', async () => {
+    // The reload before this test kept the first job listed (restored from the engine's history).
+    const finished = await session.browser.page.locator('[data-testid="finished-job"]').count();
+    assert.equal(finished, 1);
     await session.browser.page.keyboard.press('Control+Enter');
-    const statuses = await session.editor.waitForFinishedJob(1);
+    const statuses = await session.editor.waitForFinishedJob(finished + 1);
     assert.equal(statuses.job, 'done');
     assert.deepEqual(
       DEFAULT_NODE_IDS.map((id) => [id, statuses[id]]),

@@ -14,6 +14,7 @@ import { groupConvsByBlock } from '../../renderer/src/schedule/conv-groups.js';
 import { heatMapLayout } from '../../renderer/src/schedule/heat-map-layout.js';
 import type { PageGlobals } from './page-globals.js';
 import { chromiumSkip, useEditorSession } from './editor-session.js';
+import { requestScheduleTable } from './schedule-table-request.js';
 
 const WORKFLOW = new URL('../../workflows/scalecrafter-16x.json', import.meta.url);
 const [SAMPLER, LATENT, REDILATE, NDCFG] = [5, 4, 8, 9];
@@ -58,16 +59,7 @@ describe('the dilation-schedule editor', { timeout: 300_000, skip: chromiumSkip 
     );
   }
 
-  async function engineTable(nodeId: number): Promise<ScheduleTable> {
-    const response = await fetch(new URL('api/request/scheduleTable', session.serve.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ workflow: await session.editor.snapshot(), nodeId: String(nodeId) }),
-    });
-    const reply = (await response.json()) as { ok: true; table: ScheduleTable } | { ok: false };
-    assert.ok(reply.ok, JSON.stringify(reply));
-    return reply.table;
-  }
+  const engineTable = async (nodeId: number): Promise<ScheduleTable> => requestScheduleTable(session.serve.url, (await session.editor.snapshot()) as Workflow, nodeId);
 
   test('selecting ReDilate shows the heat map of the schedule the Sampler gets', async () => {
     await session.editor.open(session.serve.url);

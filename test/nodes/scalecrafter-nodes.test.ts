@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
-import type { Workflow, WorkflowNode, WidgetValue } from '../../app/protocol/index.js';
+import type { RequestResult, Workflow, WorkflowNode, WidgetValue } from '../../app/protocol/index.js';
 import { nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../support/default-workflow.js';
 import { EngineHarness, type JobRecord } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
@@ -105,6 +105,50 @@ describe('ScaleCrafter nodes on the tiny model', () => {
     assert.equal(job.end.type, 'done', JSON.stringify(job.end));
     assert.ok(job.events.some((event) => event.type === 'message' && /using the reference preset sd1\.5_1024x1024/.test(event.text)));
     assert.ok(job.events.some((event) => event.type === 'message' && event.level === 'warning' && /convs of sd1\.5_1024x1024 are not in this UNet/.test(event.text)));
+  });
+
+  /** ReDilate's per-step rule written out by hand: ×2 on its blocks for steps < round(0.6 · 4) = 2. */
+  const paintedLikeRedilate = async () => {
+    const probe = patched([redilate()]);
+    const result = (await engine.service.handle('scheduleTable', { workflow: probe, nodeId: String(nodeOfType(probe, 'ReDilate').id) })) as RequestResult<'scheduleTable'>;
+    assert.ok(result.ok);
+    const blocks = ['down_blocks.1.', 'mid_block.', 'up_blocks.0.'];
+    const guided = Object.fromEntries(result.table.convs.filter((conv) => blocks.some((block) => conv.startsWith(block))).map((conv) => [conv, '2*2 1*2']));
+    return { steps: 4, guided, ndcfg: null, dispersed: {} };
+  };
+
+  test('a painted schedule with ReDilate\'s per-step dilations renders the same image', async () => {
+    const painted = await paintedLikeRedilate();
+    assert.ok(Object.keys(painted.guided).length > 0);
+    const { image: fromText } = await render(patched([redilate()]));
+    const paintedWorkflow = patched([['PaintedSchedule', { schedule: JSON.stringify(painted), eta: 0.05 }]]);
+    const { job, image: fromCells } = await render(paintedWorkflow);
+    assert.equal(maxDifference(fromCells, fromText), 0);
+    // The painted cells travel by name in the PNG's workflow, like any widget value.
+    const ui = job.outputOf(String(nodeOfType(paintedWorkflow, 'SaveImage').id)) as { images: Array<{ filename: string; subfolder: string }> };
+    const text = decodePng(readFileSync(path.join(engine.outputDir, ui.images[0]!.subfolder, ui.images[0]!.filename))).text;
+    const embedded = JSON.parse(String(text['workflow'])) as Workflow;
+    assert.equal(nodeOfType(embedded, 'PaintedSchedule').widgets.schedule, JSON.stringify(painted));
+    const { image: empty } = await render(patched([redilate(), ['PaintedSchedule', { schedule: '', eta: 0.05 }]]));
+    assert.ok(maxDifference(empty, plain) <= 1, 'an empty painted schedule turns the ReDilate before it off');
+  });
+
+  test('a painted schedule for another step count, or naming a conv the UNet lacks, fails on its schedule field', async () => {
+    const painted = await paintedLikeRedilate();
+    const wrongSteps = await engine.run(patched([['PaintedSchedule', { schedule: JSON.stringify({ ...painted, steps: 5, guided: {} }), eta: 0.05 }]]));
+    assert.ok(wrongSteps.end.type === 'error');
+    assert.match(wrongSteps.end.failure.message, /painted for 5 steps but the Sampler runs 4/);
+    const stranger = await engine.run(patched([['PaintedSchedule', { schedule: JSON.stringify({ ...painted, guided: { 'down_blocks.3.resnets.0.conv1': '2*4' } }), eta: 0.05 }]]));
+    assert.ok(stranger.end.type === 'error');
+    assert.deepEqual([stranger.end.failure.nodeType, stranger.end.failure.field], ['PaintedSchedule', 'schedule']);
+    assert.match(stranger.end.failure.message, /down_blocks\.3\.resnets\.0\.conv1/);
+  });
+
+  test('a painted schedule that is not well formed is rejected at queue time on its schedule field', () => {
+    const result = engine.enqueue(patched([['PaintedSchedule', { schedule: '{"steps":4,"guided":{"mid_block.resnets.0.conv1":"2*3"}}', eta: 0.05 }]]));
+    assert.ok(!result.ok);
+    assert.deepEqual(result.issues.map((issue) => [issue.nodeType, issue.field]), [['PaintedSchedule', 'schedule']]);
+    assert.match(result.issues[0]!.message, /guided\.mid_block\.resnets\.0\.conv1 covers 3 steps, not the schedule's 4/);
   });
 
   test('a step range that ends before it starts is rejected on the end field', () => {

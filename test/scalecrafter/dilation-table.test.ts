@@ -75,3 +75,30 @@ describe('dilationTable', () => {
     assert.throws(() => dilationTable({ redilation: off, noiseDampedGuidance: off, dispersion: off }, CANDIDATES, 0), /positive integer/);
   });
 });
+
+describe('explicit (painted) schedules', () => {
+  const painted: ScaleCrafterSchedule = {
+    redilation: { kind: 'explicit', convs: ['mid_block.resnets.0.conv1', 'down_blocks.3.resnets.0.conv1'], perStep: [[2, 4], [1.5, 4], [1, 4]] },
+    noiseDampedGuidance: { kind: 'explicit', convs: ['down_blocks.0.resnets.0.conv1'], perStep: [[3], null, null] },
+    dispersion: { kind: 'explicit', convs: ['down_blocks.0.downsamplers.0.conv'], transform: DEFAULT_DISPERSION_PARAMS, perStep: [[false], [true], [false]] },
+  };
+
+  test('give every cell exactly as painted, plain where a conv is not named, and report names the UNet lacks', () => {
+    const table = dilationTable(painted, CANDIDATES, 3);
+    assert.deepEqual(table.perStep.map((step) => step.main), [[1, 1, 2], [1, 1, 1.5], [1, 1, 1]]);
+    assert.deepEqual(table.perStep.map((step) => step.noiseDampedBase), [[3, 1, 1], null, null]);
+    assert.deepEqual(table.perStep.map((step) => step.dispersed), [[false, false, false], [false, true, false], [false, false, false]]);
+    assert.deepEqual(table.ignored.redilation, ['down_blocks.3.resnets.0.conv1']);
+  });
+
+  test('fit only the step count they were painted for', () => {
+    assert.throws(() => dilationTable(painted, CANDIDATES, 4), (error) => error instanceof UserFacingError && /painted for 3 steps but the Sampler runs 4/.test(error.message));
+  });
+
+  test('refuse a dilation below 1 and a row of the wrong width', () => {
+    const below = { ...painted, redilation: { kind: 'explicit', convs: ['mid_block.resnets.0.conv1'], perStep: [[0.5], [1], [1]] } } as const;
+    assert.throws(() => dilationTable(below, CANDIDATES, 3), /dilation of mid_block.resnets.0.conv1 is 0.5/);
+    const narrow = { ...painted, redilation: { kind: 'explicit', convs: ['mid_block.resnets.0.conv1'], perStep: [[2], [], [1]] } } as const;
+    assert.throws(() => dilationTable(narrow, CANDIDATES, 3), /step 1 has 0 dilations for 1 convs/);
+  });
+});

@@ -5,12 +5,15 @@
  *   scalecrafter schedule --list
  *   scalecrafter schedule --preset sd2.1_2048x2048 --steps 30 [--json]
  *   scalecrafter schedule --family sdxl --size 3072x3072       (nearest preset by pixel count)
+ *   scalecrafter schedule --workflow my.json [--json]           (what the workflow's Sampler feeds)
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { dilationTable, type DilationTable } from '../../scalecrafter/dilation-table.js';
 import { MODEL_FAMILIES, nearestPreset, presetByName, SCALECRAFTER_PRESETS, type ModelFamily, type ScaleCrafterPreset } from '../../scalecrafter/presets.js';
 import { REFERENCE_STEP_COUNT, stepWindow, type DilationSchedule } from '../../scalecrafter/schedule.js';
-import { candidateConvNames, convLocation } from '../../scalecrafter/unet-convs.js';
+import { candidateConvNames } from '../../scalecrafter/unet-convs.js';
+import { passBody, renderRows } from './schedule-text.js';
+import { workflowScheduleTable, workflowTableJson, workflowTableText } from './schedule-workflow.js';
 
 interface ScheduleOptions {
   readonly preset?: string;
@@ -19,6 +22,8 @@ interface ScheduleOptions {
   readonly steps: number;
   readonly json?: boolean;
   readonly list?: boolean;
+  readonly workflow?: string;
+  readonly models?: string;
 }
 
 function parseSteps(value: string): number {
@@ -38,15 +43,6 @@ function parseSize(value: string): { width: number; height: number } {
     throw new InvalidArgumentError('expected WIDTHxHEIGHT in pixels, e.g. 2048x1024');
   }
   return { width: Number(match[1]), height: Number(match[2]) };
-}
-
-function pad(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-}
-
-function renderRows(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => `  ${pad(row, widths)}`.trimEnd()).join('\n');
 }
 
 function listText(): string {
@@ -74,64 +70,16 @@ function listJson(): unknown {
   }));
 }
 
-/** Consecutive convs of one block part with identical cells share a row. */
-function rowGroups(table: DilationTable, cellsOf: (conv: number) => string[]): { label: string; cells: string[] }[] {
-  const groups: { part: string; convs: string[]; cells: string[] }[] = [];
-  table.convs.forEach((conv, index) => {
-    const location = convLocation(conv);
-    const part = location === null ? conv : `${location.block}.${location.part}`;
-    const cells = cellsOf(index);
-    const last = groups.at(-1);
-    if (last !== undefined && last.part === part && last.cells.join() === cells.join()) last.convs.push(conv);
-    else groups.push({ part, convs: [conv], cells });
-  });
-  return groups.map(({ part, convs, cells }) => {
-    const wholePart = groups.filter((group) => group.part === part).length === 1;
-    const label =
-      convs.length === 1 ? convs[0]! : wholePart ? `${part} (${convs.length})` : `${convs[0]} … ${convs.at(-1)} (${convs.length})`;
-    return { label, cells };
-  });
-}
-
-/** Step columns: maximal runs of steps over which no row changes. */
-function stepColumns(perStepKeys: readonly string[]): { first: number; last: number }[] {
-  const columns: { first: number; last: number }[] = [];
-  perStepKeys.forEach((key, step) => {
-    const column = columns.at(-1);
-    if (column !== undefined && perStepKeys[column.first] === key) column.last = step;
-    else columns.push({ first: step, last: step });
-  });
-  return columns;
-}
-
 function describeSchedule(schedule: DilationSchedule, steps: number): string {
   if (schedule.kind === 'off') return 'off';
+  if (schedule.kind === 'explicit') return `painted per step (${schedule.perStep.length} steps)`;
   const window = stepWindow(schedule.steps, steps);
   if (window.end <= window.first) return `${schedule.kind}, never active at ${steps} steps`;
   return `${schedule.kind}, steps ${window.first}–${window.end - 1} of 0–${steps - 1}`;
 }
 
-function passText(table: DilationTable, pass: 'main' | 'noiseDampedBase'): string {
-  const cell = (step: number, conv: number): string => {
-    const controls = table.perStep[step]!;
-    const dilations = pass === 'main' ? controls.main : controls.noiseDampedBase;
-    if (dilations === null) return 'off';
-    const value = dilations[conv]!;
-    return `${value === 1 ? '·' : String(value)}${controls.dispersed[conv] === true ? '*' : ''}`;
-  };
-  const perStepKeys = table.perStep.map((_, step) => table.convs.map((__, conv) => cell(step, conv)).join());
-  const columns = stepColumns(perStepKeys);
-  const header = ['conv', ...columns.map(({ first, last }) => (first === last ? `${first}` : `${first}–${last}`))];
-  const groups = rowGroups(table, (conv) => columns.map(({ first }) => cell(first, conv)));
-  return renderRows([header, ...groups.map(({ label, cells }) => [label, ...cells])]);
-}
-
 function passSection(title: string, schedule: DilationSchedule, table: DilationTable, pass: 'main' | 'noiseDampedBase'): string {
-  const active = table.perStep.some((controls) =>
-    pass === 'main' ? controls.main.some((dilation) => dilation !== 1) : controls.noiseDampedBase !== null,
-  );
-  const body = active ? passText(table, pass) : `  off at every step${pass === 'main' ? '' : ' (plain CFG)'}`;
-  return `${title} (${describeSchedule(schedule, table.steps)}):\n${body}`;
+  return `${title} (${describeSchedule(schedule, table.steps)}):\n${passBody(table, pass)}`;
 }
 
 function presetText(preset: ScaleCrafterPreset, table: DilationTable): string {
@@ -188,16 +136,23 @@ function choosePreset(command: Command, options: ScheduleOptions): ScaleCrafterP
 export function registerScheduleCommand(program: Command): void {
   program
     .command('schedule')
-    .description('show the per-step dilation of every candidate conv for a ScaleCrafter preset')
+    .description('show the per-step dilation of every candidate conv for a ScaleCrafter preset or a workflow')
     .option('--preset <name>', 'reference preset, e.g. sd2.1_2048x2048 (see --list)')
     .option('--family <family>', 'with --size: model family (sd1.5, sd2.1, sdxl)', parseFamily)
     .option('--size <WxH>', 'with --family: pick the preset with the nearest pixel count', parseSize)
     .option('--steps <n>', 'sampling steps (reference taus are scaled from 50)', parseSteps, REFERENCE_STEP_COUNT)
     .option('--json', 'machine-readable output')
     .option('--list', 'list the presets')
-    .action((options: ScheduleOptions, command: Command) => {
+    .option('--workflow <file>', 'the table the workflow\'s Sampler will feed (its MODEL chain, painted schedules included)')
+    .option('--models <dir>', 'with --workflow: models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
+    .action(async (options: ScheduleOptions, command: Command) => {
       const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
       const json = (value: unknown) => write(`${JSON.stringify(value, null, 2)}\n`);
+      if (options.workflow !== undefined) {
+        const table = await workflowScheduleTable(options.workflow, options.models);
+        write(options.json === true ? `${JSON.stringify(workflowTableJson(options.workflow, table), null, 2)}\n` : workflowTableText(options.workflow, table));
+        return;
+      }
       if (options.list === true || (options.preset === undefined && options.family === undefined && options.size === undefined)) {
         if (options.json === true) json(listJson());
         else write(listText());

@@ -10,6 +10,8 @@ import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/in
 import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
 import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
+import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
+import { installConnectionMenu } from './connection-menu.js';
 import { NodeDecorations } from './node-decorations.js';
 
 /** Typing in a prompt becomes one undo step per pause, not one per key. */
@@ -34,6 +36,8 @@ export class GraphEditor {
     this.canvas.show_info = false;
     this.canvas.render_canvas_border = false;
     this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
+    installCanvasMenus(this.canvas);
+    installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
       this.#edited(0);
@@ -76,7 +80,9 @@ export class GraphEditor {
     return () => this.#selectionListeners.delete(listener);
   }
 
-  load(workflow: Workflow, options: { fitView: boolean } = { fitView: true }): void {
+  /** `keepSelection`: undo and redo re-load the graph, and what was selected (an open editor panel) stays selected. */
+  load(workflow: Workflow, options: { fitView: boolean; keepSelection?: boolean } = { fitView: true }): void {
+    const selected = options.keepSelection ? [...this.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => node.id) : [];
     this.#loading = true;
     try {
       loadCanvasGraph(this.graph, workflowToCanvas(workflow, this.schemas));
@@ -90,6 +96,8 @@ export class GraphEditor {
       this.#loading = false;
     }
     clearTimeout(this.#timer);
+    const reselect = selected.flatMap((id) => this.graph.getNodeById(id) ?? []);
+    if (reselect.length > 0) this.canvas.selectNodes(reselect);
     if (options.fitView) this.fitView();
     this.canvas.setDirty(true, true);
   }
@@ -118,6 +126,27 @@ export class GraphEditor {
     return link ? Number(link.target_id) : undefined;
   }
 
+  /**
+   * Adds a node of `type` on `nodeId`'s first output: the inputs that output fed now take the new
+   * node's first output, and the new node takes the old one. Returns the new node's id.
+   */
+  insertAfter(nodeId: number, type: string): number | undefined {
+    const source = this.node(nodeId);
+    const inserted = LiteGraph.createNode(type);
+    if (!source || !inserted) return undefined;
+    inserted.pos = [source.pos[0], source.pos[1] + source.size[1] + LiteGraph.NODE_TITLE_HEIGHT + 20];
+    this.graph.add(inserted);
+    const targets = (source.outputs[0]?.links ?? []).flatMap((linkId) => {
+      const link = this.graph._links.get(linkId);
+      const target = link ? this.graph.getNodeById(link.target_id) : null;
+      return link && target ? [{ target, slot: link.target_slot }] : [];
+    });
+    for (const { target, slot } of targets) inserted.connect(0, target, slot);
+    source.connect(0, inserted, 0);
+    this.canvas.setDirty(true, true);
+    return Number(inserted.id);
+  }
+
   fitView(): void {
     const nodes = this.graph._nodes;
     if (nodes.length === 0) {
@@ -143,6 +172,17 @@ export class GraphEditor {
     this.canvas.ds.offset[0] = (element.clientWidth / scale - width) / 2 - left;
     this.canvas.ds.offset[1] = (element.clientHeight / scale - height) / 2 - top;
     this.canvas.setDirty(true, true);
+  }
+
+  /** Ctrl+B / Ctrl+M: the selected nodes bypassed or muted, or back on when they all were. */
+  toggleSelected(mode: 'bypassed' | 'muted'): void {
+    toggleSelectedMode(this.canvas, NODE_MODE[mode]);
+    this.#edited(0);
+  }
+
+  /** Ctrl+G: a group around the selected nodes. */
+  groupSelection(): void {
+    if (groupSelected(this.canvas)) this.#edited(0);
   }
 
   /** Centres the view on a node and selects it (an error list entry was clicked). */

@@ -34,7 +34,24 @@ export function registerNodeTypes(schemas: readonly NodeSchema[]): void {
     LiteGraph.registerNodeType(schema.type, NodeType);
     // registerNodeType derives the category from a "category/Type" name; ours are separate fields.
     Object.assign(NodeType, { category: schema.category, desc: schema.description });
+    registerSlotTypes(schema);
   }
+}
+
+/**
+ * The search box's type filter (a link dropped on the canvas) reads litegraph's slot-type registry,
+ * keyed by the lower-case names its filter menu offers. Our sockets are added per instance, which
+ * registers nothing, so the schema's sockets are registered here.
+ */
+function registerSlotTypes(schema: NodeSchema): void {
+  const add = (register: Record<string, { nodes: string[] }>, list: string[], type: string) => {
+    const key = type.toLowerCase();
+    const entry = (register[key] ??= { nodes: [] });
+    if (!entry.nodes.includes(schema.type)) entry.nodes.push(schema.type);
+    if (!list.includes(key)) list.push(key);
+  };
+  for (const spec of schema.inputs) add(LiteGraph.registered_slot_in_types as Record<string, { nodes: string[] }>, LiteGraph.slot_types_in, linkTypeOf(spec));
+  for (const output of schema.outputs) add(LiteGraph.registered_slot_out_types as Record<string, { nodes: string[] }>, LiteGraph.slot_types_out, output.type);
 }
 
 export function schemaOf(node: LGraphNode): NodeSchema | undefined {

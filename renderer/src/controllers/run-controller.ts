@@ -22,18 +22,27 @@ export interface GalleryImage extends OutputImage {
 
 export type Problem = { kind: 'issue'; issue: Issue } | { kind: 'failure'; failure: NodeFailure };
 
+/** Edits settle this long before a graph with problems is checked again. */
+const REVALIDATE_DEBOUNCE_MS = 300;
+
+/** Shows a message; an error's returned function takes it down again. */
+export type RunNotify = (text: string, level: 'info' | 'error') => (() => void) | void;
+
 export class RunController {
   readonly tracker = new RunTracker();
   readonly gallery: GalleryImage[] = [];
   problems: Problem[] = [];
   readonly #listeners = new Set<() => void>();
   #refreshQueued = false;
+  #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The "cannot run" notice of the problems shown, taken down when they are gone. */
+  #problemNotice: (() => void) | undefined;
 
   constructor(
     private readonly engine: EngineApi,
     private readonly editor: GraphEditor,
     private readonly label: () => string,
-    private readonly notify: (text: string, level: 'info' | 'error') => void,
+    private readonly notify: RunNotify,
     private readonly device: () => ExecutionProviderPreference = () => 'auto',
   ) {
     engine.onEvent((event) => this.#onEvent(event));
@@ -57,7 +66,8 @@ export class RunController {
     }
     if (!result.ok) {
       this.#showIssues(result.issues);
-      this.notify(`The workflow cannot run: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} (see the marked nodes)`, 'error');
+      this.#problemNotice?.();
+      this.#problemNotice = this.notify(`The workflow cannot run: ${result.issues.length} problem${result.issues.length === 1 ? '' : 's'} (see the marked nodes)`, 'error') ?? undefined;
       return undefined;
     }
     this.tracker.expect(result.jobId, label, result.position);
@@ -66,10 +76,62 @@ export class RunController {
     return result.jobId;
   }
 
+  /**
+   * After a reload: the finished jobs and the images the engine still remembers (its `history`),
+   * oldest first so the newest ends on top, each image with the settings it was made with.
+   */
+  async restoreHistory(): Promise<void> {
+    const history = await this.engine.request('history', { limit: 50 }).catch(() => []);
+    for (const entry of [...history].sort((a, b) => a.finishedAt - b.finishedAt)) {
+      if (this.tracker.job(entry.jobId)) continue;
+      this.tracker.restore(entry);
+      const settings = summarisePrompt(entry.prompt);
+      for (const [nodeId, ui] of Object.entries(entry.outputs)) {
+        for (const image of imagesOf(ui)) {
+          const url = viewUrl(image);
+          if (this.gallery.some((known) => known.url === url)) continue;
+          this.gallery.unshift({ ...image, url, jobId: entry.jobId, nodeId, settings, durationMs: entry.finishedAt - entry.startedAt, ...(entry.label ? { label: entry.label } : {}) });
+        }
+      }
+    }
+    this.#changed();
+  }
+
   /** Forgets the problems shown for a graph that is no longer open. */
   clearProblems(): void {
     this.problems = [];
+    this.#dismissProblemNotice();
     this.#changed();
+  }
+
+  /**
+   * Checks the canvas's graph without running it and shows what is wrong (a file just opened), or
+   * that nothing is any more: problems and their notice go with their cause.
+   */
+  async validate(): Promise<void> {
+    clearTimeout(this.#revalidateTimer);
+    let issues: Issue[];
+    try {
+      ({ issues } = await this.engine.request('validate', { workflow: this.editor.snapshot() }));
+    } catch {
+      return;
+    }
+    if (issues.length === 0) this.#dismissProblemNotice();
+    // Nothing shown and nothing wrong: leave the run marks (a job may be running) alone.
+    if (issues.length === 0 && this.problems.length === 0) return;
+    this.#showIssues(issues);
+  }
+
+  /** After an edit: while problems are shown, check again once edits settle. */
+  revalidateSoon(): void {
+    if (this.problems.length === 0) return;
+    clearTimeout(this.#revalidateTimer);
+    this.#revalidateTimer = setTimeout(() => void this.validate(), REVALIDATE_DEBOUNCE_MS);
+  }
+
+  #dismissProblemNotice(): void {
+    this.#problemNotice?.();
+    this.#problemNotice = undefined;
   }
 
   /** Cancels `jobId`, or the running job. */

@@ -6,7 +6,9 @@
  * workflow after a patch node's widget changed, so the Sampler re-runs with the new schedule while
  * everything upstream comes from the engine's cache.
  */
-import { opensEditor, type Issue, type ScheduleTable, type Workflow } from '../../../app/protocol/index.js';
+import { formatPaintedSchedule, opensEditor, PAINTED_SCHEDULE_WIDGET, paintedFromTable, parsePaintedSchedule, type Issue, type ScheduleTable, type Workflow } from '../../../app/protocol/index.js';
+import { blankPainted, paintRange, type CellRange, type PaintTool } from '../schedule/paint-edit.js';
+import type { SchedulePass } from '../schedule/schedule-summary.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { scheduleReadNode } from '../schedule/schedule-target.js';
@@ -45,6 +47,8 @@ export class ScheduleController {
         this.#autoQueue = on;
         storage.setItem(AUTO_QUEUE_KEY, String(on));
       },
+      onPaint: (range, tool, pass) => this.#paint(range, tool, pass),
+      onConvert: () => this.#convert(),
     });
     editor.onSelectionChange((nodeIds) => this.#select(nodeIds));
     editor.onWidgetChange((nodeId) => this.#widgetChanged(nodeId));
@@ -136,7 +140,45 @@ export class ScheduleController {
   }
 
   #render(): void {
-    this.#panel.render({ subject: this.#subject, table: this.#table, issues: this.#issues, loading: this.#loading, currentStep: this.#currentStep() });
+    const paintable = this.#subject !== null && this.#isPainted(Number(this.#subject.nodeId));
+    this.#panel.render({ subject: this.#subject, table: this.#table, issues: this.#issues, loading: this.#loading, currentStep: this.#currentStep(), paintable });
+  }
+
+  /**
+   * A heat-map edit: the painted node's widget text changes, which the document records as one undo
+   * step (and marks unsaved) and which re-asks the table and, with auto-queue, re-runs the Sampler.
+   */
+  #paint(range: CellRange, tool: PaintTool, pass: SchedulePass): void {
+    const nodeId = Number(this.#subject?.nodeId);
+    const table = this.#table;
+    const widget = this.editor.node(nodeId)?.widgets?.find((candidate) => candidate.name === PAINTED_SCHEDULE_WIDGET);
+    if (!table || !widget || !this.#isPainted(nodeId)) return;
+    let painted;
+    try {
+      painted = parsePaintedSchedule(String(widget.value ?? '')) ?? blankPainted(table.steps);
+    } catch {
+      // The engine's reply already lists what is wrong with the text; painting over it would hide that.
+      return;
+    }
+    this.editor.setWidgetValue(nodeId, PAINTED_SCHEDULE_WIDGET, formatPaintedSchedule(paintRange(painted, table.convs, pass, range, tool)));
+    this.#widgetChanged(nodeId);
+  }
+
+  /** "Paint this schedule": a painted node before the Sampler, holding the table shown cell by cell. */
+  #convert(): void {
+    const subject = this.#subject;
+    const table = this.#table;
+    const type = [...this.editor.schemas.values()].find((schema) => opensEditor(schema, 'painted-schedule'))?.type;
+    if (!subject || !table || type === undefined) return;
+    const inserted = this.editor.insertAfter(Number(subject.readNodeId), type);
+    if (inserted === undefined) return;
+    this.editor.setWidgetValue(inserted, PAINTED_SCHEDULE_WIDGET, formatPaintedSchedule(paintedFromTable(table)));
+    this.editor.focusNode(inserted);
+  }
+
+  #isPainted(nodeId: number): boolean {
+    const type = this.editor.node(nodeId)?.type;
+    return type !== undefined && opensEditor(this.editor.schemas.get(type), 'painted-schedule');
   }
 
   /** The step the Sampler fed by the shown node is sampling now, when it runs this table's step count. */
@@ -154,7 +196,8 @@ export class ScheduleController {
   /** The engine's schema says whether a node's widgets shape the dilation table. */
   #opensSchedule(nodeId: number): boolean {
     const type = this.editor.node(nodeId)?.type;
-    return type !== undefined && opensEditor(this.editor.schemas.get(type), 'dilation-schedule');
+    const schema = type === undefined ? undefined : this.editor.schemas.get(type);
+    return opensEditor(schema, 'dilation-schedule') || opensEditor(schema, 'painted-schedule');
   }
 
   #title(nodeId: string): string {

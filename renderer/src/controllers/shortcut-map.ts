@@ -1,9 +1,10 @@
 /**
- * Which key chord runs which document command: Ctrl+S save, Ctrl+Shift+S save as, Ctrl+O open,
- * Ctrl+Z undo, Ctrl+Shift+Z / Ctrl+Y redo, Ctrl+Enter queue (Cmd on macOS). In a text field, undo
- * and redo stay the field's own. DOM-free so it is tested in plain Node.
+ * Which key chord runs which command: Ctrl+S save, Ctrl+Shift+S save as, Ctrl+O open, Ctrl+Z undo,
+ * Ctrl+Shift+Z / Ctrl+Y redo, Ctrl+Enter queue; on the canvas (ComfyUI's keys) Ctrl+B bypass and
+ * Ctrl+M mute the selected nodes, Ctrl+G groups them and "." fits the view (Cmd on macOS). In a
+ * text field only queue, save and open apply. DOM-free so it is tested in plain Node.
  */
-export type ShortcutCommand = 'save' | 'saveAs' | 'open' | 'undo' | 'redo' | 'queue';
+export type ShortcutCommand = 'save' | 'saveAs' | 'open' | 'undo' | 'redo' | 'queue' | 'bypass' | 'mute' | 'group' | 'fitView';
 
 export interface KeyChord {
   key: string;
@@ -13,7 +14,11 @@ export interface KeyChord {
   altKey: boolean;
 }
 
+const CANVAS_CHORDS: Readonly<Record<string, ShortcutCommand>> = { b: 'bypass', m: 'mute', g: 'group' };
+
 export function commandForKey(chord: KeyChord, inTextField: boolean): ShortcutCommand | null {
+  const plain = !(chord.ctrlKey || chord.metaKey || chord.altKey || chord.shiftKey);
+  if (plain && chord.key === '.' && !inTextField) return 'fitView';
   if (!(chord.ctrlKey || chord.metaKey) || chord.altKey) return null;
   const key = chord.key.toLowerCase();
   if (key === 'enter') return 'queue';
@@ -22,5 +27,5 @@ export function commandForKey(chord: KeyChord, inTextField: boolean): ShortcutCo
   if (inTextField) return null;
   if (key === 'z') return chord.shiftKey ? 'redo' : 'undo';
   if (key === 'y' && !chord.shiftKey) return 'redo';
-  return null;
+  return chord.shiftKey ? null : (CANVAS_CHORDS[key] ?? null);
 }

@@ -19,6 +19,8 @@ const RECENT_KEY = 'scalecrafter.recent.v1';
 export interface DocumentNotices {
   info(text: string): void;
   error(text: string): void;
+  /** Asks the user a yes/no question (discard unsaved work?); true = go on. */
+  confirm(question: string): boolean;
 }
 
 export class WorkflowDocument {
@@ -75,15 +77,15 @@ export class WorkflowDocument {
       if (this.dirty) this.notices.info(`Restored unsaved changes to ${saved.name}`);
       return;
     }
-    await this.loadDefault();
+    await this.#showDefault();
   }
 
   newDocument(): void {
-    this.#replace(emptyWorkflow(), { name: 'Untitled', path: undefined, savedJson: null });
+    if (this.#mayDiscard()) this.#replace(emptyWorkflow(), { name: 'Untitled', path: undefined, savedJson: null });
   }
 
   async loadDefault(): Promise<void> {
-    await this.#show(this.defaultWorkflow, { name: 'default', path: undefined, savedJson: 'same' });
+    if (this.#mayDiscard()) await this.#showDefault();
   }
 
   async open(): Promise<void> {
@@ -93,6 +95,7 @@ export class WorkflowDocument {
 
   /** A file opened or dropped on the canvas: a workflow .json, or a PNG that carries one. */
   async openBytes(fileName: string, bytes: Uint8Array, path?: string): Promise<boolean> {
+    if (!this.#mayDiscard()) return false;
     let json: unknown;
     try {
       json = workflowJsonFromBytes(fileName, bytes);
@@ -135,6 +138,15 @@ export class WorkflowDocument {
     if (workflow) this.#applyHistory(workflow);
   }
 
+  /** Unsaved work is replaced only when the user says so (an empty graph holds none). */
+  #mayDiscard(): boolean {
+    return !this.dirty || this.#history.present.nodes.length === 0 || this.notices.confirm(`${this.#name} has unsaved changes. Discard them?`);
+  }
+
+  async #showDefault(): Promise<void> {
+    await this.#show(this.defaultWorkflow, { name: 'default', path: undefined, savedJson: 'same' });
+  }
+
   /** Asks the engine to normalise `json`, then shows it; false (with a message) when it cannot be opened. */
   async #show(json: unknown, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }): Promise<boolean> {
     let result: LoadWorkflowResult;
@@ -167,7 +179,7 @@ export class WorkflowDocument {
   }
 
   #applyHistory(workflow: Workflow): void {
-    this.editor.load(workflow, { fitView: false });
+    this.editor.load(workflow, { fitView: false, keepSelection: true });
     this.#changed();
   }
 

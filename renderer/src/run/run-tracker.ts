@@ -4,7 +4,7 @@
  * (outputs and messages are shown as they arrive, not tracked). Pure: time comes from an injected
  * clock, so tests replay event streams.
  */
-import type { EngineEvent, Issue, NodeFailure, PreviewImage } from '../../../app/protocol/index.js';
+import type { EngineEvent, HistoryEntry, Issue, NodeFailure, PreviewImage } from '../../../app/protocol/index.js';
 
 export type NodeRunStatus = 'waiting' | 'cached' | 'running' | 'done' | 'failed';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'invalid' | 'cancelled';
@@ -39,7 +39,10 @@ export interface JobRun {
 }
 
 export interface Progress {
-  /** 0…1 over the nodes that run (a node with steps counts its fraction). */
+  /**
+   * 0…1: time spent over time spent plus time left, once there is an ETA (a node with steps is
+   * running), so one long sampler weighs what it costs; before that, the share of nodes done.
+   */
   fraction: number;
   /** Seconds left, or null until there is enough to estimate from. */
   etaSeconds: number | null;
@@ -67,6 +70,31 @@ export class RunTracker {
     }
     // Events can overtake the enqueue reply; the label then arrives second.
     if (label !== undefined && job.label === undefined) job.label = label;
+    return job;
+  }
+
+  /**
+   * A job the engine finished before this page was opened (its `history`): listed as finished,
+   * with its nodes' final statuses. A job this page already tracks is left as it is.
+   */
+  restore(entry: HistoryEntry): JobRun {
+    const known = this.#jobs.get(entry.jobId);
+    if (known) return known;
+    const status: JobStatus = entry.status === 'success' ? 'done' : entry.status === 'error' ? 'failed' : 'cancelled';
+    const nodes = new Map<string, NodeRun>(entry.cached.map((nodeId) => [nodeId, { nodeId, status: 'cached' }]));
+    for (const nodeId of entry.executed) nodes.set(nodeId, { nodeId, status: nodeId === entry.failure?.nodeId ? 'failed' : 'done' });
+    const job: JobRun = {
+      jobId: entry.jobId,
+      status,
+      position: 0,
+      queuedAt: entry.queuedAt,
+      startedAt: entry.startedAt,
+      finishedAt: entry.finishedAt,
+      nodes,
+      ...(entry.label ? { label: entry.label } : {}),
+      ...(entry.failure ? { failure: entry.failure } : {}),
+    };
+    this.#jobs.set(entry.jobId, job);
     return job;
   }
 
@@ -157,7 +185,9 @@ export class RunTracker {
       const durations = torun.flatMap((node) => (node.status === 'done' && node.startedAt !== undefined && node.finishedAt !== undefined ? [(node.finishedAt - node.startedAt) / 1000] : []));
       const meanDuration = durations.length > 0 ? durations.reduce((a, b) => a + b, 0) / durations.length : 0;
       const waiting = torun.filter((node) => node.status === 'waiting').length;
-      return { fraction, etaSeconds: nodeEta + waiting * meanDuration };
+      const etaSeconds = nodeEta + waiting * meanDuration;
+      const spent = (this.now() - job.startedAt) / 1000;
+      return { fraction: spent + etaSeconds > 0 ? spent / (spent + etaSeconds) : fraction, etaSeconds };
     }
     const elapsed = (this.now() - job.startedAt) / 1000;
     return { fraction, etaSeconds: fraction > 0.05 ? (elapsed * (1 - fraction)) / fraction : null };

@@ -4,6 +4,7 @@
  * pass does not run, a tau line after the last dilated step, and the hovered cell's crosshair.
  */
 import type { ScheduleTable } from '../../../app/protocol/index.js';
+import type { CellRange } from '../schedule/paint-edit.js';
 import { cssColour, dilationColour, INACTIVE_PASS_RGB } from '../schedule/dilation-colours.js';
 import { axisTicks, type HeatMapLayout } from '../schedule/heat-map-layout.js';
 import { lastActiveStep, passGrid, type SchedulePass } from '../schedule/schedule-summary.js';
@@ -15,6 +16,8 @@ export interface HeatMapView {
   hover: { conv: number; step: number } | null;
   /** The step the running Sampler is at (0-based), drawn as a cursor; null when idle. */
   currentStep: number | null;
+  /** The cells a paint drag covers so far. */
+  selection: CellRange | null;
 }
 
 const LABEL_COLOUR = '#9a9aa2';
@@ -41,6 +44,23 @@ export function paintHeatMap(canvas: HTMLCanvasElement, view: HeatMapView): void
   paintTau(ctx, view);
   if (view.currentStep !== null) paintColumnLine(ctx, layout, view.currentStep + 0.5, '#ffffff', []);
   paintHover(ctx, view);
+  if (view.selection) paintSelection(ctx, layout, view.selection);
+}
+
+/** The drag rectangle: a dashed white frame from the first to the last covered cell. */
+function paintSelection(ctx: CanvasRenderingContext2D, layout: HeatMapLayout, range: CellRange): void {
+  const left = layout.gridLeft + range.steps[0] * layout.cellWidth;
+  const right = layout.gridLeft + (range.steps[1] + 1) * layout.cellWidth;
+  const top = layout.rowTops[range.convs[0]]!;
+  const bottom = layout.rowTops[range.convs[1]]! + layout.rowHeight;
+  ctx.save();
+  ctx.fillStyle = 'rgba(255, 255, 255, 0.15)';
+  ctx.fillRect(left, top, right - left, bottom - top);
+  ctx.strokeStyle = '#ffffff';
+  ctx.setLineDash([4, 2]);
+  ctx.lineWidth = 1.5;
+  ctx.strokeRect(left + 0.75, top + 0.75, right - left - 1.5, bottom - top - 1.5);
+  ctx.restore();
 }
 
 function paintLabels(ctx: CanvasRenderingContext2D, layout: HeatMapLayout): void {

@@ -12,15 +12,17 @@ export class Notices {
     this.#show(text, 'info', 6000);
   }
 
-  error(text: string): void {
-    this.#show(text, 'error', null);
+  /** Stays until clicked, or until the returned function is called (its cause went away). */
+  error(text: string): () => void {
+    return this.#show(text, 'error', null);
   }
 
-  #show(text: string, level: 'info' | 'error', timeoutMs: number | null): void {
+  #show(text: string, level: 'info' | 'error', timeoutMs: number | null): () => void {
     const notice = element('div', { class: `notice notice-${level}`, 'data-level': level, title: 'click to dismiss' }, text);
     notice.addEventListener('click', () => notice.remove());
     this.#root.append(notice);
     if (timeoutMs !== null) setTimeout(() => notice.remove(), timeoutMs);
     while (this.#root.childElementCount > 6) this.#root.firstElementChild?.remove();
+    return () => notice.remove();
   }
 }

@@ -14,6 +14,8 @@ import { cellAt, heatMapLayout, type HeatMapLayout } from '../schedule/heat-map-
 import { activeStepsPerConv, blockSummaries, passGrid, passRuns, type BlockSummary, type SchedulePass } from '../schedule/schedule-summary.js';
 import { button, element, setChildren } from './element.js';
 import { paintHeatMap } from './heat-map-painter.js';
+import { rangeBetween, type CellRange, type PaintTool } from '../schedule/paint-edit.js';
+import { SchedulePaintBar } from './schedule-paint-bar.js';
 
 export interface ScheduleSubject {
   /** The selected node, and the node whose table is shown (the end of its MODEL chain). */
@@ -31,7 +33,20 @@ export interface SchedulePanelState {
   loading: boolean;
   /** The running Sampler's step (0-based) while the shown schedule is being sampled. */
   currentStep: number | null;
+  /** The selected node holds a painted schedule: the map edits it. */
+  paintable: boolean;
 }
+
+export interface SchedulePanelOptions {
+  autoQueue: boolean;
+  onAutoQueueChange(on: boolean): void;
+  /** Cells dragged over (or one clicked) with a paint tool, in the pass shown. */
+  onPaint(range: CellRange, tool: PaintTool, pass: SchedulePass): void;
+  /** "Paint this schedule": make the shown table a painted schedule. */
+  onConvert(): void;
+}
+
+type Cell = { conv: number; step: number };
 
 const PASS_LABELS: Record<SchedulePass, string> = { main: 'Guided pass', noiseDampedBase: 'ND-CFG base pass' };
 
@@ -45,12 +60,18 @@ export class SchedulePanel {
   readonly #readout = element('div', { class: 'schedule-readout', 'data-testid': 'schedule-readout', 'aria-live': 'polite' });
   readonly #notes = element('div', { class: 'schedule-notes muted' });
   readonly #summary = element('tbody');
-  #state: SchedulePanelState = { subject: null, table: null, issues: [], loading: false, currentStep: null };
+  readonly #paintBar: SchedulePaintBar;
+  readonly #onPaint: SchedulePanelOptions['onPaint'];
+  #state: SchedulePanelState = { subject: null, table: null, issues: [], loading: false, currentStep: null, paintable: false };
+  /** The drag in progress: where it started and the cell under the pointer now. */
+  #drag: { anchor: Cell; current: Cell } | null = null;
   #pass: SchedulePass = 'main';
   #layout: HeatMapLayout | null = null;
   #hover: { conv: number; step: number } | null = null;
 
-  constructor(parent: HTMLElement, options: { autoQueue: boolean; onAutoQueueChange(on: boolean): void }) {
+  constructor(parent: HTMLElement, options: SchedulePanelOptions) {
+    this.#onPaint = options.onPaint;
+    this.#paintBar = new SchedulePaintBar(options.onConvert);
     this.#passButtons = {
       main: button(PASS_LABELS.main, () => this.#setPass('main'), { 'data-testid': 'schedule-pass-main', title: 'The dilation of every conv in the guided UNet pass' }),
       noiseDampedBase: button(PASS_LABELS.noiseDampedBase, () => this.#setPass('noiseDampedBase'), {
@@ -62,6 +83,12 @@ export class SchedulePanel {
     this.#autoQueue.addEventListener('change', () => options.onAutoQueueChange(this.#autoQueue.checked));
     this.#canvas.addEventListener('pointermove', (event) => this.#pointer(event));
     this.#canvas.addEventListener('pointerleave', () => this.#setHover(null));
+    this.#canvas.addEventListener('pointerdown', (event) => this.#startDrag(event));
+    this.#canvas.addEventListener('pointerup', () => this.#endDrag());
+    this.#canvas.addEventListener('pointercancel', () => {
+      this.#drag = null;
+      this.#drawTable();
+    });
     this.#root.append(
       element('h2', {}, 'Dilation schedule'),
       this.#caption,
@@ -71,6 +98,7 @@ export class SchedulePanel {
         element('div', { class: 'segmented', role: 'group', 'aria-label': 'Pass' }, this.#passButtons.main, this.#passButtons.noiseDampedBase),
         element('label', { class: 'schedule-auto-queue', title: 'Queue the workflow after every change to a ScaleCrafter node; the engine re-runs only the Sampler and what follows' }, this.#autoQueue, 'Auto-queue on change'),
       ),
+      this.#paintBar.root,
       this.#issues,
       this.#canvas,
       this.#readout,
@@ -96,6 +124,9 @@ export class SchedulePanel {
     root.readNodeId = subject.readNodeId;
     root.state = loading ? 'loading' : issues.length > 0 ? 'error' : table ? 'ready' : 'empty';
     root.steps = table ? String(table.steps) : '';
+    root.paintable = String(state.paintable);
+    this.#canvas.classList.toggle('paintable', state.paintable);
+    this.#paintBar.show({ paintable: state.paintable, ndcfgPass: this.#pass === 'noiseDampedBase' });
     this.#caption.textContent =
       `${subject.title} #${subject.nodeId}` +
       (subject.readNodeId === subject.nodeId ? '' : ` → as the Sampler gets it, after ${subject.readTitle} #${subject.readNodeId}`) +
@@ -110,6 +141,7 @@ export class SchedulePanel {
   #setPass(pass: SchedulePass): void {
     this.#pass = pass;
     this.#root.dataset.pass = pass;
+    this.#paintBar.show({ paintable: this.#state.paintable, ndcfgPass: pass === 'noiseDampedBase' });
     for (const [name, control] of Object.entries(this.#passButtons)) control.setAttribute('aria-pressed', String(name === pass));
     this.#drawTable();
   }
@@ -131,7 +163,8 @@ export class SchedulePanel {
     Object.assign(this.#canvas.dataset, { pass: this.#pass, passRuns: String(runs), convs: String(table.convs.length), activeSteps: active.join(',') });
     this.#canvas.setAttribute('aria-label', `${PASS_LABELS[this.#pass]}: ${table.convs.length} convs × ${table.steps} steps; ${active.filter((count) => count > 0).length} convs dilated`);
     this.#passButtons.noiseDampedBase.textContent = `${PASS_LABELS.noiseDampedBase}${passRuns(table, 'noiseDampedBase') ? '' : ' (off)'}`;
-    paintHeatMap(this.#canvas, { table, pass: this.#pass, layout: this.#layout, hover: this.#hover, currentStep: this.#state.currentStep });
+    const selection = this.#drag ? rangeBetween(this.#drag.anchor, this.#drag.current) : null;
+    paintHeatMap(this.#canvas, { table, pass: this.#pass, layout: this.#layout, hover: this.#hover, currentStep: this.#state.currentStep, selection });
     this.#summary.replaceChildren(...blockSummaries(table, this.#pass).map(summaryRow));
     this.#notes.textContent = [
       runs ? '' : `The ${PASS_LABELS[this.#pass]} does not run: add a NoiseDampedCFG node to the chain.`,
@@ -142,10 +175,37 @@ export class SchedulePanel {
     this.#showReadout();
   }
 
-  #pointer(event: PointerEvent): void {
-    if (!this.#layout) return;
+  #cellOf(event: PointerEvent): Cell | null {
+    if (!this.#layout) return null;
     const rect = this.#canvas.getBoundingClientRect();
-    this.#setHover(cellAt(this.#layout, event.clientX - rect.left, event.clientY - rect.top));
+    return cellAt(this.#layout, event.clientX - rect.left, event.clientY - rect.top);
+  }
+
+  #pointer(event: PointerEvent): void {
+    const cell = this.#cellOf(event);
+    if (this.#drag && cell && (cell.conv !== this.#drag.current.conv || cell.step !== this.#drag.current.step)) {
+      this.#drag.current = cell;
+      this.#hover = cell;
+      this.#drawTable();
+      return;
+    }
+    this.#setHover(cell);
+  }
+
+  #startDrag(event: PointerEvent): void {
+    const cell = this.#cellOf(event);
+    if (!this.#state.paintable || !cell || event.button !== 0) return;
+    this.#canvas.setPointerCapture(event.pointerId);
+    this.#drag = { anchor: cell, current: cell };
+    this.#drawTable();
+  }
+
+  #endDrag(): void {
+    const drag = this.#drag;
+    if (!drag) return;
+    this.#drag = null;
+    this.#onPaint(rangeBetween(drag.anchor, drag.current), this.#paintBar.tool, this.#pass);
+    this.#drawTable();
   }
 
   #setHover(hover: { conv: number; step: number } | null): void {

@@ -42,12 +42,39 @@ describe('run tracker', () => {
     const sampler = tracker.job(job)!.nodes.get('5')!;
     assert.equal(tracker.nodeEtaSeconds(sampler), 3); // 6 steps left × 0.5 s
     const progress = tracker.progress(job);
-    // Node 4 done (1), node 5 at 5/11, node 6 waiting (0): (1 + 5/11) / 3.
-    assert.ok(Math.abs(progress.fraction - (1 + 5 / 11) / 3) < 1e-12);
     // The waiting node is estimated at the mean time of finished nodes (node 4: 1 s).
     assert.equal(progress.etaSeconds, 3 + 1);
+    // Weighted by time: 6 s spent, 4 s left.
+    assert.ok(Math.abs(progress.fraction - 6 / (6 + 4)) < 1e-12);
     at(6000);
     assert.equal(tracker.nodeEtaSeconds({ nodeId: 'x', status: 'running', value: 1, max: 5, firstStepAt: 6000, firstStepValue: 1 }), null);
+  });
+
+  test('overall progress follows a long sampler\'s steps, not the count of nodes (step 119/500 ≈ 24 %)', () => {
+    const { tracker } = replay([
+      [0, { type: 'started', jobId: job, nodes: ['2', '5', '6', '7'] }],
+      [0, { type: 'cached', jobId: job, nodes: [] }],
+      [0, { type: 'executing', jobId: job, nodeId: '2', nodeType: 'TextEncode' }],
+      [100, { type: 'executing', jobId: job, nodeId: '5', nodeType: 'Sampler' }],
+      [100, { type: 'progress', jobId: job, nodeId: '5', value: 1, max: 500 }],
+      // 100 ms per step.
+      [11_900, { type: 'progress', jobId: job, nodeId: '5', value: 119, max: 500 }],
+    ]);
+    const { fraction, etaSeconds } = tracker.progress(job);
+    // Left: 381 steps × 0.1 s, then two nodes at the encoder's 0.1 s each; spent: 11.9 s.
+    assert.ok(Math.abs(etaSeconds! - (38.1 + 0.2)) < 1e-9);
+    assert.ok(Math.abs(fraction - 11.9 / (11.9 + 38.3)) < 1e-9);
+    assert.ok(fraction > 0.23 && fraction < 0.25, `${fraction}`);
+  });
+
+  test('a job from the engine\'s history is listed as finished with its nodes\' final statuses', () => {
+    const tracker = new RunTracker(() => 0);
+    const entry = { jobId: 'old', label: 'default', status: 'error' as const, queuedAt: 1, startedAt: 2, finishedAt: 9, prompt: {}, executed: ['5', '6'], cached: ['1'], outputs: {}, failure: { nodeId: '6', nodeType: 'VAEDecode', message: 'boom' } };
+    const run = tracker.restore(entry);
+    assert.equal(run.status, 'failed');
+    assert.deepEqual([...run.nodes.values()].map((node) => [node.nodeId, node.status]), [['1', 'cached'], ['5', 'done'], ['6', 'failed']]);
+    assert.equal(run.finishedAt, 9);
+    assert.equal(tracker.restore({ ...entry, status: 'success' }), run, 'a job already known stays as it is');
   });
 
   test('done finishes the last node; error marks the failing one; cancelled and invalid end the job', () => {

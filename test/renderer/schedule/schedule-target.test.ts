@@ -20,10 +20,12 @@ describe('where the schedule editor reads the table', () => {
   // scalecrafter-16x: LoadCheckpoint(1) → ReDilate(8) → NoiseDampedCFG(9) → Sampler(5).
   const workflow = workflowFile('scalecrafter-16x.json');
 
-  test('the ScaleCrafter patch nodes, and only they, open the schedule editor; each is MODEL → MODEL', () => {
+  test('the ScaleCrafter patch nodes, and only they, open the schedule editor (PaintedSchedule to paint it); each is MODEL → MODEL', () => {
     const opening = registry.schemas().filter((schema) => opensEditor(schema, 'dilation-schedule'));
     assert.deepEqual(opening.map((schema) => schema.type).sort(), ['DisperseConv', 'NoiseDampedCFG', 'ReDilate', 'ScaleCrafterPreset']);
-    for (const schema of opening) {
+    const painted = registry.schemas().filter((schema) => opensEditor(schema, 'painted-schedule'));
+    assert.deepEqual(painted.map((schema) => schema.type), ['PaintedSchedule']);
+    for (const schema of [...opening, ...painted]) {
       assert.equal(schema.outputs[0]?.type, 'MODEL');
       assert.ok(schema.inputs.some((input) => input.kind === 'socket' && input.type === 'MODEL'));
     }

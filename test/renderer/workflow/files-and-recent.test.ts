@@ -67,6 +67,13 @@ describe('keyboard shortcuts', () => {
     assert.equal(commandForKey(chord('o'), false), 'open');
   });
 
+  test('map ComfyUI\'s canvas keys: Ctrl+B bypass, Ctrl+M mute, Ctrl+G group, "." fit view, none in a text field', () => {
+    assert.deepEqual(['b', 'm', 'g'].map((key) => commandForKey(chord(key), false)), ['bypass', 'mute', 'group']);
+    assert.equal(commandForKey(chord('.', { ctrl: false }), false), 'fitView');
+    assert.equal(commandForKey(chord('.', { ctrl: false }), true), null);
+    assert.equal(commandForKey(chord('b'), true), null);
+  });
+
   test('leave text fields their own undo, and ignore plain keys and Alt chords', () => {
     assert.equal(commandForKey(chord('z'), true), null);
     assert.equal(commandForKey(chord('Enter'), true), 'queue');
