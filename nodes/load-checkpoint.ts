@@ -76,7 +76,7 @@ export function loadCheckpointNode(config: EngineConfig) {
       displayName: 'Load Checkpoint',
       category: 'loaders',
       description: 'Loads a diffusers-ONNX pipeline folder (a name under models/, or an absolute path) or a single-file .safetensors checkpoint (converted once) as MODEL, CLIP and VAE; a folder kept as safetensors sources is built first.',
-      version: 1,
+      version: 2,
       outputNode: false,
       idempotent: true,
       inputs: [
@@ -103,6 +103,8 @@ export function loadCheckpointNode(config: EngineConfig) {
         { name: 'VAE', type: 'VAE' },
       ],
     },
+    // Version 2 added `prediction`; older files get its default.
+    migrations: [{ fromVersion: 1, migrate: (widgets) => ({ ...widgets, prediction: 'auto' }) }],
     // A checkpoint file can be replaced under the same name: the node runs again and reconverts it.
     fingerprint: ({ model }) => {
       const source = resolveModelSource(config, model ?? '', []);
