@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileFingerprint } from '../app/models/model-files.js';
 import { defineNode } from '../app/engine/node-definition.js';
 import { fromRgb8 } from '../app/imaging/image-batch.js';
 import { decodePng } from '../app/imaging/png-metadata.js';
@@ -18,10 +19,7 @@ export const loadImage = defineNode({
     outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
   },
   // The file can change between runs while the path stays the same.
-  fingerprint: ({ image }) => {
-    const info = statSync(path.resolve(image ?? ''));
-    return `${info.size}:${info.mtimeMs}`;
-  },
+  fingerprint: ({ image }) => fileFingerprint(path.resolve(image ?? '')),
   execute: ({ image }) => {
     let png;
     try {

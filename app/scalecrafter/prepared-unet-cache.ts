@@ -5,9 +5,10 @@
  * prepares again and nothing is bumped by hand.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { fileFingerprint } from '../models/model-files.js';
 import { readModel } from '../onnx/model-io.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { defaultCacheDir } from './dispersion-cache.js';
@@ -23,8 +24,7 @@ const prepared = new Map<string, Promise<PreparedUnet>>();
 const candidates = new Map<string, Promise<ConvName[]>>();
 
 function fingerprint(unetPath: string): string {
-  const info = statSync(unetPath);
-  return createHash('sha256').update(`${path.resolve(unetPath)}|${info.size}|${info.mtimeMs}`).digest('hex').slice(0, 24);
+  return createHash('sha256').update(`${path.resolve(unetPath)}|${fileFingerprint(unetPath)}`).digest('hex').slice(0, 24);
 }
 
 /** Memoised per key; a failed attempt is forgotten so the next call tries again. */

@@ -7,6 +7,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { defaultCacheDir, loadDispersionTransform } from '../../scalecrafter/dispersion-cache.js';
 import { DEFAULT_DISPERSION_PARAMS, disperseConvWeights, type DispersionTransform } from '../../scalecrafter/dispersion-transform.js';
+import { outputOf } from '../command-output.js';
 
 interface DisperseOptions {
   readonly from: number;
@@ -88,7 +89,7 @@ export function registerDisperseCommand(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--cache-dir <dir>', 'where solved transforms are cached (default: $SCALECRAFTER_CACHE_DIR or ~/.cache/scalecrafter-studio)')
     .action(async (options: DisperseOptions, command: Command) => {
-      const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
+      const write = outputOf(command).out;
       const params = { smallKernelSize: options.from, largeKernelSize: options.to, upsampleFactor: options.scale, eta: options.eta };
       const transform = await loadDispersionTransform(params, options.cacheDir ?? defaultCacheDir());
       write(options.json === true ? `${JSON.stringify(transformJson(transform), null, 2)}\n` : transformText(transform));

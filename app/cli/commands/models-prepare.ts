@@ -10,6 +10,7 @@ import { FREEU_REWRITE } from '../../scalecrafter/prepare/freeu-controls.js';
 import { convControlsRewrite } from '../../scalecrafter/prepare/prepare-unet.js';
 import { prepareUnetFile } from '../../scalecrafter/prepare/prepare-unet-file.js';
 import type { PreparedUnetLayout } from '../../scalecrafter/prepare/prepared-unet-format.js';
+import { outputOf } from '../command-output.js';
 
 interface PrepareOptions {
   readonly out: string;
@@ -39,7 +40,7 @@ export function registerModelsPrepareCommand(program: Command): void {
     .option('--attention-scale', 'also add the Attn-SF control input (attention_logit_scale)')
     .option('--force', 'replace --out if it exists')
     .action(async (unet: string, options: PrepareOptions, command: Command) => {
-      const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
+      const write = outputOf(command).out;
       const rewrites = [
         convControlsRewrite({ ...DEFAULT_DISPERSION_PARAMS, eta: options.eta }),
         ...(options.freeu ? [FREEU_REWRITE] : []),

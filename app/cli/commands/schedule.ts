@@ -14,6 +14,7 @@ import { REFERENCE_STEP_COUNT, stepWindow, type DilationSchedule } from '../../s
 import { candidateConvNames } from '../../scalecrafter/unet-convs.js';
 import { passBody, renderRows } from './schedule-text.js';
 import { workflowScheduleTable, workflowTableJson, workflowTableText } from './schedule-workflow.js';
+import { outputOf } from '../command-output.js';
 
 interface ScheduleOptions {
   readonly preset?: string;
@@ -146,7 +147,7 @@ export function registerScheduleCommand(program: Command): void {
     .option('--workflow <file>', 'the table the workflow\'s Sampler will feed (its MODEL chain, painted schedules included)')
     .option('--models <dir>', 'with --workflow: models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
     .action(async (options: ScheduleOptions, command: Command) => {
-      const write = (text: string) => (command.configureOutput().writeOut ?? ((out) => process.stdout.write(out)))(text);
+      const write = outputOf(command).out;
       const json = (value: unknown) => write(`${JSON.stringify(value, null, 2)}\n`);
       if (options.workflow !== undefined) {
         const table = await workflowScheduleTable(options.workflow, options.models);
