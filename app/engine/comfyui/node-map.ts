@@ -126,6 +126,24 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: [],
   },
   {
+    comfyType: 'SaveImageWebsocket',
+    comfyTitle: 'SaveImageWebsocket',
+    ourType: 'SaveImageWebsocket',
+    widgets: [],
+    renamedInputs: {},
+    outputs: [],
+  },
+  {
+    comfyType: 'LoadImage',
+    comfyTitle: 'Load Image',
+    ourType: 'LoadImage',
+    // "upload" is the frontend's upload button; it has no counterpart here.
+    widgets: [widget('image'), widget('upload')],
+    renamedInputs: {},
+    // ComfyUI's second output is the alpha channel as a MASK, which this app has no type for.
+    outputs: ['IMAGE', 'MASK'],
+  },
+  {
     comfyType: 'PreviewImage',
     comfyTitle: 'Preview Image',
     ourType: 'PreviewImage',
