@@ -84,6 +84,7 @@ describe("ComfyUI's API", () => {
     assert.equal(info.SaveImage!.output_node, true);
     assert.ok(info.Sampler && info.ReDilate, 'our own types are listed too');
     assert.deepEqual(info.LoadImage!.input.required.image, [[], { image_upload: true }]);
+    assert.deepEqual(info.LoadImage!.output, ['IMAGE'], "ComfyUI's MASK output has no counterpart here");
     assert.deepEqual(Object.keys((await (await fetch(`${api.url}/object_info/KSampler`)).json()) as object), ['KSampler']);
     assert.deepEqual(await (await fetch(`${api.url}/api/object_info/NoSuchNode`)).json(), {});
   });
@@ -137,6 +138,26 @@ describe("ComfyUI's API", () => {
     const png = Buffer.from(await view.arrayBuffer());
     assert.deepEqual(png, readFileSync(path.join(outputDir, images[0]!.filename)));
     assert.equal(decodePng(png).width, 64);
+  });
+
+  test('a node that fails sends execution_error to its client and records the error in the history', async () => {
+    const client = await comfySocket(api.url, 'failing');
+    const prompt = txt2imgPrompt();
+    prompt['4']!.inputs.ckpt_name = 'no-such-model.safetensors';
+    const posted = await postPrompt(api.url, { prompt, client_id: 'failing' });
+    assert.equal(posted.status, 200);
+    await client.until((message) => isType('executing')(message) && dataOf(message)!.node === null);
+    client.close();
+    const error = dataOf(client.messages.find(isType('execution_error')))!;
+    assert.equal(error.prompt_id, posted.json.prompt_id);
+    assert.equal(error.node_id, '4');
+    assert.equal(error.node_type, 'CheckpointLoaderSimple');
+    assert.match(error.exception_message as string, /no-such-model/);
+    assert.ok(!client.messages.some(isType('execution_success')));
+    const history = (await (await fetch(`${api.url}/history/${posted.json.prompt_id as string}`)).json()) as Record<string, { status: { status_str: string; completed: boolean; messages: Array<[string, unknown]> } }>;
+    const { status } = history[posted.json.prompt_id as string]!;
+    assert.deepEqual([status.status_str, status.completed], ['error', false]);
+    assert.deepEqual(status.messages.map(([type]) => type), ['execution_start', 'execution_cached', 'execution_error']);
   });
 
   test('invalid prompts are a 400 in ComfyUI\'s error shape, keyed by the client\'s node ids and input names', async () => {

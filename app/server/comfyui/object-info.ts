@@ -82,8 +82,17 @@ function mappedNodeInfo(schema: NodeSchema, mapping: ComfyNodeMapping): ComfyNod
     const foreignWidget = spec.kind !== 'socket' && !comfyWidgets.has(name);
     return { name, spec, optional: spec.optional === true || foreignWidget, ...(options ? { options } : {}) };
   });
-  const outputs = mapping.outputs.map((type) => ({ type, name: type }));
-  return nodeInfo(schema, mapping.comfyType, mapping.comfyTitle, inputs, outputs);
+  return nodeInfo(schema, mapping.comfyType, mapping.comfyTitle, inputs, producedOutputs(schema, mapping));
+}
+
+/**
+ * ComfyUI's outputs up to the first one this node cannot produce (LoadImage's MASK): listing it would
+ * invite a link that cannot run, and dropping one in the middle would shift the slots after it.
+ */
+function producedOutputs(schema: NodeSchema, mapping: ComfyNodeMapping): { type: string; name: string }[] {
+  const ours = new Set<string>(schema.outputs.map((output) => output.type));
+  const missing = mapping.outputs.findIndex((type) => !ours.has(type));
+  return mapping.outputs.slice(0, missing < 0 ? undefined : missing).map((type) => ({ type, name: type }));
 }
 
 /** The ComfyUI values a converted combo accepts: the known ComfyUI names and ours that convert without loss. */
