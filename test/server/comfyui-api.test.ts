@@ -235,6 +235,25 @@ describe("ComfyUI's API", () => {
     assert.deepEqual(await (await fetch(`${api.url}/queue`)).json(), { queue_running: [], queue_pending: [] });
   });
 
+  test('a client reconnecting under its id is told which node of its prompt is running', async () => {
+    const first = await comfySocket(api.url, 'reconnecting');
+    const posted = await postPrompt(api.url, {
+      client_id: 'reconnecting',
+      prompt: { '1': { class_type: 'PrimitiveString', inputs: { value: 'x' } }, '2': { class_type: 'Delay', inputs: { text: ['1', 0], seconds: 30 } }, '3': { class_type: 'ShowText', inputs: { text: ['2', 0] } } },
+    });
+    await first.until((message) => isType('executing')(message) && dataOf(message)!.node === '2');
+    first.close();
+    const again = await comfySocket(api.url, 'reconnecting');
+    await again.until(isType('executing'));
+    assert.deepEqual(again.messages.slice(0, 2), [
+      { type: 'status', data: { status: { exec_info: { queue_remaining: 1 } }, sid: 'reconnecting' } },
+      { type: 'executing', data: { node: '2', prompt_id: posted.json.prompt_id } },
+    ]);
+    await fetch(`${api.url}/interrupt`, { method: 'POST', body: JSON.stringify({ prompt_id: posted.json.prompt_id }) });
+    await again.until(isType('execution_interrupted'));
+    again.close();
+  });
+
   test('an uploaded image lands in the input folder and LoadImage reads it by name', async () => {
     const pixels = new Uint8Array(8 * 8 * 3).map((_, index) => (index * 37) % 256);
     const png = encodeRgbPng(pixels, 8, 8, {});

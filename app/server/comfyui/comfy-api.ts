@@ -38,7 +38,7 @@ type Route = (request: IncomingMessage, response: ServerResponse, url: URL, para
 export function createComfyApi(options: ComfyApiOptions): ComfyApi {
   const { engine, folders } = options;
   const book = new ComfyJobBook();
-  const socket = createComfySocket({ verify: options.trusted, status: () => relay.queueInfo() });
+  const socket = createComfySocket({ verify: options.trusted, greeting: (sid) => relay.greeting(sid) });
   const relay = new ComfyEventRelay(book, socket);
   const stopRelaying = engine.onEvent((event) => relay.handle(event));
   const objectInfo = async () => objectInfoWithInputs(await engine.request('nodeSchemas', {}), folders);

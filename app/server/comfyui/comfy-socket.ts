@@ -21,7 +21,13 @@ export interface ComfySocket {
   close(): Promise<void>;
 }
 
-export function createComfySocket(options: { verify: (request: IncomingMessage) => boolean; status: () => Record<string, unknown> }): ComfySocket {
+export interface ComfyMessage {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** `greeting`: what a session is told as it connects (the queue's status, and the running node if it is that client's). */
+export function createComfySocket(options: { verify: (request: IncomingMessage) => boolean; greeting: (sid: string) => ComfyMessage[] }): ComfySocket {
   const server = new WebSocketServer({ noServer: true, verifyClient: ({ req }: { req: IncomingMessage }) => options.verify(req) });
   const sessions = new Map<string, WebSocket>();
 
@@ -33,7 +39,7 @@ export function createComfySocket(options: { verify: (request: IncomingMessage) 
     socket.on('close', () => {
       if (sessions.get(sid) === socket) sessions.delete(sid);
     });
-    socket.send(JSON.stringify({ type: 'status', data: { status: options.status(), sid } }));
+    for (const message of options.greeting(sid)) socket.send(JSON.stringify(message));
   });
 
   const deliver = (payload: string | Buffer, sid: string | null) => {

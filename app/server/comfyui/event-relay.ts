@@ -11,7 +11,7 @@
  * wait until the server claims it with its ComfyUI record.
  */
 import type { EngineEvent } from '../../protocol/index.js';
-import type { ComfySocket } from './comfy-socket.js';
+import type { ComfyMessage, ComfySocket } from './comfy-socket.js';
 import { ComfyJobBook, type ComfyJob, type ComfyStatusMessage } from './job-book.js';
 
 type JobEvent = EngineEvent;
@@ -38,6 +38,13 @@ export class ComfyEventRelay {
 
   queueInfo(): { exec_info: { queue_remaining: number } } {
     return { exec_info: { queue_remaining: this.#remaining.size } };
+  }
+
+  /** server.py on connect: the queue's status with the session id, and a reconnecting client's running node. */
+  greeting(sid: string): ComfyMessage[] {
+    const running = [...this.#states.values()].find((state) => state.job?.clientId === sid && state.current !== null);
+    const status = { type: 'status', data: { status: this.queueInfo(), sid } };
+    return running ? [status, { type: 'executing', data: { node: running.current, prompt_id: running.job!.promptId } }] : [status];
   }
 
   /** The server learnt who submitted `job` (its enqueue reply came back): deliver what waited. */
