@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { EngineClient } from '../engine/engine-client.js';
 import { comfyFolders } from './comfyui/comfy-folders.js';
-import { createComfyApi, type ComfyApi } from './comfyui/comfy-api.js';
+import { ComfyApi } from './comfyui/comfy-api.js';
 import { createEventSocket, ENGINE_EVENTS_PATH, type EventSocket } from './event-socket.js';
 import { readJson, sendJson } from './http-json.js';
 import { contentTypeOf } from './output-file-path.js';
@@ -46,7 +46,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     ...options,
     rendererDir: options.rendererDir === undefined ? defaultRendererDir() : options.rendererDir,
     loopbackOnly,
-    comfy: createComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
+    comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
   };
   const server = createServer((request, response) => {
     route(request, response, context).catch((error: unknown) => sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) }));

@@ -10,15 +10,13 @@
  * A job's first events can arrive before its enqueue reply tells who submitted it, so a job's events
  * wait until the server claims it with its ComfyUI record.
  */
-import type { EngineEvent } from '../../protocol/index.js';
+import type { EngineEvent, NodeFailure } from '../../protocol/index.js';
 import type { ComfyMessage, ComfySocket } from './comfy-socket.js';
 import { ComfyJobBook, type ComfyJob, type ComfyStatusMessage } from './job-book.js';
 
-type JobEvent = EngineEvent;
-
 interface JobState {
   job: ComfyJob | null;
-  waiting: JobEvent[];
+  waiting: EngineEvent[];
   started: boolean;
   executed: string[];
   current: string | null;
@@ -71,7 +69,7 @@ export class ComfyEventRelay {
     return state;
   }
 
-  #relay(state: JobState, event: JobEvent): void {
+  #relay(state: JobState, event: EngineEvent): void {
     const job = state.job!;
     const prompt_id = job.promptId;
     const node = (id: string) => job.clientNodeId(id);
@@ -103,33 +101,42 @@ export class ComfyEventRelay {
       case 'done':
         this.#addMessage(state, 'execution_success', { prompt_id }, false);
         return this.#finish(state, 'success');
-      case 'error': {
-        const nodeId = node(event.failure.nodeId);
-        this.#addMessage(state, 'execution_error', {
-          prompt_id,
-          node_id: nodeId,
-          node_type: job.classTypeOf(nodeId),
-          executed: [...state.executed],
-          exception_message: event.failure.hint ? `${event.failure.message}\n${event.failure.hint}` : event.failure.message,
-          exception_type: 'Error',
-          traceback: event.failure.cause ? event.failure.cause.split('\n') : [],
-          current_inputs: {},
-          current_outputs: [...state.executed],
-        }, false);
-        return this.#finish(state, 'error');
-      }
+      case 'error':
+        return this.#failed(state, event.failure);
       case 'cancelled':
-        if (!state.started) return this.#drop(state);
-        this.#addMessage(state, 'execution_interrupted', {
-          prompt_id,
-          node_id: state.current,
-          node_type: state.current === null ? null : job.classTypeOf(state.current),
-          executed: [...state.executed],
-        }, true);
-        return this.#finish(state, 'error');
+        return state.started ? this.#interrupted(state) : this.#drop(state);
       default:
         return;
     }
+  }
+
+  #failed(state: JobState, failure: NodeFailure): void {
+    const job = state.job!;
+    const nodeId = job.clientNodeId(failure.nodeId);
+    this.#addMessage(state, 'execution_error', {
+      prompt_id: job.promptId,
+      node_id: nodeId,
+      node_type: job.classTypeOf(nodeId) || failure.nodeType,
+      executed: [...state.executed],
+      exception_message: failure.hint ? `${failure.message}\n${failure.hint}` : failure.message,
+      exception_type: 'Error',
+      traceback: failure.cause ? failure.cause.split('\n') : [],
+      current_inputs: {},
+      current_outputs: [...state.executed],
+    }, false);
+    this.#finish(state, 'error');
+  }
+
+  /** ComfyUI reports an interrupted prompt to its client, or to everyone when it named none. */
+  #interrupted(state: JobState): void {
+    const job = state.job!;
+    this.#addMessage(state, 'execution_interrupted', {
+      prompt_id: job.promptId,
+      node_id: state.current,
+      node_type: state.current === null ? null : job.classTypeOf(state.current),
+      executed: [...state.executed],
+    }, true);
+    this.#finish(state, 'error');
   }
 
   /** execution.py `add_message`: kept for the history, sent to the client (or everyone when `broadcast`). */
