@@ -89,6 +89,16 @@ describe("ComfyUI's API", () => {
     assert.deepEqual(await (await fetch(`${api.url}/api/object_info/NoSuchNode`)).json(), {});
   });
 
+  test('system_stats, embeddings and models in ComfyUI\'s shapes', async () => {
+    const stats = (await (await fetch(`${api.url}/system_stats`)).json()) as { system: Record<string, unknown>; devices: Array<Record<string, unknown>> };
+    assert.ok((stats.system.ram_total as number) > 0);
+    assert.deepEqual(Object.keys(stats.devices[0]!).sort(), ['index', 'name', 'torch_vram_free', 'torch_vram_total', 'type', 'vram_free', 'vram_total']);
+    assert.deepEqual(await (await fetch(`${api.url}/embeddings`)).json(), []);
+    assert.deepEqual(await (await fetch(`${api.url}/models`)).json(), ['checkpoints', 'vae']);
+    assert.ok(((await (await fetch(`${api.url}/models/checkpoints`)).json()) as string[]).includes('tiny-sd'));
+    assert.equal((await fetch(`${api.url}/models/loras`)).status, 404);
+  });
+
   test('an API prompt with ComfyUI class names runs; the submitting client gets ComfyUI messages in order', async () => {
     const mine = await comfySocket(api.url, 'client-a');
     const other = await comfySocket(api.url, 'client-b');
@@ -278,14 +288,19 @@ describe("ComfyUI's API", () => {
       prompt: {
         '10': { class_type: 'LoadImage', inputs: { image: 'photo.png', upload: 'image' } },
         save: { class_type: 'SaveImage', inputs: { filename_prefix: 'loaded', images: ['10', 0] } },
+        shown: { class_type: 'PreviewImage', inputs: { images: ['10', 0] } },
       },
     });
     assert.equal(posted.status, 200, JSON.stringify(posted.json));
     await client.until((message) => isType('executing')(message) && dataOf(message)!.node === null);
     client.close();
-    const executed = dataOf(client.messages.find(isType('executed')))!;
-    assert.equal(executed.node, 'save', 'a node id that is not a number comes back as the client wrote it');
-    const [saved] = (executed.output as { images: Array<{ filename: string; subfolder: string }> }).images;
-    assert.deepEqual(decodePng(readFileSync(path.join(outputDir, saved!.filename))).data, decodePng(png).data);
+    const executed = client.messages.filter(isType('executed')).map(dataOf);
+    assert.deepEqual(executed.map((data) => data!.node).sort(), ['save', 'shown'], 'node ids that are not numbers come back as the client wrote them');
+    const imageOf = (node: string) => (executed.find((data) => data!.node === node)!.output as { images: Array<{ filename: string; subfolder: string; type: string }> }).images[0]!;
+    assert.deepEqual(decodePng(readFileSync(path.join(outputDir, imageOf('save').filename))).data, decodePng(png).data);
+    const preview = imageOf('shown');
+    assert.equal(preview.type, 'temp');
+    const viewedPreview = await fetch(`${api.url}/view?${new URLSearchParams(preview)}`);
+    assert.deepEqual(decodePng(Buffer.from(await viewedPreview.arrayBuffer())).data, decodePng(png).data);
   });
 });
