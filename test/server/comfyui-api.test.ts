@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -267,12 +267,17 @@ describe("ComfyUI's API", () => {
   test('an uploaded image lands in the input folder and LoadImage reads it by name', async () => {
     const pixels = new Uint8Array(8 * 8 * 3).map((_, index) => (index * 37) % 256);
     const png = encodeRgbPng(pixels, 8, 8, {});
-    const upload = async (bytes: Uint8Array) => {
+    const post = (bytes: Uint8Array, name = 'photo.png', subfolder = '') => {
       const form = new FormData();
-      form.append('image', new Blob([bytes], { type: 'image/png' }), 'photo.png');
-      form.append('subfolder', '');
-      return (await (await fetch(`${api.url}/upload/image`, { method: 'POST', body: form })).json()) as { name: string; subfolder: string; type: string };
+      form.append('image', new Blob([bytes], { type: 'image/png' }), name);
+      form.append('subfolder', subfolder);
+      return fetch(`${api.url}/upload/image`, { method: 'POST', body: form });
     };
+    const upload = async (bytes: Uint8Array) => (await (await post(bytes)).json()) as { name: string; subfolder: string; type: string };
+    for (const [name, subfolder] of [['photo.png', '../..'], ['../photo.png', ''], ['photo.png', '/etc']]) {
+      assert.equal((await post(png, name, subfolder)).status, 400, `${subfolder}/${name}`);
+    }
+    for (const outside of [path.join(inputDir, '..', '..', 'photo.png'), path.join(inputDir, '..', 'photo.png'), '/etc/photo.png']) assert.equal(existsSync(outside), false, outside);
     assert.deepEqual(await upload(png), { name: 'photo.png', subfolder: '', type: 'input' });
     assert.deepEqual(await upload(png), { name: 'photo.png', subfolder: '', type: 'input' }, 'the same bytes again are a duplicate');
     assert.equal((await upload(encodeRgbPng(pixels.map((value) => 255 - value), 8, 8, {}))).name, 'photo (1).png');

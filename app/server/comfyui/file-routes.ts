@@ -13,7 +13,7 @@ import { contentTypeOf, resolveOutputFile } from '../output-file-path.js';
 import { folderFileName, isFolderType, type ComfyFolders } from './comfy-folders.js';
 
 /** ComfyUI's default --max-upload-size is 100 MB. */
-const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 100 * 2 ** 20;
 
 export async function serveFolderFile(response: ServerResponse, folders: ComfyFolders, query: URLSearchParams): Promise<void> {
   const requestedType = query.get('type') ?? 'output';
@@ -33,13 +33,15 @@ export async function serveFolderFile(response: ServerResponse, folders: ComfyFo
 
 export async function uploadImage(request: IncomingMessage, response: ServerResponse, folders: ComfyFolders): Promise<void> {
   const form = await readForm(request);
-  if (!form) return sendJson(response, 400, { error: 'send the image as multipart/form-data' });
-  const image = form.get('image');
+  if (!form.ok) return sendJson(response, form.status, { error: form.error });
+  const image = form.data.get('image');
   if (!(image instanceof File) || image.name === '') return sendJson(response, 400, { error: 'the form has no "image" file' });
-  const type = String(form.get('type') ?? 'input');
+  if (/[\\/]/.test(image.name)) return sendJson(response, 400, { error: `the file name "${image.name}" holds a path; name the folder in "subfolder"` });
+  const field = (name: string, fallback: string) => String(form.data.get(name) ?? fallback);
+  const type = field('type', 'input');
   if (!isFolderType(type)) return sendJson(response, 400, { error: `unknown folder type "${type}" (input, output or temp)` });
-  const subfolder = String(form.get('subfolder') ?? '');
-  const overwrite = ['true', '1'].includes(String(form.get('overwrite') ?? ''));
+  const subfolder = field('subfolder', '');
+  const overwrite = ['true', '1'].includes(field('overwrite', ''));
   const bytes = new Uint8Array(await image.arrayBuffer());
   const target = resolveOutputFile(folders.dirFor(type), image.name, subfolder);
   if (!target.ok) return sendJson(response, 400, { error: `"${image.name}" would land outside the ${type} folder` });
@@ -50,15 +52,15 @@ export async function uploadImage(request: IncomingMessage, response: ServerResp
   return sendJson(response, 200, { name, subfolder, type });
 }
 
-async function readForm(request: IncomingMessage): Promise<FormData | null> {
+async function readForm(request: IncomingMessage): Promise<{ ok: true; data: FormData } | { ok: false; status: number; error: string }> {
   const contentType = request.headers['content-type'] ?? '';
-  if (!contentType.startsWith('multipart/form-data')) return null;
+  if (!contentType.startsWith('multipart/form-data')) return { ok: false, status: 415, error: 'send the image as multipart/form-data' };
   const body = await readBody(request, MAX_UPLOAD_BYTES);
-  if (!body.ok) return null;
+  if (!body.ok) return { ok: false, status: 413, error: `the upload failed or is over ${MAX_UPLOAD_BYTES / 2 ** 20} MiB: ${body.error}` };
   try {
-    return await new Response(body.bytes, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    return null;
+    return { ok: true, data: await new Response(body.bytes, { headers: { 'content-type': contentType } }).formData() };
+  } catch (error) {
+    return { ok: false, status: 400, error: `the multipart body cannot be read: ${(error as Error).message}` };
   }
 }
 
