@@ -16,6 +16,7 @@ export interface ClientPrompt {
   forEngine: unknown;
   /** The client's node id for each engine node id. */
   clientIds: ReadonlyMap<string, string>;
+  /** The class type the client wrote, by the client's node id. */
   classTypes: ReadonlyMap<string, string>;
 }
 
