@@ -164,6 +164,20 @@ describe('export to ComfyUI UI format', () => {
   });
 });
 
+describe('what ComfyUI\'s form cannot hold', () => {
+  test('a link into a widget ComfyUI\'s node lacks is left out, and said so', () => {
+    const graph = new WorkflowBuilder(registry);
+    const sampler = graph.add('Sampler');
+    const eta = graph.add('PrimitiveFloat', { value: 0.4 });
+    graph.connect(eta, 0, sampler, 'eta');
+    const { comfy, notes } = exportComfyUiWorkflow(graph.build(), registry);
+    assert.deepEqual(comfy.links, []);
+    assert.deepEqual(byId(comfy, 1).inputs.map((input) => input.name), ['model', 'positive', 'negative', 'latent_image']);
+    assert.deepEqual(byId(comfy, 2).outputs[0]!.links, []);
+    assert.deepEqual(notes, ['node 1 (Sampler): ComfyUI\'s KSampler has no input "eta"; the link into it was left out']);
+  });
+});
+
 describe('export of nodes kept from a ComfyUI import', () => {
   test('a node type this app lacks goes back with its type, slots and widget values', () => {
     const graph = new WorkflowBuilder(registry);
