@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -40,7 +40,10 @@ describe('scalecrafter export --comfy', () => {
     assert.equal(parsed.version, 0.4);
   });
 
-  test('a file that is not a workflow is a problem for the user, naming it', async () => {
+  test('a missing file, or one that is not a workflow, is a problem for the user, naming it', async () => {
     await assert.rejects(exportCommand(['--comfy', '/no/such/workflow.json']), (error: unknown) => error instanceof UserFacingError && /no such file: \/no\/such\/workflow\.json/.test(error.message));
+    const notWorkflow = path.join(mkdtempSync(path.join(tmpdir(), 'scalecrafter-export-')), 'list.json');
+    writeFileSync(notWorkflow, '[1, 2]');
+    await assert.rejects(exportCommand(['--comfy', notWorkflow]), (error: unknown) => error instanceof UserFacingError && error.message.startsWith(`${notWorkflow} cannot be read: a workflow must be a JSON object`));
   });
 });
