@@ -81,8 +81,9 @@ async function route(request: IncomingMessage, response: ServerResponse, context
     case 'POST /prompt': {
       const body = await readJson(request);
       if (!body.ok) return sendJson(response, 400, { error: body.error });
-      const { workflow } = (body.value ?? {}) as { workflow?: unknown };
-      const result = await engine.request('enqueue', { workflow: workflow ?? body.value, options: { outputDir }, overrides: [] });
+      // ComfyUI's clients send `front: true` to run a prompt before the others waiting.
+      const { workflow, front } = (body.value ?? {}) as { workflow?: unknown; front?: unknown };
+      const result = await engine.request('enqueue', { workflow: workflow ?? body.value, options: { outputDir, front: front === true }, overrides: [] });
       return result.ok
         ? sendJson(response, 200, { prompt_id: result.jobId, number: result.position })
         : sendJson(response, 400, { error: 'invalid workflow', node_errors: result.issues });
