@@ -1,0 +1,116 @@
+/**
+ * What a ComfyUI user expects around the canvas, wired to the editor, document and runs: node
+ * search by ComfyUI names, the node library and queue side bar, batch count and Queue front,
+ * workflow tabs, the minimap and zoom buttons, settings and the keyboard-shortcut panel.
+ */
+import type { NodeSchema } from '../../../app/protocol/index.js';
+import { applyEditorSettings } from '../canvas/apply-settings.js';
+import type { GraphEditor } from '../canvas/graph-editor.js';
+import { acceptNodeDrops, addNodeAt, viewCentre } from '../canvas/node-placement.js';
+import { installNodeSearch } from '../canvas/search-box-hook.js';
+import { ViewControl } from '../canvas/view-control.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import { NodeSearch } from '../library/node-search.js';
+import { EditorSettingsStore } from '../settings/editor-settings.js';
+import { element } from '../ui/element.js';
+import { Minimap } from '../ui/minimap.js';
+import { NodeLibrary } from '../ui/node-library.js';
+import { QueueControls } from '../ui/queue-controls.js';
+import { QueueSidebar } from '../ui/queue-sidebar.js';
+import { SettingsDialog } from '../ui/settings-dialog.js';
+import { ShortcutsDialog } from '../ui/shortcuts-dialog.js';
+import { Sidebar } from '../ui/sidebar.js';
+import { TabBar } from '../ui/tab-bar.js';
+import { ZoomControls } from '../ui/zoom-controls.js';
+import { BatchQueue } from './batch-queue.js';
+import { QueueOrder } from './queue-order.js';
+import type { RunController } from './run-controller.js';
+import type { WorkflowDocument } from './workflow-document.js';
+import { WorkflowTabs } from './workflow-tabs.js';
+
+export interface WorkbenchParts {
+  schemas: readonly NodeSchema[];
+  editor: GraphEditor;
+  doc: WorkflowDocument;
+  runs: RunController;
+  engine: EngineApi;
+  storage: Storage;
+  confirm(question: string): boolean;
+}
+
+export interface Workbench {
+  /** Queue (button, Ctrl+Enter): the batch count's copies. */
+  queue(): Promise<void>;
+  /** After the document was restored: bring back the other tabs and the queue's order. */
+  started(): void;
+}
+
+export function installWorkbench({ schemas, editor, doc, runs, engine, storage, confirm }: WorkbenchParts): Workbench {
+  const search = new NodeSearch(schemas);
+  installNodeSearch(editor.canvas, search);
+  acceptNodeDrops(editor.canvas);
+
+  const view = new ViewControl(editor.canvas, () => editor.fitView());
+  const canvasHost = document.getElementById('canvas-host')!;
+  const minimap = new Minimap(view);
+  canvasHost.append(element('div', { class: 'canvas-corner' }, minimap.root, new ZoomControls(view).root));
+
+  const settings = new EditorSettingsStore(storage);
+  const applySettings = () => {
+    applyEditorSettings(editor.canvas, settings.value);
+    minimap.root.hidden = !settings.value.showMinimap;
+  };
+  settings.onChange(applySettings);
+  applySettings();
+
+  const order = new QueueOrder(engine);
+  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, cancel: (jobId) => void runs.cancel(jobId) });
+  runs.onChange(() => queueSidebar.render());
+  order.onChange(() => queueSidebar.render());
+  const library = new NodeLibrary(search, (type) => addNodeAt(editor.canvas, type, viewCentre(editor.canvas)));
+  const settingsDialog = new SettingsDialog(settings);
+  const shortcutsDialog = new ShortcutsDialog();
+  new Sidebar(
+    document.getElementById('workspace')!,
+    [
+      { id: 'nodes', label: 'Node library', icon: '⬚', content: library.root },
+      { id: 'queue', label: 'Queue', icon: '☰', content: queueSidebar.root },
+    ],
+    [
+      { label: 'Keyboard shortcuts', icon: '⌨', testId: 'open-shortcuts', run: () => shortcutsDialog.open() },
+      { label: 'Settings', icon: '⚙', testId: 'open-settings', run: () => settingsDialog.open() },
+    ],
+    storage,
+  );
+
+  const tabs = new WorkflowTabs(doc, storage, {
+    confirm,
+    view: {
+      get: () => ({ scale: editor.canvas.ds.scale, offset: [editor.canvas.ds.offset[0], editor.canvas.ds.offset[1]] }),
+      set: (state) => {
+        editor.canvas.ds.scale = state.scale;
+        editor.canvas.ds.offset = state.offset;
+        editor.canvas.setDirty(true, true);
+      },
+    },
+  });
+  const tabBar = new TabBar({ select: (index) => tabs.select(index), close: (index) => tabs.close(index), add: () => tabs.add() });
+  tabs.onChange(() => tabBar.render(tabs.summaries));
+  const column = element('div', { id: 'canvas-column' });
+  canvasHost.before(column);
+  column.append(tabBar.root, canvasHost);
+
+  const batch = new BatchQueue(runs, () => controls.batchCount);
+  const controls = new QueueControls(document.querySelector('[data-testid="queue"]')!, () => void batch.queue({ front: true }));
+  return {
+    queue: async () => {
+      await batch.queue();
+    },
+    started: () => {
+      tabs.restore();
+      tabBar.render(tabs.summaries);
+      queueSidebar.render();
+      void order.refresh();
+    },
+  };
+}
