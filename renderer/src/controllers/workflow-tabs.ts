@@ -33,6 +33,8 @@ export interface TabHost {
 
 export class WorkflowTabs {
   #tabs: Tab[] = [{ state: null }];
+  /** Until the last session's tabs are read back, the document's start-up must not overwrite them. */
+  #restored = false;
   readonly #listeners = new Set<() => void>();
 
   constructor(
@@ -60,8 +62,8 @@ export class WorkflowTabs {
   /** Brings back the tabs of the last session around the document WorkflowDocument.start restored. */
   restore(): void {
     const stored = readTabs(this.storage);
-    if (!stored) return;
-    this.#tabs = stored.tabs.map((tab) => ({ state: tab ? { history: new PatchHistory(tab.workflow), name: tab.name, path: tab.path, savedJson: tab.savedJson } : null }));
+    this.#restored = true;
+    if (stored) this.#tabs = stored.tabs.map((tab) => ({ state: tab ? { history: new PatchHistory(tab.workflow), name: tab.name, path: tab.path, savedJson: tab.savedJson } : null }));
     this.#changed();
   }
 
@@ -107,10 +109,12 @@ export class WorkflowTabs {
   }
 
   #changed(): void {
-    writeTabs(this.storage, {
-      active: this.active,
-      tabs: this.#tabs.map(({ state }) => (state ? { name: state.name, ...(state.path ? { path: state.path } : {}), workflow: state.history.present, savedJson: state.savedJson } : null)),
-    });
+    if (this.#restored) {
+      writeTabs(this.storage, {
+        active: this.active,
+        tabs: this.#tabs.map(({ state }) => (state ? { name: state.name, ...(state.path ? { path: state.path } : {}), workflow: state.history.present, savedJson: state.savedJson } : null)),
+      });
+    }
     for (const listener of this.#listeners) listener();
   }
 }

@@ -48,10 +48,10 @@ export class QueueSidebar {
 
   #running(job: JobRun): HTMLElement {
     const card = this.#card(`running:${job.jobId}`, () =>
-      element('div', { class: 'queue-card running', 'data-job-id': job.jobId, 'data-status': 'running', 'data-testid': 'queue-card' }, element('img', { class: 'queue-thumb', alt: '' }), element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' }))),
+      element('div', { class: 'queue-card running', 'data-job-id': job.jobId, 'data-status': 'running', 'data-testid': 'queue-card' }, element('img', { class: 'queue-thumb', alt: '' }), element('div', { class: 'queue-card-text' }, element('strong', {}), element('span', { class: 'queue-card-state' }))),
     );
     const percent = Math.round(this.sources.tracker.progress(job.jobId).fraction * 100);
-    card.querySelector('.queue-card-state')!.textContent = `running · ${percent}%`;
+    showText(card, job.label ?? 'job', `running · ${percent}%`);
     const thumb = card.querySelector('img')!;
     const src = job.preview ? `data:image/png;base64,${job.preview.pngBase64}` : '';
     if (thumb.getAttribute('src') !== src && src) thumb.src = src;
@@ -64,11 +64,11 @@ export class QueueSidebar {
         'div',
         { class: 'queue-card pending', 'data-job-id': job.jobId, 'data-status': 'queued', 'data-testid': 'queue-card' },
         element('div', { class: 'queue-thumb placeholder' }),
-        element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' })),
+        element('div', { class: 'queue-card-text' }, element('strong', {}), element('span', { class: 'queue-card-state' })),
         button('✕', () => this.sources.cancel(job.jobId), { title: 'Remove from the queue', 'data-testid': 'queue-card-remove' }),
       ),
     );
-    card.querySelector('.queue-card-state')!.textContent = `waiting · #${place}`;
+    showText(card, job.label ?? 'job', `waiting · #${place}`);
     card.dataset.place = String(place);
     return card;
   }
@@ -82,4 +82,11 @@ export class QueueSidebar {
       return element('div', { class: `queue-card finished status-${job.status}`, 'data-job-id': job.jobId, 'data-status': job.status, 'data-testid': 'queue-card' }, thumb, element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' }, `${job.status}${seconds}`)));
     });
   }
+}
+
+/** A waiting job's label can arrive after its first event (the enqueue reply comes second), so it is set on every render. */
+function showText(card: HTMLElement, label: string, state: string): void {
+  const [title, status] = [card.querySelector('strong')!, card.querySelector('.queue-card-state')!];
+  if (title.textContent !== label) title.textContent = label;
+  if (status.textContent !== state) status.textContent = state;
 }
