@@ -50,5 +50,5 @@ export function parseSettings(text: string | null): EditorSettings {
   } catch {
     // Corrupt storage: every setting takes its default.
   }
-  return settingsSchema.parse(typeof stored === 'object' && stored !== null ? stored : {});
+  return settingsSchema.parse(typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? stored : {});
 }

@@ -33,8 +33,8 @@ export class Minimap {
 
   #moveTo(event: PointerEvent): void {
     if (!this.#transform) return;
-    const rect = this.root.getBoundingClientRect();
-    const [x, y] = toGraph(this.#transform, ((event.clientX - rect.left) * WIDTH) / rect.width, ((event.clientY - rect.top) * HEIGHT) / rect.height);
+    // offsetX/Y are inside the border, in CSS pixels; the drawing is WIDTH × HEIGHT canvas pixels.
+    const [x, y] = toGraph(this.#transform, (event.offsetX * WIDTH) / this.root.clientWidth, (event.offsetY * HEIGHT) / this.root.clientHeight);
     this.view.centreOn(x, y);
   }
 

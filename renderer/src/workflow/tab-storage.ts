@@ -3,8 +3,7 @@
  * as a document (name, file path, graph, saved state); the shown tab's slot is empty, since its
  * document is the autosave. Undo histories are not kept (as the autosave keeps none).
  */
-import type { AutosavedDocument } from './autosave.js';
-import { workflowSchema } from '../../../app/protocol/index.js';
+import { storedDocument, type AutosavedDocument } from './autosave.js';
 import type { SettingStore } from '../run/device-setting.js';
 
 const KEY = 'scalecrafter.tabs.v1';
@@ -35,9 +34,8 @@ export function readTabs(storage: SettingStore): StoredTabs | null {
   if (!stored || !Array.isArray(stored.tabs) || !stored.tabs.includes(null)) return null;
   const tabs = stored.tabs.flatMap((tab): Array<AutosavedDocument | null> => {
     if (tab === null) return [null];
-    const workflow = workflowSchema.safeParse(tab.workflow);
-    if (!workflow.success || typeof tab.name !== 'string') return [];
-    return [{ name: tab.name, ...(typeof tab.path === 'string' ? { path: tab.path } : {}), workflow: workflow.data, savedJson: typeof tab.savedJson === 'string' ? tab.savedJson : null }];
+    const document = storedDocument(tab);
+    return document ? [document] : [];
   });
   return { active: tabs.indexOf(null), tabs };
 }
