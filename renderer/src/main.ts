@@ -66,6 +66,7 @@ async function start(): Promise<void> {
     undo: () => doc.undo(),
     redo: () => doc.redo(),
     queue: () => void workbench.queue(),
+    queueFront: () => void workbench.queueFront(),
     cancel: () => void runs.cancel(),
     bypass: () => editor.toggleSelected('bypassed'),
     mute: () => editor.toggleSelected('muted'),

@@ -46,10 +46,16 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     assert.deepEqual(seeds, [42, 43, 44]);
     // Newest first, as ComfyUI's queue lists them.
     assert.deepEqual(done, history.filter((entry) => done.includes(entry.jobId)).sort((a, b) => b.finishedAt - a.finishedAt).map((entry) => entry.jobId));
+    // Each card's thumbnail is the image its own job wrote.
+    for (const jobId of done) {
+      const written = (history.find((entry) => entry.jobId === jobId)!.outputs['7']!.images as Array<{ filename: string }>)[0]!.filename;
+      const thumb = await page.locator(`[data-testid="queue-card"][data-job-id="${jobId}"] img[data-testid="queue-thumb"]`).getAttribute('src');
+      assert.equal(new URLSearchParams(thumb!.split('?')[1]).get('filename'), written, jobId);
+    }
     await browser.screenshot('queue-02-batch-done');
   });
 
-  test('Queue front lists the new job before the one waiting, and runs it next', async () => {
+  test('Queue front (button, Ctrl+Shift+Enter) lists the new job before the ones waiting, and runs it next', async () => {
     const { editor, browser } = session;
     const page = browser.page;
     // Long enough that the first job is still sampling while the others are queued and checked.
@@ -72,13 +78,19 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     const [front, second] = await cards(page, 'queued');
     assert.equal(second, waiting);
     assert.notEqual(front, running);
+    // Ctrl+Shift+Enter, ComfyUI's key for the same, goes before that one in turn.
+    await page.keyboard.press('Control+Shift+Enter');
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="queued"]').length === 3);
+    await page.waitForFunction((old) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="queue-card"][data-status="queued"]')?.getAttribute('data-job-id') !== old, front);
+    const [byKey, ...rest] = await cards(page, 'queued');
+    assert.deepEqual(rest, [front, waiting]);
     await browser.screenshot('queue-03-front');
     await page.click('[data-testid="cancel"]');
-    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="queue-card"][data-status="running"]')?.getAttribute('data-job-id') === id, front, { timeout: 60_000 });
-    assert.deepEqual(await cards(page, 'queued'), [waiting]);
-    await page.locator(`[data-testid="queue-card"][data-job-id="${waiting}"] [data-testid="queue-card-remove"]`).click();
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="queue-card"][data-status="running"]')?.getAttribute('data-job-id') === id, byKey, { timeout: 60_000 });
+    assert.deepEqual(await cards(page, 'queued'), [front, waiting]);
+    for (const jobId of [front, waiting]) await page.locator(`[data-testid="queue-card"][data-job-id="${jobId}"] [data-testid="queue-card-remove"]`).click();
     await page.click('[data-testid="cancel"]');
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="cancelled"]').length === 3, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="cancelled"]').length === 4, undefined, { timeout: 60_000 });
     assert.deepEqual(await cards(page, 'queued'), []);
     assert.deepEqual(await cards(page, 'running'), []);
   });

@@ -25,7 +25,8 @@ export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = [
   {
     title: 'Workflow',
     entries: [
-      { keys: 'Ctrl+Enter', does: 'Queue the workflow', chord: ctrl('Enter'), command: 'queue' },
+      { keys: 'Ctrl+Enter', does: 'Queue the workflow (batch count times)', chord: ctrl('Enter'), command: 'queue' },
+      { keys: 'Ctrl+Shift+Enter', does: 'Queue the workflow before the jobs waiting', chord: ctrl('Enter', true), command: 'queueFront' },
       { keys: 'Ctrl+S', does: 'Save', chord: ctrl('s'), command: 'save' },
       { keys: 'Ctrl+Shift+S', does: 'Save As', chord: ctrl('S', true), command: 'saveAs' },
       { keys: 'Ctrl+O', does: 'Open a workflow or PNG', chord: ctrl('o'), command: 'open' },

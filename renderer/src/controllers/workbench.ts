@@ -41,6 +41,8 @@ export interface WorkbenchParts {
 export interface Workbench {
   /** Queue (button, Ctrl+Enter): the batch count's copies. */
   queue(): Promise<void>;
+  /** Queue front (button, Ctrl+Shift+Enter): the same, before the jobs waiting. */
+  queueFront(): Promise<void>;
   /** After the document was restored: bring back the other tabs and the queue's order. */
   started(): void;
 }
@@ -105,6 +107,9 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   return {
     queue: async () => {
       await batch.queue();
+    },
+    queueFront: async () => {
+      await batch.queue({ front: true });
     },
     started: () => {
       tabs.restore();
