@@ -55,6 +55,20 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     await browser.screenshot('queue-02-batch-done');
   });
 
+  test("a finished job's Open brings back the workflow it ran, in a new tab", async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const oldest = (await cards(page, 'done')).at(-1)!;
+    await page.locator(`[data-testid="queue-card"][data-job-id="${oldest}"] [data-testid="queue-card-open"]`).click();
+    await page.locator('[data-testid="workflow-tab"][aria-selected="true"]', { hasText: 'default (from queue)' }).waitFor();
+    const sampler = (await editor.snapshot()).nodes.find((node) => node.id === SAMPLER)!;
+    assert.equal(sampler.widgets.seed, 42, 'the seed that job ran with, not the one the canvas moved on to');
+    assert.equal(sampler.widget_controls.seed, 'increment');
+    await browser.screenshot('queue-03-opened');
+    await page.locator('[data-testid="workflow-tab"]').nth(0).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.seed === 45);
+  });
+
   test('Queue front (button, Ctrl+Shift+Enter) lists the new job before the ones waiting, and runs it next', async () => {
     const { editor, browser } = session;
     const page = browser.page;
@@ -84,7 +98,7 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     await page.waitForFunction((old) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="queue-card"][data-status="queued"]')?.getAttribute('data-job-id') !== old, front);
     const [byKey, ...rest] = await cards(page, 'queued');
     assert.deepEqual(rest, [front, waiting]);
-    await browser.screenshot('queue-03-front');
+    await browser.screenshot('queue-04-front');
     await page.click('[data-testid="cancel"]');
     await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="queue-card"][data-status="running"]')?.getAttribute('data-job-id') === id, byKey, { timeout: 60_000 });
     assert.deepEqual(await cards(page, 'queued'), [front, waiting]);

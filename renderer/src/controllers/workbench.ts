@@ -3,7 +3,7 @@
  * search by ComfyUI names, the node library and queue side bar, batch count and Queue front,
  * workflow tabs, the minimap and zoom buttons, settings and the keyboard-shortcut panel.
  */
-import type { NodeSchema } from '../../../app/protocol/index.js';
+import type { NodeSchema, Workflow } from '../../../app/protocol/index.js';
 import { applyEditorSettings } from '../canvas/apply-settings.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import { acceptNodeDrops, addNodeAt, viewCentre } from '../canvas/node-placement.js';
@@ -27,6 +27,7 @@ import { QueueOrder } from './queue-order.js';
 import type { RunController } from './run-controller.js';
 import type { WorkflowDocument } from './workflow-document.js';
 import { WorkflowTabs } from './workflow-tabs.js';
+import { PatchHistory } from '../workflow/patch-history.js';
 
 export interface WorkbenchParts {
   schemas: readonly NodeSchema[];
@@ -66,7 +67,20 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   applySettings();
 
   const order = new QueueOrder(engine);
-  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, cancel: (jobId) => void runs.cancel(jobId) });
+  // What each job queued from this page ran, to open it again from the queue (ComfyUI's "Load workflow").
+  const sent = new Map<string, { workflow: Workflow; name: string }>();
+  const queueCopy = async (options?: { front?: boolean }) => {
+    const workflow = editor.snapshot();
+    const name = doc.name;
+    const jobId = await runs.queue(options);
+    if (jobId) sent.set(jobId, { workflow, name });
+    return jobId;
+  };
+  const openSent = (jobId: string) => {
+    const job = sent.get(jobId);
+    if (job) tabs.open({ history: new PatchHistory(job.workflow), name: `${job.name} (from queue)`, path: undefined, savedJson: null });
+  };
+  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, cancel: (jobId) => void runs.cancel(jobId), canOpen: (jobId) => sent.has(jobId), open: openSent });
   runs.onChange(() => queueSidebar.render());
   order.onChange(() => queueSidebar.render());
   const library = new NodeLibrary(search, (type) => addNodeAt(editor.canvas, type, viewCentre(editor.canvas)));
@@ -102,7 +116,7 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   canvasHost.before(column);
   column.append(tabBar.root, canvasHost);
 
-  const batch = new BatchQueue(runs, () => controls.batchCount);
+  const batch = new BatchQueue({ queue: queueCopy }, () => controls.batchCount);
   const controls = new QueueControls(document.querySelector('[data-testid="queue"]')!, () => void batch.queue({ front: true }));
   return {
     queue: async () => {

@@ -69,7 +69,12 @@ export class WorkflowTabs {
 
   /** A new tab with an empty, untitled workflow, shown. */
   add(): void {
-    this.#tabs.push({ state: blankDocument() });
+    this.open(blankDocument());
+  }
+
+  /** A new tab holding `state`, shown. */
+  open(state: DocumentState): void {
+    this.#tabs.push({ state });
     this.select(this.#tabs.length - 1);
   }
 
