@@ -116,7 +116,8 @@ describe('view controls, settings and shortcuts', { timeout: 240_000, skip: chro
     const dialog = page().locator('[data-testid="shortcuts-dialog"]');
     await dialog.waitFor();
     const rows = await dialog.locator('[data-testid="shortcut"]').evaluateAll((nodes) => nodes.map((node) => node.textContent));
-    assert.ok(rows.includes('Ctrl+EnterQueue the workflow'), rows.join('\n'));
+    assert.ok(rows.includes('Ctrl+EnterQueue the workflow (batch count times)'), rows.join('\n'));
+    assert.ok(rows.includes('Ctrl+Shift+EnterQueue the workflow before the jobs waiting'), rows.join('\n'));
     assert.ok(rows.some((row) => row!.startsWith('Ctrl+B')));
     await session.browser.screenshot('shortcuts-01-panel');
     await page().keyboard.press('Escape');
