@@ -80,7 +80,11 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.steps === 400);
     await page.fill('[data-testid="batch-count"]', '2');
     await page.click('[data-testid="queue"]');
-    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="queued"]').length === 1);
+    // One sampling, one waiting (not the moment before the first has started and the second is queued).
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as PageGlobals;
+      return document.querySelectorAll('[data-testid="queue-card"][data-status="running"]').length === 1 && document.querySelectorAll('[data-testid="queue-card"][data-status="queued"]').length === 1;
+    });
     const [running] = await cards(page, 'running');
     const [waiting] = await cards(page, 'queued');
     assert.ok(running && waiting);

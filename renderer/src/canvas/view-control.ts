@@ -19,6 +19,18 @@ export class ViewControl {
     return this.canvas.ds.scale;
   }
 
+  /** Zoom and pan, to be given back to a workflow tab when it is shown again. */
+  get state(): { scale: number; offset: [number, number] } {
+    const { ds } = this.canvas;
+    return { scale: ds.scale, offset: [ds.offset[0], ds.offset[1]] };
+  }
+
+  set state(state: { scale: number; offset: [number, number] }) {
+    this.canvas.ds.scale = state.scale;
+    this.canvas.ds.offset = state.offset;
+    this.canvas.setDirty(true, true);
+  }
+
   /** Zooms about the centre of the view, within litegraph's limits. */
   zoomBy(factor: number): void {
     const element = this.canvas.canvas;

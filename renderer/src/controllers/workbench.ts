@@ -52,30 +52,12 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   const search = new NodeSearch(schemas);
   installNodeSearch(editor.canvas, search);
   acceptNodeDrops(editor.canvas);
-
   const view = new ViewControl(editor.canvas, () => editor.fitView());
-  const canvasHost = document.getElementById('canvas-host')!;
-  const minimap = new Minimap(view);
-  canvasHost.append(element('div', { class: 'canvas-corner' }, minimap.root, new ZoomControls(view).root));
-
-  const settings = new EditorSettingsStore(storage);
-  const applySettings = () => {
-    applyEditorSettings(editor.canvas, settings.value);
-    minimap.root.hidden = !settings.value.showMinimap;
-  };
-  settings.onChange(applySettings);
-  applySettings();
+  const settings = installCanvasCorner(editor, view, storage);
+  const tabs = installTabs(doc, view, storage, confirm);
 
   const order = new QueueOrder(engine);
-  // What each job queued from this page ran, to open it again from the queue (ComfyUI's "Load workflow").
-  const sent = new Map<string, { workflow: Workflow; name: string }>();
-  const queueCopy = async (options?: { front?: boolean }) => {
-    const workflow = editor.snapshot();
-    const name = doc.name;
-    const jobId = await runs.queue(options);
-    if (jobId) sent.set(jobId, { workflow, name });
-    return jobId;
-  };
+  const sent = new SentWorkflows(editor, doc, runs);
   const openSent = (jobId: string) => {
     const job = sent.get(jobId);
     if (job) tabs.open({ history: new PatchHistory(job.workflow), name: `${job.name} (from queue)`, path: undefined, savedJson: null });
@@ -84,39 +66,9 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   runs.onChange(() => queueSidebar.render());
   order.onChange(() => queueSidebar.render());
   const library = new NodeLibrary(search, (type) => addNodeAt(editor.canvas, type, viewCentre(editor.canvas)));
-  const settingsDialog = new SettingsDialog(settings);
-  const shortcutsDialog = new ShortcutsDialog();
-  new Sidebar(
-    document.getElementById('workspace')!,
-    [
-      { id: 'nodes', label: 'Node library', icon: '⬚', content: library.root },
-      { id: 'queue', label: 'Queue', icon: '☰', content: queueSidebar.root },
-    ],
-    [
-      { label: 'Keyboard shortcuts', icon: '⌨', testId: 'open-shortcuts', run: () => shortcutsDialog.open() },
-      { label: 'Settings', icon: '⚙', testId: 'open-settings', run: () => settingsDialog.open() },
-    ],
-    storage,
-  );
+  installSidebar(library, queueSidebar, settings, storage);
 
-  const tabs = new WorkflowTabs(doc, storage, {
-    confirm,
-    view: {
-      get: () => ({ scale: editor.canvas.ds.scale, offset: [editor.canvas.ds.offset[0], editor.canvas.ds.offset[1]] }),
-      set: (state) => {
-        editor.canvas.ds.scale = state.scale;
-        editor.canvas.ds.offset = state.offset;
-        editor.canvas.setDirty(true, true);
-      },
-    },
-  });
-  const tabBar = new TabBar({ select: (index) => tabs.select(index), close: (index) => tabs.close(index), add: () => tabs.add() });
-  tabs.onChange(() => tabBar.render(tabs.summaries));
-  const column = element('div', { id: 'canvas-column' });
-  canvasHost.before(column);
-  column.append(tabBar.root, canvasHost);
-
-  const batch = new BatchQueue({ queue: queueCopy }, () => controls.batchCount);
+  const batch = new BatchQueue(sent, () => controls.batchCount);
   const controls = new QueueControls(document.querySelector('[data-testid="queue"]')!, () => void batch.queue({ front: true }));
   return {
     queue: async () => {
@@ -127,9 +79,87 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
     },
     started: () => {
       tabs.restore();
-      tabBar.render(tabs.summaries);
       queueSidebar.render();
       void order.refresh();
     },
   };
+}
+
+/** The minimap and zoom buttons in the canvas's corner, and the settings that apply to the canvas. */
+function installCanvasCorner(editor: GraphEditor, view: ViewControl, storage: Storage): EditorSettingsStore {
+  const minimap = new Minimap(view);
+  document.getElementById('canvas-host')!.append(element('div', { class: 'canvas-corner' }, minimap.root, new ZoomControls(view).root));
+  const settings = new EditorSettingsStore(storage);
+  const apply = () => {
+    applyEditorSettings(editor.canvas, settings.value);
+    minimap.root.hidden = !settings.value.showMinimap;
+  };
+  settings.onChange(apply);
+  apply();
+  return settings;
+}
+
+/** The tab bar above the canvas (the canvas and its tabs share a column). */
+function installTabs(doc: WorkflowDocument, view: ViewControl, storage: Storage, confirm: (question: string) => boolean): WorkflowTabs {
+  const tabs = new WorkflowTabs(doc, storage, {
+    confirm,
+    view: {
+      get: () => view.state,
+      set: (state) => (view.state = state),
+    },
+  });
+  const tabBar = new TabBar({ select: (index) => tabs.select(index), close: (index) => tabs.close(index), add: () => tabs.add() });
+  tabs.onChange(() => tabBar.render(tabs.summaries));
+  const canvasHost = document.getElementById('canvas-host')!;
+  const column = element('div', { id: 'canvas-column' });
+  canvasHost.before(column);
+  column.append(tabBar.root, canvasHost);
+  return tabs;
+}
+
+function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: EditorSettingsStore, storage: Storage): void {
+  const settingsDialog = new SettingsDialog(settings);
+  const shortcutsDialog = new ShortcutsDialog();
+  new Sidebar(
+    document.getElementById('workspace')!,
+    [
+      { id: 'nodes', label: 'Node library', icon: '⬚', content: library.root },
+      { id: 'queue', label: 'Queue', icon: '☰', content: queue.root },
+    ],
+    [
+      { label: 'Keyboard shortcuts', icon: '⌨', testId: 'open-shortcuts', run: () => shortcutsDialog.open() },
+      { label: 'Settings', icon: '⚙', testId: 'open-settings', run: () => settingsDialog.open() },
+    ],
+    storage,
+  );
+}
+
+/**
+ * Queues through the run controller and remembers the workflow each job was sent with (before the
+ * seed control moved on), so the queue can open it again (ComfyUI's "Load workflow").
+ */
+class SentWorkflows {
+  readonly #sent = new Map<string, { workflow: Workflow; name: string }>();
+
+  constructor(
+    private readonly editor: GraphEditor,
+    private readonly doc: WorkflowDocument,
+    private readonly runs: RunController,
+  ) {}
+
+  async queue(options?: { front?: boolean }): Promise<string | undefined> {
+    const workflow = this.editor.snapshot();
+    const name = this.doc.name;
+    const jobId = await this.runs.queue(options);
+    if (jobId) this.#sent.set(jobId, { workflow, name });
+    return jobId;
+  }
+
+  has(jobId: string): boolean {
+    return this.#sent.has(jobId);
+  }
+
+  get(jobId: string): { workflow: Workflow; name: string } | undefined {
+    return this.#sent.get(jobId);
+  }
 }
