@@ -10,6 +10,7 @@ import {
   type ParsedRequestParams,
   type RequestResult,
 } from '../protocol/index.js';
+import { withComfyNames } from './comfyui/comfy-names.js';
 import { JobQueue } from './job-queue.js';
 import type { NodeRegistry } from './node-registry.js';
 import { planFor, validatePrompt, type ExecutionPlan } from './validate-prompt.js';
@@ -49,12 +50,15 @@ export class EngineService {
       enqueue: ({ workflow, options, overrides }) => {
         const prepared = this.prepare(workflow, overrides);
         if (!prepared.ok) return prepared;
-        const queued = this.#queue.enqueue({
-          ...prepared.run,
-          outputDir: options.outputDir,
-          executionProvider: options.executionProvider,
-          ...(options.label ? { label: options.label } : {}),
-        });
+        const queued = this.#queue.enqueue(
+          {
+            ...prepared.run,
+            outputDir: options.outputDir,
+            executionProvider: options.executionProvider,
+            ...(options.label ? { label: options.label } : {}),
+          },
+          { front: options.front === true },
+        );
         return { ok: true, ...queued };
       },
       validate: ({ workflow, overrides }) => {
@@ -74,7 +78,7 @@ export class EngineService {
       cancel: ({ jobId }) => ({ cancelled: this.#queue.cancel(jobId) }),
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
-      nodeSchemas: () => this.registry.schemas(),
+      nodeSchemas: () => withComfyNames(this.registry.schemas()),
       scheduleTable: (params) => this.#scheduleTable(params),
     };
   }
