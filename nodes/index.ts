@@ -34,6 +34,10 @@ import { showText } from './show-text.js';
 import { textConcat } from './text-concat.js';
 import { textToNumber } from './text-to-number.js';
 import { timestamp } from './timestamp.js';
+import { imageScale } from './image-scale.js';
+import { imageScaleBy } from './image-scale-by.js';
+import { latentUpscale } from './latent-upscale.js';
+import { latentUpscaleBy } from './latent-upscale-by.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -50,8 +54,10 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 ];
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
+/** ComfyUI's core nodes under their own names and inputs, so shared workflows run as they are. */
+const comfyCoreNodes: readonly AnyNodeDefinition[] = [latentUpscale, latentUpscaleBy, imageScale, imageScaleBy];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...comfyCoreNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

@@ -72,5 +72,5 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
     state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);
     request.onStep(state.position, plan.steps.length, state.denoised ?? state.sample);
   }
-  return { samples: state.sample, dims: latent.dims };
+  return { ...latent, samples: state.sample };
 }

@@ -48,6 +48,11 @@ export interface Latent {
   /** NCHW float32, unscaled (as the UNet sees it). */
   readonly samples: Float32Array;
   readonly dims: readonly [number, number, number, number];
+  /**
+   * Image pixels per latent pixel, when the node that made the latent knew its model (Sampler,
+   * VAEEncode); LatentUpscale reads its pixel sizes through it, and assumes ComfyUI's 8 without it.
+   */
+  readonly vaeScaleFactor?: number;
 }
 
 /**

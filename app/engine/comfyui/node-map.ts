@@ -57,6 +57,11 @@ function throughTable(what: string, table: Readonly<Record<string, string>>) {
   };
 }
 
+/** A ComfyUI core node that is ours under the same type, input names and outputs (nodes/index.ts `comfyCoreNodes`). */
+function sameNamed(type: string, title: string, widgets: readonly string[], outputs: readonly string[]): ComfyNodeMapping {
+  return { comfyType: type, comfyTitle: title, ourType: type, widgets: widgets.map((name) => widget(name)), renamedInputs: {}, outputs };
+}
+
 const MAPPINGS: readonly ComfyNodeMapping[] = [
   {
     comfyType: 'CheckpointLoaderSimple',
@@ -133,6 +138,10 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     renamedInputs: {},
     outputs: [],
   },
+  sameNamed('LatentUpscale', 'Upscale Latent', ['upscale_method', 'width', 'height', 'crop'], ['LATENT']),
+  sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
+  sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),
+  sameNamed('ImageScaleBy', 'Upscale Image By', ['upscale_method', 'scale_by'], ['IMAGE']),
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));
