@@ -35,6 +35,7 @@ import { textConcat } from './text-concat.js';
 import { textToNumber } from './text-to-number.js';
 import { timestamp } from './timestamp.js';
 import { imageScale } from './image-scale.js';
+import { kSamplerAdvanced } from './ksampler-advanced.js';
 import { imageScaleBy } from './image-scale-by.js';
 import { latentUpscale } from './latent-upscale.js';
 import { latentUpscaleBy } from './latent-upscale-by.js';
@@ -55,7 +56,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
 /** ComfyUI's core nodes under their own names and inputs, so shared workflows run as they are. */
-const comfyCoreNodes: readonly AnyNodeDefinition[] = [latentUpscale, latentUpscaleBy, imageScale, imageScaleBy];
+const comfyCoreNodes: readonly AnyNodeDefinition[] = [kSamplerAdvanced, latentUpscale, latentUpscaleBy, imageScale, imageScaleBy];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {

@@ -9,11 +9,15 @@ import {
   modelInput,
   noisedLatents,
   planSampling,
+  planStepWindow,
   startSampling,
   stepSampler,
   type Sampler,
+  type SamplingPlan,
   type SchedulerConfig,
+  type StepWindow,
 } from '../schedulers/index.js';
+import { alphaAndNoiseScale } from '../schedulers/denoised-prediction.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import { guidedPrediction } from './guidance.js';
 import type { UnetModel } from './unet-model.js';
@@ -54,6 +58,47 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
   // Full denoise starts from pure noise (diffusers' text-to-image); partial denoise noises the
   // given latent to the first planned step (diffusers' image-to-image).
   const start = request.denoise >= 1 ? initialLatents(plan, noise.next(count)) : noisedLatents(plan, latent.samples, noise.next(count));
+  return { ...latent, samples: await denoiseLoop(plan, start, noise, request) };
+}
+
+/** KSamplerAdvanced's run: part of the schedule, with or without fresh noise, finished or not. */
+export interface StepWindowRequest extends Omit<SamplingRequest, 'denoise'> {
+  window: StepWindow;
+  addNoise: boolean;
+}
+
+/**
+ * A LATENT between two parts of one schedule holds ComfyUI's noisy latent x0 + σ·ε (variance
+ * exploding). A variance-preserving sampler (DDIM, DPM++) works on α·(x0 + σ·ε), so a part given no
+ * fresh noise scales its input (such a noisy latent at its first σ) by α, and a part that stops
+ * inside the schedule with its leftover noise scales back; a part that runs to the end returns what
+ * the Sampler would.
+ */
+export async function sampleStepWindow(request: StepWindowRequest): Promise<Latent> {
+  const { latent, window } = request;
+  const plan = planStepWindow(request.scheduler, request.sampler, request.steps, window);
+  if (plan === null) return latent;
+  const count = latent.samples.length;
+  const noise = new GaussianNoiseStream(request.seed);
+  const initialNoise = noise.next(count);
+  // The step noise a single run would have drawn before this part, so parts chain into that run.
+  if (plan.needsStepNoise) for (let skipped = 0; skipped < window.start; skipped++) noise.next(count);
+  const first = plan.steps[0]!;
+  const alpha = plan.parameterization === 'variance_preserving' ? alphaAndNoiseScale(first.sigma).alpha : 1;
+  let start: Float32Array;
+  if (!request.addNoise) start = scaled(latent.samples, alpha);
+  // At the schedule's start, ComfyUI's max_denoise amount of noise: the Sampler's text-to-image start.
+  else if (window.start === 0) start = added(initialLatents(plan, initialNoise), scaled(latent.samples, alpha));
+  else start = noisedLatents(plan, latent.samples, initialNoise);
+  const samples = await denoiseLoop(plan, start, noise, request);
+  const last = plan.steps[plan.steps.length - 1]!;
+  const stopsInside = window.end < plan.totalSteps && plan.parameterization === 'variance_preserving';
+  return { ...latent, samples: stopsInside ? scaled(samples, 1 / alphaAndNoiseScale(last.sigmaNext).alpha) : samples };
+}
+
+async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: GaussianNoiseStream, request: Omit<SamplingRequest, 'denoise'>): Promise<Float32Array> {
+  const { latent } = request;
+  const count = latent.samples.length;
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
@@ -72,5 +117,14 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
     state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);
     request.onStep(state.position, plan.steps.length, state.denoised ?? state.sample);
   }
-  return { ...latent, samples: state.sample };
+  return state.sample;
+}
+
+function scaled(values: Float32Array, factor: number): Float32Array {
+  if (factor === 1) return values;
+  return values.map((value) => value * factor);
+}
+
+function added(first: Float32Array, second: Float32Array): Float32Array {
+  return first.map((value, i) => value + second[i]!);
 }
