@@ -18,10 +18,12 @@ import {
   type StepWindow,
 } from '../schedulers/index.js';
 import { alphaAndNoiseScale } from '../schedulers/denoised-prediction.js';
+import { trainingNoiseSchedule } from '../schedulers/training-schedule.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import { guidedPrediction } from './guidance.js';
 import type { UnetModel } from './unet-model.js';
-import type { Conditioning, Latent } from './values.js';
+import { activeEntries } from './conditioning-schedule.js';
+import type { ConditioningList, Latent } from './values.js';
 
 /** A step's extra UNet inputs: the guided pass's, and the noise-damped base pass's while that pass runs. */
 export interface StepFeeds {
@@ -40,8 +42,8 @@ export interface SamplingRequest {
   denoise: number;
   seed: NoiseSeed;
   guidanceScale: number;
-  positive: Conditioning;
-  negative: Conditioning;
+  positive: ConditioningList;
+  negative: ConditioningList;
   latent: Latent;
   signal: AbortSignal;
   /** none = the plain UNet */
@@ -99,6 +101,7 @@ export async function sampleStepWindow(request: StepWindowRequest): Promise<Late
 async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: GaussianNoiseStream, request: Omit<SamplingRequest, 'denoise'>): Promise<Float32Array> {
   const { latent } = request;
   const count = latent.samples.length;
+  const schedule = trainingNoiseSchedule(plan.config);
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
@@ -110,8 +113,8 @@ async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: Gauss
       sample: input.sample,
       dims: latent.dims,
       timestep: input.timestep,
-      positive: request.positive,
-      negative: request.negative,
+      positive: activeEntries(request.positive, input.step.sigma, schedule),
+      negative: activeEntries(request.negative, input.step.sigma, schedule),
       scale: request.guidanceScale,
     });
     state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);

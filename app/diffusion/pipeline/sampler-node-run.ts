@@ -13,7 +13,7 @@ import { leaseComponent } from './model-sessions.js';
 import type { SamplingRequest } from './sample-latents.js';
 import { unconditionalConditioning } from './sdxl-added-conditions.js';
 import { UnetModel } from './unet-model.js';
-import type { Conditioning, Latent, LatentValue, ModelHandle } from './values.js';
+import type { ConditioningList, Latent, LatentValue, ModelHandle } from './values.js';
 
 /** The node context's parts a sampling run uses. */
 export interface SamplingContext {
@@ -25,8 +25,8 @@ export interface SamplingContext {
 
 export interface SamplerNodeInputs {
   readonly model: ModelHandle;
-  readonly positive: Conditioning;
-  readonly negative: Conditioning;
+  readonly positive: ConditioningList;
+  readonly negative: ConditioningList;
   readonly latent: LatentValue;
   /** The node's names for its positive, negative and latent inputs, for errors. */
   readonly fields: { readonly positive: string; readonly negative: string; readonly latent: string };
@@ -37,8 +37,8 @@ export type PreparedSampling = Pick<SamplingRequest, 'unet' | 'scheduler' | 'pos
 
 export async function runSamplerNode(inputs: SamplerNodeInputs, context: SamplingContext, sample: (prepared: PreparedSampling) => Promise<Latent>): Promise<Latent> {
   const { model, positive, fields } = inputs;
-  const negative = unconditionalConditioning(model.folder, inputs.negative);
-  if (positive.prompt.trim() === '') {
+  const negative = inputs.negative.map((entry) => unconditionalConditioning(model.folder, entry));
+  if (positive.every((entry) => entry.prompt.trim() === '')) {
     throw new UserFacingError('the positive prompt is empty', { field: fields.positive, hint: 'type what the image should show in the TextEncode node connected here' });
   }
   const fit = latentInModelSpace(inputs.latent, model.folder);
@@ -50,8 +50,8 @@ export async function runSamplerNode(inputs: SamplerNodeInputs, context: Samplin
   const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
   try {
     const unet = new UnetModel(lease.session, { vaeScaleFactor: model.folder.vaeScaleFactor });
-    unet.checkConditioning(fields.positive, positive);
-    unet.checkConditioning(fields.negative, negative);
+    for (const entry of positive) unet.checkConditioning(fields.positive, entry);
+    for (const entry of negative) unet.checkConditioning(fields.negative, entry);
     unet.checkLatent(fields.latent, latent, `${model.folder.name}'s vae_decoder/config.json says latent_channels ${model.folder.latentChannels}; it must agree with the UNet's in_channels`);
     const result = await sample({
       unet,

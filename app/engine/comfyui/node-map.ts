@@ -139,6 +139,16 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: [],
   },
   {
+    comfyType: 'LoadImage',
+    comfyTitle: 'Load Image',
+    ourType: 'LoadImage',
+    // The frontend's upload button saves its own value after the file name; it has no counterpart.
+    widgets: [widget('image'), widget('upload')],
+    renamedInputs: {},
+    outputs: ['IMAGE', 'MASK'],
+    convert: { image: (value) => ({ value, note: `ComfyUI names ${JSON.stringify(value)} in its input folder; LoadImage reads the path as given (relative to the working folder)` }) },
+  },
+  {
     comfyType: 'KSamplerAdvanced',
     comfyTitle: 'KSampler (Advanced)',
     ourType: 'KSamplerAdvanced',
@@ -147,6 +157,11 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['LATENT'],
     convert: { sampler_name: throughTable('sampler', COMFY_SAMPLER_NAMES), scheduler: throughTable('scheduler', SCHEDULERS) },
   },
+  sameNamed('CLIPSetLastLayer', 'CLIP Set Last Layer', ['stop_at_clip_layer'], ['CLIP']),
+  sameNamed('ConditioningCombine', 'Conditioning (Combine)', [], ['CONDITIONING']),
+  sameNamed('ConditioningConcat', 'Conditioning (Concat)', [], ['CONDITIONING']),
+  sameNamed('ConditioningZeroOut', 'ConditioningZeroOut', [], ['CONDITIONING']),
+  sameNamed('ConditioningSetTimestepRange', 'ConditioningSetTimestepRange', ['start', 'end'], ['CONDITIONING']),
   sameNamed('LatentUpscale', 'Upscale Latent', ['upscale_method', 'width', 'height', 'crop'], ['LATENT']),
   sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
   sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),

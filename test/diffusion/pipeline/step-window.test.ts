@@ -29,7 +29,7 @@ describe('two step windows chained give one run', () => {
     session = await openSession(folder.unet, { executionProvider: 'cpu' });
     const positive = await encodePrompt(folder, 'a red circle', 'cpu');
     const negative = await encodePrompt(folder, '', 'cpu');
-    base = { unet: new UnetModel(session), scheduler: folder.scheduler, steps: STEPS, seed: 5n, guidanceScale: 4, positive, negative, signal: new AbortController().signal, onStep: () => undefined };
+    base = { unet: new UnetModel(session), scheduler: folder.scheduler, steps: STEPS, seed: 5n, guidanceScale: 4, positive: [positive], negative: [negative], signal: new AbortController().signal, onStep: () => undefined };
   });
   after(() => session.release());
 
