@@ -1,5 +1,5 @@
 /**
- * Electron main process: the app:// scheme, a sandboxed window, the engine worker, and the IPC
+ * Electron main process: the app:// scheme, a sandboxed window, the engine process, and the IPC
  * bridge between them. Deliberately thin — everything it calls is tested in plain Node
  * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol, desktop-engine-config), since
  * Electron cannot be launched on CI.
@@ -15,6 +15,7 @@ import { APP_INDEX_URL, APP_SCHEME, isAppUrl, resolveAppRequest } from './app-pr
 import { desktopEngineConfig } from './desktop-engine-config.js';
 import { bridgeEngine } from './engine-bridge.js';
 import { handleShellRequest, pushToShell, type IpcHost } from './ipc-boundary.js';
+import { utilityProcessEngine } from './utility-process-engine.js';
 import { WorkflowFiles } from './workflow-file-dialogs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,7 +71,8 @@ app.whenReady().then(async () => {
   }
   const outputDir = outputFolder();
   serveAppScheme(rendererDir, outputDir);
-  const engine = await EngineClient.start(desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath }));
+  const engineConfig = desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath });
+  const engine = await EngineClient.start(engineConfig, { launch: utilityProcessEngine });
   const everyWindow: IpcHost = {
     handle: (channel, handler) => ipcMain.handle(channel, (_event, payload: unknown) => handler(payload)),
     send: (channel, payload) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, payload)),

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createNodeRegistry } from '../../nodes/index.js';
+import { EngineProcessSuite } from '../support/engine-process-suite.js';
+import { delayedText, textAsNumber } from '../support/text-workflows.js';
+import { WorkflowBuilder } from '../support/workflow-builder.js';
+
+const registry = createNodeRegistry();
+
+const delayed = (text: string, seconds: number) => delayedText(registry, text, seconds);
+
+describe('the engine in its own process', () => {
+  const suite = new EngineProcessSuite();
+  const { events } = suite;
+  const enqueue = (workflow: unknown) => suite.enqueue(workflow);
+
+  test('node schemas come from the engine process', async () => {
+    const schemas = await suite.engine.request('nodeSchemas', {});
+    assert.ok(schemas.some((schema) => schema.type === 'ShowText' && schema.outputNode));
+  });
+
+  test('jobs run one at a time in FIFO order, and history lists them newest first', async () => {
+    const ids = [await enqueue(delayed('a', 0.15)), await enqueue(delayed('b', 0)), await enqueue(delayed('c', 0))];
+    const snapshot = await suite.engine.request('queue', {});
+    assert.equal(snapshot.running?.jobId ?? snapshot.pending[0]?.jobId, ids[0]);
+    await suite.engine.waitForJob(ids[2]!);
+    const order = events.filter((event) => event.type === 'started' && ids.includes(event.jobId)).map((event) => event.jobId);
+    assert.deepEqual(order, ids);
+    // Each job starts only after the previous one is done.
+    for (let index = 1; index < ids.length; index++) {
+      const previousDone = events.findIndex((event) => event.type === 'done' && event.jobId === ids[index - 1]);
+      const started = events.findIndex((event) => event.type === 'started' && event.jobId === ids[index]);
+      assert.ok(previousDone >= 0 && previousDone < started);
+    }
+    const history = await suite.engine.request('history', { limit: 3 });
+    assert.deepEqual(history.map((entry) => entry.jobId), [...ids].reverse());
+    assert.deepEqual(history[2]!.outputs, { '3': { text: ['a'] } });
+  });
+
+  test('cancelling a running job stops it mid-node; cancelling a pending one removes it', async () => {
+    const running = await enqueue(delayed('slow', 30));
+    const pending = await enqueue(delayed('never', 0));
+    await suite.nextEvent((event) => event.type === 'progress' && event.jobId === running && event.value > 0);
+    assert.deepEqual(await suite.engine.request('cancel', { jobId: pending }), { cancelled: true });
+    const startedCancel = Date.now();
+    assert.deepEqual(await suite.engine.request('cancel', { jobId: running }), { cancelled: true });
+    const end = await suite.engine.waitForJob(running);
+    assert.equal(end.type, 'cancelled');
+    assert.ok(Date.now() - startedCancel < 2000, 'the long node noticed the cancel promptly');
+    assert.ok(!events.some((event) => event.jobId === pending && event.type === 'started'));
+    assert.deepEqual(await suite.engine.request('cancel', { jobId: running }), { cancelled: false });
+    const [latest] = await suite.engine.request('history', { limit: 1 });
+    assert.equal(latest!.status, 'cancelled');
+  });
+
+  test('a node that throws fails its job; the engine survives and runs the next job', async () => {
+    const broken = await enqueue(textAsNumber(registry, 'not a number'));
+    const end = await suite.engine.waitForJob(broken);
+    assert.equal(end.type, 'error');
+    assert.ok(end.type === 'error' && end.failure.nodeId === '2' && end.failure.field === 'text');
+    const next = await enqueue(delayed('still alive', 0));
+    assert.equal((await suite.engine.waitForJob(next)).type, 'done');
+  });
+
+  test('an invalid workflow is answered with per-node issues, not queued', async () => {
+    const graph = new WorkflowBuilder(registry);
+    graph.add('ShowText');
+    const result = await suite.engine.request('enqueue', { workflow: graph.build(), options: { outputDir: suite.outputDir }, overrides: [] });
+    assert.ok(!result.ok);
+    assert.deepEqual(result.issues.map(({ code, nodeId, field }) => ({ code, nodeId, field })), [{ code: 'missing_input', nodeId: '1', field: 'text' }]);
+  });
+
+  test('a request with malformed parameters is rejected by the engine\'s schema check', async () => {
+    await assert.rejects(suite.engine.request('cancel', { jobId: 42 } as never), /bad parameters for "cancel"/);
+    assert.deepEqual((await suite.engine.request('queue', {})).running, null);
+  });
+});
