@@ -7,12 +7,14 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { EngineClient } from '../engine/engine-client.js';
 import { attachEventSocket } from './event-socket.js';
-import { contentTypeOf, resolveOutputFile } from './output-file-path.js';
+import { contentTypeOf, findOutputFile } from './output-file-path.js';
 import { defaultRendererDir, rendererAssetPath } from './renderer-assets.js';
 import { checkRendererRequest, isRequestName } from './renderer-requests.js';
+import { readRequestBody, type BodyRead } from './request-body.js';
 import { isLoopbackAddress, isTrustedRequest } from './same-origin.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 
@@ -23,6 +25,8 @@ export interface HttpApiOptions {
   port: number;
   /** The built UI to serve at /; by default this checkout's renderer/dist; null serves no UI. */
   rendererDir?: string | null;
+  /** Larger request bodies are refused with 413; 64 MiB by default. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpApi {
@@ -37,6 +41,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const context: RouteContext = {
     ...options,
     rendererDir: options.rendererDir === undefined ? defaultRendererDir() : options.rendererDir,
+    maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
     loopbackOnly: isLoopbackAddress(options.host),
   };
   const server = createServer((request, response) => {
@@ -66,6 +71,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
 
 interface RouteContext extends HttpApiOptions {
   rendererDir: string | null;
+  maxBodyBytes: number;
   loopbackOnly: boolean;
 }
 
@@ -79,8 +85,8 @@ async function route(request: IncomingMessage, response: ServerResponse, context
     case 'GET /object_info':
       return sendJson(response, 200, Object.fromEntries((await engine.request('nodeSchemas', {})).map((schema) => [schema.type, schema])));
     case 'POST /prompt': {
-      const body = await readJson(request);
-      if (!body.ok) return sendJson(response, 400, { error: body.error });
+      const body = await readJson(request, context.maxBodyBytes);
+      if (!body.ok) return refuseBody(response, body);
       const { workflow } = (body.value ?? {}) as { workflow?: unknown };
       const result = await engine.request('enqueue', { workflow: workflow ?? body.value, options: { outputDir }, overrides: [] });
       return result.ok
@@ -110,8 +116,8 @@ async function handleTypedRequest(request: IncomingMessage, response: ServerResp
   if (!isRequestName(name)) return sendJson(response, 404, { error: `no such engine request: ${name}` });
   // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
   if (!request.headers['content-type']?.startsWith('application/json')) return sendJson(response, 415, { error: 'send the parameters as application/json' });
-  const body = await readJson(request);
-  if (!body.ok) return sendJson(response, 400, { error: body.error });
+  const body = await readJson(request, context.maxBodyBytes);
+  if (!body.ok) return refuseBody(response, body);
   let checked;
   try {
     checked = checkRendererRequest({ name, params: body.value }, context);
@@ -123,12 +129,12 @@ async function handleTypedRequest(request: IncomingMessage, response: ServerResp
   return sendJson(response, 200, result);
 }
 
-/** Only files inside the output folder, whatever `..` or absolute paths the query holds. */
+/** Only files inside the output folder, whatever `..`, absolute paths or symbolic links the query involves. */
 async function serveOutputFile(response: ServerResponse, outputDir: string, filename: string, subfolder: string): Promise<void> {
-  const file = resolveOutputFile(outputDir, filename, subfolder);
-  if (!file.ok) return sendJson(response, 403, { error: 'outside the output folder' });
-  const info = await stat(file.path).catch(() => null);
-  if (!info?.isFile()) return sendJson(response, 404, { error: `no such output file: ${file.relative}` });
+  const file = await findOutputFile(outputDir, filename, subfolder);
+  if (!file.ok && file.reason !== 'missing') return sendJson(response, 403, { error: 'outside the output folder' });
+  const info = file.ok ? await stat(file.path).catch(() => null) : null;
+  if (!file.ok || !info?.isFile()) return sendJson(response, 404, { error: `no such output file: ${path.posix.join(subfolder, filename)}` });
   response.writeHead(200, { 'content-type': contentTypeOf(file.path), 'content-length': info.size });
   createReadStream(file.path).pipe(response);
 }
@@ -147,24 +153,20 @@ async function serveRendererAsset(response: ServerResponse, root: string, pathna
   createReadStream(file).pipe(response);
 }
 
-function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) request.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('error', (error) => resolve({ ok: false, error: error.message }));
-    request.on('end', () => {
-      try {
-        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch (error) {
-        resolve({ ok: false, error: `the body is not valid JSON: ${(error as Error).message}` });
-      }
-    });
-  });
+async function readJson(request: IncomingMessage, maxBytes: number): Promise<{ ok: true; value: unknown } | Extract<BodyRead, { ok: false }>> {
+  const read = await readRequestBody(request, maxBytes);
+  if (!read.ok) return read;
+  try {
+    return { ok: true, value: JSON.parse(read.body.toString('utf8')) };
+  } catch (error) {
+    return { ok: false, status: 400, error: `the body is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/** A body that could not be read; after a 413 the connection closes, so the rest of the upload is not waited for. */
+function refuseBody(response: ServerResponse, refusal: Extract<BodyRead, { ok: false }>): void {
+  if (refusal.status === 413) response.setHeader('connection', 'close');
+  sendJson(response, refusal.status, { error: refusal.error });
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
