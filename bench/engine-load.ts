@@ -16,6 +16,7 @@ import { EngineClient, type TerminalEvent } from '../app/engine/engine-client.js
 import { writeTinyStableDiffusion } from '../app/models/tiny-sd.js';
 import type { WidgetOverride } from '../app/protocol/index.js';
 import { nodeOfType, tinySdWorkflow } from '../test/support/default-workflow.js';
+import { seededUniform } from '../test/support/seeded-random.js';
 import { cpuMachineName } from './gpu-probe.js';
 import { writeTableFile } from './table-file.js';
 
@@ -29,18 +30,6 @@ const { values: args } = parseArgs({
   },
 });
 process.env.SCALECRAFTER_CACHE_DIR ||= mkdtempSync(path.join(tmpdir(), 'bench-cache-'));
-
-/** mulberry32: a seeded PRNG, so a run's cancel pattern can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** The engine process's resident memory now (Linux VmRSS), in MiB. */
 function rssMiB(pid: number): number {
@@ -84,7 +73,7 @@ async function main(): Promise<void> {
     const burstStart = performance.now();
     const ids = await Promise.all(Array.from({ length: jobCount }, () => enqueue()));
     const ends = Promise.all(ids.map((id) => engine.waitForJob(id)));
-    const faults = await injectCancels(engine, ids, Number(args.cancels), perJobMs * jobCount, random(Number(args.seed)));
+    const faults = await injectCancels(engine, ids, Number(args.cancels), perJobMs * jobCount, seededUniform(Number(args.seed)));
     const outcomes = await ends;
     const burstSeconds = (performance.now() - burstStart) / 1000;
     const afterAll = rssMiB(engine.pid!);
