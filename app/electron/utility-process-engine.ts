@@ -12,16 +12,20 @@ const engineEntry = fileURLToPath(new URL('../engine/engine-main.js', import.met
 
 export function utilityProcessEngine(config: EngineConfig): EngineProcess {
   const child = utilityProcess.fork(engineEntry, [engineConfigArgument(config)], { serviceName: 'ScaleCrafter engine' });
+  let exited: EngineExit | null = null;
   const exitListeners: Array<(exit: EngineExit) => void> = [];
   // Electron reports an exit code only (a signal shows as the code waitpid gave).
-  child.once('exit', (code) => exitListeners.forEach((listener) => listener({ code, signal: null })));
+  child.once('exit', (code) => {
+    exited = { code, signal: null };
+    for (const listener of exitListeners) listener(exited);
+  });
   return {
     get pid() {
       return child.pid;
     },
     send: (message) => child.postMessage(message),
     onMessage: (listener) => void child.on('message', listener),
-    onExit: (listener) => void exitListeners.push(listener),
+    onExit: (listener) => (exited ? listener(exited) : void exitListeners.push(listener)),
     stop: () => void child.kill(),
   };
 }

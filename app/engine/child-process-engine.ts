@@ -19,11 +19,11 @@ export function forkEngineProcess(config: EngineConfig, entry: URL = defaultEngi
     // Explicit, so the host's own flags (--test, --inspect…) are not inherited.
     execArgv: entry.pathname.endsWith('.ts') ? ['--import', import.meta.resolve('tsx')] : [],
   });
-  let exited = false;
+  let exited: EngineExit | null = null;
   const exitListeners: Array<(exit: EngineExit) => void> = [];
   const ended = (exit: EngineExit) => {
     if (exited) return;
-    exited = true;
+    exited = exit;
     for (const listener of exitListeners) listener(exit);
   };
   child.on('exit', (code, signal) => ended({ code, signal }));
@@ -38,7 +38,7 @@ export function forkEngineProcess(config: EngineConfig, entry: URL = defaultEngi
     // A message to a process that has just died is lost; its exit is reported through onExit.
     send: (message) => void (child.connected && child.send(message, () => undefined)),
     onMessage: (listener) => void child.on('message', listener),
-    onExit: (listener) => void exitListeners.push(listener),
+    onExit: (listener) => (exited ? listener(exited) : void exitListeners.push(listener)),
     stop: () => void child.kill(),
   };
 }

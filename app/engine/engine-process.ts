@@ -18,7 +18,7 @@ export interface EngineProcess {
   readonly pid: number | undefined;
   send(message: HostMessage): void;
   onMessage(listener: (raw: unknown) => void): void;
-  /** Called once, when the process is gone for whatever reason. */
+  /** Called once, when the process is gone for whatever reason (at once if it is gone already). */
   onExit(listener: (exit: EngineExit) => void): void;
   /** Asks the process to end; onExit follows. */
   stop(): void;
