@@ -1,5 +1,5 @@
 /**
- * The node registry's composition root. Only the engine worker (and tests that build their own
+ * The node registry's composition root. Only the engine process's entry (and tests that build their own
  * engine) import this file; everything else learns the node types from their schemas.
  */
 import { defaultEngineConfig, type EngineConfig } from '../app/engine/engine-config.js';

@@ -5,7 +5,7 @@
  * Electron-free: main.ts turns the answer into a Response.
  */
 import path from 'node:path';
-import { resolveOutputFile } from '../server/output-file-path.js';
+import { findOutputFile } from '../server/output-file-path.js';
 import { rendererAssetPath } from '../server/renderer-assets.js';
 
 export const APP_SCHEME = 'app';
@@ -15,7 +15,7 @@ export const APP_INDEX_URL = `${APP_ORIGIN}/index.html`;
 
 export type AppRequestTarget = { kind: 'file'; path: string } | { kind: 'refused'; status: 403 | 404 };
 
-export function resolveAppRequest(url: string, dirs: { rendererDir: string; outputDir: string }): AppRequestTarget {
+export async function resolveAppRequest(url: string, dirs: { rendererDir: string; outputDir: string }): Promise<AppRequestTarget> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -24,8 +24,9 @@ export function resolveAppRequest(url: string, dirs: { rendererDir: string; outp
   }
   if (parsed.protocol !== `${APP_SCHEME}:` || parsed.host !== APP_HOST) return { kind: 'refused', status: 404 };
   if (parsed.pathname === '/view') {
-    const file = resolveOutputFile(dirs.outputDir, parsed.searchParams.get('filename') ?? '', parsed.searchParams.get('subfolder') ?? '');
-    return file.ok ? { kind: 'file', path: file.path } : { kind: 'refused', status: 403 };
+    const file = await findOutputFile(dirs.outputDir, parsed.searchParams.get('filename') ?? '', parsed.searchParams.get('subfolder') ?? '');
+    if (file.ok) return { kind: 'file', path: file.path };
+    return { kind: 'refused', status: file.reason === 'missing' ? 404 : 403 };
   }
   const asset = rendererAssetPath(dirs.rendererDir, parsed.pathname);
   return asset ? { kind: 'file', path: path.normalize(asset) } : { kind: 'refused', status: 403 };

@@ -1,5 +1,5 @@
 /**
- * Forwards validated renderer requests to the engine worker and engine events to the renderer.
+ * Forwards validated renderer requests to the engine process and engine events to the renderer.
  * Electron-free on purpose: main.ts passes in the two Electron functions it needs, so this logic is
  * testable in plain Node. The page never chooses where outputs go: the host's outputDir is used.
  */

@@ -1,21 +1,23 @@
 /**
- * Electron main process: the app:// scheme, a sandboxed window, the engine worker, and the IPC
+ * Electron main process: the app:// scheme, a sandboxed window, the engine process, and the IPC
  * bridge between them. Deliberately thin — everything it calls is tested in plain Node
  * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol, desktop-engine-config), since
  * Electron cannot be launched on CI.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session } from 'electron';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineClient } from '../engine/engine-client.js';
 import { defaultRendererDir } from '../server/renderer-assets.js';
 import { applicationMenu } from './app-menu.js';
-import { APP_INDEX_URL, APP_SCHEME, isAppUrl, resolveAppRequest } from './app-protocol.js';
+import { APP_INDEX_URL, APP_SCHEME, resolveAppRequest } from './app-protocol.js';
 import { desktopEngineConfig } from './desktop-engine-config.js';
 import { bridgeEngine } from './engine-bridge.js';
 import { handleShellRequest, pushToShell, type IpcHost } from './ipc-boundary.js';
+import { utilityProcessEngine } from './utility-process-engine.js';
 import { WorkflowFiles } from './workflow-file-dialogs.js';
+import { denyPermissionCheck, denyPermissionRequest, guardNavigation, SECURE_WEB_PREFERENCES, trustedIpcHandler, withSecurityHeaders } from './window-security.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -29,10 +31,10 @@ function outputFolder(): string {
 }
 
 function serveAppScheme(rendererDir: string, outputDir: string): void {
-  protocol.handle(APP_SCHEME, (request) => {
-    const target = resolveAppRequest(request.url, { rendererDir, outputDir });
+  protocol.handle(APP_SCHEME, async (request) => {
+    const target = await resolveAppRequest(request.url, { rendererDir, outputDir });
     if (target.kind === 'refused') return new Response(null, { status: target.status });
-    return net.fetch(pathToFileURL(target.path).href);
+    return withSecurityHeaders(await net.fetch(pathToFileURL(target.path).href));
   });
 }
 
@@ -41,17 +43,7 @@ function createWindow(): BrowserWindow {
     width: 1440,
     height: 900,
     title: 'ScaleCrafter Studio',
-    webPreferences: {
-      preload: path.join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
+    webPreferences: { preload: path.join(here, 'preload.cjs'), ...SECURE_WEB_PREFERENCES },
   });
   void window.loadURL(APP_INDEX_URL);
   return window;
@@ -61,7 +53,12 @@ function focusedWindow(): BrowserWindow | undefined {
   return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
 }
 
+// Every web contents, present or future, stays in the app.
+app.on('web-contents-created', (_event, contents) => guardNavigation(contents));
+
 app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler(denyPermissionRequest);
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck);
   const rendererDir = defaultRendererDir();
   if (!rendererDir) {
     dialog.showErrorBox('ScaleCrafter Studio', 'The canvas UI is not built: run `npm run build` first.');
@@ -70,9 +67,10 @@ app.whenReady().then(async () => {
   }
   const outputDir = outputFolder();
   serveAppScheme(rendererDir, outputDir);
-  const engine = await EngineClient.start(desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath }));
+  const engineConfig = desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath });
+  const engine = await EngineClient.start(engineConfig, { launch: utilityProcessEngine });
   const everyWindow: IpcHost = {
-    handle: (channel, handler) => ipcMain.handle(channel, (_event, payload: unknown) => handler(payload)),
+    handle: (channel, handler) => ipcMain.handle(channel, trustedIpcHandler(handler)),
     send: (channel, payload) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, payload)),
   };
   bridgeEngine(engine, everyWindow, { outputDir });

@@ -1,4 +1,4 @@
-/** Settings a host gives the engine worker when it starts. */
+/** Settings a host gives the engine process when it starts. */
 import path from 'node:path';
 import { z } from 'zod';
 

@@ -1,10 +1,11 @@
 /**
  * Files that output nodes write. A filename prefix may name a subfolder but can never leave the
- * output folder; an existing file is never overwritten (the counter moves on instead); and a file
- * appears whole or not at all (written aside, then hard-linked into place).
+ * output folder, by `..`, an absolute path or a symbolic link inside it; an existing file is never
+ * overwritten (the counter moves on instead); and a file appears whole or not at all (written
+ * aside, then hard-linked into place).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, link, readdir, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, link, readdir, realpath, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 
@@ -22,6 +23,7 @@ const PREFIX_FIELD = 'filename_prefix';
 export function resolvePrefix(outputDir: string, prefix: string): { directory: string; stem: string; subfolder: string } {
   const trimmed = prefix.trim();
   if (trimmed === '') throw new UserFacingError('the filename prefix is empty', { field: PREFIX_FIELD, hint: 'type a name such as "scalecrafter"' });
+  if (trimmed.includes('\0')) throw new UserFacingError('the filename prefix contains a NUL character', { field: PREFIX_FIELD, hint: 'use letters, digits, spaces, "-", "_" and "/"' });
   if (path.isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed)) {
     throw new UserFacingError(`the filename prefix "${prefix}" is an absolute path`, { field: PREFIX_FIELD, hint: 'use a name, optionally with a subfolder ("portraits/face"); files always go to the output folder' });
   }
@@ -37,6 +39,7 @@ export function resolvePrefix(outputDir: string, prefix: string): { directory: s
 
 export async function writeOutputFile(outputDir: string, prefix: string, extension: string, data: Uint8Array | string): Promise<WrittenFile> {
   const { directory, stem, subfolder } = resolvePrefix(outputDir, prefix);
+  await refuseLinkOut(outputDir, directory, prefix);
   await mkdir(directory, { recursive: true });
   const staging = path.join(directory, `.${stem}.${randomUUID()}.partial`);
   await writeFile(staging, data);
@@ -56,6 +59,25 @@ export async function writeOutputFile(outputDir: string, prefix: string, extensi
   } finally {
     await unlink(staging).catch(() => undefined);
   }
+}
+
+/** Whether `target` is `root` or lies inside it (both absolute, compared as written). */
+export function isWithin(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/**
+ * A subfolder that is, or lies under, a symbolic link out of the output folder is refused before
+ * anything is created: the deepest part of it that exists already must really be inside.
+ */
+async function refuseLinkOut(outputDir: string, directory: string, prefix: string): Promise<void> {
+  await mkdir(outputDir, { recursive: true });
+  const root = await realpath(outputDir);
+  let existing = directory;
+  while (!(await realpath(existing).catch(() => null))) existing = path.dirname(existing);
+  if (isWithin(root, await realpath(existing))) return;
+  throw new UserFacingError(`the filename prefix "${prefix}" leads outside the output folder through a symbolic link`, { field: PREFIX_FIELD, hint: 'pick another subfolder, or remove the link from the output folder' });
 }
 
 /** One past the highest counter already used for this stem, so numbering continues after deletions too. */

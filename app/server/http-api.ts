@@ -14,7 +14,7 @@ import type { EngineClient } from '../engine/engine-client.js';
 import { comfyFolders } from './comfyui/comfy-folders.js';
 import { ComfyApi } from './comfyui/comfy-api.js';
 import { createEventSocket, ENGINE_EVENTS_PATH, type EventSocket } from './event-socket.js';
-import { readJson, sendJson } from './http-json.js';
+import { MAX_BODY_BYTES, readJson, refuseBody, sendJson } from './http-json.js';
 import { contentTypeOf } from './output-file-path.js';
 import { defaultRendererDir, rendererAssetPath } from './renderer-assets.js';
 import { checkRendererRequest, isRequestName } from './renderer-requests.js';
@@ -31,6 +31,8 @@ export interface HttpApiOptions {
   port: number;
   /** The built UI to serve at /; by default this checkout's renderer/dist; null serves no UI. */
   rendererDir?: string | null;
+  /** Larger request bodies are refused with 413; 64 MiB by default. */
+  maxBodyBytes?: number;
 }
 
 export interface HttpApi {
@@ -41,12 +43,14 @@ export interface HttpApi {
 
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const loopbackOnly = isLoopbackAddress(options.host);
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const inputDir = options.inputDir ?? path.join(path.dirname(path.resolve(options.outputDir)), 'input');
   const context: RouteContext = {
     ...options,
     rendererDir: options.rendererDir === undefined ? defaultRendererDir() : options.rendererDir,
+    maxBodyBytes,
     loopbackOnly,
-    comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
+    comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), maxBodyBytes, trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
   };
   const server = createServer((request, response) => {
     route(request, response, context).catch((error: unknown) => sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) }));
@@ -76,6 +80,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
 
 interface RouteContext extends HttpApiOptions {
   rendererDir: string | null;
+  maxBodyBytes: number;
   loopbackOnly: boolean;
   comfy: ComfyApi;
 }
@@ -103,8 +108,8 @@ async function handleTypedRequest(request: IncomingMessage, response: ServerResp
   if (!isRequestName(name)) return sendJson(response, 404, { error: `no such engine request: ${name}` });
   // A JSON content type cannot be sent cross-site without a CORS preflight, which this server never grants.
   if (!request.headers['content-type']?.startsWith('application/json')) return sendJson(response, 415, { error: 'send the parameters as application/json' });
-  const body = await readJson(request);
-  if (!body.ok) return sendJson(response, 400, { error: body.error });
+  const body = await readJson(request, context.maxBodyBytes);
+  if (!body.ok) return refuseBody(response, body);
   let checked;
   try {
     checked = checkRendererRequest({ name, params: body.value }, context);

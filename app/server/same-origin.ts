@@ -1,8 +1,11 @@
 /**
  * Which requests the server trusts. Two attacks matter for a server on the user's own machine:
- * - cross-site requests: a page the user visits POSTs a workflow to 127.0.0.1. Browsers send
- *   Origin on those (and on every WebSocket handshake); an Origin naming another host:port is
- *   refused. Scripts and curl send no Origin and are let through, as ComfyUI does.
+ * - cross-site requests: a page the user visits POSTs a workflow to 127.0.0.1 — as a "simple"
+ *   text/plain or form POST, which needs no CORS preflight. Browsers send Origin on those (and on
+ *   every WebSocket handshake); an Origin naming another host:port is refused. Modern browsers also
+ *   send Sec-Fetch-Site on every request, <img> and navigations included: anything but
+ *   same-origin or none (typed by the user) is refused. Scripts and curl send neither and are let
+ *   through, as ComfyUI does.
  * - DNS rebinding: evil.example resolves to 127.0.0.1, so Origin and Host agree. While bound to
  *   loopback the server therefore also requires a loopback Host header.
  */
@@ -18,6 +21,8 @@ export function isTrustedRequest(request: IncomingMessage, options: { loopbackOn
   const host = request.headers.host;
   if (!host) return false;
   if (options.loopbackOnly && !LOOPBACK_HOSTNAMES.has(hostnameOf(host))) return false;
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   try {

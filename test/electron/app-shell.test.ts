@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { MenuItemConstructorOptions } from 'electron';
@@ -29,22 +31,30 @@ describe('application menu', () => {
 });
 
 describe('the app:// scheme', () => {
-  const dirs = { rendererDir: path.resolve('/opt/studio/renderer/dist'), outputDir: path.resolve('/home/u/Pictures/ScaleCrafter Studio') };
+  const rendererDir = path.resolve('/opt/studio/renderer/dist');
+  const outputDir = mkdtempSync(path.join(tmpdir(), 'app-scheme-out-'));
+  mkdirSync(path.join(outputDir, 'set 1'));
+  writeFileSync(path.join(outputDir, 'set 1', 'a.png'), 'png');
+  const dirs = { rendererDir, outputDir };
 
-  test('serves the UI and output images, confined to their folders', () => {
-    assert.deepEqual(resolveAppRequest(APP_INDEX_URL, dirs), { kind: 'file', path: path.join(dirs.rendererDir, 'index.html') });
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/', dirs), { kind: 'file', path: path.join(dirs.rendererDir, 'index.html') });
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/assets/index-1.js', dirs), { kind: 'file', path: path.join(dirs.rendererDir, 'assets', 'index-1.js') });
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/view?filename=a.png&subfolder=set%201', dirs), { kind: 'file', path: path.join(dirs.outputDir, 'set 1', 'a.png') });
+  test('serves the UI and output images, confined to their folders', async () => {
+    assert.deepEqual(await resolveAppRequest(APP_INDEX_URL, dirs), { kind: 'file', path: path.join(rendererDir, 'index.html') });
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/', dirs), { kind: 'file', path: path.join(rendererDir, 'index.html') });
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/assets/index-1.js', dirs), { kind: 'file', path: path.join(rendererDir, 'assets', 'index-1.js') });
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/view?filename=a.png&subfolder=set%201', dirs), { kind: 'file', path: path.join(realpathSync(outputDir), 'set 1', 'a.png') });
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/view?filename=b.png', dirs), { kind: 'refused', status: 404 });
   });
 
-  test('refuses other hosts, other schemes and escapes', () => {
-    assert.deepEqual(resolveAppRequest('app://elsewhere/index.html', dirs), { kind: 'refused', status: 404 });
-    assert.deepEqual(resolveAppRequest('file:///etc/passwd', dirs), { kind: 'refused', status: 404 });
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/view?filename=../../.ssh/id_rsa', dirs), { kind: 'refused', status: 403 });
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/view?filename=/etc/passwd', dirs), { kind: 'refused', status: 403 });
+  test('refuses other hosts, other schemes and escapes', async () => {
+    assert.deepEqual(await resolveAppRequest('app://elsewhere/index.html', dirs), { kind: 'refused', status: 404 });
+    assert.deepEqual(await resolveAppRequest('file:///etc/passwd', dirs), { kind: 'refused', status: 404 });
+    for (const query of ['filename=../../.ssh/id_rsa', 'filename=/etc/passwd', 'filename=..%2F..%2Fsecret', 'filename=a.png&subfolder=..', 'filename=..%5Csecret', 'filename=a%00.png']) {
+      assert.deepEqual(await resolveAppRequest(`app://scalecrafter/view?${query}`, dirs), { kind: 'refused', status: 403 }, query);
+    }
+    // Decoded once: a doubly encoded name is a literal (missing) file name inside the folder.
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/view?filename=%252e%252e%252fsecret', dirs), { kind: 'refused', status: 404 });
     // URL parsing already folds encoded dot segments, so they cannot climb out of the UI folder.
-    assert.deepEqual(resolveAppRequest('app://scalecrafter/%2e%2e/%2e%2e/secret', dirs), { kind: 'file', path: path.join(dirs.rendererDir, 'secret') });
+    assert.deepEqual(await resolveAppRequest('app://scalecrafter/%2e%2e/%2e%2e/secret', dirs), { kind: 'file', path: path.join(rendererDir, 'secret') });
   });
 
   test('the window navigates only within the app', () => {

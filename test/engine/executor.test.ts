@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EngineHarness } from '../support/engine-harness.js';
+import { textAsNumber } from '../support/text-workflows.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
 
 /** 1 → 2 → 3 → 4 (ShowText) and 5 → 6 ← 3, 6 → 7 (ShowText): two outputs sharing a branch. */
@@ -151,15 +152,7 @@ describe('executor order and graph shapes', () => {
 describe('executor failures', () => {
   test('a node that throws fails the job on that node with its field, and the engine runs the next job', async () => {
     const engine = new EngineHarness();
-    const graph = new WorkflowBuilder(engine.registry);
-    graph.add('PrimitiveString', { value: 'twelve' });
-    graph.add('TextToNumber');
-    graph.connect(1, 0, 2, 'text');
-    graph.add('NumberToText');
-    graph.connect(2, 0, 3, 'value');
-    graph.add('ShowText');
-    graph.connect(3, 0, 4, 'text');
-    const failed = await engine.run(graph.build());
+    const failed = await engine.run(textAsNumber(engine.registry, 'twelve'));
     assert.equal(failed.end.type, 'error');
     assert.ok(failed.end.type === 'error');
     assert.equal(failed.end.failure.nodeId, '2');
@@ -168,8 +161,7 @@ describe('executor failures', () => {
     assert.match(failed.end.failure.message, /"twelve" is not a number/);
     assert.deepEqual(failed.executed, ['1', '2']);
 
-    graph.node(1).widgets.value = '12';
-    const fixed = await engine.run(graph.build());
+    const fixed = await engine.run(textAsNumber(engine.registry, '12'));
     assert.equal(fixed.end.type, 'done');
     assert.deepEqual(fixed.executed, ['1', '2', '3', '4'], 'the fixed node and everything after it run');
     const history = engine.service.handle('history', {}) as Array<{ status: string; failure?: { nodeId: string } }>;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -38,9 +38,22 @@ describe('output files', () => {
 
   test('prefixes that leave the output folder are errors on the filename_prefix field', async () => {
     const dir = fresh();
-    for (const prefix of ['../escape', 'a/../../b', '/etc/passwd', 'C:\\temp\\x', '', '  ']) {
+    for (const prefix of ['../escape', 'a/../../b', '/etc/passwd', 'C:\\temp\\x', 'a\\..\\..\\b', 'a\0b', '', '  ']) {
       await assert.rejects(writeOutputFile(dir, prefix, 'txt', 'x'), (error: unknown) => error instanceof UserFacingError && error.field === 'filename_prefix', prefix);
     }
     assert.deepEqual(readdirSync(dir), []);
+  });
+
+  test('a subfolder that is a symbolic link out of the output folder is refused, and nothing is written through it', async () => {
+    const dir = fresh();
+    const elsewhere = fresh();
+    symlinkSync(elsewhere, path.join(dir, 'link'));
+    for (const prefix of ['link/x', 'link/new/x']) {
+      await assert.rejects(writeOutputFile(dir, prefix, 'txt', 'x'), (error: unknown) => error instanceof UserFacingError && error.field === 'filename_prefix' && /symbolic link/.test(error.message), prefix);
+    }
+    assert.deepEqual(readdirSync(elsewhere), []);
+    mkdirSync(path.join(dir, 'real'));
+    symlinkSync(path.join(dir, 'real'), path.join(dir, 'inside'));
+    assert.equal((await writeOutputFile(dir, 'inside/x', 'txt', 'x')).relativePath, 'inside/x_00001_.txt');
   });
 });

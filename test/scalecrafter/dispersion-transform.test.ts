@@ -8,17 +8,12 @@ import { describe, test } from 'node:test';
 import { Matrix } from 'ml-matrix';
 import { computeDispersionTransform, DEFAULT_DISPERSION_PARAMS, disperseConvWeights, dispersionSystem, type DispersionTransform, type DispersionTransformParams } from '../../app/scalecrafter/dispersion-transform.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
+import { seededUniform } from '../support/seeded-random.js';
 
-/** Deterministic uniform(-1, 1) numbers (mulberry32). */
+/** Deterministic uniform(-1, 1) numbers. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
+  const uniform = seededUniform(seed);
+  return () => uniform() * 2 - 1;
 }
 
 type Grid = number[][];

@@ -1,7 +1,7 @@
 /**
  * The worker's one pool of ONNX Runtime sessions and the execution-provider decision per preference.
  * Module state on purpose: sessions must outlive a node's execute() (that is the point of caching
- * them), and the engine worker is one process with one GPU context.
+ * them), and the engine process has one GPU context.
  */
 import path from 'node:path';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';

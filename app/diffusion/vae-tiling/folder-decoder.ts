@@ -3,7 +3,7 @@
  * vae_decoder/config.json and the initializers of vae_decoder/model.onnx, one session per segment.
  * Building takes about as long as opening the decoder itself, so the most recent one is kept for
  * the next decode — module state on purpose, like the worker's session pool (model-sessions.ts):
- * the engine worker runs one job at a time and a decode must not rebuild what the last one made.
+ * the engine process runs one job at a time and a decode must not rebuild what the last one made.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

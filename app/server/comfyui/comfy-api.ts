@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EngineClient } from '../../engine/engine-client.js';
-import { readJson, sendJson, sendStatus } from '../http-json.js';
+import { readJson, refuseBody, sendJson, sendStatus } from '../http-json.js';
 import { prepareClientPrompt, type ClientPrompt } from './client-prompt.js';
 import { createComfySocket, type ComfySocket } from './comfy-socket.js';
 import type { ComfyFolders } from './comfy-folders.js';
@@ -20,6 +20,8 @@ import type { ComfyNodeInfo } from './object-info.js';
 export interface ComfyApiOptions {
   engine: EngineClient;
   folders: ComfyFolders;
+  /** Larger request bodies are refused with 413. */
+  maxBodyBytes: number;
   /** Whether a request may be answered (same origin, loopback Host): also checked on /ws. */
   trusted: (request: IncomingMessage) => boolean;
 }
@@ -30,6 +32,7 @@ export class ComfyApi {
   readonly socket: ComfySocket;
   readonly #engine: EngineClient;
   readonly #folders: ComfyFolders;
+  readonly #maxBodyBytes: number;
   readonly #book = new ComfyJobBook();
   readonly #relay: ComfyEventRelay;
   readonly #stopRelaying: () => void;
@@ -38,6 +41,7 @@ export class ComfyApi {
   constructor(options: ComfyApiOptions) {
     this.#engine = options.engine;
     this.#folders = options.folders;
+    this.#maxBodyBytes = options.maxBodyBytes;
     this.socket = createComfySocket({ verify: options.trusted, greeting: (sid) => this.#relay.greeting(sid) });
     this.#relay = new ComfyEventRelay(this.#book, this.socket);
     this.#stopRelaying = options.engine.onEvent((event) => this.#relay.handle(event));
@@ -103,7 +107,8 @@ export class ComfyApi {
   }
 
   async #postPrompt(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readJson(request);
+    const body = await readJson(request, this.#maxBodyBytes);
+    if (!body.ok && body.status === 413) return refuseBody(response, body);
     const json = body.ok && isRecord(body.value) ? body.value : {};
     if (!body.ok || !('prompt' in json)) {
       const message = body.ok ? 'No prompt provided' : body.error;
@@ -132,8 +137,8 @@ export class ComfyApi {
 
   /** {clear: true} empties the pending queue, {delete: [ids]} removes those; the running prompt stays (ComfyUI's /interrupt stops it). */
   async #postQueue(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readJson(request);
-    const json = body.ok && isRecord(body.value) ? body.value : {};
+    const json = await this.#optionsIn(request, response);
+    if (json === null) return;
     const { pending } = await this.#engine.request('queue', {});
     const pendingIds = new Set(pending.map((job) => job.jobId));
     const doomed = json.clear === true ? [...pendingIds] : [];
@@ -144,19 +149,30 @@ export class ComfyApi {
 
   /** Stops the running prompt; with {prompt_id}, only when that prompt is the one running. */
   async #interrupt(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readJson(request);
-    const only = body.ok && isRecord(body.value) && typeof body.value.prompt_id === 'string' ? body.value.prompt_id : undefined;
+    const json = await this.#optionsIn(request, response);
+    if (json === null) return;
+    const only = typeof json.prompt_id === 'string' ? json.prompt_id : undefined;
     const { running } = await this.#engine.request('queue', {});
     if (running && (only === undefined || only === running.jobId)) await this.#engine.request('cancel', { jobId: running.jobId });
     sendStatus(response, 200);
   }
 
   async #postHistory(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readJson(request);
-    const json = body.ok && isRecord(body.value) ? body.value : {};
+    const json = await this.#optionsIn(request, response);
+    if (json === null) return;
     if (json.clear === true) this.#book.clearHistory();
     if (Array.isArray(json.delete)) for (const id of json.delete) if (typeof id === 'string') this.#book.deleteHistory(id);
     sendStatus(response, 200);
+  }
+
+  /** A POST's options: {} when the body is absent or not an object, as ComfyUI reads them; null once an oversized body was refused. */
+  async #optionsIn(request: IncomingMessage, response: ServerResponse): Promise<Record<string, unknown> | null> {
+    const body = await readJson(request, this.#maxBodyBytes);
+    if (!body.ok && body.status === 413) {
+      refuseBody(response, body);
+      return null;
+    }
+    return body.ok && isRecord(body.value) ? body.value : {};
   }
 }
 

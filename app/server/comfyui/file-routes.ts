@@ -8,8 +8,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { readBody, sendJson } from '../http-json.js';
-import { contentTypeOf, resolveOutputFile } from '../output-file-path.js';
+import { refuseBody, sendJson } from '../http-json.js';
+import { readRequestBody } from '../request-body.js';
+import { contentTypeOf, findOutputFile, resolveOutputFile } from '../output-file-path.js';
 import { folderFileName, isFolderType, type ComfyFolders } from './comfy-folders.js';
 
 /** ComfyUI's default --max-upload-size is 100 MB. */
@@ -19,10 +20,13 @@ export async function serveFolderFile(response: ServerResponse, folders: ComfyFo
   const requestedType = query.get('type') ?? 'output';
   if (!isFolderType(requestedType)) return sendJson(response, 400, { error: `unknown folder type "${requestedType}" (output, input or temp)` });
   const { filename, type } = folderFileName(query.get('filename') ?? '', requestedType);
-  const file = resolveOutputFile(folders.dirFor(type), filename, query.get('subfolder') ?? '');
-  if (!file.ok) return sendJson(response, file.reason === 'empty' ? 404 : 403, { error: file.reason === 'empty' ? 'no filename given' : `outside the ${type} folder` });
-  const info = await stat(file.path).catch(() => null);
-  if (!info?.isFile()) return sendJson(response, 404, { error: `no such ${type} file: ${file.relative}` });
+  const subfolder = query.get('subfolder') ?? '';
+  // Symbolic links are followed before answering, so a link inside the folder cannot lead out of it.
+  const file = await findOutputFile(folders.dirFor(type), filename, subfolder);
+  if (!file.ok && (file.reason === 'outside' || file.reason === 'invalid')) return sendJson(response, 403, { error: `outside the ${type} folder` });
+  if (!file.ok && file.reason === 'empty') return sendJson(response, 404, { error: 'no filename given' });
+  const info = file.ok ? await stat(file.path).catch(() => null) : null;
+  if (!file.ok || !info?.isFile()) return sendJson(response, 404, { error: `no such ${type} file: ${path.posix.join(subfolder, filename)}` });
   response.writeHead(200, {
     'content-type': contentTypeOf(file.path),
     'content-length': info.size,
@@ -33,7 +37,7 @@ export async function serveFolderFile(response: ServerResponse, folders: ComfyFo
 
 export async function uploadImage(request: IncomingMessage, response: ServerResponse, folders: ComfyFolders): Promise<void> {
   const form = await readForm(request);
-  if (!form.ok) return sendJson(response, form.status, { error: form.error });
+  if (!form.ok) return refuseBody(response, form);
   const image = form.data.get('image');
   if (!(image instanceof File) || image.name === '') return sendJson(response, 400, { error: 'the form has no "image" file' });
   if (/[\\/]/.test(image.name)) return sendJson(response, 400, { error: `the file name "${image.name}" holds a path; name the folder in "subfolder"` });
@@ -52,13 +56,13 @@ export async function uploadImage(request: IncomingMessage, response: ServerResp
   return sendJson(response, 200, { name, subfolder, type });
 }
 
-async function readForm(request: IncomingMessage): Promise<{ ok: true; data: FormData } | { ok: false; status: number; error: string }> {
+async function readForm(request: IncomingMessage): Promise<{ ok: true; data: FormData } | { ok: false; status: 400 | 413 | 415; error: string }> {
   const contentType = request.headers['content-type'] ?? '';
   if (!contentType.startsWith('multipart/form-data')) return { ok: false, status: 415, error: 'send the image as multipart/form-data' };
-  const body = await readBody(request, MAX_UPLOAD_BYTES);
-  if (!body.ok) return { ok: false, status: 413, error: `the upload failed or is over ${MAX_UPLOAD_BYTES / 2 ** 20} MiB: ${body.error}` };
+  const body = await readRequestBody(request, MAX_UPLOAD_BYTES);
+  if (!body.ok) return body;
   try {
-    return { ok: true, data: await new Response(body.bytes, { headers: { 'content-type': contentType } }).formData() };
+    return { ok: true, data: await new Response(body.body, { headers: { 'content-type': contentType } }).formData() };
   } catch (error) {
     return { ok: false, status: 400, error: `the multipart body cannot be read: ${(error as Error).message}` };
   }
