@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { EngineClient } from '../../app/engine/engine-client.js';
 import { startHttpApi, type HttpApi } from '../../app/server/http-api.js';
+import { ENGINE_EVENTS_PATH } from '../../app/server/event-socket.js';
 import type { EngineEvent } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { delayedText } from '../support/text-workflows.js';
@@ -27,7 +28,7 @@ describe('the server when its engine process is killed', () => {
   });
 
   test('keeps serving: the page\'s socket hears why the job failed and the next job runs', async () => {
-    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/ws`);
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}${ENGINE_EVENTS_PATH}`);
     const events: EngineEvent[] = [];
     socket.on('message', (data: Buffer) => events.push(JSON.parse(data.toString()) as EngineEvent));
     await new Promise((resolve) => socket.once('open', resolve));
