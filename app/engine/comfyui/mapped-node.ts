@@ -73,6 +73,7 @@ export class MappedNode implements ImportedNode {
   applyValues(values: ComfyValues, report: ImportReport): void {
     for (const [comfyName, value] of Object.entries(values.widgets)) {
       const ourName = this.#ourName(comfyName);
+      if (this.#mapping.pageOnlyWidgets?.includes(comfyName)) continue;
       if (this.#widgetSpec(ourName) === undefined) {
         report.notes.push(`${this.#label()}: ComfyUI's "${comfyName}" (${JSON.stringify(value)}) has no counterpart here and was left out`);
         continue;

@@ -27,6 +27,8 @@ export interface ComfyNodeMapping {
   readonly outputs: readonly string[];
   /** Value conversions, keyed by our widget name. */
   readonly convert?: Readonly<Record<string, (value: WidgetValue) => ConvertedValue>>;
+  /** ComfyUI widgets that only drive its own page (LoadImage's upload button): their values are dropped without a note. */
+  readonly pageOnlyWidgets?: readonly string[];
 }
 
 const widget = (name: string, hasControl = false): PositionalWidget => ({ name, hasControl });
@@ -124,6 +126,17 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     widgets: [widget('filename_prefix')],
     renamedInputs: {},
     outputs: [],
+  },
+  {
+    comfyType: 'LoadImage',
+    comfyTitle: 'Load Image',
+    ourType: 'LoadImage',
+    // The frontend saves the upload button's value ("image") after the file name.
+    widgets: [widget('image'), widget('upload')],
+    renamedInputs: {},
+    // ComfyUI's MASK (the alpha channel) has no counterpart; a link from it is reported.
+    outputs: ['IMAGE', 'MASK'],
+    pageOnlyWidgets: ['upload'],
   },
   {
     comfyType: 'PreviewImage',
