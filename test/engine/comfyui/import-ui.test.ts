@@ -99,10 +99,11 @@ describe('ComfyUI UI format: slots are renumbered by name, not copied', () => {
 describe('ComfyUI UI format: nodes with no counterpart', () => {
   const { workflow, unknownTypes, issues, notes } = imported(loadFixture('lora-note-reroute.json'));
 
-  test('are reported by name and kept, with their values', () => {
-    assert.deepEqual(unknownTypes, ['LoraLoader', 'Note', 'Reroute']);
+  test('are reported by name and kept, with their values; frontend-only nodes (notes, reroutes) are kept but not reported', () => {
+    assert.deepEqual(unknownTypes, ['LoraLoader']);
     assert.deepEqual(issues, []);
-    for (const type of unknownTypes) assert.ok(notes.some((note) => note.includes(type)), `a note names ${type}`);
+    assert.ok(notes.some((note) => note.includes('LoraLoader')), 'a note names LoraLoader');
+    assert.ok(!notes.some((note) => note.includes('Reroute') || note.includes('Note')), 'no note calls a frontend-only node unknown');
     const lora = nodeById(workflow, 10);
     assert.equal(lora.type, 'LoraLoader');
     assert.deepEqual(lora.properties, { 'Node name for S&R': 'LoraLoader', [COMFY_WIDGETS_PROPERTY]: ['add_detail.safetensors', 0.8, 0.6] });
@@ -172,8 +173,8 @@ describe('ComfyUI UI format: an old file', () => {
     assert.deepEqual(linkDescriptions(workflow).filter((link) => link.startsWith('10.')), ['10.INT -> 3.seed (INT)']);
     assert.deepEqual(sampler.widgets, { seed: 8566257, steps: 25, cfg: 7.5, sampler: 'euler_ancestral', scheduler: 'normal', denoise: 1 });
     assert.deepEqual(sampler.widget_controls, { seed: 'increment' });
-    assert.deepEqual(unknownTypes, ['PrimitiveNode']);
-    assert.deepEqual(nodeById(workflow, 10).properties[COMFY_WIDGETS_PROPERTY], [8566257, 'increment']);
+    assert.deepEqual(unknownTypes, []);
+    assert.deepEqual([nodeById(workflow, 10).widgets, nodeById(workflow, 10).widget_controls], [{ value: 8566257 }, { value: 'increment' }]);
     assertLinksConsistent(workflow);
   });
 
