@@ -7,6 +7,7 @@ import { isWidget, linkTypeOf } from '../../protocol/index.js';
 import type { InputSpec, SeedControl, WidgetInputSpec, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
 import type { AnyNodeDefinition } from '../node-definition.js';
 import { isWidgetValue } from '../positional-widgets.js';
+import { COMFY_CLASS_PROPERTY } from './comfy-names.js';
 import type { ImportedNode, ImportReport, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
 import type { ComfyNodeMapping } from './node-map.js';
@@ -143,7 +144,7 @@ export class MappedNode implements ImportedNode {
       outputs: schema.outputs.map((output, slot) => ({ name: output.name, type: output.type, links: linkIdsOutOf(links, this.id, slot) })),
       widgets: { ...this.#widgets },
       widget_controls: { ...this.#controls },
-      properties: this.#layout.properties,
+      properties: { ...this.#layout.properties, [COMFY_CLASS_PROPERTY]: this.#mapping.comfyType },
     };
   }
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { importComfyUi } from '../../../app/engine/comfyui/import-comfyui.js';
+import { COMFY_CLASS_PROPERTY } from '../../../app/engine/comfyui/comfy-names.js';
 import { COMFY_WIDGETS_PROPERTY } from '../../../app/engine/comfyui/kept-node.js';
 import type { NodeRegistry } from '../../../app/engine/node-registry.js';
 import { formatIssue } from '../../../app/protocol/index.js';
@@ -67,10 +68,10 @@ describe('ComfyUI UI format: the default workflow', () => {
     assert.deepEqual(nodeById(workflow, 4).inputs, []);
   });
 
-  test('layout, canvas state and ids carry over; ComfyUI-only properties do not', () => {
+  test('layout, canvas state and ids carry over; ComfyUI-only properties do not, but the ComfyUI class is remembered', () => {
     assert.deepEqual(nodeById(workflow, 7).pos, [413, 389]);
     assert.deepEqual(nodeById(workflow, 7).size, [425.27801513671875, 180.6060791015625]);
-    assert.deepEqual(nodeById(workflow, 3).properties, {});
+    assert.deepEqual(nodeById(workflow, 3).properties, { [COMFY_CLASS_PROPERTY]: 'KSampler' });
     assert.deepEqual(workflow.extra, { ds: { scale: 1, offset: [0, 0] }, frontendVersion: '1.21.7' });
     assert.equal(workflow.last_node_id, 9);
     assert.equal(workflow.last_link_id, 9);
