@@ -97,6 +97,7 @@ export class MappedNode implements ImportedNode {
     for (const [comfyName, control] of Object.entries(values.controls)) {
       const ourName = this.#ourName(comfyName);
       if (this.#widgetSpec(ourName)?.kind === 'SEED') this.#controls[ourName] = control;
+      else if (control !== 'fixed') report.notes.push(`${this.#label()}: ComfyUI's control after "${comfyName}" ("${control}") has no counterpart here; the value stays fixed`);
     }
   }
 

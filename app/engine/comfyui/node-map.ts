@@ -138,6 +138,16 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['IMAGE', 'MASK'],
     pageOnlyWidgets: ['upload'],
   },
+  // comfy_extras/nodes_primitive.py; PrimitiveInt's control after generating has no counterpart on our Integer node.
+  ...(
+    [
+      ['PrimitiveInt', 'Int', 'PrimitiveInt', 'INT', true],
+      ['PrimitiveFloat', 'Float', 'PrimitiveFloat', 'FLOAT', false],
+      ['PrimitiveString', 'String', 'PrimitiveString', 'STRING', false],
+      ['PrimitiveStringMultiline', 'String (Multiline)', 'PrimitiveString', 'STRING', false],
+      ['PrimitiveBoolean', 'Boolean', 'PrimitiveBoolean', 'BOOLEAN', false],
+    ] as const
+  ).map(([comfyType, comfyTitle, ourType, output, hasControl]) => ({ comfyType, comfyTitle, ourType, widgets: [widget('value', hasControl)], renamedInputs: {}, outputs: [output] })),
   {
     comfyType: 'PreviewImage',
     comfyTitle: 'Preview Image',

@@ -211,6 +211,21 @@ describe('what the editor keeps of them', () => {
     assert.equal(workflow.groups[0]?.title, 'Sampling');
   });
 
+  test('ComfyUI\'s Primitive* nodes become ours; PrimitiveInt\'s control is reported, not silently lost', () => {
+    const graph = new ComfyGraphBuilder();
+    graph.add(1, 'PrimitiveInt', { outputs: [{ name: 'INT', type: 'INT' }] }, [-5, 'increment']);
+    graph.add(2, 'PrimitiveStringMultiline', { outputs: [{ name: 'STRING', type: 'STRING' }] }, ['two\nlines']);
+    graph.add(3, 'PrimitiveBoolean', { outputs: [{ name: 'BOOLEAN', type: 'BOOLEAN' }] }, [true]);
+    graph.add(4, 'PrimitiveFloat', { outputs: [{ name: 'FLOAT', type: 'FLOAT' }] }, [0.25]);
+    const { workflow, unknownTypes, notes } = load(graph.workflow());
+    assert.deepEqual(unknownTypes, []);
+    assert.deepEqual(
+      workflow.nodes.map((node) => [node.type, node.widgets.value]),
+      [['PrimitiveInt', -5], ['PrimitiveString', 'two\nlines'], ['PrimitiveBoolean', true], ['PrimitiveFloat', 0.25]],
+    );
+    assert.equal(notes.filter((note) => note.includes('"increment"')).length, 1);
+  });
+
   test('subgraph definitions are kept, translated, and expand to ComfyUI\'s execution ids', () => {
     const { workflow, unknownTypes } = load(nestedSubgraphs());
     assert.deepEqual(unknownTypes, []);
