@@ -11,8 +11,7 @@
  * - a muted node (mode 2) gives nothing, and says so, so that what needs it can be dropped.
  * Nodes inside subgraphs are named by their path of instance ids, `92:3` (ComfyUI's execution ids).
  */
-import { NODE_MODES, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
-import { PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE } from './frontend-nodes.js';
+import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
 
 interface LinkEnds {

@@ -3,9 +3,8 @@
  * and where. Accepts our own files of every version, and ComfyUI files in its UI and API formats.
  */
 import { z } from 'zod';
-import { formatIssue, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
+import { formatIssue, isFrontendOnlyType, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
 import { detectComfyUiFormat } from './comfyui/detect-format.js';
-import { isFrontendOnlyType } from './frontend-nodes.js';
 import { subgraphDefinitions } from './subgraph-definitions.js';
 import { importComfyUi } from './comfyui/import-comfyui.js';
 import { migrateWorkflow } from './migrations/migrate-workflow.js';

@@ -6,8 +6,7 @@
  * whatever cannot run without them — as ComfyUI runs only the output nodes that still validate — unless
  * that would leave nothing to output: then the inputs they fed stay missing, for validation to name.
  */
-import { NODE_MODES, isPromptLink, type Prompt, type PromptNode, type Workflow, type WorkflowNode } from '../protocol/index.js';
-import { isFrontendOnlyType } from './frontend-nodes.js';
+import { NODE_MODES, isFrontendOnlyType, isPromptLink, type Prompt, type PromptNode, type Workflow, type WorkflowNode } from '../protocol/index.js';
 import { executionId, LinkResolver, type PlacedNode } from './link-resolution.js';
 import type { NodeRegistry } from './node-registry.js';
 import { subgraphDefinitions } from './subgraph-definitions.js';

@@ -5,8 +5,7 @@
  * for workflow → prompt to hand on and for the control to move the value after each run. ComfyUI's
  * values mean the same here (sampler and scheduler names included), so they are kept as they are.
  */
-import { SEED_CONTROLS } from '../../protocol/index.js';
-import { PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET } from '../frontend-nodes.js';
+import { PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, SEED_CONTROLS } from '../../protocol/index.js';
 import { isWidgetValue, readControl } from '../positional-widgets.js';
 import type { ImportReport, NodeLayout } from './imported-node.js';
 import { KeptNode, type NamedValues } from './kept-node.js';

@@ -3,9 +3,8 @@
  * (`properties["Node name for S&R"]`, `extra.ds`, …). Nodes with a counterpart are translated through
  * the node map, the rest kept as they are; links keep their ids and get their slots renumbered.
  */
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../protocol/index.js';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, isFrontendOnlyType } from '../../protocol/index.js';
 import type { Workflow, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
-import { isFrontendOnlyType } from '../frontend-nodes.js';
 import { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID } from '../subgraph-definitions.js';
 import { isJsonObject, largestId, readLink, readVec2, readVec4 } from '../migrations/litegraph-layout.js';
 import type { JsonObject } from '../migrations/litegraph-layout.js';
