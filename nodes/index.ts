@@ -19,6 +19,7 @@ import { loadImage } from './load-image.js';
 import { previewImage } from './preview-image.js';
 import { sampler } from './sampler.js';
 import { saveImage } from './save-image.js';
+import { saveImageWebsocket } from './save-image-websocket.js';
 import { textEncode } from './text-encode.js';
 import { textEncodeSdxl } from './text-encode-sdxl.js';
 import { vaeDecode } from './vae-decode.js';
@@ -51,7 +52,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
   saveText,
 ];
 
-const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, previewImage];
+const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, saveImageWebsocket, previewImage];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {

@@ -15,6 +15,7 @@ import type { NodeRegistry } from './node-registry.js';
 import { planFor, validatePrompt, type ExecutionPlan } from './validate-prompt.js';
 import { tmpdir } from 'node:os';
 import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
+import { exportComfyUiWorkflow } from './comfyui/export-ui.js';
 import { loadWorkflow } from './workflow-load.js';
 import { flattenWorkflow, workflowToPrompt } from './workflow-to-prompt.js';
 import { inComfyUiTerms } from './comfyui/comfy-names.js';
@@ -65,6 +66,12 @@ export class EngineService {
       loadWorkflow: ({ workflow }) => {
         const loaded = loadWorkflow(workflow, this.registry);
         return loaded.ok ? { ok: true, workflow: loaded.workflow, notes: loaded.notes, unknownTypes: loaded.unknownTypes } : loaded;
+      },
+      exportComfyUi: ({ workflow }) => {
+        const loaded = loadWorkflow(workflow, this.registry);
+        if (!loaded.ok) return loaded;
+        const exported = exportComfyUiWorkflow(loaded.workflow, this.registry);
+        return { ok: true, workflow: { ...exported.comfy }, notes: exported.notes };
       },
       cancel: ({ jobId }) => ({ cancelled: this.#queue.cancel(jobId) }),
       queue: () => this.#queue.snapshot(),

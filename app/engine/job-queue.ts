@@ -3,7 +3,7 @@
  * a pending job removes it; cancelling the running one aborts its signal and lets it wind down.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
+import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot, Workflow } from '../protocol/index.js';
 import { executeJob, type JobOutcome } from './executor.js';
 import type { NodeRegistry } from './node-registry.js';
 import { OutputCache } from './output-cache.js';
@@ -11,7 +11,7 @@ import type { ExecutionPlan } from './validate-prompt.js';
 
 export interface QueuedJob {
   prompt: Prompt;
-  workflow: unknown;
+  workflow: Workflow;
   plan: ExecutionPlan;
   outputDir: string;
   executionProvider: ExecutionProviderPreference;

@@ -1,24 +1,32 @@
 /**
- * The engine over HTTP, with ComfyUI-like endpoints so scripts written for ComfyUI's API carry over
- * (GET /object_info, POST /prompt, GET /queue, POST /interrupt, GET /history, GET /view), the
- * channel map as one typed endpoint for the UI (POST /api/request/<name>), engine events on a
- * WebSocket (/ws), and the built canvas UI (renderer/dist) at /.
+ * The engine over HTTP: ComfyUI's API (app/server/comfyui/: /prompt, /queue, /history, /view,
+ * /upload/image, /object_info… and its /ws messages) so clients written for ComfyUI work unchanged,
+ * the channel map as one typed endpoint for the UI (POST /api/request/<name>), engine events on a
+ * WebSocket for the UI (/api/events), and the built canvas UI (renderer/dist) at /.
  * Binds to 127.0.0.1 unless told otherwise: it runs arbitrary workflows on the user's GPU.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { EngineClient } from '../engine/engine-client.js';
-import { attachEventSocket } from './event-socket.js';
-import { contentTypeOf, resolveOutputFile } from './output-file-path.js';
+import { comfyFolders } from './comfyui/comfy-folders.js';
+import { ComfyApi } from './comfyui/comfy-api.js';
+import { createEventSocket, ENGINE_EVENTS_PATH, type EventSocket } from './event-socket.js';
+import { readJson, sendJson } from './http-json.js';
+import { contentTypeOf } from './output-file-path.js';
 import { defaultRendererDir, rendererAssetPath } from './renderer-assets.js';
 import { checkRendererRequest, isRequestName } from './renderer-requests.js';
 import { isLoopbackAddress, isTrustedRequest } from './same-origin.js';
+import type { RequestResult } from '../protocol/index.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface HttpApiOptions {
   engine: EngineClient;
   outputDir: string;
+  /** ComfyUI's input folder: uploads land there and LoadImage reads from it; by default `input` beside the output folder. */
+  inputDir?: string;
   host: string;
   port: number;
   /** The built UI to serve at /; by default this checkout's renderer/dist; null serves no UI. */
@@ -31,18 +39,20 @@ export interface HttpApi {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
+  const loopbackOnly = isLoopbackAddress(options.host);
+  const inputDir = options.inputDir ?? path.join(path.dirname(path.resolve(options.outputDir)), 'input');
   const context: RouteContext = {
     ...options,
     rendererDir: options.rendererDir === undefined ? defaultRendererDir() : options.rendererDir,
-    loopbackOnly: isLoopbackAddress(options.host),
+    loopbackOnly,
+    comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
   };
   const server = createServer((request, response) => {
     route(request, response, context).catch((error: unknown) => sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) }));
   });
-  const events = attachEventSocket(server, { loopbackOnly: context.loopbackOnly });
+  const events = createEventSocket({ loopbackOnly });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => routeUpgrade(request, socket, head, { events, comfy: context.comfy }));
   const stopForwarding = options.engine.onEvent((event) => events.broadcast(event));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -55,7 +65,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async close() {
       stopForwarding();
-      await events.close();
+      await Promise.all([events.close(), context.comfy.close()]);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets (fetch keeps them) would otherwise hold close() open for minutes.
       server.closeAllConnections();
@@ -67,42 +77,25 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
 interface RouteContext extends HttpApiOptions {
   rendererDir: string | null;
   loopbackOnly: boolean;
+  comfy: ComfyApi;
+}
+
+/** /ws is ComfyUI's socket, /api/events the UI's; each checks the request's origin itself. */
+function routeUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, sockets: { events: EventSocket; comfy: ComfyApi }): void {
+  const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (pathname === '/ws' || pathname === '/api/ws') return sockets.comfy.socket.handleUpgrade(request, socket, head);
+  if (pathname === ENGINE_EVENTS_PATH) return sockets.events.handleUpgrade(request, socket, head);
+  socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
 }
 
 async function route(request: IncomingMessage, response: ServerResponse, context: RouteContext): Promise<void> {
   if (!isTrustedRequest(request, context)) return sendJson(response, 403, { error: 'refused: the request comes from another web origin or host name' });
-  const { engine, outputDir } = context;
   const url = new URL(request.url ?? '/', 'http://localhost');
   const key = `${request.method} ${url.pathname}`;
   if (request.method === 'POST' && url.pathname.startsWith('/api/request/')) return handleTypedRequest(request, response, context, url.pathname.slice('/api/request/'.length));
-  switch (key) {
-    case 'GET /object_info':
-      return sendJson(response, 200, Object.fromEntries((await engine.request('nodeSchemas', {})).map((schema) => [schema.type, schema])));
-    case 'POST /prompt': {
-      const body = await readJson(request);
-      if (!body.ok) return sendJson(response, 400, { error: body.error });
-      const { workflow } = (body.value ?? {}) as { workflow?: unknown };
-      const result = await engine.request('enqueue', { workflow: workflow ?? body.value, options: { outputDir }, overrides: [] });
-      return result.ok
-        ? sendJson(response, 200, { prompt_id: result.jobId, number: result.position })
-        : sendJson(response, 400, { error: 'invalid workflow', node_errors: result.issues });
-    }
-    case 'GET /queue':
-      return sendJson(response, 200, await engine.request('queue', {}));
-    case 'POST /interrupt': {
-      const { running } = await engine.request('queue', {});
-      return sendJson(response, 200, running ? await engine.request('cancel', { jobId: running.jobId }) : { cancelled: false });
-    }
-    case 'GET /history': {
-      const limit = Number(url.searchParams.get('max_items') ?? '') || undefined;
-      return sendJson(response, 200, await engine.request('history', limit ? { limit } : {}));
-    }
-    case 'GET /view':
-      return serveOutputFile(response, outputDir, url.searchParams.get('filename') ?? '', url.searchParams.get('subfolder') ?? '');
-    default:
-      if (request.method === 'GET' && context.rendererDir) return serveRendererAsset(response, context.rendererDir, url.pathname, key);
-      return sendJson(response, 404, { error: `no such endpoint: ${key}` });
-  }
+  if (await context.comfy.handle(request, response, url)) return;
+  if (request.method === 'GET' && context.rendererDir) return serveRendererAsset(response, context.rendererDir, url.pathname, key);
+  return sendJson(response, 404, { error: `no such endpoint: ${key}` });
 }
 
 /** The channel map over HTTP: the body is the request's params, the reply its result. */
@@ -120,17 +113,10 @@ async function handleTypedRequest(request: IncomingMessage, response: ServerResp
     throw error;
   }
   const result = await context.engine.request(checked.name, checked.params as never);
+  // ComfyUI clients see the UI's jobs too (queue, messages, history), as ComfyUI's own UI's jobs.
+  const queued = checked.name === 'enqueue' ? (result as RequestResult<'enqueue'>) : undefined;
+  if (queued?.ok) context.comfy.adoptJob(queued.jobId);
   return sendJson(response, 200, result);
-}
-
-/** Only files inside the output folder, whatever `..` or absolute paths the query holds. */
-async function serveOutputFile(response: ServerResponse, outputDir: string, filename: string, subfolder: string): Promise<void> {
-  const file = resolveOutputFile(outputDir, filename, subfolder);
-  if (!file.ok) return sendJson(response, 403, { error: 'outside the output folder' });
-  const info = await stat(file.path).catch(() => null);
-  if (!info?.isFile()) return sendJson(response, 404, { error: `no such output file: ${file.relative}` });
-  response.writeHead(200, { 'content-type': contentTypeOf(file.path), 'content-length': info.size });
-  createReadStream(file.path).pipe(response);
 }
 
 async function serveRendererAsset(response: ServerResponse, root: string, pathname: string, key: string): Promise<void> {
@@ -145,30 +131,4 @@ async function serveRendererAsset(response: ServerResponse, root: string, pathna
     'x-content-type-options': 'nosniff',
   });
   createReadStream(file).pipe(response);
-}
-
-function readJson(request: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) request.destroy(new Error('body too large'));
-      else chunks.push(chunk);
-    });
-    request.on('error', (error) => resolve({ ok: false, error: error.message }));
-    request.on('end', () => {
-      try {
-        resolve({ ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      } catch (error) {
-        resolve({ ok: false, error: `the body is not valid JSON: ${(error as Error).message}` });
-      }
-    });
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }

@@ -53,6 +53,7 @@ async function start(): Promise<void> {
     loadDefault: () => void doc.loadDefault(),
     save: () => void doc.save(false),
     saveAs: () => void doc.save(true),
+    saveComfyUi: () => void doc.saveComfyUi(),
     device: {
       get value() {
         return device.value;
@@ -106,6 +107,7 @@ async function start(): Promise<void> {
     open: commands.open,
     save: commands.save,
     saveAs: commands.saveAs,
+    saveComfyUi: commands.saveComfyUi,
     loadDefault: commands.loadDefault,
     queue: commands.queue,
     cancel: commands.cancel,

@@ -18,10 +18,12 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(): Promise<ServeProcess> {
+/** `modelsDir`: the models folder to serve (by default a copy of the emoji model's sources). */
+export async function startServe(options: { modelsDir?: string } = {}): Promise<ServeProcess> {
   const outputDir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-e2e-out-'));
-  const modelsDir = emojiSourcesCopy();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'app/cli/main.ts'), 'serve', '--port', '0', '--out', outputDir], {
+  const inputDir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-e2e-in-'));
+  const modelsDir = options.modelsDir ?? emojiSourcesCopy();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'app/cli/main.ts'), 'serve', '--port', '0', '--out', outputDir, '--input', inputDir], {
     cwd: root,
     env: { ...process.env, SCALECRAFTER_MODELS_DIR: modelsDir, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -119,8 +119,8 @@ describe('browser mode: UI, typed requests and events over HTTP + WebSocket', ()
     assert.equal(plain.status, 415);
   });
 
-  test('engine events reach every WebSocket on /ws', async () => {
-    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/ws`);
+  test('engine events reach every WebSocket on /api/events', async () => {
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/api/events`);
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     const events: EngineEvent[] = [];
     socket.on('message', (data) => events.push(JSON.parse(String(data)) as EngineEvent));
@@ -148,13 +148,15 @@ describe('browser mode: UI, typed requests and events over HTTP + WebSocket', ()
     const port = new URL(api.url).port;
     assert.equal((await rawGet(api.url, '/queue', { host: `evil.example:${port}` })).status, 403);
     assert.equal((await rawGet(api.url, '/queue', { host: `localhost:${port}` })).status, 200);
-    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/ws`, { origin: 'http://evil.example' });
-    const outcome = await new Promise<string>((resolve) => {
-      socket.once('open', () => resolve('open'));
-      socket.once('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
-      socket.once('error', () => resolve('error'));
-    });
-    socket.terminate();
-    assert.equal(outcome, 'refused 401');
+    for (const socketPath of ['/api/events', '/ws']) {
+      const socket = new WebSocket(`${api.url.replace('http', 'ws')}${socketPath}`, { origin: 'http://evil.example' });
+      const outcome = await new Promise<string>((resolve) => {
+        socket.once('open', () => resolve('open'));
+        socket.once('unexpected-response', (_request, response) => resolve(`refused ${response.statusCode}`));
+        socket.once('error', () => resolve('error'));
+      });
+      socket.terminate();
+      assert.equal(outcome, 'refused 401', socketPath);
+    }
   });
 });

@@ -14,6 +14,7 @@ import type { GraphImport, ImportedNode, ImportReport, NodeLayout } from './impo
 import { COMFY_INPUTS_PROPERTY, KeptNode } from './kept-node.js';
 import { MappedNode } from './mapped-node.js';
 import { COMFY_NODE_MAP } from './node-map.js';
+import { ownTypeMapping } from './own-type-mapping.js';
 
 interface PromptEntry {
   key: string;
@@ -58,7 +59,7 @@ function readEntries(json: JsonObject, report: ImportReport): PromptEntry[] {
 }
 
 function importEntry(entry: PromptEntry, registry: NodeRegistry, report: ImportReport): ImportedNode {
-  const mapping = COMFY_NODE_MAP.get(entry.classType);
+  const mapping = COMFY_NODE_MAP.get(entry.classType) ?? ownTypeMapping(registry, entry.classType);
   const definition = mapping && registry.get(mapping.ourType);
   // ComfyUI writes every node's title into _meta; only a title the user chose is worth keeping.
   const defaultTitle = mapping?.comfyTitle ?? entry.classType;

@@ -1,10 +1,10 @@
 /**
  * The open document: its graph history (undo/redo as immer patches), name, file path, whether it
- * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / drop.
+ * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / Save as ComfyUI / drop.
  * Everything that reaches the canvas goes through the engine's loadWorkflow request first, so our
  * older files are migrated and ComfyUI files imported exactly as the CLI would.
  */
-import type { LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
+import type { ComfyUiExportResult, LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
 import { formatIssue, WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
@@ -123,6 +123,30 @@ export class WorkflowDocument {
     this.#savedJson = JSON.stringify(this.#history.present);
     this.storage.setItem(RECENT_KEY, JSON.stringify(withRecentFile(this.recentFiles, { name: this.#name, text, savedAt: Date.now(), ...(saved.path ? { path: saved.path } : {}) })));
     this.#changed();
+    return true;
+  }
+
+  /**
+   * Save as ComfyUI workflow: the engine's export of the graph on the canvas, always to a file the
+   * user picks. The document keeps its own name, path and unsaved state: the ComfyUI file is a copy.
+   */
+  async saveComfyUi(): Promise<boolean> {
+    let result: ComfyUiExportResult;
+    try {
+      result = await this.engine.request('exportComfyUi', { workflow: this.editor.snapshot() });
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    if (!result.ok) {
+      this.notices.error(`${this.#name} cannot be written for ComfyUI:\n${result.issues.map(formatIssue).join('\n')}`);
+      return false;
+    }
+    const text = `${JSON.stringify(result.workflow, null, 2)}\n`;
+    const saved = await this.files.save(text, { suggestedName: `${this.#name}.comfyui.json`, saveAs: true }).catch((error: unknown) => this.#fail(error));
+    if (!saved) return false;
+    for (const note of result.notes) this.notices.info(note);
+    this.notices.info(`Saved ${saved.name} for ComfyUI`);
     return true;
   }
 

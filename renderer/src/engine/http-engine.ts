@@ -1,6 +1,6 @@
 /**
  * Browser mode: requests go to the server's typed endpoint (POST api/request/<name>) and events
- * arrive over a WebSocket (/ws), reconnecting when the server restarts. URLs are relative to the
+ * arrive over a WebSocket (api/events; /ws speaks ComfyUI's messages), reconnecting when the server restarts. URLs are relative to the
  * page, so the UI works behind any host name or path prefix.
  */
 import type { EngineEvent, RequestName, RequestResult } from '../../../app/protocol/index.js';
@@ -41,7 +41,7 @@ export class HttpEngine implements EngineApi {
   }
 
   #connect(): void {
-    const url = new URL('ws', this.base);
+    const url = new URL('api/events', this.base);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(url);
     this.#socket = socket;
