@@ -12,7 +12,7 @@ export const COMFY_CLASS_PROPERTY = 'comfyui_class';
 
 export function comfyClassOf(node: WorkflowNode): string | undefined {
   const value = node.properties[COMFY_CLASS_PROPERTY];
-  return typeof value === 'string' && COMFY_NODE_MAP.has(value) ? value : undefined;
+  return typeof value === 'string' && COMFY_NODE_MAP.get(value)?.ourType === node.type ? value : undefined;
 }
 
 /** Our input for ComfyUI's input `comfyName` on a node of `comfyClass`. */
