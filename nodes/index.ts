@@ -36,6 +36,16 @@ import { showText } from './show-text.js';
 import { textConcat } from './text-concat.js';
 import { textToNumber } from './text-to-number.js';
 import { timestamp } from './timestamp.js';
+import { clipSetLastLayer } from './clip-set-last-layer.js';
+import { conditioningCombine } from './conditioning-combine.js';
+import { conditioningConcat } from './conditioning-concat.js';
+import { conditioningSetTimestepRange } from './conditioning-set-timestep-range.js';
+import { conditioningZeroOut } from './conditioning-zero-out.js';
+import { imageScale } from './image-scale.js';
+import { kSamplerAdvanced } from './ksampler-advanced.js';
+import { imageScaleBy } from './image-scale-by.js';
+import { latentUpscale } from './latent-upscale.js';
+import { latentUpscaleBy } from './latent-upscale-by.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -53,8 +63,21 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
 ];
 
 const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl, emptyLatentImage, sampler, vaeDecode, vaeEncode, loadImage, saveImage, saveImageWebsocket, previewImage];
+/** ComfyUI's core nodes under their own names and inputs, so shared workflows run as they are. */
+const comfyCoreNodes: readonly AnyNodeDefinition[] = [
+  kSamplerAdvanced,
+  clipSetLastLayer,
+  conditioningCombine,
+  conditioningConcat,
+  conditioningZeroOut,
+  conditioningSetTimestepRange,
+  latentUpscale,
+  latentUpscaleBy,
+  imageScale,
+  imageScaleBy,
+];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...comfyCoreNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

@@ -32,16 +32,16 @@ export const textEncodeSdxl = defineNode({
     if (inputs.clip.folder.textEncoder2 === null) {
       throw new UserFacingError(`${inputs.clip.folder.name} is not an SDXL pipeline (it has no text_encoder_2)`, { field: 'clip', hint: 'use Text Encode for SD 1.x/2.x checkpoints' });
     }
-    const encoded = await encodePrompt(inputs.clip.folder, inputs.text_l, context.executionProvider, inputs.text_g);
+    const encoded = await encodePrompt(inputs.clip.folder, inputs.text_l, context.executionProvider, inputs.text_g, inputs.clip.stopAt);
     const prompt = [...new Set([inputs.text_l, inputs.text_g].filter((text) => text.trim() !== ''))].join('\n');
     const conditioning = {
       ...encoded,
       prompt,
       size: { originalSize: [inputs.height, inputs.width], cropTopLeft: [inputs.crop_h, inputs.crop_w], targetSize: [inputs.target_height, inputs.target_width] },
     } as const;
-    if (!encoded.truncation) return { outputs: [conditioning] };
+    if (!encoded.truncation) return { outputs: [[conditioning]] };
     const note = `a prompt is longer than ${encoded.dims[1]} tokens: "${encoded.truncation.droppedText}" (${encoded.truncation.droppedTokens} tokens) was cut`;
     context.message('warning', note);
-    return { outputs: [conditioning], ui: { text: [note] } };
+    return { outputs: [[conditioning]], ui: { text: [note] } };
   },
 });

@@ -4,14 +4,14 @@
  * count), with the settings of tools/emoji-scalecrafter-rule.ts, which bench:fidelity measures; and
  * workflows/sdxl*.json: the default workflow on an SDXL checkpoint (tiny-sdxl, the seeded test-size
  * SDXL created on first use, until the user picks a real one) at 1024², and at 2048² with the
- * reference's ScaleCrafter preset. Run:
+ * reference's ScaleCrafter preset; workflows/hires-fix-*.json: the hires-fix baseline. Run:
  *
  *   node --import tsx tools/generate-example-workflows.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Workflow } from '../app/protocol/index.js';
 import { scaledRule } from './emoji-scalecrafter-rule.js';
-import { insertModelPatch, setWidgets } from './workflow-patching.js';
+import { HIRES_FIX_DENOISE, insertHiresFix, insertModelPatch, setWidgets } from './workflow-patching.js';
 
 interface Example {
   file: string;
@@ -41,6 +41,19 @@ for (const example of EXAMPLES) {
   if (example.noiseDamped) insertModelPatch(workflow, 'NoiseDampedCFG', { layers: rule.noiseDampedBase, factor: 2, start: 0, end: rule.tau, progressive: rule.progressive }, [860, 800]);
   workflow.extra = { ...workflow.extra, description: `${example.title}. On the emoji model (trained at ${TRAINING_SIZE}²), with the reference's SD 1.5 rule scaled to its UNet (docs/scalecrafter-experiment.md). For a real SD 1.5 / 2.1 / SDXL checkpoint use a ScaleCrafterPreset node instead (docs/scalecrafter.md).` };
   writeFileSync(new URL(`../workflows/${example.file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
+}
+
+/**
+ * The hires-fix baseline (what ComfyUI users do instead of ScaleCrafter): sample at the training
+ * size, upscale the latent by √ratio, re-sample at denoise 0.5 — one file per scale bench:fidelity measures.
+ */
+for (const ratio of [4, 16]) {
+  const workflow = structuredClone(base);
+  const file = `hires-fix-${ratio}x.json`;
+  setWidgets(workflow, 'SaveImage', { filename_prefix: file.replace(/\.json$/, '') });
+  insertHiresFix(workflow, Math.sqrt(ratio), HIRES_FIX_DENOISE, [860, 520]);
+  workflow.extra = { ...workflow.extra, description: `Hires fix at ${ratio}× pixels: the emoji model at its ${TRAINING_SIZE}² training size, the latent upscaled ${Math.sqrt(ratio)}× (LatentUpscaleBy), then re-sampled at denoise ${HIRES_FIX_DENOISE} — the usual ComfyUI route to a large image, and the baseline ScaleCrafter is compared with.` };
+  writeFileSync(new URL(`../workflows/${file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
 }
 
 /** SDXL base's usual settings: 1024², Euler (its shipped scheduler), guidance 5. */

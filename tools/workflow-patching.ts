@@ -1,7 +1,7 @@
 /**
  * Edits of a saved workflow that the example-workflow generator and the fidelity benchmark share:
- * set widgets by node type, and put MODEL → MODEL patch nodes (ReDilate, NoiseDampedCFG, …) on the
- * link into the Sampler, wired as a user would wire them on the canvas.
+ * set widgets by node type, put MODEL → MODEL patch nodes (ReDilate, NoiseDampedCFG, …) on the
+ * link into the Sampler, and add a hires-fix pass after it, wired as a user would wire them on the canvas.
  */
 import type { Workflow, WorkflowNode, WidgetValue } from '../app/protocol/index.js';
 
@@ -46,4 +46,58 @@ export function insertModelPatch(workflow: Workflow, type: string, widgets: Reco
   node.outputs[0]!.links = [id];
   socket.link = id;
   return node;
+}
+
+/** Links `from`'s output `slot` to input `input` of `to` (an existing socket of `to`). */
+function connect(workflow: Workflow, from: WorkflowNode, slot: number, to: WorkflowNode, input: string): void {
+  const targetSlot = to.inputs.findIndex((candidate) => candidate.name === input);
+  const id = workflow.last_link_id + 1;
+  const type = from.outputs[slot]!.type;
+  workflow.links.push({ id, origin_id: from.id, origin_slot: slot, target_id: to.id, target_slot: targetSlot, type });
+  workflow.last_link_id = id;
+  from.outputs[slot]!.links = [...(from.outputs[slot]!.links ?? []), id];
+  to.inputs[targetSlot]!.link = id;
+}
+
+function addNode(workflow: Workflow, node: Pick<WorkflowNode, 'type' | 'pos' | 'size' | 'inputs' | 'outputs' | 'widgets'>): WorkflowNode {
+  const added: WorkflowNode = { id: workflow.last_node_id + 1, version: 1, mode: 0, widget_controls: {}, properties: {}, ...node };
+  workflow.nodes.push(added);
+  workflow.last_node_id = added.id;
+  return added;
+}
+
+/** The second pass's strength in the usual hires-fix recipes (A1111's default, ComfyUI's examples). */
+export const HIRES_FIX_DENOISE = 0.5;
+
+/**
+ * The hires-fix pattern ComfyUI users wire instead of ScaleCrafter: the Sampler's latent (at the
+ * training size) → LatentUpscaleBy → a second Sampler with the same model, prompts and seed at
+ * `denoise` → what the first Sampler fed. Returns the second Sampler.
+ */
+export function insertHiresFix(workflow: Workflow, scaleBy: number, denoise: number, pos: [number, number]): WorkflowNode {
+  const first = nodeOfType(workflow, 'Sampler');
+  const outgoing = workflow.links.filter((link) => link.origin_id === first.id);
+  const upscale = addNode(workflow, {
+    type: 'LatentUpscaleBy', pos, size: [300, 110],
+    inputs: [{ name: 'samples', type: 'LATENT', link: null }],
+    outputs: [{ name: 'LATENT', type: 'LATENT', links: [] }],
+    widgets: { upscale_method: 'nearest-exact', scale_by: scaleBy },
+  });
+  const second = addNode(workflow, {
+    type: 'Sampler', pos: [pos[0] + 340, pos[1]], size: first.size,
+    inputs: first.inputs.map((input) => ({ ...input, link: null })),
+    outputs: [{ name: 'LATENT', type: 'LATENT', links: [] }],
+    widgets: { ...first.widgets, denoise },
+  });
+  second.widget_controls = { ...first.widget_controls };
+  for (const link of outgoing) link.origin_id = second.id;
+  second.outputs[0]!.links = outgoing.map((link) => link.id);
+  first.outputs[0]!.links = [];
+  connect(workflow, first, 0, upscale, 'samples');
+  connect(workflow, upscale, 0, second, 'latent');
+  for (const input of ['model', 'positive', 'negative']) {
+    const link = workflow.links.find((candidate) => candidate.id === first.inputs.find((socket) => socket.name === input)!.link)!;
+    connect(workflow, workflow.nodes.find((node) => node.id === link.origin_id)!, link.origin_slot, second, input);
+  }
+  return second;
 }

@@ -10,6 +10,7 @@ import {
   type ParsedRequestParams,
   type RequestResult,
 } from '../protocol/index.js';
+import { withComfyNames } from './comfyui/comfy-names.js';
 import { JobQueue } from './job-queue.js';
 import type { NodeRegistry } from './node-registry.js';
 import { planFor, validatePrompt, type ExecutionPlan } from './validate-prompt.js';
@@ -18,7 +19,7 @@ import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
 import { exportComfyUiWorkflow } from './comfyui/export-ui.js';
 import { loadWorkflow } from './workflow-load.js';
 import { flattenWorkflow, workflowToPrompt } from './workflow-to-prompt.js';
-import { inComfyUiTerms } from './comfyui/comfy-names.js';
+import { inComfyUiTerms } from './comfyui/comfy-origin.js';
 import { detectComfyUiFormat } from './comfyui/detect-format.js';
 import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
@@ -51,12 +52,15 @@ export class EngineService {
       enqueue: ({ workflow, options, overrides }) => {
         const prepared = this.prepare(workflow, overrides);
         if (!prepared.ok) return prepared;
-        const queued = this.#queue.enqueue({
-          ...prepared.run,
-          outputDir: options.outputDir,
-          executionProvider: options.executionProvider,
-          ...(options.label ? { label: options.label } : {}),
-        });
+        const queued = this.#queue.enqueue(
+          {
+            ...prepared.run,
+            outputDir: options.outputDir,
+            executionProvider: options.executionProvider,
+            ...(options.label ? { label: options.label } : {}),
+          },
+          { front: options.front === true },
+        );
         return { ok: true, ...queued };
       },
       validate: ({ workflow, overrides }) => {
@@ -76,7 +80,7 @@ export class EngineService {
       cancel: ({ jobId }) => ({ cancelled: this.#queue.cancel(jobId) }),
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
-      nodeSchemas: () => this.registry.schemas(),
+      nodeSchemas: () => withComfyNames(this.registry.schemas()),
       scheduleTable: (params) => this.#scheduleTable(params),
     };
   }

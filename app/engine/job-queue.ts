@@ -39,13 +39,20 @@ export class JobQueue {
     private readonly historyLimit = 200,
   ) {}
 
-  enqueue(job: QueuedJob): { jobId: string; position: number } {
+  /** `front`: ahead of every pending job (but behind any probe already waiting, which is quick). */
+  enqueue(job: QueuedJob, { front = false } = {}): { jobId: string; position: number } {
     const pending: PendingJob = { ...job, jobId: randomUUID(), queuedAt: Date.now(), controller: new AbortController() };
-    this.#pending.push(pending);
-    const position = this.#pending.length - 1 + (this.#running ? 1 : 0);
+    const index = front ? this.#firstRealJobIndex() : this.#pending.length;
+    this.#pending.splice(index, 0, pending);
+    const position = this.#pending.slice(0, index).filter((waiting) => !waiting.probe).length + (this.#running ? 1 : 0);
     this.emit({ type: 'queued', jobId: pending.jobId, position });
     if (!this.#running) this.#idle = this.#drain();
     return { jobId: pending.jobId, position };
+  }
+
+  #firstRealJobIndex(): number {
+    const index = this.#pending.findIndex((waiting) => !waiting.probe);
+    return index < 0 ? this.#pending.length : index;
   }
 
   /**

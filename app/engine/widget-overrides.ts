@@ -4,7 +4,7 @@
  * ComfyUI's field names too), and are then validated like any other value.
  */
 import type { Issue, WidgetOverride, Workflow } from '../protocol/index.js';
-import { comfyClassOf, ourInputName } from './comfyui/comfy-names.js';
+import { comfyClassOf, ourInputName } from './comfyui/comfy-origin.js';
 
 export function applyOverrides(workflow: Workflow, overrides: readonly WidgetOverride[]): { ok: true; workflow: Workflow } | { ok: false; issues: Issue[] } {
   if (overrides.length === 0) return { ok: true, workflow };

@@ -21,6 +21,8 @@ export const runOptionsSchema = z.object({
   label: z.string().optional(),
   /** Preferred execution provider; the engine falls back to the next available one and says so. */
   executionProvider: z.enum(EXECUTION_PROVIDER_PREFERENCES).default('auto'),
+  /** Run before every pending job (ComfyUI's "Queue front"); the running job is not interrupted. */
+  front: z.boolean().optional(),
 });
 export type RunOptions = z.input<typeof runOptionsSchema>;
 

@@ -41,7 +41,7 @@ async function sample(folder: PipelineFolder, provider: ExecutionProviderName, p
     const latent = { samples: new Float32Array(4 * 8 * 8), dims: [1, 4, 8, 8] as const };
     const result = await sampleLatents({
       unet: new UnetModel(session), scheduler: folder.scheduler, sampler: { kind: 'ddim', eta: 1 }, steps: 4, denoise: 1, seed: 11n,
-      guidanceScale: 7.5, positive, negative, latent, signal: new AbortController().signal,
+      guidanceScale: 7.5, positive: [positive], negative: [negative], latent, signal: new AbortController().signal,
       controlsAt: prepared.controlsFor(setup, { latentDims: latent.dims, vaeScaleFactor: folder.vaeScaleFactor }),
       onStep: () => undefined,
     });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bilinearResize, upsampleNearest, upsampleNearest2x } from '../reference/resampling.js';
+import { areaResize, bicubicResize, bilinearResize, bislerpResize, nearestExactResize, upsampleNearest, upsampleNearest2x } from '../reference/resampling.js';
 import { ndarray, randn } from '../reference/ndarray.js';
 
 /**
@@ -43,5 +43,29 @@ describe('reference nearest upsampling (mode="nearest")', () => {
 
   test('3 → 5 takes floor(dst · 3/5): sources 0, 0, 1, 1, 2', () => {
     assert.deepEqual([...upsampleNearest(ndarray([1, 1, 1, 3], [7, 8, 9]), 1, 5).data], [7, 7, 8, 8, 9]);
+  });
+});
+
+describe('the reference resizes ComfyUI\'s upscale methods (known values)', () => {
+  test('bicubic [0, 1] → 4 wide: PyTorch\'s well-known overshoot −0.10546875, 0.2265625, 0.7734375, 1.10546875 (Keys, a = −0.75)', () => {
+    assertValues(bicubicResize(ndarray([1, 1, 1, 2], [0, 1]), 1, 4).data, [-0.10546875, 0.2265625, 0.7734375, 1.10546875]);
+  });
+
+  test('area [1 … 5] → 2: the means of 1–3 and 3–5 (adaptive_avg_pool\'s overlapping windows)', () => {
+    assertValues(areaResize(ndarray([1, 1, 1, 5], [1, 2, 3, 4, 5]), 1, 2).data, [2, 4]);
+  });
+
+  test('nearest-exact 3 → 2 picks pixels 0 and 2 (sources 0.75 and 2.25); 2 → 4 repeats each pixel twice', () => {
+    assertValues(nearestExactResize(ndarray([1, 1, 1, 3], [7, 8, 9]), 1, 2).data, [7, 9]);
+    assertValues(nearestExactResize(ndarray([1, 1, 1, 2], [7, 8]), 1, 4).data, [7, 7, 8, 8]);
+  });
+
+  test('bislerp of unit vectors (1, 0) and (0, 1), 2 → 4 wide: angles 0, π/8, 3π/8, π/2 at bilinear fractions 0, ¼, ¾, 1', () => {
+    const out = bislerpResize(ndarray([1, 2, 1, 2], [1, 0, 0, 1]), 1, 4);
+    const angles = [0, Math.PI / 8, (3 * Math.PI) / 8, Math.PI / 2];
+    angles.forEach((angle, i) => {
+      assert.ok(Math.abs(out.data[i]! - Math.cos(angle)) < 1e-6, `channel 0, pixel ${i}: ${out.data[i]}`);
+      assert.ok(Math.abs(out.data[4 + i]! - Math.sin(angle)) < 1e-6, `channel 1, pixel ${i}: ${out.data[4 + i]}`);
+    });
   });
 });

@@ -21,8 +21,8 @@ describe('the shipped example workflows', () => {
     engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
-  test('there is one per scale class besides the default, and the SDXL pair', () => {
-    assert.deepEqual(files, ['default.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
+  test('there is one per scale class besides the default, the hires-fix baselines and the SDXL pair', () => {
+    assert.deepEqual(files, ['default.json', 'hires-fix-16x.json', 'hires-fix-4x.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
   });
 
   for (const file of files) {

@@ -1,7 +1,13 @@
 /**
- * Classifier-free guidance: ε = ε_u + w·(ε_c − ε_u), with the unconditional and conditional halves
+ * Classifier-free guidance: ε = ε_u + w·(ε_c − ε_u), with the unconditional and conditional passes
  * computed in ONE batched UNet call ([x, x] against [uncond, cond]) as diffusers does. At w = 1 the
  * unconditional half cannot change the result, so it is skipped.
+ *
+ * Each side is a list of conditioning entries (ComfyUI's CONDITIONING; ConditioningCombine joins
+ * lists): a side's prediction is the mean of its entries' predictions, as ComfyUI's calc_cond_batch
+ * averages entries without areas or masks, and a side with no entry active at this step predicts
+ * zeros, as there. Every entry of both sides runs in the same call where their token counts agree
+ * (ConditioningConcat makes longer contexts: those go in a call of their own).
  */
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import type { UnetModel } from './unet-model.js';
@@ -13,8 +19,9 @@ export interface GuidedCall {
   sample: Float32Array;
   dims: readonly [number, number, number, number];
   timestep: number;
-  positive: Conditioning;
-  negative: Conditioning;
+  /** The entries active at this step (conditioning-schedule.ts). */
+  positive: readonly Conditioning[];
+  negative: readonly Conditioning[];
   scale: number;
   /** Extra UNet inputs of the guided pass (ScaleCrafter controls, FreeU…). */
   controls?: Record<string, HostTensor>;
@@ -25,23 +32,70 @@ export interface GuidedCall {
   baseControls?: Record<string, HostTensor> | null;
 }
 
+type Side = 'negative' | 'positive' | 'base';
+
+interface Row {
+  readonly side: Side;
+  readonly conditioning: Conditioning;
+}
+
 export async function guidedPrediction(call: GuidedCall): Promise<Float32Array> {
-  const [batch, channels, height, width] = call.dims;
-  const controls = call.controls ?? {};
-  // SDXL's text_embeds/time_ids follow the context's rows; none for an SD UNet.
-  const added = (conditionings: Conditioning[], repeat: number) => call.unet.addedConditionFeeds(conditionings, repeat, call.dims, call.positive.size);
-  const base = call.baseControls
-    ? await call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.negative, batch), contextDims(call.negative, batch), { ...call.baseControls, ...added([call.negative], batch) })
-    : null;
-  if (call.scale === 1 && !base) {
-    return call.unet.predict(call.sample, call.dims, call.timestep, repeatContext(call.positive, batch), contextDims(call.positive, batch), { ...controls, ...added([call.positive], batch) });
+  const entries = (side: Side, list: readonly Conditioning[]): Row[] => list.map((conditioning) => ({ side, conditioning }));
+  const unguided = call.scale === 1 && !call.baseControls;
+  const mainRows = [...(unguided ? [] : entries('negative', call.negative)), ...entries('positive', call.positive)];
+  const baseRows = call.baseControls ? entries('base', call.negative) : [];
+  const sums = { negative: sideSum(call), positive: sideSum(call), base: sideSum(call) };
+  for (const [rows, controls] of [[mainRows, call.controls ?? {}], [baseRows, call.baseControls ?? {}]] as const) {
+    for (const group of byTokenCount(rows)) {
+      const outputs = await predictRows(call, group, controls);
+      group.forEach((row, index) => addInto(sums[row.side], outputs.subarray(index * call.sample.length, (index + 1) * call.sample.length)));
+    }
   }
-  const doubled = new Float32Array(call.sample.length * 2);
-  doubled.set(call.sample, 0);
-  doubled.set(call.sample, call.sample.length);
-  const context = concatContexts(repeatContext(call.negative, batch), repeatContext(call.positive, batch));
-  const output = await call.unet.predict(doubled, [batch * 2, channels, height, width], call.timestep, context, contextDims(call.positive, batch * 2), { ...controls, ...added([call.negative, call.positive], batch) });
-  return combineGuidance(output.subarray(0, call.sample.length), output.subarray(call.sample.length), call.scale, base ?? undefined);
+  const conditional = mean(sums.positive, call.positive.length);
+  if (unguided) return conditional;
+  const unconditional = mean(sums.negative, call.negative.length);
+  return combineGuidance(unconditional, conditional, call.scale, call.baseControls ? mean(sums.base, call.negative.length) : unconditional);
+}
+
+const sideSum = (call: GuidedCall) => new Float32Array(call.sample.length);
+
+/** Rows whose contexts have the same token count can share a batch; order within a group is kept. */
+function byTokenCount(rows: readonly Row[]): Row[][] {
+  const groups = new Map<number, Row[]>();
+  for (const row of rows) {
+    const tokens = row.conditioning.dims[1];
+    groups.set(tokens, [...(groups.get(tokens) ?? []), row]);
+  }
+  return [...groups.values()];
+}
+
+/** One UNet call: the sample repeated per row, each row's context repeated per batch item. */
+async function predictRows(call: GuidedCall, rows: readonly Row[], controls: Record<string, HostTensor>): Promise<Float32Array> {
+  const [batch, channels, height, width] = call.dims;
+  const conditionings = rows.map((row) => row.conditioning);
+  const sample = new Float32Array(call.sample.length * rows.length);
+  conditionings.forEach((_, index) => sample.set(call.sample, index * call.sample.length));
+  const context = new Float32Array(conditionings.reduce((total, conditioning) => total + conditioning.embeddings.length * batch, 0));
+  let offset = 0;
+  for (const conditioning of conditionings) {
+    const part = repeatContext(conditioning, batch);
+    context.set(part, offset);
+    offset += part.length;
+  }
+  const [first] = conditionings as [Conditioning];
+  // SDXL's text_embeds/time_ids follow the context's rows; none for an SD UNet.
+  const added = call.unet.addedConditionFeeds(conditionings, batch, call.dims, call.positive[0]?.size);
+  return call.unet.predict(sample, [batch * rows.length, channels, height, width], call.timestep, context, [batch * rows.length, first.dims[1], first.dims[2]], { ...controls, ...added });
+}
+
+function addInto(sum: Float32Array, values: Float32Array): void {
+  for (let i = 0; i < sum.length; i++) sum[i]! += values[i]!;
+}
+
+/** A side's mean; a side with no active entry stays zeros (ComfyUI divides by its 1e-37 floor). */
+function mean(sum: Float32Array, count: number): Float32Array {
+  if (count <= 1) return sum;
+  return sum.map((value) => value / count);
 }
 
 export function combineGuidance(unconditional: Float32Array, conditional: Float32Array, scale: number, base: Float32Array = unconditional): Float32Array {
@@ -55,15 +109,4 @@ export function repeatContext(conditioning: Conditioning, batch: number): Float3
   const repeated = new Float32Array(conditioning.embeddings.length * batch);
   for (let b = 0; b < batch; b++) repeated.set(conditioning.embeddings, b * conditioning.embeddings.length);
   return repeated;
-}
-
-export function contextDims(conditioning: Conditioning, batch: number): [number, number, number] {
-  return [batch, conditioning.dims[1], conditioning.dims[2]];
-}
-
-function concatContexts(first: Float32Array, second: Float32Array): Float32Array {
-  const joined = new Float32Array(first.length + second.length);
-  joined.set(first, 0);
-  joined.set(second, first.length);
-  return joined;
 }

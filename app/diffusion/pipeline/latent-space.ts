@@ -36,7 +36,7 @@ function emptyLatent({ batch, width, height }: EmptyLatent['emptyImage'], model:
     };
   }
   const dims = [batch, model.latentChannels, height / factor, width / factor] as const;
-  return { ok: true, latent: { samples: new Float32Array(dims[0] * dims[1] * dims[2] * dims[3]), dims } };
+  return { ok: true, latent: { samples: new Float32Array(dims[0] * dims[1] * dims[2] * dims[3]), dims, vaeScaleFactor: factor } };
 }
 
 /**

@@ -9,15 +9,21 @@ import {
   modelInput,
   noisedLatents,
   planSampling,
+  planStepWindow,
   startSampling,
   stepSampler,
   type Sampler,
+  type SamplingPlan,
   type SchedulerConfig,
+  type StepWindow,
 } from '../schedulers/index.js';
+import { alphaAndNoiseScale } from '../schedulers/denoised-prediction.js';
+import { trainingNoiseSchedule } from '../schedulers/training-schedule.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import { guidedPrediction } from './guidance.js';
 import type { UnetModel } from './unet-model.js';
-import type { Conditioning, Latent } from './values.js';
+import { activeEntries } from './conditioning-schedule.js';
+import type { ConditioningList, Latent } from './values.js';
 
 /** A step's extra UNet inputs: the guided pass's, and the noise-damped base pass's while that pass runs. */
 export interface StepFeeds {
@@ -36,8 +42,8 @@ export interface SamplingRequest {
   denoise: number;
   seed: NoiseSeed;
   guidanceScale: number;
-  positive: Conditioning;
-  negative: Conditioning;
+  positive: ConditioningList;
+  negative: ConditioningList;
   latent: Latent;
   signal: AbortSignal;
   /** none = the plain UNet */
@@ -54,6 +60,48 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
   // Full denoise starts from pure noise (diffusers' text-to-image); partial denoise noises the
   // given latent to the first planned step (diffusers' image-to-image).
   const start = request.denoise >= 1 ? initialLatents(plan, noise.next(count)) : noisedLatents(plan, latent.samples, noise.next(count));
+  return { ...latent, samples: await denoiseLoop(plan, start, noise, request) };
+}
+
+/** KSamplerAdvanced's run: part of the schedule, with or without fresh noise, finished or not. */
+export interface StepWindowRequest extends Omit<SamplingRequest, 'denoise'> {
+  window: StepWindow;
+  addNoise: boolean;
+}
+
+/**
+ * A LATENT between two parts of one schedule holds ComfyUI's noisy latent x0 + σ·ε (variance
+ * exploding). A variance-preserving sampler (DDIM, DPM++) works on α·(x0 + σ·ε), so a part given no
+ * fresh noise scales its input (such a noisy latent at its first σ) by α, and a part that stops
+ * inside the schedule with its leftover noise scales back; a part that runs to the end returns what
+ * the Sampler would.
+ */
+export async function sampleStepWindow(request: StepWindowRequest): Promise<Latent> {
+  const { latent, window } = request;
+  const plan = planStepWindow(request.scheduler, request.sampler, request.steps, window);
+  if (plan === null) return latent;
+  const count = latent.samples.length;
+  const noise = new GaussianNoiseStream(request.seed);
+  const initialNoise = noise.next(count);
+  // The step noise a single run would have drawn before this part, so parts chain into that run.
+  if (plan.needsStepNoise) for (let skipped = 0; skipped < window.start; skipped++) noise.next(count);
+  const first = plan.steps[0]!;
+  const alpha = plan.parameterization === 'variance_preserving' ? alphaAndNoiseScale(first.sigma).alpha : 1;
+  let start: Float32Array;
+  if (!request.addNoise) start = scaled(latent.samples, alpha);
+  // At the schedule's start, ComfyUI's max_denoise amount of noise: the Sampler's text-to-image start.
+  else if (window.start === 0) start = added(initialLatents(plan, initialNoise), scaled(latent.samples, alpha));
+  else start = noisedLatents(plan, latent.samples, initialNoise);
+  const samples = await denoiseLoop(plan, start, noise, request);
+  const last = plan.steps[plan.steps.length - 1]!;
+  const stopsInside = window.end < plan.totalSteps && plan.parameterization === 'variance_preserving';
+  return { ...latent, samples: stopsInside ? scaled(samples, 1 / alphaAndNoiseScale(last.sigmaNext).alpha) : samples };
+}
+
+async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: GaussianNoiseStream, request: Omit<SamplingRequest, 'denoise'>): Promise<Float32Array> {
+  const { latent } = request;
+  const count = latent.samples.length;
+  const schedule = trainingNoiseSchedule(plan.config);
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
@@ -65,12 +113,21 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
       sample: input.sample,
       dims: latent.dims,
       timestep: input.timestep,
-      positive: request.positive,
-      negative: request.negative,
+      positive: activeEntries(request.positive, input.step.sigma, schedule),
+      negative: activeEntries(request.negative, input.step.sigma, schedule),
       scale: request.guidanceScale,
     });
     state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);
     request.onStep(state.position, plan.steps.length, state.denoised ?? state.sample);
   }
-  return { samples: state.sample, dims: latent.dims };
+  return state.sample;
+}
+
+function scaled(values: Float32Array, factor: number): Float32Array {
+  if (factor === 1) return values;
+  return values.map((value) => value * factor);
+}
+
+function added(first: Float32Array, second: Float32Array): Float32Array {
+  return first.map((value, i) => value + second[i]!);
 }

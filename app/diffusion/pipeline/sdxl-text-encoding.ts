@@ -5,13 +5,12 @@
  * feature axis (768 + 1280 = 2048), and the pooled embedding from text_encoder_2 alone (its
  * text_embeds: the projected pooled output).
  */
-import path from 'node:path';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
-import { readJson } from '../../models/pipeline-folder.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import { runTextEncoder, truncationOf, type EncoderRun } from './clip-encoder-run.js';
+import { numHiddenLayersOf, sdxlClipSkipState } from './clip-skip.js';
 import { readFloats } from './model-tensors.js';
 import type { Conditioning } from './values.js';
 
@@ -37,12 +36,9 @@ export function penultimateStateName(outputNames: readonly string[], numHiddenLa
   );
 }
 
-function numHiddenLayersOf(model: string): number | null {
-  const layers = readJson(path.join(path.dirname(model), 'config.json'))?.num_hidden_layers;
-  return typeof layers === 'number' && Number.isInteger(layers) && layers > 0 ? layers : null;
-}
-
-function penultimateState(run: EncoderRun, model: string): HostTensor {
+/** The state each encoder conditions on: the penultimate, or CLIPSetLastLayer's choice. */
+function conditioningState(run: EncoderRun, model: string, stopAt: number | undefined): HostTensor {
+  if (stopAt !== undefined && stopAt !== -2) return sdxlClipSkipState(run, model, stopAt);
   return run.outputs[penultimateStateName(run.outputNames, numHiddenLayersOf(model), model)]!;
 }
 
@@ -58,11 +54,11 @@ export function concatFeatures(first: Float32Array, firstWidth: number, second: 
   return joined;
 }
 
-export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference): Promise<Conditioning> {
+export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference, stopAt?: number): Promise<Conditioning> {
   const first = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompts.prompt, preference);
   const second = await runTextEncoder({ tokenizerDir: folder.tokenizer2Dir!, model: folder.textEncoder2!, role: 'text_encoder_2' }, prompts.prompt2, preference);
-  const stateA = penultimateState(first, folder.textEncoder);
-  const stateB = penultimateState(second, folder.textEncoder2!);
+  const stateA = conditioningState(first, folder.textEncoder, stopAt);
+  const stateB = conditioningState(second, folder.textEncoder2!, stopAt);
   const [batch, tokens, widthA] = stateA.dims as [number, number, number];
   const widthB = stateB.dims[2]!;
   if (stateB.dims[1] !== tokens) {

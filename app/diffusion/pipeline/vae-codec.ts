@@ -118,7 +118,7 @@ export async function encodeImages(folder: VaeModel, images: ImageBatch, prefere
         for (let p = 0; p < plane; p++) samples[(b * latentChannels + c) * plane + p] = values[(b * channels + c) * plane + p]! * folder.latentScale;
       }
     }
-    return { samples, dims: [batch, latentChannels, height, width] };
+    return { samples, dims: [batch, latentChannels, height, width], vaeScaleFactor: folder.vaeScaleFactor };
   } finally {
     lease.release();
   }

@@ -14,6 +14,8 @@ export interface ModelHandle {
 
 export interface ClipHandle {
   readonly folder: PipelineFolder;
+  /** CLIPSetLastLayer's stop_at_clip_layer; absent: the family's default state (clip-skip.ts). */
+  readonly stopAt?: number;
 }
 
 /** A pipeline's VAE (LoadCheckpoint) or one loaded from its own file (VAELoader). */
@@ -42,12 +44,29 @@ export interface Conditioning {
   readonly size?: SizeConditioning;
   /** Set when the prompt was longer than the encoder's 77 tokens. */
   readonly truncation: { droppedTokens: number; droppedText: string } | null;
+  /**
+   * ConditioningSetTimestepRange: the entry applies from `start` to `end`, fractions of the
+   * denoising from 0 (pure noise) to 1 (clean), as ComfyUI's start/end percent (conditioning-schedule.ts).
+   */
+  readonly timestepRange?: { readonly start: number; readonly end: number };
 }
+
+/**
+ * What flows through a CONDITIONING socket: ComfyUI's list of entries. TextEncode makes one;
+ * ConditioningCombine joins lists; the Sampler averages the model's outputs over the entries
+ * active at each step (guidance.ts).
+ */
+export type ConditioningList = readonly Conditioning[];
 
 export interface Latent {
   /** NCHW float32, unscaled (as the UNet sees it). */
   readonly samples: Float32Array;
   readonly dims: readonly [number, number, number, number];
+  /**
+   * Image pixels per latent pixel, when the node that made the latent knew its model (Sampler,
+   * VAEEncode); LatentUpscale reads its pixel sizes through it, and assumes ComfyUI's 8 without it.
+   */
+  readonly vaeScaleFactor?: number;
 }
 
 /**
@@ -67,7 +86,7 @@ declare module '../../engine/socket-values.js' {
     MODEL: ModelHandle;
     CLIP: ClipHandle;
     VAE: VaeHandle;
-    CONDITIONING: Conditioning;
+    CONDITIONING: ConditioningList;
     LATENT: LatentValue;
     IMAGE: ImageBatch;
   }

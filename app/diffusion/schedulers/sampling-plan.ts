@@ -51,3 +51,24 @@ export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: n
     needsStepNoise: descriptor.needsStepNoise(sampler),
   };
 }
+
+/**
+ * KSamplerAdvanced's part of a schedule (ComfyUI comfy/samplers.py KSampler.sample with start_step,
+ * last_step, force_full_denoise): the steps `start` … `end` − 1 of the full N-step plan. A part that
+ * stops early ends at σ = 0 when `finish` is set (force_full_denoise), else keeps its leftover noise.
+ * Null when no step is left to run: ComfyUI then returns the latent unchanged.
+ */
+export interface StepWindow {
+  readonly start: number;
+  readonly end: number;
+  readonly finish: boolean;
+}
+
+export function planStepWindow(config: SchedulerConfig, sampler: Sampler, steps: number, window: StepWindow): SamplingPlan | null {
+  const full = planSampling(config, sampler, steps, 1);
+  const stopsEarly = window.end < full.steps.length;
+  const kept = full.steps.slice(window.start, Math.min(window.end, full.steps.length));
+  if (kept.length === 0) return null;
+  const last = kept[kept.length - 1]!;
+  return { ...full, steps: stopsEarly && window.finish ? [...kept.slice(0, -1), { ...last, sigmaNext: 0 }] : kept };
+}

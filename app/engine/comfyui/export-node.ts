@@ -14,7 +14,7 @@ import type { AnyNodeDefinition } from '../node-definition.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { widgetOrderOf } from '../positional-widgets.js';
 import { COMFY_INPUTS_PROPERTY, COMFY_WIDGETS_PROPERTY } from './kept-node.js';
-import { COMFY_CLASS_PROPERTY, comfyClassOf } from './comfy-names.js';
+import { COMFY_CLASS_PROPERTY, comfyClassOf } from './comfy-origin.js';
 import { COMFY_EXPORT_MAP, COMFY_NODE_MAP } from './node-map.js';
 import type { ComfyNodeMapping } from './node-map.js';
 import { OWN_VALUES_PROPERTY } from './own-values.js';

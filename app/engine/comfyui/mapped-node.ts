@@ -7,7 +7,7 @@ import { isWidget, linkTypeOf } from '../../protocol/index.js';
 import type { InputSpec, SeedControl, WidgetInputSpec, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
 import type { AnyNodeDefinition } from '../node-definition.js';
 import { isWidgetValue } from '../positional-widgets.js';
-import { COMFY_CLASS_PROPERTY } from './comfy-names.js';
+import { COMFY_CLASS_PROPERTY } from './comfy-origin.js';
 import type { ImportedNode, ImportReport, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
 import type { ComfyNodeMapping } from './node-map.js';

@@ -67,6 +67,11 @@ function backThroughTable(table: Readonly<Record<string, string>>) {
   return (value: WidgetValue): WidgetValue => (typeof value === 'string' ? (reversed.get(value) ?? value) : value);
 }
 
+/** A ComfyUI core node that is ours under the same type, input names and outputs (nodes/index.ts `comfyCoreNodes`). */
+function sameNamed(type: string, title: string, widgets: readonly string[], outputs: readonly string[]): ComfyNodeMapping {
+  return { comfyType: type, comfyTitle: title, ourType: type, widgets: widgets.map((name) => widget(name)), renamedInputs: {}, outputs };
+}
+
 /**
  * The mappings, in import order. Export reads them backwards: a node of ours is written as the first
  * mapping whose `ourType` it has, so a second ComfyUI type landing on the same node of ours (an
@@ -178,6 +183,25 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     renamedInputs: {},
     outputs: [],
   },
+  {
+    comfyType: 'KSamplerAdvanced',
+    comfyTitle: 'KSampler (Advanced)',
+    ourType: 'KSamplerAdvanced',
+    widgets: [widget('add_noise'), widget('noise_seed', true), ...['steps', 'cfg', 'sampler_name', 'scheduler', 'start_at_step', 'end_at_step', 'return_with_leftover_noise'].map((name) => widget(name))],
+    renamedInputs: {},
+    outputs: ['LATENT'],
+    convert: { sampler_name: throughTable('sampler', COMFY_SAMPLER_NAMES), scheduler: throughTable('scheduler', SCHEDULERS) },
+    convertBack: { sampler_name: backThroughTable(COMFY_SAMPLER_NAMES), scheduler: backThroughTable(SCHEDULERS) },
+  },
+  sameNamed('CLIPSetLastLayer', 'CLIP Set Last Layer', ['stop_at_clip_layer'], ['CLIP']),
+  sameNamed('ConditioningCombine', 'Conditioning (Combine)', [], ['CONDITIONING']),
+  sameNamed('ConditioningConcat', 'Conditioning (Concat)', [], ['CONDITIONING']),
+  sameNamed('ConditioningZeroOut', 'ConditioningZeroOut', [], ['CONDITIONING']),
+  sameNamed('ConditioningSetTimestepRange', 'ConditioningSetTimestepRange', ['start', 'end'], ['CONDITIONING']),
+  sameNamed('LatentUpscale', 'Upscale Latent', ['upscale_method', 'width', 'height', 'crop'], ['LATENT']),
+  sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
+  sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),
+  sameNamed('ImageScaleBy', 'Upscale Image By', ['upscale_method', 'scale_by'], ['IMAGE']),
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));

@@ -23,8 +23,16 @@ export interface DocumentNotices {
   confirm(question: string): boolean;
 }
 
+/** A document as a workflow tab keeps it while another tab is shown. */
+export interface DocumentState {
+  history: PatchHistory<Workflow>;
+  name: string;
+  path: string | undefined;
+  savedJson: string | null;
+}
+
 export class WorkflowDocument {
-  readonly #history: PatchHistory<Workflow>;
+  #history: PatchHistory<Workflow>;
   #name = 'Untitled';
   #path: string | undefined;
   #savedJson: string | null = null;
@@ -162,9 +170,27 @@ export class WorkflowDocument {
     if (workflow) this.#applyHistory(workflow);
   }
 
+  /** The open document with its undo history, to be kept by its tab while another is shown. */
+  detach(): DocumentState {
+    this.#commitEdit();
+    return { history: this.#history, name: this.#name, path: this.#path, savedJson: this.#savedJson };
+  }
+
+  /** Shows a tab's document (kept, or new): its graph, undo history, name and saved state. */
+  attach(state: DocumentState): void {
+    this.#history = state.history;
+    this.editor.decorations.clearAll();
+    this.editor.load(state.history.present);
+    this.#name = state.name;
+    this.#path = state.path;
+    this.#savedJson = state.savedJson;
+    for (const listener of this.#replaceListeners) listener();
+    this.#changed();
+  }
+
   /** Unsaved work is replaced only when the user says so (an empty graph holds none). */
   #mayDiscard(): boolean {
-    return !this.dirty || this.#history.present.nodes.length === 0 || this.notices.confirm(`${this.#name} has unsaved changes. Discard them?`);
+    return !hasUnsavedWork(this.detach()) || this.notices.confirm(`${this.#name} has unsaved changes. Discard them?`);
   }
 
   async #showDefault(): Promise<void> {
@@ -220,6 +246,16 @@ export class WorkflowDocument {
     this.notices.error(error instanceof Error ? error.message : String(error));
     return null;
   }
+}
+
+/** Changed since its last save and not empty: closing or replacing it loses work. */
+export function hasUnsavedWork(state: DocumentState): boolean {
+  return JSON.stringify(state.history.present) !== state.savedJson && state.history.present.nodes.length > 0;
+}
+
+/** A new tab's document: empty and untitled. */
+export function blankDocument(): DocumentState {
+  return { history: new PatchHistory(emptyWorkflow()), name: 'Untitled', path: undefined, savedJson: null };
 }
 
 function emptyWorkflow(): Workflow {

@@ -26,6 +26,7 @@ function modelChain(workflow: Workflow): string[] {
 
 const EXPECTED_CHAINS: Record<Method, string[]> = {
   direct: ['LoadCheckpoint'],
+  'hires-fix': ['LoadCheckpoint'],
   'attn-sf': ['AttentionScale', 'LoadCheckpoint'],
   redilate: ['ReDilate', 'LoadCheckpoint'],
   'redilate+ndcfg': ['NoiseDampedCFG', 'ReDilate', 'LoadCheckpoint'],
@@ -45,7 +46,10 @@ describe('the fidelity experiment\'s method workflows', () => {
         assert.deepEqual(engine.service.handle('validate', { workflow }), { issues: [] });
         assert.deepEqual(modelChain(workflow), EXPECTED_CHAINS[method]);
         const latent = workflow.nodes.find((node) => node.type === 'EmptyLatentImage')!;
-        assert.deepEqual([latent.widgets.width, latent.widgets.height], [size, size]);
+        // The hires fix samples at the training size and upscales the latent to the output size.
+        const upscale = workflow.nodes.find((node) => node.type === 'LatentUpscaleBy');
+        assert.equal(upscale?.widgets.scale_by, method === 'hires-fix' ? size / 32 : undefined);
+        assert.deepEqual([latent.widgets.width, latent.widgets.height], method === 'hires-fix' ? [32, 32] : [size, size]);
       });
     }
   }

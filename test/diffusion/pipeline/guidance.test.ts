@@ -45,7 +45,7 @@ describe('guidance arithmetic (docs/scalecrafter-method.md §2)', () => {
 
   test('plain CFG: ε = ε_u + w·(ε_c − ε_u) from one batched call', async () => {
     const unet = await probeUnet();
-    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive, negative, scale, controls: dilations(3, 1) });
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [positive], negative: [negative], scale, controls: dilations(3, 1) });
     sample.forEach((x, i) => {
       const eu = x * 2 - 0.25;
       const ec = x * 2 + 0.75;
@@ -55,7 +55,7 @@ describe('guidance arithmetic (docs/scalecrafter-method.md §2)', () => {
 
   test('noise-damped CFG: ε = ε_base + w·(ε_c − ε_u), the base from a third pass on the unconditional prompt with the milder controls', async () => {
     const unet = await probeUnet();
-    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive, negative, scale, controls: dilations(4, 2), baseControls: dilations(1, 2) });
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [positive], negative: [negative], scale, controls: dilations(4, 2), baseControls: dilations(1, 2) });
     sample.forEach((x, i) => {
       const eu = x * 3 - 0.25;
       const ec = x * 3 + 0.75;
@@ -66,7 +66,51 @@ describe('guidance arithmetic (docs/scalecrafter-method.md §2)', () => {
 
   test('w = 1 without ND-CFG skips the unconditional half: ε = ε_c', async () => {
     const unet = await probeUnet();
-    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive, negative, scale: 1, controls: dilations(2, 2) });
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [positive], negative: [negative], scale: 1, controls: dilations(2, 2) });
     sample.forEach((x, i) => assert.ok(Math.abs(result[i]! - (x * 2 + 0.75)) < 1e-6));
+  });
+});
+
+describe('conditioning lists (ComfyUI\'s calc_cond_batch without areas: the mean over a side\'s entries)', () => {
+  const sample = Float32Array.from({ length: 4 * 2 * 2 }, (_, i) => (i - 7) / 4);
+  const dims = [1, 4, 2, 2] as const;
+  const scale = 3;
+  /** An entry of `tokens` tokens whose context mean is `value` (the probe adds that mean). */
+  const entry = (value: number, tokens = 2): Conditioning => ({ prompt: 'p', embeddings: new Float32Array(tokens * WIDTH).fill(value), dims: [1, tokens, WIDTH], pooled: null, truncation: null });
+
+  test('combined entries: each side\'s prediction is the mean of its entries\' (ε_c = x·d + mean of the context means)', async () => {
+    const unet = await probeUnet();
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [entry(0.75), entry(0.25), entry(2)], negative: [entry(-0.5), entry(0.5)], scale, controls: dilations(2, 2) });
+    sample.forEach((x, i) => {
+      const ec = x * 2 + (0.75 + 0.25 + 2) / 3;
+      const eu = x * 2;
+      assert.ok(Math.abs(result[i]! - (eu + scale * (ec - eu))) < 1e-5, `element ${i}`);
+    });
+  });
+
+  test('entries of other token counts (ConditioningConcat\'s longer context) run in their own call and still average', async () => {
+    const unet = await probeUnet();
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [entry(1), entry(0.5, 4)], negative: [entry(0, 6)], scale, controls: dilations(1, 1) });
+    sample.forEach((x, i) => {
+      const ec = x + 0.75;
+      assert.ok(Math.abs(result[i]! - (x + scale * (ec - x))) < 1e-5, `element ${i}`);
+    });
+  });
+
+  test('a side with no active entry predicts zeros, as in ComfyUI', async () => {
+    const unet = await probeUnet();
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [], negative: [entry(0.25)], scale, controls: dilations(1, 1) });
+    sample.forEach((x, i) => assert.ok(Math.abs(result[i]! - (x + 0.25) * (1 - scale)) < 1e-5, `element ${i}`));
+  });
+
+  test('the noise-damped base averages the negative entries under the base controls', async () => {
+    const unet = await probeUnet();
+    const result = await guidedPrediction({ unet, sample, dims, timestep: 981, positive: [entry(1)], negative: [entry(0), entry(0.5)], scale, controls: dilations(2, 2), baseControls: dilations(1, 1) });
+    sample.forEach((x, i) => {
+      const eb = x + 0.25;
+      const eu = 2 * x + 0.25;
+      const ec = 2 * x + 1;
+      assert.ok(Math.abs(result[i]! - (eb + scale * (ec - eu))) < 1e-5, `element ${i}`);
+    });
   });
 });

@@ -85,7 +85,7 @@ describe('the added conditions through guidance', () => {
 
   test('CFG batches [uncond, cond] text_embeds; the default time_ids are the image size (latent × 8)', async () => {
     const [pooledOnly, heightId] = [await probeSdxlUnet(2), await probeSdxlUnet(0)];
-    const call = { sample, dims, timestep: 500, positive: conditioning('cat', 3), negative: conditioning('', 1), scale: 5 };
+    const call = { sample, dims, timestep: 500, positive: [conditioning('cat', 3)], negative: [conditioning('', 1)], scale: 5 };
     // Index 2 is the crop top (0): the output is the mean pooled value of the row, 10 (uncond) and 30 (cond).
     const guided = await guidedPrediction({ ...call, unet: pooledOnly });
     assert.ok(guided.every((value) => value === 10 + 5 * (30 - 10)));
@@ -97,13 +97,13 @@ describe('the added conditions through guidance', () => {
   test('a negative side without sizes takes the positive side\'s (diffusers\' negative_original_size default)', async () => {
     const unet = await probeSdxlUnet(0);
     const size = { originalSize: [1000, 2000], cropTopLeft: [0, 0], targetSize: [1000, 2000] } as const;
-    const guided = await guidedPrediction({ unet, sample, dims, timestep: 500, positive: conditioning('cat', 3, size), negative: conditioning('', 1), scale: 2 });
+    const guided = await guidedPrediction({ unet, sample, dims, timestep: 500, positive: [conditioning('cat', 3, size)], negative: [conditioning('', 1)], scale: 2 });
     assert.ok(guided.every((value) => value === 1010 + 2 * (1030 - 1010)));
   });
 
   test('the ND-CFG base pass runs on the unconditional side', async () => {
     const unet = await probeSdxlUnet(2);
-    const guided = await guidedPrediction({ unet, sample, dims, timestep: 500, positive: conditioning('cat', 3), negative: conditioning('', 1), scale: 1, controls: {}, baseControls: {} });
+    const guided = await guidedPrediction({ unet, sample, dims, timestep: 500, positive: [conditioning('cat', 3)], negative: [conditioning('', 1)], scale: 1, controls: {}, baseControls: {} });
     assert.ok(guided.every((value) => value === 10 + (30 - 10)));
   });
 

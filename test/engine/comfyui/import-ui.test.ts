@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { importComfyUi } from '../../../app/engine/comfyui/import-comfyui.js';
-import { COMFY_CLASS_PROPERTY } from '../../../app/engine/comfyui/comfy-names.js';
+import { COMFY_CLASS_PROPERTY } from '../../../app/engine/comfyui/comfy-origin.js';
 import { COMFY_WIDGETS_PROPERTY } from '../../../app/engine/comfyui/kept-node.js';
 import type { NodeRegistry } from '../../../app/engine/node-registry.js';
 import { formatIssue } from '../../../app/protocol/index.js';
