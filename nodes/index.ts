@@ -27,6 +27,7 @@ import { vaeEncode } from './vae-encode.js';
 import { vaeLoaderNode } from './vae-loader.js';
 import { mathFloat } from './math-float.js';
 import { numberToText } from './number-to-text.js';
+import { primitiveBoolean } from './primitive-boolean.js';
 import { primitiveFloat } from './primitive-float.js';
 import { primitiveInt } from './primitive-int.js';
 import { primitiveString } from './primitive-string.js';
@@ -50,6 +51,7 @@ const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
   primitiveFloat,
   primitiveString,
+  primitiveBoolean,
   mathFloat,
   textConcat,
   textToNumber,

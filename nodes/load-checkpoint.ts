@@ -7,7 +7,7 @@ import { describeProvider, leaseComponent, releaseFolderSessions, switchToModelF
 import type { ComponentRole } from '../app/diffusion/pipeline/model-signature.js';
 import { bundledModelNames, copyBundledModel } from '../app/models/bundled-models.js';
 import { importCheckpoint, importedFolderFor, type PredictionType } from '../app/models/checkpoint/index.js';
-import { fileFingerprint } from '../app/models/model-files.js';
+import { fileFingerprint, modelFileFolders } from '../app/models/model-files.js';
 import { modelChoices, resolveModelSource } from '../app/models/model-source.js';
 import { openPipelineFolder, resolveModelFolder } from '../app/models/pipeline-folder.js';
 import { buildFromSources, isBuiltFromSources, pipelineSourcesOf } from '../app/models/pipeline-sources.js';
@@ -68,6 +68,16 @@ function listedChoices(config: EngineConfig): string[] {
   }
 }
 
+function resolvesToModel(config: EngineConfig, value: string): boolean {
+  try {
+    resolveModelSource(config, value, []);
+    return true;
+  } catch (error) {
+    if (error instanceof UserFacingError) return false;
+    throw error;
+  }
+}
+
 export function loadCheckpointNode(config: EngineConfig) {
   const choices = () => [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...bundledModelNames(config.bundledModelsDir), ...listedChoices(config)])];
   return defineNode({
@@ -102,6 +112,15 @@ export function loadCheckpointNode(config: EngineConfig) {
         { name: 'CLIP', type: 'CLIP' },
         { name: 'VAE', type: 'VAE' },
       ],
+    },
+    // Besides the listed names: any pipeline folder or checkpoint file the name resolves to (an absolute path, a file's stem folder).
+    modelFiles: {
+      model: {
+        kind: 'pipeline folders and checkpoints',
+        has: (value) => choices().includes(value) || resolvesToModel(config, value),
+        choices,
+        folders: () => [config.modelsDir, ...modelFileFolders(config, 'checkpoints')],
+      },
     },
     // Version 2 added `prediction`; older files get its default.
     migrations: [{ fromVersion: 1, migrate: (widgets) => ({ ...widgets, prediction: 'auto' }) }],

@@ -5,6 +5,7 @@ import { defineNode, type NodeContext } from '../app/engine/node-definition.js';
 import { leaseComponent } from '../app/diffusion/pipeline/model-sessions.js';
 import { importedVaeFolderFor, importVaeFile, openVaeFolder } from '../app/models/checkpoint/vae-file.js';
 import { fileFingerprint, findModelFile, listModelFiles, modelFileFolders } from '../app/models/model-files.js';
+import { modelFileChoices } from '../app/models/model-file-choices.js';
 import type { VaeModel } from '../app/models/pipeline-folder.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
@@ -57,6 +58,7 @@ export function vaeLoaderNode(config: EngineConfig) {
       ],
       outputs: [{ name: 'VAE', type: 'VAE' }],
     },
+    modelFiles: { vae_name: modelFileChoices(config, 'vae') },
     // The file can be replaced under the same name.
     fingerprint: ({ vae_name }) => fileFingerprint(vaeFileOf(config, vae_name ?? '')),
     execute: async ({ vae_name }, context) => {

@@ -18,7 +18,9 @@ import { tmpdir } from 'node:os';
 import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
 import { exportComfyUiWorkflow } from './comfyui/export-ui.js';
 import { loadWorkflow } from './workflow-load.js';
-import { workflowToPrompt } from './workflow-to-prompt.js';
+import { flattenWorkflow, workflowToPrompt } from './workflow-to-prompt.js';
+import { inComfyUiTerms } from './comfyui/comfy-origin.js';
+import { detectComfyUiFormat } from './comfyui/detect-format.js';
 import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
 
@@ -95,9 +97,12 @@ export class EngineService {
     if (!loaded.ok) return loaded;
     const overridden = applyOverrides(loaded.workflow, overrides);
     if (!overridden.ok) return overridden;
-    const prompt = workflowToPrompt(overridden.workflow, this.registry);
+    const { prompt, sources } = flattenWorkflow(overridden.workflow, this.registry);
     const validated = validatePrompt(prompt, this.registry);
-    if (!validated.ok) return validated;
+    if (!validated.ok) {
+      // A ComfyUI file's problems are named as the file names them: ComfyUI classes and inputs.
+      return { ok: false, issues: detectComfyUiFormat(json) ? inComfyUiTerms(validated.issues, sources) : validated.issues };
+    }
     return { ok: true, run: { workflow: overridden.workflow, prompt, plan: validated.plan } };
   }
 

@@ -60,8 +60,24 @@ export interface NodeSpec<Inputs extends readonly InputSpec[] = readonly InputSp
   outputs: readonly OutputSpec[];
 }
 
+/**
+ * The files a widget that names a model file may name (a checkpoint, a VAE, a LoRA): validation
+ * refuses any other value up front and lists these, as ComfyUI's `value_not_in_list` does.
+ */
+export interface ModelFileChoices {
+  /** What the files are, for the message: "checkpoints", "vae", "loras". */
+  readonly kind: string;
+  /** Whether the value names a file (or anything else the node accepts there). */
+  has(value: string): boolean;
+  choices(): readonly string[];
+  /** Where the files were looked for, for the message. */
+  folders(): readonly string[];
+}
+
 export interface NodeDefinition<Inputs extends readonly InputSpec[] = readonly InputSpec[]> {
   schema: NodeSpec<Inputs>;
+  /** Widgets (by input name) whose value must name a model file among the choices. */
+  modelFiles?: Readonly<Partial<Record<Inputs[number]['name'], ModelFileChoices>>>;
   migrations?: readonly NodeMigration[];
   /**
    * For nodes that read something outside the graph (an image file): a string that changes when

@@ -49,7 +49,7 @@ export function isWidgetValue(value: unknown): value is WidgetValue {
  * Early ComfyUI drew the seed control as a "randomize" on/off toggle and saved a boolean; its default
  * graph (ComfyUI_frontend `src/scripts/defaultGraph.ts`) still ships `true` in that slot.
  */
-function readControl(value: unknown): SeedControl | undefined {
+export function readControl(value: unknown): SeedControl | undefined {
   if (value === true) return 'randomize';
   if (value === false) return 'fixed';
   return SEED_CONTROLS.find((control) => control === value);

@@ -2,7 +2,8 @@
  * Checks a prompt against the registry before anything runs, and reports every problem at once,
  * each on its node and field: unknown types, missing or mistyped inputs, values out of range or not
  * among the options, cycles, and a graph with nothing to output. Only nodes that some output node
- * needs are checked, so a half-built branch elsewhere on the canvas does not block a run.
+ * needs are checked, so a half-built branch elsewhere on the canvas does not block a run; with no
+ * output node at all, every node is.
  */
 import {
   MAX_SEED,
@@ -15,6 +16,7 @@ import {
   type WidgetInputSpec,
 } from '../protocol/index.js';
 import { ancestorsOf, topologicalOrder } from './graph-order.js';
+import type { ModelFileChoices } from './node-definition.js';
 import type { NodeRegistry } from './node-registry.js';
 
 export interface ExecutionPlan {
@@ -28,9 +30,15 @@ export type ValidationResult = { ok: true; plan: ExecutionPlan } | { ok: false; 
 export function validatePrompt(prompt: Prompt, registry: NodeRegistry): ValidationResult {
   const outputNodes = Object.keys(prompt).filter((id) => registry.get(prompt[id]!.class_type)?.schema.outputNode);
   if (outputNodes.length === 0) {
+    // Nothing tells which branch matters, so every node is checked: a missing output must not hide
+    // an unknown type (perhaps the output node itself) or a bad value.
+    const everything = planFor(prompt, registry, Object.keys(prompt));
     return {
       ok: false,
-      issues: [{ code: 'no_output_node', message: 'the workflow has no output node', hint: 'add a SaveImage or PreviewImage node and connect it' }],
+      issues: [
+        { code: 'no_output_node', message: 'the workflow has no output node', hint: 'add a SaveImage or PreviewImage node and connect it' },
+        ...(everything.ok ? [] : everything.issues),
+      ],
     };
   }
 
@@ -72,7 +80,7 @@ function checkNode(prompt: Prompt, id: string, registry: NodeRegistry): Issue[] 
   const issues: Issue[] = [];
   const literals: Record<string, unknown> = {};
   for (const spec of definition.schema.inputs) {
-    const issue = checkInput(prompt, node, spec, registry);
+    const issue = checkInput(prompt, node, spec, registry) ?? checkModelFile(definition.modelFiles?.[spec.name], spec.name, node.inputs[spec.name]);
     if (issue) issues.push({ ...where, field: spec.name, ...issue });
     const value = node.inputs[spec.name];
     if (!issue && value !== undefined && !isPromptLink(value)) literals[spec.name] = value;
@@ -142,6 +150,29 @@ function checkWidgetValue(spec: WidgetInputSpec, value: unknown): InputIssue | n
         ? null
         : { code: 'not_in_options', message: `"${value}" is not a valid ${spec.name}`, hint: `choose one of: ${spec.options.join(', ')}` };
   }
+}
+
+/** A name a user can act on shows this many of the files there are, then a count of the rest. */
+const SHOWN_CHOICES = 30;
+
+/** ComfyUI's `value_not_in_list` for a widget naming a model file. A folder that cannot be listed is left to the node, which says why. */
+function checkModelFile(files: ModelFileChoices | undefined, name: string, value: unknown): InputIssue | null {
+  if (files === undefined || typeof value !== 'string') return null;
+  let choices: readonly string[];
+  let folders: readonly string[];
+  try {
+    if (files.has(value)) return null;
+    choices = files.choices();
+    folders = files.folders();
+  } catch {
+    return null;
+  }
+  const more = choices.length > SHOWN_CHOICES ? ` (and ${choices.length - SHOWN_CHOICES} more)` : '';
+  return {
+    code: 'not_in_options',
+    message: `value not in list: ${name} "${value}" is not among the ${files.kind} in ${folders.join(', ')}`,
+    hint: choices.length > 0 ? `choose one of: ${choices.slice(0, SHOWN_CHOICES).join(', ')}${more}` : `there are none yet: put the file into ${folders[0] ?? 'the models folder'}`,
+  };
 }
 
 function wrongType(spec: WidgetInputSpec, expected: string, value: unknown): InputIssue {

@@ -1,9 +1,10 @@
 /**
  * Widget values set from outside the workflow file (`scalecrafter run --set 3.steps=30`). Applied to
- * a copy after loading, so they work the same for our files and imported ComfyUI ones, and are then
- * validated like any other value.
+ * a copy after loading, so they work the same for our files and imported ComfyUI ones (which take
+ * ComfyUI's field names too), and are then validated like any other value.
  */
 import type { Issue, WidgetOverride, Workflow } from '../protocol/index.js';
+import { comfyClassOf, ourInputName } from './comfyui/comfy-origin.js';
 
 export function applyOverrides(workflow: Workflow, overrides: readonly WidgetOverride[]): { ok: true; workflow: Workflow } | { ok: false; issues: Issue[] } {
   if (overrides.length === 0) return { ok: true, workflow };
@@ -15,7 +16,10 @@ export function applyOverrides(workflow: Workflow, overrides: readonly WidgetOve
       issues.push({ code: 'invalid_value', nodeId, field, message: `--set ${nodeId}.${field}: there is no node ${nodeId}`, hint: `node ids: ${nodes.map((n) => n.id).join(', ')}` });
       continue;
     }
-    if (!(field in node.widgets)) {
+    // An imported ComfyUI node also answers to ComfyUI's input names (ckpt_name for our model).
+    const comfyClass = comfyClassOf(node);
+    const widget = field in node.widgets || comfyClass === undefined ? field : ourInputName(comfyClass, field);
+    if (!(widget in node.widgets)) {
       issues.push({
         code: 'unknown_input',
         nodeId,
@@ -26,7 +30,7 @@ export function applyOverrides(workflow: Workflow, overrides: readonly WidgetOve
       });
       continue;
     }
-    node.widgets[field] = value;
+    node.widgets[widget] = value;
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, workflow: { ...workflow, nodes } };
 }

@@ -3,8 +3,9 @@
  * and where. Accepts our own files of every version, and ComfyUI files in its UI and API formats.
  */
 import { z } from 'zod';
-import { formatIssue, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
+import { formatIssue, isFrontendOnlyType, workflowSchema, type Issue, type Workflow } from '../protocol/index.js';
 import { detectComfyUiFormat } from './comfyui/detect-format.js';
+import { subgraphDefinitions } from './subgraph-definitions.js';
 import { importComfyUi } from './comfyui/import-comfyui.js';
 import { migrateWorkflow } from './migrations/migrate-workflow.js';
 import { upgradeNodeVersions } from './migrations/node-version-migrations.js';
@@ -58,9 +59,14 @@ function parseCurrent(json: unknown, notes: string[], unknownTypes: string[], re
   const workflow = parsed.data;
   const problems = checkReferences(workflow);
   if (problems.length > 0) return { ok: false, issues: problems };
-  const unknown = new Set(unknownTypes);
-  for (const node of workflow.nodes) if (!registry.has(node.type)) unknown.add(node.type);
-  return { ok: true, workflow, notes, unknownTypes: [...unknown] };
+  return { ok: true, workflow, notes, unknownTypes: [...new Set([...unknownTypes, ...typesWithoutCounterpart(workflow, registry)])] };
+}
+
+/** Types that neither run here nor exist only in ComfyUI's frontend, subgraph contents included. */
+function typesWithoutCounterpart(workflow: Workflow, registry: NodeRegistry): string[] {
+  const subgraphs = subgraphDefinitions(workflow);
+  const nodes = [...workflow.nodes, ...[...subgraphs.values()].flatMap((definition) => definition.nodes)];
+  return nodes.map((node) => node.type).filter((type) => !registry.has(type) && !isFrontendOnlyType(type) && !subgraphs.has(type));
 }
 
 /** Ids must be unique and links must join existing nodes, or nothing downstream can be trusted. */

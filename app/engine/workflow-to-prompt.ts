@@ -1,65 +1,96 @@
 /**
- * Workflow (what the canvas shows) → Prompt (what the engine runs). Layout is dropped, muted nodes
- * vanish, bypassed nodes are wired through, and each input becomes a literal or a [node, slot] link.
+ * Workflow (what the canvas shows) → Prompt (what the engine runs), as ComfyUI's graphToPrompt does
+ * it: layout dropped; frontend-only nodes (reroutes, primitives, notes) resolved away; subgraph
+ * instances expanded into their contents (ids `instance:inner`); bypassed nodes wired through; each
+ * input a literal or a `[nodeId, slot]` link (link-resolution.ts). Muted nodes vanish, and so does
+ * whatever cannot run without them — as ComfyUI runs only the output nodes that still validate — unless
+ * that would leave nothing to output: then the inputs they fed stay missing, for validation to name.
  */
-import { NODE_MODES, type Prompt, type PromptNode, type Workflow, type WorkflowLink, type WorkflowNode } from '../protocol/index.js';
+import { NODE_MODES, isFrontendOnlyType, isPromptLink, type Prompt, type PromptNode, type Workflow, type WorkflowNode } from '../protocol/index.js';
+import { executionId, LinkResolver, type PlacedNode } from './link-resolution.js';
 import type { NodeRegistry } from './node-registry.js';
+import { subgraphDefinitions } from './subgraph-definitions.js';
 
-type LinkTarget = { nodeId: number; slot: number } | null;
+export interface FlatWorkflow {
+  prompt: Prompt;
+  /** The workflow node (a subgraph's inner node included) behind each prompt id. */
+  sources: ReadonlyMap<string, WorkflowNode>;
+}
 
 export function workflowToPrompt(workflow: Workflow, registry: NodeRegistry): Prompt {
-  const nodesById = new Map(workflow.nodes.map((node) => [node.id, node]));
-  const linksById = new Map(workflow.links.map((link) => [link.id, link]));
+  return flattenWorkflow(workflow, registry).prompt;
+}
+
+export function flattenWorkflow(workflow: Workflow, registry: NodeRegistry): FlatWorkflow {
+  const resolver = new LinkResolver(workflow, subgraphDefinitions(workflow));
   const prompt: Prompt = {};
-
-  for (const node of workflow.nodes) {
-    if (node.mode === NODE_MODES.never || node.mode === NODE_MODES.bypass) continue;
-    const inputs: PromptNode['inputs'] = {};
-    const definition = registry.get(node.type);
-    const widgetNames = definition
-      ? definition.schema.inputs.filter((input) => input.kind !== 'socket').map((input) => input.name)
-      : Object.keys(node.widgets);
-    for (const name of widgetNames) {
-      const value = node.widgets[name];
-      if (value !== undefined) inputs[name] = value;
-    }
-    // A linked input wins over a widget value of the same name (a widget converted to an input).
-    for (const input of node.inputs) {
-      if (input.link === null) continue;
-      const origin = resolveOrigin(linksById.get(input.link), nodesById, linksById, new Set());
-      if (origin) inputs[input.name] = [String(origin.nodeId), origin.slot];
-      else delete inputs[input.name];
-    }
-    prompt[String(node.id)] = {
-      class_type: node.type,
-      version: node.version,
-      inputs,
-      ...(node.title ? { _meta: { title: node.title } } : {}),
-    };
+  const sources = new Map<string, WorkflowNode>();
+  /** Per prompt id, the inputs a muted node fed. */
+  const lostToMutes = new Map<string, string[]>();
+  for (const placed of resolver.placedNodes()) {
+    if (!runs(placed, resolver)) continue;
+    const id = executionId(placed);
+    const { entry, muted } = promptEntry(placed, resolver, registry);
+    prompt[id] = entry;
+    sources.set(id, placed.node);
+    if (muted.length > 0) lostToMutes.set(id, muted);
   }
-  return prompt;
+  return { prompt: withoutWhatNeedsMutedNodes(prompt, lostToMutes, registry), sources };
 }
 
-/**
- * Follows a link back to the node that really produces the value: through bypassed nodes (whose
- * output of type T passes on their first linked input of type T, as ComfyUI's bypass does), and to
- * nothing at all for muted nodes or dangling links.
- */
-function resolveOrigin(
-  link: WorkflowLink | undefined,
-  nodesById: Map<number, WorkflowNode>,
-  linksById: Map<number, WorkflowLink>,
-  visited: Set<number>,
-): LinkTarget {
-  if (!link) return null;
-  const origin = nodesById.get(link.origin_id);
-  if (!origin || origin.mode === NODE_MODES.never) return null;
-  if (origin.mode !== NODE_MODES.bypass) return { nodeId: origin.id, slot: link.origin_slot };
-  if (visited.has(origin.id)) return null;
-  visited.add(origin.id);
-  const wanted = origin.outputs[link.origin_slot]?.type ?? link.type;
-  const passThrough = origin.inputs.find((input) => input.type === wanted && input.link !== null);
-  return passThrough && passThrough.link !== null
-    ? resolveOrigin(linksById.get(passThrough.link), nodesById, linksById, visited)
-    : null;
+function runs(placed: PlacedNode, resolver: LinkResolver): boolean {
+  if (placed.mode === NODE_MODES.never || placed.mode === NODE_MODES.bypass) return false;
+  return !isFrontendOnlyType(placed.node.type) && !resolver.isSubgraphInstance(placed.node);
 }
+
+function promptEntry(placed: PlacedNode, resolver: LinkResolver, registry: NodeRegistry): { entry: PromptNode; muted: string[] } {
+  const { node } = placed;
+  const inputs: PromptNode['inputs'] = {};
+  const definition = registry.get(node.type);
+  const widgetNames = definition ? definition.schema.inputs.filter((input) => input.kind !== 'socket').map((input) => input.name) : Object.keys(node.widgets);
+  for (const name of widgetNames) {
+    const value = node.widgets[name];
+    if (value !== undefined) inputs[name] = value;
+  }
+  const muted: string[] = [];
+  // A linked input wins over a widget value of the same name (a widget converted to an input); an
+  // input that resolves to nothing (a reroute or subgraph input left open) keeps its widget value.
+  node.inputs.forEach((input, slot) => {
+    const resolved = resolver.resolveInput(placed, slot);
+    if (resolved?.kind === 'link') inputs[input.name] = [resolved.nodeId, resolved.slot];
+    else if (resolved?.kind === 'value') inputs[input.name] = resolved.value;
+    else if (resolved?.kind === 'muted') {
+      delete inputs[input.name];
+      muted.push(input.name);
+    }
+  });
+  const entry: PromptNode = { class_type: node.type, version: node.version, inputs, ...(node.title ? { _meta: { title: node.title } } : {}) };
+  return { entry, muted };
+}
+
+/** An input is required unless the node's schema says optional; an unknown type's inputs all count. */
+function isRequired(registry: NodeRegistry, type: string, input: string): boolean {
+  return registry.get(type)?.schema.inputs.find((spec) => spec.name === input)?.optional !== true;
+}
+
+function withoutWhatNeedsMutedNodes(prompt: Prompt, lostToMutes: ReadonlyMap<string, string[]>, registry: NodeRegistry): Prompt {
+  if (lostToMutes.size === 0) return prompt;
+  const dropped = new Set<string>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [id, node] of Object.entries(prompt)) {
+      if (dropped.has(id)) continue;
+      const lost = [...(lostToMutes.get(id) ?? []), ...Object.keys(node.inputs).filter((name) => isDroppedLink(node.inputs[name], dropped))];
+      if (lost.some((name) => isRequired(registry, node.class_type, name))) {
+        dropped.add(id);
+        changed = true;
+      }
+    }
+  }
+  const kept = Object.entries(prompt).filter(([id]) => !dropped.has(id));
+  if (!kept.some(([, node]) => registry.get(node.class_type)?.schema.outputNode)) return prompt;
+  return Object.fromEntries(kept.map(([id, node]) => [id, { ...node, inputs: Object.fromEntries(Object.entries(node.inputs).filter(([, value]) => !isDroppedLink(value, dropped))) }]));
+}
+
+const isDroppedLink = (value: unknown, dropped: ReadonlySet<string>): boolean => isPromptLink(value) && dropped.has(value[0]);

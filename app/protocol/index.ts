@@ -8,3 +8,4 @@ export * from './channels.js';
 export * from './shell-channels.js';
 export * from './user-facing-error.js';
 export * from './painted-schedule.js';
+export * from './frontend-nodes.js';

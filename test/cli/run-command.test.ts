@@ -78,7 +78,7 @@ describe('scalecrafter run', () => {
     assert.match(result.stderr, /failed: node 2 \(MathFloat\), field "b": division by zero/);
   });
 
-  test('--comfyui adds a ComfyUI install\'s checkpoints folder to the search (named in a missing model\'s error)', async () => {
+  test('--comfyui adds a ComfyUI install\'s checkpoints folder to the search (named when a missing model is refused)', async () => {
     const comfy = path.join(dir, 'ComfyUI');
     mkdirSync(path.join(comfy, 'models', 'checkpoints'), { recursive: true });
     writeFileSync(path.join(comfy, 'models', 'checkpoints', 'listed.safetensors'), '');
@@ -87,7 +87,7 @@ describe('scalecrafter run', () => {
     nodeOfType(json, 'LoadCheckpoint').widgets.model = 'absent.safetensors';
     writeFileSync(workflow, JSON.stringify(json));
     const result = await runCli(['run', workflow, '--out', path.join(dir, 'comfy-out'), '--models', path.join(dir, 'no-models'), '--comfyui', comfy]);
-    assert.equal(result.code, 1, result.stderr);
+    assert.equal(result.code, 2, result.stderr);
     assert.ok(result.stderr.includes(path.join(comfy, 'models', 'checkpoints')), result.stderr);
     assert.match(result.stderr, /listed\.safetensors/);
   });

@@ -70,14 +70,14 @@ describe('a bundled model in an installed app', () => {
     assert.deepEqual(filesOf(bundledModelsDir), bundleBefore);
   });
 
-  test('a name in neither folder is the usual missing-model error on the model field', async () => {
+  test('a name in neither folder is refused before running, on the model field, the bundled model among the choices', () => {
     const workflow = defaultWorkflow();
     nodeOfType(workflow, 'LoadCheckpoint').widgets.model = 'no-such-model';
-    const job = await new EngineHarness({ modelsDir, bundledModelsDir }).run(workflow);
-    assert.equal(job.end.type, 'error', JSON.stringify(job.end));
-    const failure = job.end.type === 'error' ? job.end.failure : undefined;
-    assert.deepEqual([failure?.nodeType, failure?.field], ['LoadCheckpoint', 'model']);
-    assert.match(failure!.message, /model not found: "no-such-model"/);
+    const result = new EngineHarness({ modelsDir, bundledModelsDir }).enqueue(workflow);
+    const issue = result.ok ? undefined : result.issues.find((candidate) => candidate.field === 'model');
+    assert.deepEqual([issue?.code, issue?.nodeType], ['not_in_options', 'LoadCheckpoint'], JSON.stringify(result));
+    assert.match(issue!.message, /"no-such-model" is not among/);
+    assert.match(issue!.hint ?? '', /emoji-pixel-32/);
     assert.equal(existsSync(path.join(modelsDir, 'no-such-model')), false);
   });
 });

@@ -111,11 +111,12 @@ describe('LoadCheckpoint with a checkpoint file', () => {
     assert.match(failure.hint ?? '', /safetensors/);
   });
 
-  test('an unknown name fails on the model field, the choices in the hint', async () => {
-    const failure = failureOf(await new EngineHarness({ modelsDir }).run(checkpointWorkflow('SD1/missing.safetensors')));
-    assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
-    assert.match(failure.message, /model not found: "SD1\/missing\.safetensors"/);
-    assert.match(failure.hint ?? '', /choose one of: .*my-pipeline.*SD1\/tiny-sd1\.safetensors/);
+  test('an unknown name is refused before running, on the model field, the choices in the hint', () => {
+    const result = new EngineHarness({ modelsDir }).enqueue(checkpointWorkflow('SD1/missing.safetensors'));
+    const issue = result.ok ? undefined : result.issues[0];
+    assert.deepEqual([issue?.code, issue?.nodeType, issue?.field], ['not_in_options', 'LoadCheckpoint', 'model'], JSON.stringify(result));
+    assert.match(issue!.message, /"SD1\/missing\.safetensors" is not among/);
+    assert.match(issue!.hint ?? '', /choose one of: .*my-pipeline.*SD1\/tiny-sd1\.safetensors/);
   });
 
   test('the prediction widget overrides detection and converts the file again', async () => {

@@ -88,11 +88,13 @@ describe('a ComfyUI install\'s models', () => {
     assert.notDeepEqual(decodePng(other).data, decodePng(own).data);
   });
 
-  test('VAELoader errors name the field: an unknown name with the choices, a pickle file', async () => {
-    const missing = failureOf(await runImported(engine(), comfyWorkflow('SD1/tiny-sd1.safetensors', 'nope.safetensors')));
-    assert.deepEqual([missing.nodeType, missing.field], ['VAELoader', 'vae_name']);
-    assert.match(missing.message, /VAE not found: "nope\.safetensors"/);
-    assert.match(missing.hint ?? '', /choose one of: old\.pt, other-vae\.safetensors, same-vae\.safetensors/);
+  test('VAELoader errors name the field: an unknown name refused up front with the choices, a pickle file when it runs', async () => {
+    const harness = engine();
+    const result = harness.enqueue(comfyWorkflow('SD1/tiny-sd1.safetensors', 'nope.safetensors'));
+    const missing = result.ok ? undefined : result.issues[0];
+    assert.deepEqual([missing?.code, missing?.nodeId, missing?.field], ['not_in_options', '10', 'vae_name'], JSON.stringify(result));
+    assert.match(missing!.message, /"nope\.safetensors" is not among the vae/);
+    assert.match(missing!.hint ?? '', /choose one of: old\.pt, other-vae\.safetensors, same-vae\.safetensors/);
     const pickle = failureOf(await runImported(engine(), comfyWorkflow('SD1/tiny-sd1.safetensors', 'old.pt')));
     assert.deepEqual([pickle.nodeType, pickle.field], ['VAELoader', 'vae_name']);
     assert.match(pickle.message, /old\.pt is a pickle checkpoint/);

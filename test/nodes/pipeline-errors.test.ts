@@ -36,12 +36,13 @@ describe('pipeline errors name the node and the field', () => {
     engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
-  test('a missing model folder', async () => {
+  test('a missing model folder is refused before running', () => {
     const workflow = defaultWorkflow();
     nodeOfType(workflow, 'LoadCheckpoint').widgets.model = 'no-such-model';
-    const failure = await failureOf(engine, workflow);
-    assert.deepEqual([failure.nodeType, failure.field], ['LoadCheckpoint', 'model']);
-    assert.match(failure.message, /model not found: "no-such-model"/);
+    const result = engine.enqueue(workflow);
+    const issue = result.ok ? undefined : result.issues[0];
+    assert.deepEqual([issue?.code, issue?.nodeType, issue?.field], ['not_in_options', 'LoadCheckpoint', 'model'], JSON.stringify(result));
+    assert.match(issue!.message, /"no-such-model" is not among/);
   });
 
   test('a truncated unet/model.onnx', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -153,6 +153,10 @@ describe("ComfyUI's API", () => {
   test('a node that fails sends execution_error to its client and records the error in the history', async () => {
     const client = await comfySocket(api.url, 'failing');
     const prompt = txt2imgPrompt();
+    // A checkpoint that is there but is no checkpoint: validation lets it through, loading it fails.
+    const checkpoints = path.join(await tinyModelsDir(), 'checkpoints');
+    mkdirSync(checkpoints, { recursive: true });
+    writeFileSync(path.join(checkpoints, 'no-such-model.safetensors'), 'not a safetensors file');
     prompt['4']!.inputs.ckpt_name = 'no-such-model.safetensors';
     const posted = await postPrompt(api.url, { prompt, client_id: 'failing' });
     assert.equal(posted.status, 200);
@@ -188,6 +192,10 @@ describe("ComfyUI's API", () => {
     const notInList = await postPrompt(api.url, { prompt: badSampler });
     const samplerError = (notInList.json.node_errors as Record<string, { errors: Array<{ type: string; extra_info: { input_name: string } }> }>)['3']!.errors[0]!;
     assert.deepEqual([samplerError.type, samplerError.extra_info.input_name], ['value_not_in_list', 'sampler_name']);
+    const missingCheckpoint = txt2imgPrompt();
+    missingCheckpoint['4']!.inputs.ckpt_name = 'absent.safetensors';
+    const checkpointError = ((await postPrompt(api.url, { prompt: missingCheckpoint })).json.node_errors as Record<string, { errors: Array<{ type: string; extra_info: { input_name: string } }> }>)['4']!.errors[0]!;
+    assert.deepEqual([checkpointError.type, checkpointError.extra_info.input_name], ['value_not_in_list', 'ckpt_name']);
     const unlinked = txt2imgPrompt();
     delete unlinked['8']!.inputs.vae;
     const missing = await postPrompt(api.url, { prompt: unlinked });

@@ -1,11 +1,12 @@
 /**
  * Tells ComfyUI's two file formats from each other and from our own. Both ComfyUI's UI format and our
  * version-0 files are litegraph serialisations, so a UI file is recognised by what only ComfyUI
- * writes: the "Node name for S&R" property its frontend gives every node, or a node type that exists
- * only in ComfyUI (one the node map renames).
+ * writes: the "Node name for S&R" property its frontend gives every node, a node type that exists
+ * only in ComfyUI (one the node map renames), or subgraph definitions.
  */
 import { WORKFLOW_FORMAT } from '../../protocol/index.js';
 import { isJsonObject } from '../migrations/litegraph-layout.js';
+import { rawSubgraphsOf } from '../subgraph-definitions.js';
 import { COMFY_NODE_MAP } from './node-map.js';
 
 export type ComfyUiFormat = 'ui' | 'api';
@@ -22,7 +23,7 @@ const isApiEntry = (value: unknown): boolean => isJsonObject(value) && typeof va
 
 export function detectComfyUiFormat(json: unknown): ComfyUiFormat | null {
   if (!isJsonObject(json) || json.format === WORKFLOW_FORMAT) return null;
-  if (Array.isArray(json.nodes)) return json.nodes.some(looksLikeComfyNode) ? 'ui' : null;
+  if (Array.isArray(json.nodes)) return json.nodes.some(looksLikeComfyNode) || rawSubgraphsOf(json).length > 0 ? 'ui' : null;
   const entries = Object.values(json);
   return entries.length > 0 && entries.every(isApiEntry) ? 'api' : null;
 }

@@ -7,7 +7,7 @@
 import { isPromptLink } from '../../protocol/index.js';
 import type { PromptLink, WidgetValue, Workflow } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
-import { workflowToPrompt } from '../workflow-to-prompt.js';
+import { flattenWorkflow } from '../workflow-to-prompt.js';
 import { exportNode } from './export-node.js';
 import type { ComfyUiExport } from './export-ui.js';
 
@@ -20,9 +20,9 @@ export interface ComfyApiEntry {
 export type ComfyApiPrompt = Record<string, ComfyApiEntry>;
 
 export function exportComfyUiPrompt(workflow: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyApiPrompt> {
-  const prompt = workflowToPrompt(workflow, registry);
-  const nodes = new Map(workflow.nodes.map((node) => [String(node.id), node]));
-  const exports = new Map(Object.keys(prompt).map((id) => [id, exportNode(nodes.get(id)!, registry)]));
+  // Nodes inside subgraphs have path ids ("40:6"); `sources` knows the node behind each.
+  const { prompt, sources } = flattenWorkflow(workflow, registry);
+  const exports = new Map(Object.keys(prompt).map((id) => [id, exportNode(sources.get(id)!, registry)]));
   const notes: string[] = [];
   const comfy: ComfyApiPrompt = {};
   for (const [id, entry] of Object.entries(prompt)) {

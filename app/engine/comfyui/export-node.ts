@@ -7,14 +7,15 @@
  *   as a missing node (drawn red, saved back untouched), with its values by name in that property;
  * - a node this app does not know (kept from a ComfyUI import): written back as it came.
  */
-import { isWidget } from '../../protocol/index.js';
+import { PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, isWidget } from '../../protocol/index.js';
 import type { SeedControl, WidgetValue, WorkflowNode } from '../../protocol/index.js';
 import { UNMAPPED_WIDGETS_PROPERTY } from '../migrations/workflow-v0-to-v1.js';
 import type { AnyNodeDefinition } from '../node-definition.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { widgetOrderOf } from '../positional-widgets.js';
 import { COMFY_INPUTS_PROPERTY, COMFY_WIDGETS_PROPERTY } from './kept-node.js';
-import { COMFY_EXPORT_MAP } from './node-map.js';
+import { COMFY_CLASS_PROPERTY, comfyClassOf } from './comfy-origin.js';
+import { COMFY_EXPORT_MAP, COMFY_NODE_MAP } from './node-map.js';
 import type { ComfyNodeMapping } from './node-map.js';
 import { OWN_VALUES_PROPERTY } from './own-values.js';
 import type { OwnValues } from './own-values.js';
@@ -128,7 +129,7 @@ function mappedExport(node: WorkflowNode, mapping: ComfyNodeMapping, definition:
     widgetsValues: mappedWidgetsValues(node, mapping, definition, notes),
     properties: {
       [COMFY_TYPE_NAME_PROPERTY]: mapping.comfyType,
-      ...node.properties,
+      ...withoutComfyClass(node.properties),
       ...(extras.length > 0 ? { [OWN_VALUES_PROPERTY]: ownValues(node, definition, extras) } : {}),
     },
     apiLiterals: (ours) => {
@@ -167,10 +168,24 @@ function ownExport(node: WorkflowNode, definition: AnyNodeDefinition): NodeExpor
   };
 }
 
+/** The class an imported node remembers is ours to know; in ComfyUI's file the type says it. */
+function withoutComfyClass(properties: Record<string, unknown>): Record<string, unknown> {
+  const { [COMFY_CLASS_PROPERTY]: _comfyClass, ...rest } = properties;
+  return rest;
+}
+
+/** A PrimitiveNode keeps its value and control by name; ComfyUI writes them as [value, control]. */
+function primitiveWidgetsValues(node: WorkflowNode): unknown[] | undefined {
+  const value = node.widgets[PRIMITIVE_VALUE_WIDGET];
+  if (node.type !== PRIMITIVE_NODE_TYPE || value === undefined) return undefined;
+  const control = node.widget_controls[PRIMITIVE_VALUE_WIDGET];
+  return control === undefined ? [value] : [value, control];
+}
+
 /** A node kept from a ComfyUI import, or from an old file of ours, goes back with the values it came with. */
 function keptExport(node: WorkflowNode): NodeExport {
   const { [COMFY_WIDGETS_PROPERTY]: positional, [UNMAPPED_WIDGETS_PROPERTY]: unmapped, [COMFY_INPUTS_PROPERTY]: named, ...properties } = node.properties;
-  const widgetsValues = positional ?? unmapped;
+  const widgetsValues = primitiveWidgetsValues(node) ?? positional ?? unmapped;
   return {
     comfyType: node.type,
     defaultTitle: node.type,
@@ -189,7 +204,9 @@ function keptExport(node: WorkflowNode): NodeExport {
 export function exportNode(node: WorkflowNode, registry: NodeRegistry): NodeExport {
   const definition = registry.get(node.type);
   if (definition === undefined) return keptExport(node);
-  const mapping = COMFY_EXPORT_MAP.get(node.type);
+  // A node imported from ComfyUI goes back as the class it came from (PrimitiveStringMultiline, not PrimitiveString).
+  const remembered = comfyClassOf(node);
+  const mapping = (remembered === undefined ? undefined : COMFY_NODE_MAP.get(remembered)) ?? COMFY_EXPORT_MAP.get(node.type);
   return mapping ? mappedExport(node, mapping, definition) : ownExport(node, definition);
 }
 

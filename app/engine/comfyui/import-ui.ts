@@ -3,14 +3,16 @@
  * (`properties["Node name for S&R"]`, `extra.ds`, …). Nodes with a counterpart are translated through
  * the node map, the rest kept as they are; links keep their ids and get their slots renumbered.
  */
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../protocol/index.js';
-import type { Workflow, WorkflowLink } from '../../protocol/index.js';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, isFrontendOnlyType } from '../../protocol/index.js';
+import type { Workflow, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
+import { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID } from '../subgraph-definitions.js';
 import { isJsonObject, largestId, readLink, readVec2, readVec4 } from '../migrations/litegraph-layout.js';
 import type { JsonObject } from '../migrations/litegraph-layout.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { namedFromPositional } from '../positional-widgets.js';
 import type { GraphImport, ImportedNode, ImportReport, NodeLayout } from './imported-node.js';
 import { COSMETIC_KEYS, REBUILT_KEYS, readMode } from './imported-node.js';
+import { importFrontendNode } from './frontend-import.js';
 import { COMFY_WIDGETS_PROPERTY, KeptNode } from './kept-node.js';
 import { MappedNode } from './mapped-node.js';
 import { OwnNode } from './own-node.js';
@@ -79,10 +81,13 @@ function comfyInputName(raw: JsonObject | undefined, slot: number): string | und
   return typeof input.name === 'string' ? input.name : undefined;
 }
 
-function importLinks(json: JsonObject, raws: Map<number, JsonObject>, nodes: Map<number, ImportedNode>, report: ImportReport): WorkflowLink[] {
+/** Where links into and out of a subgraph definition's boundary start and end (none at the top level). */
+type Boundary = { input: number; output: number } | undefined;
+
+function importLinks(json: JsonObject, raws: Map<number, JsonObject>, nodes: Map<number, ImportedNode>, boundary: Boundary, report: ImportReport): WorkflowLink[] {
   const links: WorkflowLink[] = [];
   for (const entry of Array.isArray(json.links) ? json.links : []) {
-    const link = readLink(entry);
+    const link = readLink(entry, boundary);
     if (link === undefined) {
       report.issues.push({ code: 'invalid_workflow', message: `link ${JSON.stringify(entry)} is not [id, origin_id, origin_slot, target_id, target_slot, type]; it was dropped` });
       continue;
@@ -90,7 +95,7 @@ function importLinks(json: JsonObject, raws: Map<number, JsonObject>, nodes: Map
     const origin = nodes.get(link.origin_id);
     const target = nodes.get(link.target_id);
     const inputName = comfyInputName(raws.get(link.target_id), link.target_slot) ?? `#${link.target_slot}`;
-    // A link to a node the file lacks stays as it is: the validator reports it as dangling.
+    // A link to a node the file lacks (or to a subgraph's boundary) stays as it is: the validator reports a dangling one.
     const originSlot = origin ? origin.connectOutput(link.origin_slot, link.type) : link.origin_slot;
     const targetSlot = target ? target.connectInput(inputName, link.target_slot, link.type) : link.target_slot;
     if (originSlot === undefined || targetSlot === undefined) {
@@ -124,7 +129,14 @@ function importExtra(value: unknown): Record<string, unknown> {
   return { ...value, ds: { ...value.ds, ...(offset ? { offset } : {}) } };
 }
 
-export function importComfyUiGraph(json: JsonObject, registry: NodeRegistry, report: ImportReport): GraphImport {
+interface GraphBody {
+  nodes: WorkflowNode[];
+  links: WorkflowLink[];
+  unknownTypes: Set<string>;
+}
+
+/** A graph's nodes and links, the root's or a subgraph definition's; `subgraphIds` tells instances from unknown types. */
+function importBody(json: JsonObject, registry: NodeRegistry, report: ImportReport, subgraphIds: ReadonlySet<string>, boundary: Boundary): GraphBody {
   const raws = new Map<number, JsonObject>();
   const nodes = new Map<number, ImportedNode>();
   const unknownTypes = new Set<string>();
@@ -136,12 +148,49 @@ export function importComfyUiGraph(json: JsonObject, registry: NodeRegistry, rep
       continue;
     }
     raws.set(id as number, raw);
-    const node = importNode(raw, id as number, type, registry, report);
-    if (node instanceof KeptNode) unknownTypes.add(type);
+    let node: ImportedNode;
+    if (subgraphIds.has(type) || isFrontendOnlyType(type)) node = importFrontendNode(raw, id as number, type, layoutOf(raw, false), report);
+    else {
+      node = importNode(raw, id as number, type, registry, report);
+      if (node instanceof KeptNode) unknownTypes.add(type);
+    }
     nodes.set(node.id, node);
   }
-  const links = importLinks(json, raws, nodes, report);
-  const finished = [...nodes.values()].map((node) => node.finish(links));
+  const links = importLinks(json, raws, nodes, boundary, report);
+  return { nodes: [...nodes.values()].map((node) => node.finish(links)), links, unknownTypes };
+}
+
+/** Every subgraph id the file defines, nested definitions included. */
+function subgraphIdsOf(json: JsonObject): Set<string> {
+  const ids = new Set<string>();
+  const pending = rawSubgraphsOf(json);
+  while (pending.length > 0) {
+    const definition = pending.shift();
+    if (!isJsonObject(definition) || typeof definition.id !== 'string' || ids.has(definition.id)) continue;
+    ids.add(definition.id);
+    pending.push(...rawSubgraphsOf(definition));
+  }
+  return ids;
+}
+
+/** Subgraph definitions with their contents translated like the root's; everything else they hold is kept. */
+function importSubgraphs(json: JsonObject, registry: NodeRegistry, report: ImportReport, ids: ReadonlySet<string>, unknownTypes: Set<string>): JsonObject[] {
+  return rawSubgraphsOf(json).filter(isJsonObject).map((definition) => {
+    const name = typeof definition.name === 'string' ? definition.name : String(definition.id);
+    const inner: ImportReport = { notes: [], issues: [] };
+    const body = importBody(definition, registry, inner, ids, { input: SUBGRAPH_INPUT_NODE_ID, output: SUBGRAPH_OUTPUT_NODE_ID });
+    report.notes.push(...inner.notes.map((note) => `subgraph "${name}": ${note}`));
+    report.issues.push(...inner.issues.map((issue) => ({ ...issue, message: `subgraph "${name}": ${issue.message}` })));
+    for (const type of body.unknownTypes) unknownTypes.add(type);
+    const nested = importSubgraphs(definition, registry, report, ids, unknownTypes);
+    return { ...definition, nodes: body.nodes, links: body.links, ...(nested.length > 0 ? { definitions: { subgraphs: nested } } : {}) };
+  });
+}
+
+export function importComfyUiGraph(json: JsonObject, registry: NodeRegistry, report: ImportReport): GraphImport {
+  const subgraphIds = subgraphIdsOf(json);
+  const { nodes: finished, links, unknownTypes } = importBody(json, registry, report, subgraphIds, undefined);
+  const subgraphs = importSubgraphs(json, registry, report, subgraphIds, unknownTypes);
   const savedLastNode = json.last_node_id;
   const savedLastLink = json.last_link_id;
   return {
@@ -154,6 +203,7 @@ export function importComfyUiGraph(json: JsonObject, registry: NodeRegistry, rep
       links,
       groups: importGroups(json.groups),
       extra: importExtra(json.extra),
+      ...(subgraphs.length > 0 ? { definitions: { subgraphs } } : {}),
     },
     unknownTypes: [...unknownTypes].sort(),
   };

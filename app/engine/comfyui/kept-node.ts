@@ -1,9 +1,11 @@
 /**
- * A ComfyUI node with no counterpart here (LoraLoader, Note, Reroute, PrimitiveNode, custom nodes).
- * It is kept, not dropped: same type, same slots, same links, and its widget values preserved as
- * ComfyUI wrote them, so the validator can name it and nothing the user made is lost.
+ * A ComfyUI node with no counterpart here (LoraLoader, custom nodes), or one that exists only in
+ * ComfyUI's frontend (Reroute, PrimitiveNode, notes, subgraph instances). It is kept, not dropped:
+ * same type, same slots, same links. An unknown node's widget values are preserved as ComfyUI wrote
+ * them, so the validator can name it and nothing the user made is lost; a frontend-only node's values
+ * are stored by name, for workflow → prompt to use.
  */
-import type { WorkflowLink, WorkflowNode } from '../../protocol/index.js';
+import type { SeedControl, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
 import { isJsonObject, readSlotType } from '../migrations/litegraph-layout.js';
 import type { ImportedNode, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
@@ -32,19 +34,34 @@ function readSlots(value: unknown): Slot[] {
   });
 }
 
+/** Widget values by name, for a frontend-only node (a PrimitiveNode's value and its control). */
+export interface NamedValues {
+  widgets: Record<string, WidgetValue>;
+  controls: Record<string, SeedControl>;
+}
+
+const NO_VALUES: NamedValues = { widgets: {}, controls: {} };
+
 export class KeptNode implements ImportedNode {
   readonly id: number;
   readonly type: string;
   readonly #layout: NodeLayout;
   readonly #inputs: Slot[];
   readonly #outputs: Slot[];
+  readonly #values: NamedValues;
 
-  private constructor(id: number, type: string, layout: NodeLayout, inputs: Slot[], outputs: Slot[]) {
+  private constructor(id: number, type: string, layout: NodeLayout, inputs: Slot[], outputs: Slot[], values: NamedValues = NO_VALUES) {
     this.id = id;
     this.type = type;
     this.#layout = layout;
     this.#inputs = inputs;
     this.#outputs = outputs;
+    this.#values = values;
+  }
+
+  /** A frontend-only node from a UI file: its own slots, its values by name. */
+  static frontendOnly(id: number, type: string, raw: Record<string, unknown>, layout: NodeLayout, values: NamedValues): KeptNode {
+    return new KeptNode(id, type, layout, readSlots(raw.inputs), readSlots(raw.outputs), values);
   }
 
   /** From a UI file: the node's own slots, and its positional widget values moved into properties. */
@@ -96,8 +113,8 @@ export class KeptNode implements ImportedNode {
       inputs: this.#inputs.map((input, slot) => ({ ...input, link: linkIdInto(links, this.id, slot) })),
       outputs: this.#outputs.map((output, slot) => ({ ...output, links: linkIdsOutOf(links, this.id, slot) })),
       version: 1,
-      widgets: {},
-      widget_controls: {},
+      widgets: { ...this.#values.widgets },
+      widget_controls: { ...this.#values.controls },
       properties: this.#layout.properties,
     };
   }

@@ -7,6 +7,7 @@ import { isWidget, linkTypeOf } from '../../protocol/index.js';
 import type { InputSpec, SeedControl, WidgetInputSpec, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
 import type { AnyNodeDefinition } from '../node-definition.js';
 import { isWidgetValue } from '../positional-widgets.js';
+import { COMFY_CLASS_PROPERTY } from './comfy-origin.js';
 import type { ImportedNode, ImportReport, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
 import type { ComfyNodeMapping } from './node-map.js';
@@ -80,6 +81,7 @@ export class MappedNode implements ImportedNode {
   applyValues(values: ComfyValues, report: ImportReport): void {
     for (const [comfyName, value] of Object.entries(values.widgets)) {
       const ourName = this.#ourName(comfyName);
+      if (this.#mapping.pageOnlyWidgets?.includes(comfyName)) continue;
       if (this.#widgetSpec(ourName) === undefined) {
         report.notes.push(`${this.#label()}: ComfyUI's "${comfyName}" (${JSON.stringify(value)}) has no counterpart here and was left out`);
         continue;
@@ -102,6 +104,7 @@ export class MappedNode implements ImportedNode {
     for (const [comfyName, control] of Object.entries(values.controls)) {
       const ourName = this.#ourName(comfyName);
       if (this.#widgetSpec(ourName)?.kind === 'SEED') this.#controls[ourName] = control;
+      else if (control !== 'fixed') report.notes.push(`${this.#label()}: ComfyUI's control after "${comfyName}" ("${control}") has no counterpart here; the value stays fixed`);
     }
   }
 
@@ -149,7 +152,7 @@ export class MappedNode implements ImportedNode {
       outputs: schema.outputs.map((output, slot) => ({ name: output.name, type: output.type, links: linkIdsOutOf(links, this.id, slot) })),
       widgets: { ...this.#widgets },
       widget_controls: { ...this.#controls },
-      properties: this.#layout.properties,
+      properties: { ...this.#layout.properties, [COMFY_CLASS_PROPERTY]: this.#mapping.comfyType },
     };
   }
 }

@@ -29,6 +29,8 @@ export interface ComfyNodeMapping {
   readonly convert?: Readonly<Record<string, (value: WidgetValue) => ConvertedValue>>;
   /** The same conversions back to ComfyUI's values, for the export; every `convert` key needs one. */
   readonly convertBack?: Readonly<Record<string, (value: WidgetValue) => WidgetValue>>;
+  /** ComfyUI widgets that only drive its own page (LoadImage's upload button): their values are dropped without a note. */
+  readonly pageOnlyWidgets?: readonly string[];
 }
 
 const widget = (name: string, hasControl = false): PositionalWidget => ({ name, hasControl });
@@ -161,7 +163,18 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     renamedInputs: {},
     // ComfyUI's second output is the alpha channel as a MASK, which this app has no type for.
     outputs: ['IMAGE', 'MASK'],
+    pageOnlyWidgets: ['upload'],
   },
+  // comfy_extras/nodes_primitive.py; PrimitiveInt's control after generating has no counterpart on our Integer node.
+  ...(
+    [
+      ['PrimitiveInt', 'Int', 'PrimitiveInt', 'INT', true],
+      ['PrimitiveFloat', 'Float', 'PrimitiveFloat', 'FLOAT', false],
+      ['PrimitiveString', 'String', 'PrimitiveString', 'STRING', false],
+      ['PrimitiveStringMultiline', 'String (Multiline)', 'PrimitiveString', 'STRING', false],
+      ['PrimitiveBoolean', 'Boolean', 'PrimitiveBoolean', 'BOOLEAN', false],
+    ] as const
+  ).map(([comfyType, comfyTitle, ourType, output, hasControl]) => ({ comfyType, comfyTitle, ourType, widgets: [widget('value', hasControl)], renamedInputs: {}, outputs: [output] })),
   {
     comfyType: 'PreviewImage',
     comfyTitle: 'Preview Image',

@@ -42,9 +42,11 @@ export function readSlotType(value: unknown): string {
 
 /**
  * A link as litegraph writes it, `[id, origin_id, origin_slot, target_id, target_slot, type]`, or as
- * an object with those keys (ComfyUI's workflow schema 1, and our own format).
+ * an object with those keys (ComfyUI's workflow schema 1, and our own format). Inside a subgraph
+ * definition a link may start at its input node (−10) or end at its output node (−20):
+ * `boundaryIds` lets those through.
  */
-export function readLink(value: unknown): WorkflowLink | undefined {
+export function readLink(value: unknown, boundaryIds?: { input: number; output: number }): WorkflowLink | undefined {
   const fields: unknown[] | undefined = Array.isArray(value)
     ? value
     : isJsonObject(value)
@@ -52,7 +54,9 @@ export function readLink(value: unknown): WorkflowLink | undefined {
       : undefined;
   if (fields === undefined) return undefined;
   const [id, originId, originSlot, targetId, targetSlot, type] = fields;
-  if (![id, originId, originSlot, targetId, targetSlot].every(isIndex)) return undefined;
+  const originOk = isIndex(originId) || (boundaryIds !== undefined && originId === boundaryIds.input);
+  const targetOk = isIndex(targetId) || (boundaryIds !== undefined && targetId === boundaryIds.output);
+  if (![id, originSlot, targetSlot].every(isIndex) || !originOk || !targetOk) return undefined;
   return {
     id: id as number,
     origin_id: originId as number,

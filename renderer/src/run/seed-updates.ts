@@ -1,8 +1,10 @@
 /**
  * After a workflow is queued, every seed whose control is not "fixed" moves on (ComfyUI's
- * control_after_generate). Returns the new values; the caller writes them into the canvas.
+ * control_after_generate), and so does an integer a ComfyUI PrimitiveNode holds (its control is its
+ * own; what it feeds takes the new value on the next run). Returns the new values; the caller writes
+ * them into the canvas.
  */
-import type { NodeSchema, Workflow } from '../../../app/protocol/index.js';
+import { PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, type NodeSchema, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
 import { seedAfterQueue } from '../widgets/seed-control.js';
 
 export interface SeedUpdate {
@@ -14,6 +16,8 @@ export interface SeedUpdate {
 export function seedUpdatesAfterQueue(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>, random: () => number = Math.random): SeedUpdate[] {
   const updates: SeedUpdate[] = [];
   for (const node of workflow.nodes) {
+    const primitive = primitiveUpdate(node, random);
+    if (primitive) updates.push(primitive);
     const schema = schemas.get(node.type);
     for (const spec of schema?.inputs ?? []) {
       if (spec.kind !== 'SEED') continue;
@@ -26,4 +30,13 @@ export function seedUpdatesAfterQueue(workflow: Workflow, schemas: ReadonlyMap<s
     }
   }
   return updates;
+}
+
+/** A PrimitiveNode's integer, moved by its control the way a seed is (its float and text values stay). */
+function primitiveUpdate(node: WorkflowNode, random: () => number): SeedUpdate | undefined {
+  const value = node.widgets[PRIMITIVE_VALUE_WIDGET];
+  const control = node.widget_controls[PRIMITIVE_VALUE_WIDGET];
+  if (node.type !== PRIMITIVE_NODE_TYPE || typeof value !== 'number' || !Number.isInteger(value) || control === undefined) return undefined;
+  const next = seedAfterQueue(value, control, random);
+  return next === value ? undefined : { nodeId: node.id, widget: PRIMITIVE_VALUE_WIDGET, value: next };
 }

@@ -76,5 +76,11 @@ export interface CanvasGraph {
   extra: Record<string, unknown>;
 }
 
+/**
+ * Where the graph's `extra` carries the workflow's own keys the canvas does not model (ComfyUI's
+ * subgraph `definitions`), so that saving writes them back where they were.
+ */
+export const CARRIED_WORKFLOW_KEYS = 'scalecrafter_workflow_keys';
+
 /** The name a seed's control widget gets on the canvas (ComfyUI calls it control_after_generate). */
 export const controlWidgetName = (seedName: string): string => `${seedName} control`;

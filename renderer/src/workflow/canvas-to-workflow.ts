@@ -5,7 +5,7 @@
  * to the inputs written. Output is sorted by id so that equal graphs serialise to equal files.
  */
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, SEED_CONTROLS, type NodeSchema, type SeedControl, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
-import type { CanvasGraph, CanvasNode } from './canvas-state.js';
+import { CARRIED_WORKFLOW_KEYS, type CanvasGraph, type CanvasNode } from './canvas-state.js';
 
 export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string, NodeSchema>): Workflow {
   const slotMaps = new Map<number, Map<number, number>>();
@@ -19,7 +19,9 @@ export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string
   const links = [...graph.links]
     .sort((a, b) => a.id - b.id)
     .map((link) => ({ ...link, target_slot: slotMaps.get(link.target_id)?.get(link.target_slot) ?? link.target_slot }));
+  const { [CARRIED_WORKFLOW_KEYS]: carried, ...extra } = graph.extra;
   return {
+    ...(typeof carried === 'object' && carried !== null ? structuredClone(carried as Record<string, unknown>) : {}),
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
     last_node_id: Math.max(graph.lastNodeId, 0, ...nodes.map((node) => node.id)),
@@ -32,7 +34,7 @@ export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string
       bounding: [...group.bounding],
       ...(group.color === undefined ? {} : { color: group.color }),
     })),
-    extra: structuredClone(graph.extra),
+    extra: structuredClone(extra),
   };
 }
 

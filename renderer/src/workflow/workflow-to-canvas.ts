@@ -5,11 +5,12 @@
  * links are re-pointed by input name rather than trusted by position.
  */
 import { linkTypeOf, type NodeSchema, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
-import { controlWidgetName, type CanvasGraph, type CanvasInput, type CanvasLink, type CanvasNode, type CanvasWidget } from './canvas-state.js';
+import { CARRIED_WORKFLOW_KEYS, controlWidgetName, type CanvasGraph, type CanvasInput, type CanvasLink, type CanvasNode, type CanvasWidget } from './canvas-state.js';
 
 /** Keys of a workflow node that the canvas models; any other key is carried in `extra`. */
 const MODELLED_NODE_KEYS = new Set(['id', 'type', 'version', 'title', 'pos', 'size', 'mode', 'inputs', 'outputs', 'widgets', 'widget_controls', 'properties', 'flags', 'color', 'bgcolor']);
 const MODELLED_GROUP_KEYS = new Set(['title', 'bounding', 'color']);
+const MODELLED_WORKFLOW_KEYS = new Set(['format', 'version', 'last_node_id', 'last_link_id', 'nodes', 'links', 'groups', 'extra']);
 
 export function workflowToCanvas(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>): CanvasGraph {
   const slotMaps = new Map<number, Map<number, number>>();
@@ -38,8 +39,13 @@ export function workflowToCanvas(workflow: Workflow, schemas: ReadonlyMap<string
       ...(group.color === undefined ? {} : { color: group.color }),
       extra: pickExtra(group, MODELLED_GROUP_KEYS),
     })),
-    extra: structuredClone(workflow.extra),
+    extra: { ...structuredClone(workflow.extra), ...carriedWorkflowKeys(workflow) },
   };
+}
+
+function carriedWorkflowKeys(workflow: Workflow): Record<string, unknown> {
+  const carried = pickExtra(workflow, MODELLED_WORKFLOW_KEYS);
+  return Object.keys(carried).length > 0 ? { [CARRIED_WORKFLOW_KEYS]: carried } : {};
 }
 
 function toCanvasNode(node: WorkflowNode, schema: NodeSchema | undefined, inputs: CanvasInput[]): CanvasNode {

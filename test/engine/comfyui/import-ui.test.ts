@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { importComfyUi } from '../../../app/engine/comfyui/import-comfyui.js';
+import { COMFY_CLASS_PROPERTY } from '../../../app/engine/comfyui/comfy-origin.js';
 import { COMFY_WIDGETS_PROPERTY } from '../../../app/engine/comfyui/kept-node.js';
 import type { NodeRegistry } from '../../../app/engine/node-registry.js';
 import { formatIssue } from '../../../app/protocol/index.js';
@@ -67,10 +68,10 @@ describe('ComfyUI UI format: the default workflow', () => {
     assert.deepEqual(nodeById(workflow, 4).inputs, []);
   });
 
-  test('layout, canvas state and ids carry over; ComfyUI-only properties do not', () => {
+  test('layout, canvas state and ids carry over; ComfyUI-only properties do not, but the ComfyUI class is remembered', () => {
     assert.deepEqual(nodeById(workflow, 7).pos, [413, 389]);
     assert.deepEqual(nodeById(workflow, 7).size, [425.27801513671875, 180.6060791015625]);
-    assert.deepEqual(nodeById(workflow, 3).properties, {});
+    assert.deepEqual(nodeById(workflow, 3).properties, { [COMFY_CLASS_PROPERTY]: 'KSampler' });
     assert.deepEqual(workflow.extra, { ds: { scale: 1, offset: [0, 0] }, frontendVersion: '1.21.7' });
     assert.equal(workflow.last_node_id, 9);
     assert.equal(workflow.last_link_id, 9);
@@ -99,10 +100,11 @@ describe('ComfyUI UI format: slots are renumbered by name, not copied', () => {
 describe('ComfyUI UI format: nodes with no counterpart', () => {
   const { workflow, unknownTypes, issues, notes } = imported(loadFixture('lora-note-reroute.json'));
 
-  test('are reported by name and kept, with their values', () => {
-    assert.deepEqual(unknownTypes, ['LoraLoader', 'Note', 'Reroute']);
+  test('are reported by name and kept, with their values; frontend-only nodes (notes, reroutes) are kept but not reported', () => {
+    assert.deepEqual(unknownTypes, ['LoraLoader']);
     assert.deepEqual(issues, []);
-    for (const type of unknownTypes) assert.ok(notes.some((note) => note.includes(type)), `a note names ${type}`);
+    assert.ok(notes.some((note) => note.includes('LoraLoader')), 'a note names LoraLoader');
+    assert.ok(!notes.some((note) => note.includes('Reroute') || note.includes('Note')), 'no note calls a frontend-only node unknown');
     const lora = nodeById(workflow, 10);
     assert.equal(lora.type, 'LoraLoader');
     assert.deepEqual(lora.properties, { 'Node name for S&R': 'LoraLoader', [COMFY_WIDGETS_PROPERTY]: ['add_detail.safetensors', 0.8, 0.6] });
@@ -172,8 +174,8 @@ describe('ComfyUI UI format: an old file', () => {
     assert.deepEqual(linkDescriptions(workflow).filter((link) => link.startsWith('10.')), ['10.INT -> 3.seed (INT)']);
     assert.deepEqual(sampler.widgets, { seed: 8566257, steps: 25, cfg: 7.5, sampler: 'euler_ancestral', scheduler: 'normal', denoise: 1 });
     assert.deepEqual(sampler.widget_controls, { seed: 'increment' });
-    assert.deepEqual(unknownTypes, ['PrimitiveNode']);
-    assert.deepEqual(nodeById(workflow, 10).properties[COMFY_WIDGETS_PROPERTY], [8566257, 'increment']);
+    assert.deepEqual(unknownTypes, []);
+    assert.deepEqual([nodeById(workflow, 10).widgets, nodeById(workflow, 10).widget_controls], [{ value: 8566257 }, { value: 'increment' }]);
     assertLinksConsistent(workflow);
   });
 

@@ -28,6 +28,17 @@ describe('after queueing', () => {
     assert.notEqual(updates[1]!.value, 10);
   });
 
+  test('a ComfyUI PrimitiveNode\'s integer moves on by its own control; a fixed one and a float stay', () => {
+    const graph = new WorkflowBuilder(registry);
+    const stepping = graph.add('PrimitiveNode', { value: 7 });
+    const fixed = graph.add('PrimitiveNode', { value: 7 });
+    const float = graph.add('PrimitiveNode', { value: 7.5 });
+    graph.node(stepping).widget_controls = { value: 'decrement' };
+    graph.node(fixed).widget_controls = { value: 'fixed' };
+    graph.node(float).widget_controls = { value: 'increment' };
+    assert.deepEqual(seedUpdatesAfterQueue(graph.build(), schemas, () => 0.5), [{ nodeId: stepping, widget: 'value', value: 6 }]);
+  });
+
   test('the gallery shows each image with the literal settings of the prompt that made it', () => {
     const lines = summarisePrompt({
       '2': { class_type: 'Sampler', inputs: { model: ['1', 0], seed: 42, steps: 20 } },

@@ -24,6 +24,12 @@ describe('workflow file ⇄ canvas graph', () => {
     assert.deepEqual(canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas), workflow);
   });
 
+  test('keys of the file the canvas does not model (ComfyUI\'s subgraph definitions) survive the round trip', () => {
+    const definitions = { subgraphs: [{ id: 'a7e3c2d1-0000-4000-8000-000000000001', name: 'Prompts', nodes: [], links: [] }] };
+    const workflow = { ...loaded(defaultWorkflow()), definitions };
+    assert.deepEqual(canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas), workflow);
+  });
+
   test('widgets become named canvas widgets, the seed gets its control, sockets keep their links', () => {
     const workflow = loaded(defaultWorkflow());
     const { widgets, widget_controls: controls } = workflow.nodes.find((node) => node.type === 'Sampler')!;
