@@ -16,6 +16,8 @@ import { reDilate } from './redilate.js';
 import { emptyLatentImage } from './empty-latent-image.js';
 import { loadCheckpointNode } from './load-checkpoint.js';
 import { loadImage } from './load-image.js';
+import { loraLoaderNode } from './lora-loader.js';
+import { loraLoaderModelOnlyNode } from './lora-loader-model-only.js';
 import { previewImage } from './preview-image.js';
 import { sampler } from './sampler.js';
 import { saveImage } from './save-image.js';
@@ -53,5 +55,5 @@ const pipelineNodes: readonly AnyNodeDefinition[] = [textEncode, textEncodeSdxl,
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), loraLoaderNode(config), loraLoaderModelOnlyNode(config), ...pipelineNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

@@ -61,7 +61,7 @@ export const sampler = defineNode({
     for (const warning of unevenSideWarnings(latent, model.folder)) context.message('warning', warning);
     const setup = setupFromPatches(model.patches);
     const prepared = await preparedUnetForPatches(model.folder.unet, setup);
-    const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
+    const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider, model.loras);
     try {
       const unet = new UnetModel(lease.session, { vaeScaleFactor: model.folder.vaeScaleFactor });
       unet.checkConditioning('positive', positive);

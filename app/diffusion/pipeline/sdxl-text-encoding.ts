@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
+import type { AppliedLora } from '../../models/lora/lora-merge.js';
 import type { PipelineFolder } from '../../models/pipeline-folder.js';
 import { readJson } from '../../models/pipeline-folder.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
@@ -58,9 +59,9 @@ export function concatFeatures(first: Float32Array, firstWidth: number, second: 
   return joined;
 }
 
-export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference): Promise<Conditioning> {
-  const first = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompts.prompt, preference);
-  const second = await runTextEncoder({ tokenizerDir: folder.tokenizer2Dir!, model: folder.textEncoder2!, role: 'text_encoder_2' }, prompts.prompt2, preference);
+export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference, loras: readonly AppliedLora[] = []): Promise<Conditioning> {
+  const first = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompts.prompt, preference, loras);
+  const second = await runTextEncoder({ tokenizerDir: folder.tokenizer2Dir!, model: folder.textEncoder2!, role: 'text_encoder_2' }, prompts.prompt2, preference, loras);
   const stateA = penultimateState(first, folder.textEncoder);
   const stateB = penultimateState(second, folder.textEncoder2!);
   const [batch, tokens, widthA] = stateA.dims as [number, number, number];
