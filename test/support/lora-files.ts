@@ -3,6 +3,8 @@
  * underscores, `.lora_down/.lora_up/.alpha`) and diffusers/PEFT (`unet.…`, `.lora_A/.lora_B`, no
  * alpha). Values are seeded, and large enough that a merged LoRA visibly changes the outputs.
  */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeSafetensors, type TensorToWrite } from '../../app/models/weights/index.js';
 
 export type LoraNaming = 'kohya' | 'peft';
@@ -65,5 +67,6 @@ export async function writeLoraFile(file: string, naming: LoraNaming, modules: r
     tensors[names.up] = { dtype: 'F32', shape: module.up.shape, data: module.up.values };
     if (module.alpha !== undefined) tensors[names.alpha] = { dtype: 'F32', shape: [], data: Float32Array.of(module.alpha) };
   }
+  await mkdir(dirname(file), { recursive: true });
   await writeSafetensors(file, tensors);
 }
