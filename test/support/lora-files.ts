@@ -17,6 +17,8 @@ export interface TestLoraModule {
   readonly down: { readonly shape: number[]; readonly values: Float32Array };
   readonly up: { readonly shape: number[]; readonly values: Float32Array };
   readonly alpha?: number;
+  /** the module's name in the file when it is not the naming's own (kohya's LDM layout for the UNet) */
+  readonly fileName?: string;
 }
 
 /** Deterministic values in [-scale, scale) (a 32-bit LCG: tests need variety, not statistics). */
@@ -52,7 +54,7 @@ export function convModule(module: string, inChannels: number, outChannels: numb
 
 function namesFor(naming: LoraNaming, module: TestLoraModule): { down: string; up: string; alpha: string } {
   if (naming === 'kohya') {
-    const base = `${KOHYA_PREFIX[module.component]!}${module.module.replaceAll('.', '_')}`;
+    const base = module.fileName ?? `${KOHYA_PREFIX[module.component]!}${module.module.replaceAll('.', '_')}`;
     return { down: `${base}.lora_down.weight`, up: `${base}.lora_up.weight`, alpha: `${base}.alpha` };
   }
   const base = `${module.component}.${module.module}`;

@@ -17,6 +17,7 @@ import { TensorDataType } from '../../onnx/data-type.js';
 import { ExternalDataFileWriter } from '../../onnx/external-data.js';
 import { readModel, serializeModel } from '../../onnx/model-io.js';
 import { withExternalData } from '../../onnx/tensor-data.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { toFloat16 } from '../../runtime/float16.js';
 import { mergedWeights, type AppliedLora } from './lora-merge.js';
 import type { LoraComponent } from './lora-targets.js';
@@ -70,7 +71,13 @@ export async function modelWithLoras(modelPath: string, component: LoraComponent
   const merged = await mergedWeights(model, component, loras, path.basename(path.dirname(folder)));
   const dataTypes = new Map(model.graph.initializer.map((tensor) => [tensor.name ?? '', tensor.dataType]));
   const fileName = `${createHash('sha256').update(loraSetTag(loras)).digest('hex').slice(0, 24)}.bin`;
-  const placements = await writeMergedWeights(folder, fileName, new Map([...merged].map(([name, weight]) => [name, { weight, dataType: dataTypes.get(name)! }])));
+  const weights = new Map([...merged].map(([name, weight]) => [name, { weight, dataType: dataTypes.get(name)! }]));
+  const placements = await writeMergedWeights(folder, fileName, weights).catch((error: unknown) => {
+    throw new UserFacingError(`cannot write the LoRA-merged weights into ${path.join(folder, MERGED_WEIGHTS_FOLDER)}: ${(error as Error).message}`, {
+      hint: 'LoRAs are merged into a file beside the model: make its folder writable, or put the model into the models folder',
+      cause: error,
+    });
+  });
   const location = `${MERGED_WEIGHTS_FOLDER}/${fileName}`;
   const initializer = model.graph.initializer.map((tensor) => {
     const placement = placements.get(tensor.name ?? '');

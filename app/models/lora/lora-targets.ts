@@ -12,6 +12,7 @@ import path from 'node:path';
 import { graphTensors } from '../../onnx/graph-tensors.js';
 import type { OnnxModel } from '../../onnx/model.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
+import { flattenedPathOfLdmName } from './ldm-lora-names.js';
 import type { LoraModule } from './lora-file.js';
 
 export type LoraComponent = 'unet' | 'text_encoder' | 'text_encoder_2';
@@ -57,10 +58,14 @@ export interface WeightTarget {
   readonly transposed: boolean;
 }
 
+const DOWN_BLOCK_RESNET = /^down_blocks\.0\.resnets\.(\d+)\./;
+
 /** A component graph's weights by module path, dotted and flattened. */
 export class ComponentWeights {
   readonly #dotted = new Map<string, WeightTarget>();
   readonly #flattened = new Map<string, WeightTarget>();
+  /** a UNet's resnets per down block (what places LDM-layout names); 0 for a text encoder */
+  #layersPerBlock = 0;
 
   constructor(model: OnnxModel) {
     for (const { tensor, role } of graphTensors(model.graph)) {
@@ -72,11 +77,18 @@ export class ComponentWeights {
       const target = { initializer: name, torchDims: transposed ? [tensor.dims[1]!, tensor.dims[0]!] : [...tensor.dims], transposed };
       this.#dotted.set(modulePath, target);
       this.#flattened.set(flatten(modulePath), target);
+      const resnet = DOWN_BLOCK_RESNET.exec(name);
+      if (resnet) this.#layersPerBlock = Math.max(this.#layersPerBlock, Number(resnet[1]) + 1);
     }
   }
 
+  /** A kohya name may also be in the UNet's LDM layout (sd-scripts' SDXL LoRAs). */
   find(modulePath: string, flattened: boolean): WeightTarget | undefined {
-    return (flattened ? this.#flattened : this.#dotted).get(modulePath);
+    if (!flattened) return this.#dotted.get(modulePath);
+    const direct = this.#flattened.get(modulePath);
+    if (direct || this.#layersPerBlock === 0) return direct;
+    const ldm = flattenedPathOfLdmName(modulePath, this.#layersPerBlock);
+    return ldm === null ? undefined : this.#flattened.get(ldm);
   }
 }
 

@@ -52,6 +52,15 @@ const PEFT_MODULES: readonly TestLoraModule[] = [
   linearModule('text_encoder', 'text_model.encoder.layers.0.self_attn.v_proj', 32, 32, 2, 37),
 ];
 
+/** kohya's names in the UNet's LDM layout (sd-scripts' SDXL files), on tiny-sd's 2 resnets per block. */
+const LDM_MODULES: readonly TestLoraModule[] = [
+  { ...linearModule('unet', `${BLOCK}.attn1.to_k`, 64, 64, 4, 71, 2), fileName: 'lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_k' },
+  { ...convModule('mid_block.resnets.0.conv1', 64, 64, 3, 4, 73, 4), fileName: 'lora_unet_middle_block_0_in_layers_2' },
+  { ...convModule('up_blocks.1.resnets.0.conv_shortcut', 96, 32, 1, 4, 75), fileName: 'lora_unet_output_blocks_3_0_skip_connection' },
+  { ...linearModule('unet', 'up_blocks.0.attentions.1.proj_out', 64, 64, 4, 77), fileName: 'lora_unet_output_blocks_1_1_proj_out' },
+  { ...linearModule('unet', 'time_embedding.linear_2', 128, 128, 4, 79), fileName: 'lora_unet_time_embed_2' },
+];
+
 interface TestLora {
   readonly file: string;
   readonly modules: readonly TestLoraModule[];
@@ -112,6 +121,7 @@ describe('LoRA merged into the sessions', () => {
   let scratch = '';
   let kohya: TestLora;
   let peft: TestLora;
+  let ldm: TestLora;
   let plainUnet: Float32Array;
   let plainText: Float32Array;
 
@@ -122,6 +132,8 @@ describe('LoRA merged into the sessions', () => {
     peft = { file: path.join(scratch, 'peft.safetensors'), modules: PEFT_MODULES };
     await writeLoraFile(kohya.file, 'kohya', kohya.modules);
     await writeLoraFile(peft.file, 'peft', peft.modules);
+    ldm = { file: path.join(scratch, 'kohya-ldm.safetensors'), modules: LDM_MODULES };
+    await writeLoraFile(ldm.file, 'kohya', ldm.modules);
     plainUnet = await withUnet([], unetOutput);
     plainText = await textOutput([]);
   });
@@ -166,6 +178,7 @@ describe('LoRA merged into the sessions', () => {
     const actualUnet = await withUnet(appliedLoras, unetOutput);
     assert.ok(difference(actualUnet, plainUnet, TOLERANCE).maxAbs > 1e-2, `${label}: the LoRA must change the UNet's output`);
     assertClose(actualUnet, expectedUnet, `${label} UNet`);
+    if (!loras.some(({ lora }) => lora.modules.some((module) => module.component === 'text_encoder'))) return;
     const actualText = await textOutput(appliedLoras);
     assert.ok(difference(actualText, plainText, TOLERANCE).maxAbs > 1e-2, `${label}: the LoRA must change the text encoder's output`);
     assertClose(actualText, await referenceText(reference.textEncoder), `${label} text encoder`);
@@ -177,6 +190,10 @@ describe('LoRA merged into the sessions', () => {
 
   test('a diffusers/PEFT LoRA (unet. and text_encoder. prefixes, lora_A/lora_B, no alpha) gives the directly merged outputs', async () => {
     await checkAgainstReference([{ lora: peft, strength: 1 }], 'PEFT');
+  });
+
+  test('kohya names in the UNet\'s LDM layout (input_blocks, middle_block, output_blocks, time_embed) land on the same weights', async () => {
+    await checkAgainstReference([{ lora: ldm, strength: 1 }], 'LDM-named');
   });
 
   test('two LoRAs stack with their own strengths, also on a weight both change', async () => {
