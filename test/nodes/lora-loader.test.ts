@@ -32,6 +32,14 @@ const SDXL_MODULES = [
   linearModule('unet', 'input_blocks.4.1.transformer_blocks.0.attn1.to_q', 640, 640, 2, 63),
 ];
 
+/** An sd-scripts SDXL LoRA at tiny-sdxl's sizes: both text encoders and LDM-named UNet modules. */
+const TINY_SDXL_MODULES = [
+  { ...linearModule('text_encoder', 'text_model.encoder.layers.0.self_attn.q_proj', 32, 32, 4, 81, 4), fileName: 'lora_te1_text_model_encoder_layers_0_self_attn_q_proj' },
+  linearModule('text_encoder_2', 'text_model.encoder.layers.0.self_attn.q_proj', 32, 32, 4, 83, 4),
+  { ...linearModule('unet', 'down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k', 64, 32, 4, 85, 4), fileName: 'lora_unet_input_blocks_4_1_transformer_blocks_0_attn2_to_k' },
+  { ...convModule('down_blocks.1.resnets.0.conv1', 32, 32, 3, 4, 87, 4), fileName: 'lora_unet_input_blocks_4_0_in_layers_2' },
+];
+
 /** Rewires the LoadCheckpoint's MODEL (and, with a clip input, CLIP) links through a new node of `type`. */
 function throughLoader(workflow: Workflow, type: 'LoraLoader' | 'LoraLoaderModelOnly', widgets: Record<string, WidgetValue>): Workflow {
   const loader = nodeOfType(workflow, 'LoadCheckpoint');
@@ -79,6 +87,7 @@ describe('LoRA loader nodes on the tiny model', () => {
     comfy = mkdtempSync(path.join(tmpdir(), 'comfy-loras-'));
     mkdirSync(path.join(comfy, 'models', 'loras'), { recursive: true });
     await writeLoraFile(path.join(comfy, 'models', 'loras', 'sdxl-style.safetensors'), 'kohya', SDXL_MODULES);
+    await writeLoraFile(path.join(modelsDir, 'loras', 'tiny-sdxl-style.safetensors'), 'kohya', TINY_SDXL_MODULES);
     engine = new EngineHarness({ modelsDir, comfyui: comfy });
     plain = await render(tinySdWorkflow());
   });
@@ -87,7 +96,7 @@ describe('LoRA loader nodes on the tiny model', () => {
   test('lora_name offers the files of the models folder\'s loras/ and of ComfyUI\'s, by ComfyUI\'s names', () => {
     for (const type of ['LoraLoader', 'LoraLoaderModelOnly']) {
       const input = engine.registry.get(type)!.schema.inputs.find((candidate) => candidate.name === 'lora_name')!;
-      assert.deepEqual(input.kind === 'STRING' ? input.suggestions : undefined, ['sd15/detail.safetensors', 'sdxl-style.safetensors', 'style.safetensors'], type);
+      assert.deepEqual(input.kind === 'STRING' ? input.suggestions : undefined, ['sd15/detail.safetensors', 'sdxl-style.safetensors', 'style.safetensors', 'tiny-sdxl-style.safetensors'], type);
     }
   });
 
@@ -128,6 +137,19 @@ describe('LoRA loader nodes on the tiny model', () => {
     withLora.last_node_id = id;
     const prepared = await render(withLora);
     assert.ok(maxDifference(prepared, expected) <= 1, `prepared UNet with the LoRA, controls off: ${maxDifference(prepared, expected)}/255`);
+  });
+
+  test('an sd-scripts SDXL LoRA (lora_te1_, lora_te2_, LDM-named UNet) on tiny-sdxl changes the image through the UNet and through the encoders', async () => {
+    const sdxl = () => {
+      const workflow = tinySdWorkflow();
+      nodeOfType(workflow, 'LoadCheckpoint').widgets.model = 'tiny-sdxl';
+      return workflow;
+    };
+    const plainSdxl = await render(sdxl());
+    const modelOnly = await render(throughLoader(sdxl(), 'LoraLoader', lora('tiny-sdxl-style.safetensors', 1, 0)));
+    const clipOnly = await render(throughLoader(sdxl(), 'LoraLoader', lora('tiny-sdxl-style.safetensors', 0, 1)));
+    assert.ok(maxDifference(modelOnly, plainSdxl) > 10, 'the UNet modules should change the picture');
+    assert.ok(maxDifference(clipOnly, plainSdxl) > 10 && maxDifference(clipOnly, modelOnly) > 10, 'the text-encoder modules should change it otherwise');
   });
 
   test('an SDXL LoRA on SD 1.5 is refused on lora_name, naming the file and its first key that does not fit', async () => {
