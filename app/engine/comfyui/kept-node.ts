@@ -1,5 +1,5 @@
 /**
- * A ComfyUI node with no counterpart here (LoraLoader, Note, Reroute, PrimitiveNode, custom nodes).
+ * A ComfyUI node with no counterpart here (Note, Reroute, PrimitiveNode, custom nodes).
  * It is kept, not dropped: same type, same slots, same links, and its widget values preserved as
  * ComfyUI wrote them, so the validator can name it and nothing the user made is lost.
  */
