@@ -10,6 +10,7 @@ import { readTensorValues } from '../../onnx/tensor-data.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { fromFloat16 } from '../../runtime/float16.js';
 import { readLoraFile } from './lora-file.js';
+import { loraProduct } from './lora-product.js';
 import { ComponentWeights, placeModules, type LoraComponent, type PlacedModule } from './lora-targets.js';
 
 /** One LoRA as a MODEL or CLIP carries it: plain data, the file read again when a session is opened. */
@@ -23,25 +24,12 @@ export interface AppliedLora {
 }
 
 /** Adds strength · scale · up·down to `weight` (float32, the graph's layout). */
-export function addLoraDelta(weight: Float32Array, { module, target }: PlacedModule, strength: number): void {
-  const out = module.up.dims[0]!;
+export async function addLoraDelta(weight: Float32Array, { module, target }: PlacedModule, strength: number): Promise<void> {
   const rank = module.down.dims[0]!;
-  const inner = module.down.values.length / rank;
-  const up = module.up.values;
-  const down = module.down.values;
+  const shape = { out: module.up.dims[0]!, rank, inner: module.down.values.length / rank };
+  const product = await loraProduct(module.up.values, module.down.values, shape, target.transposed);
   const factor = strength * module.scale;
-  for (let o = 0; o < out; o++) {
-    for (let r = 0; r < rank; r++) {
-      const u = up[o * rank + r]! * factor;
-      const row = r * inner;
-      if (target.transposed) {
-        for (let i = 0; i < inner; i++) weight[i * out + o]! += u * down[row + i]!;
-      } else {
-        const base = o * inner;
-        for (let i = 0; i < inner; i++) weight[base + i]! += u * down[row + i]!;
-      }
-    }
-  }
+  for (let i = 0; i < weight.length; i++) weight[i]! += factor * product[i]!;
 }
 
 async function floatValues(model: OnnxModel, tensor: OnnxTensor): Promise<Float32Array> {
@@ -66,7 +54,7 @@ export async function mergedWeights(model: OnnxModel, component: LoraComponent, 
         weight = await floatValues(model, tensors.get(name)!);
         merged.set(name, weight);
       }
-      addLoraDelta(weight, module, lora.strength);
+      await addLoraDelta(weight, module, lora.strength);
     }
   }
   return merged;
