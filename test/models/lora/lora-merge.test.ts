@@ -19,10 +19,11 @@ import { fileFingerprint } from '../../../app/models/model-files.js';
 import { openPipelineFolder, type PipelineFolder } from '../../../app/models/pipeline-folder.js';
 import { buildClipTextModel } from '../../../app/models/sd/clip-text.js';
 import { parseClipTextConfig } from '../../../app/models/sd/clip-text-config.js';
+import { EXPORT_CONVENTIONS, type ExportConventions } from '../../../app/models/sd/export-conventions.js';
 import { tinyPipelineConfigs } from '../../../app/models/sd/presets.js';
 import { buildUNet } from '../../../app/models/sd/unet.js';
 import { parseUNetConfig } from '../../../app/models/sd/unet-config.js';
-import { TINY_SD_SEED, tinyBuildContext } from '../../../app/models/tiny-sd.js';
+import { TINY_SD_SEED, tinyBuildContext, writeTinyStableDiffusion } from '../../../app/models/tiny-sd.js';
 import { serializeModel } from '../../../app/onnx/model-io.js';
 import type { OnnxModel } from '../../../app/onnx/model.js';
 import { openSession, type ModelSession } from '../../../app/runtime/session.js';
@@ -84,8 +85,8 @@ function referenceUpdates(loras: ReadonlyArray<{ lora: TestLora; strength: numbe
 }
 
 /** The tiny pipeline's UNet and text encoder built again with the directly merged weights. */
-function referenceComponents(loras: ReadonlyArray<{ lora: TestLora; strength: number }>): { unet: OnnxModel; textEncoder: OnnxModel } {
-  const build = tinyBuildContext(TINY_SD_SEED);
+function referenceComponents(loras: ReadonlyArray<{ lora: TestLora; strength: number }>, conventions?: ExportConventions): { unet: OnnxModel; textEncoder: OnnxModel } {
+  const build = tinyBuildContext(TINY_SD_SEED, conventions);
   const configs = tinyPipelineConfigs(Object.keys(generateTinyClipVocabulary().vocab).length);
   const merged = (component: string) => {
     const updates = referenceUpdates(loras, component);
@@ -203,5 +204,31 @@ describe('LoRA merged into the sessions', () => {
   test('strength 0 leaves the weights as they are (the plain session, bit for bit)', async () => {
     assert.deepEqual(await withUnet([applied(kohya, 0)], unetOutput), plainUnet);
     assert.deepEqual(await textOutput([applied(kohya, 0)]), plainText);
+  });
+});
+
+describe('LoRA on a float16 UNet whose weights lie in a model.onnx_data sidecar (optimum fp16)', () => {
+  const conventions = EXPORT_CONVENTIONS['optimum-fp16'];
+  let scratch = '';
+  before(async () => {
+    scratch = mkdtempSync(path.join(tmpdir(), 'lora-fp16-'));
+  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  test('the merged weights are read from the sidecar and rounded to float16 once: outputs within atol 2e-2 + rtol 2e-2 of the directly merged fp16 UNet', async () => {
+    const unetPath = path.join(await writeTinyStableDiffusion(path.join(scratch, 'tiny-fp16'), { conventions }), 'unet', 'model.onnx');
+    const lora = { file: path.join(scratch, 'kohya.safetensors'), modules: KOHYA_MODULES };
+    await writeLoraFile(lora.file, 'kohya', lora.modules);
+    const output = async (session: ModelSession) => unetOutput(session);
+    const plainLease = await leaseComponent(unetPath, 'unet', 'cpu');
+    const plain = await output(plainLease.session).finally(() => plainLease.release());
+    const loraLease = await leaseComponent(unetPath, 'unet', 'cpu', [applied(lora, 1)]);
+    const actual = await output(loraLease.session).finally(() => loraLease.release());
+    const reference = await openReference(referenceComponents([{ lora, strength: 1 }], conventions).unet);
+    const expected = await output(reference).finally(() => reference.release());
+    const tolerance = { atol: 2e-2, rtol: 2e-2 };
+    assert.ok(difference(actual, plain, tolerance).maxAbs > 0.5, 'the LoRA must change the output well beyond the tolerance');
+    const diff = difference(actual, expected, tolerance);
+    assert.ok(diff.withinTolerance, `element ${diff.worstIndex} is ${diff.worstActual}, the reference ${diff.worstExpected} (max |diff| ${diff.maxAbs})`);
   });
 });
