@@ -16,6 +16,8 @@ import { reDilate } from './redilate.js';
 import { emptyLatentImage } from './empty-latent-image.js';
 import { loadCheckpointNode } from './load-checkpoint.js';
 import { loadImage } from './load-image.js';
+import { loraLoaderNode } from './lora-loader.js';
+import { loraLoaderModelOnlyNode } from './lora-loader-model-only.js';
 import { previewImage } from './preview-image.js';
 import { sampler } from './sampler.js';
 import { saveImage } from './save-image.js';
@@ -79,5 +81,5 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
 export function createNodeRegistry(config: EngineConfig = defaultEngineConfig()): NodeRegistry {
-  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), ...pipelineNodes, ...comfyCoreNodes, ...scaleCrafterNodes, ...utilityNodes]);
+  return new NodeRegistry([loadCheckpointNode(config), vaeLoaderNode(config), loraLoaderNode(config), loraLoaderModelOnlyNode(config), ...pipelineNodes, ...comfyCoreNodes, ...scaleCrafterNodes, ...utilityNodes]);
 }

@@ -32,7 +32,7 @@ export const textEncodeSdxl = defineNode({
     if (inputs.clip.folder.textEncoder2 === null) {
       throw new UserFacingError(`${inputs.clip.folder.name} is not an SDXL pipeline (it has no text_encoder_2)`, { field: 'clip', hint: 'use Text Encode for SD 1.x/2.x checkpoints' });
     }
-    const encoded = await encodePrompt(inputs.clip.folder, inputs.text_l, context.executionProvider, inputs.text_g, inputs.clip.stopAt);
+    const encoded = await encodePrompt(inputs.clip.folder, inputs.text_l, context.executionProvider, inputs.text_g, { stopAt: inputs.clip.stopAt, loras: inputs.clip.loras });
     const prompt = [...new Set([inputs.text_l, inputs.text_g].filter((text) => text.trim() !== ''))].join('\n');
     const conditioning = {
       ...encoded,

@@ -17,7 +17,7 @@ export const textEncode = defineNode({
     outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING' }],
   },
   execute: async ({ clip, text }, context) => {
-    const conditioning = await encodePrompt(clip.folder, text, context.executionProvider, '', clip.stopAt);
+    const conditioning = await encodePrompt(clip.folder, text, context.executionProvider, '', { stopAt: clip.stopAt, loras: clip.loras });
     if (!conditioning.truncation) return { outputs: [[conditioning]] };
     const note = `the prompt is longer than ${conditioning.dims[1]} tokens: "${conditioning.truncation.droppedText}" (${conditioning.truncation.droppedTokens} tokens) was cut`;
     context.message('warning', note);

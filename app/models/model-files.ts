@@ -1,5 +1,5 @@
 /**
- * Single model files (checkpoints, VAEs) by the names ComfyUI gives them: the path relative to the
+ * Single model files (checkpoints, VAEs, LoRAs) by the names ComfyUI gives them: the path relative to the
  * kind's folder, subfolders joined with "/" (`SDXL/sd_xl_base_1.0.safetensors`). The folders of a
  * kind are the models folder's own `<kind>/` (ComfyUI's layout), then the ComfyUI install's
  * (engine config `comfyui`); checkpoints may also lie loose in the models folder itself.
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { EngineConfig } from '../engine/engine-config.js';
 import { comfyuiModelFolders } from './comfyui-model-paths.js';
 
-export type ModelFileKind = 'checkpoints' | 'vae';
+export type ModelFileKind = 'checkpoints' | 'vae' | 'loras';
 
 /** What ComfyUI lists as model files (folder_paths.supported_pt_extensions); .ckpt is listed so choosing it explains the refusal. */
 const MODEL_FILE = /\.(safetensors|sft|ckpt|pt|pth|bin)$/i;

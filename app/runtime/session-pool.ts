@@ -24,18 +24,28 @@ export interface SessionLease {
   release(): void;
 }
 
+/**
+ * Another session of the same model file: the same graph with other weights (LoRAs merged,
+ * app/models/lora/lora-model.ts). `tag` tells variants apart; `open` opens one.
+ */
+export interface SessionVariant {
+  readonly tag: string;
+  open(): Promise<ModelSession>;
+}
+
 export class SessionPool {
   readonly #entries = new Map<string, PoolEntry>();
 
   constructor(private readonly freeMemoryBytes: () => number = freemem) {}
 
-  async acquire(modelPath: string, options: OpenSessionOptions): Promise<SessionLease> {
-    const key = `${options.executionProvider}|${options.webgpuLayout ?? ''}|${modelPath}`;
+  async acquire(modelPath: string, options: OpenSessionOptions, variant?: SessionVariant): Promise<SessionLease> {
+    const plainKey = `${options.executionProvider}|${options.webgpuLayout ?? ''}|${modelPath}`;
+    const key = variant ? `${plainKey}|variant:${variant.tag}` : plainKey;
     let entry = this.#entries.get(key);
     if (!entry) {
       const bytes = modelBytes(modelPath);
       // The entry goes in before any await, so concurrent acquires of one model share one open.
-      const session = this.#makeRoomFor(bytes, key).then(() => openSession(modelPath, options));
+      const session = this.#makeRoomFor(bytes, key).then(() => (variant ? variant.open() : openSession(modelPath, options)));
       entry = { key, session, leases: 0, lastUsed: Date.now(), bytes };
       this.#entries.set(key, entry);
       entry.session.catch(() => this.#entries.delete(key));

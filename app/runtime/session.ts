@@ -37,6 +37,12 @@ export interface OpenSessionOptions extends ExecutionProviderOptions {
   /** external data for a model given as bytes: path = the location written in the model */
   externalData?: Array<{ path: string; data: Uint8Array }>;
   /**
+   * For a model given as bytes: the folder its on-disk external data lies in (ORT otherwise looks
+   * in the working directory). With `externalData`, a graph can take some weights from memory and
+   * the rest from its sidecar (the LoRA-merged sessions, app/models/lora/lora-model.ts).
+   */
+  externalDataFolder?: string;
+  /**
    * For many small sessions used in turn (the tiled VAE's segments): no spinning thread pools and
    * no CPU memory arena. Each session otherwise keeps its own spinning pool, and idle pools steal
    * the cores the active one needs (one 256² tile: 1940 ms spinning, 192 ms without).
@@ -78,11 +84,14 @@ export async function openSession(model: string | Uint8Array, options: OpenSessi
   if (typeof model === 'string' && !existsSync(model)) throw new UserFacingError(`${source}: model file not found`);
   const sessionOptions: ort.InferenceSession.SessionOptions = { executionProviders: [provider] };
   if (options.externalData) sessionOptions.externalData = options.externalData;
+  const sessionConfig: Record<string, unknown> = {};
+  if (options.externalDataFolder !== undefined) sessionConfig.model_external_initializers_file_folder_path = options.externalDataFolder;
   if (options.profileFilePrefix !== undefined) Object.assign(sessionOptions, { enableProfiling: true, profileFilePrefix: options.profileFilePrefix });
   if (options.quietThreads) {
     sessionOptions.enableCpuMemArena = false;
-    sessionOptions.extra = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } };
+    Object.assign(sessionConfig, { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } });
   }
+  if (Object.keys(sessionConfig).length > 0) sessionOptions.extra = { session: sessionConfig };
   let session: ort.InferenceSession;
   try {
     if (typeof model !== 'string') session = await ort.InferenceSession.create(model, sessionOptions);

@@ -91,11 +91,11 @@ describe('validation reports each problem on its node and field', () => {
   test('unknown node type is named', () => {
     const engine = new EngineHarness();
     const graph = textChain(engine);
-    graph.add('LoraLoader', {}, { id: 5 });
+    graph.add('LoraLoader|pysssss', {}, { id: 5 });
     graph.connect(5, 0, 3, 'text');
     const issues = issuesOf(engine, graph.build());
     assert.deepEqual(brief(issues), [{ code: 'unknown_node_type', nodeId: '5', field: undefined }]);
-    assert.match(issues[0]!.message, /"LoraLoader"/);
+    assert.match(issues[0]!.message, /"LoraLoader\|pysssss"/);
   });
 
   test('a cycle is reported on every node in it', () => {

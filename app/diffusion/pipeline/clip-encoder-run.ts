@@ -2,6 +2,7 @@
  * One CLIP text encoder run on a prompt: its folder's tokenizer (loaded once per folder) and one
  * session call. SD's encoding (text-encoding.ts) and SDXL's (sdxl-text-encoding.ts) both build on it.
  */
+import type { AppliedLora } from '../../models/lora/lora-merge.js';
 import type { ExecutionProviderPreference } from '../../protocol/index.js';
 import type { HostTensor } from '../../runtime/host-tensor.js';
 import { loadClipTokenizer, type ClipEncoding, type ClipTokenizer } from '../tokenizer/clip-tokenizer.js';
@@ -34,9 +35,9 @@ export interface EncoderFiles {
   readonly role: ComponentRole;
 }
 
-export async function runTextEncoder(files: EncoderFiles, prompt: string, preference: ExecutionProviderPreference): Promise<EncoderRun> {
+export async function runTextEncoder(files: EncoderFiles, prompt: string, preference: ExecutionProviderPreference, loras: readonly AppliedLora[] = []): Promise<EncoderRun> {
   const encoding = (await tokenizerFor(files.tokenizerDir)).encode(prompt);
-  const lease = await leaseComponent(files.model, files.role, preference);
+  const lease = await leaseComponent(files.model, files.role, preference, loras);
   try {
     const { session } = lease;
     const idsType = session.inputMetadata.find((input) => input.name === 'input_ids')?.type;

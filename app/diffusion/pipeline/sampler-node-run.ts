@@ -47,7 +47,7 @@ export async function runSamplerNode(inputs: SamplerNodeInputs, context: Samplin
   for (const warning of unevenSideWarnings(latent, model.folder)) context.message('warning', warning);
   const setup = setupFromPatches(model.patches);
   const prepared = await preparedUnetForPatches(model.folder.unet, setup);
-  const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider);
+  const lease = await leaseComponent(prepared?.modelPath ?? model.folder.unet, 'unet', context.executionProvider, model.loras);
   try {
     const unet = new UnetModel(lease.session, { vaeScaleFactor: model.folder.vaeScaleFactor });
     for (const entry of positive) unet.checkConditioning(fields.positive, entry);

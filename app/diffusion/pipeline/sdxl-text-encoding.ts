@@ -12,7 +12,7 @@ import type { HostTensor } from '../../runtime/host-tensor.js';
 import { runTextEncoder, truncationOf, type EncoderRun } from './clip-encoder-run.js';
 import { numHiddenLayersOf, sdxlClipSkipState } from './clip-skip.js';
 import { readFloats } from './model-tensors.js';
-import type { Conditioning } from './values.js';
+import type { ClipChoices, Conditioning } from './values.js';
 
 const HIDDEN_STATE = /^hidden_states\.(\d+)$/;
 
@@ -54,11 +54,11 @@ export function concatFeatures(first: Float32Array, firstWidth: number, second: 
   return joined;
 }
 
-export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference, stopAt?: number): Promise<Conditioning> {
-  const first = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompts.prompt, preference);
-  const second = await runTextEncoder({ tokenizerDir: folder.tokenizer2Dir!, model: folder.textEncoder2!, role: 'text_encoder_2' }, prompts.prompt2, preference);
-  const stateA = conditioningState(first, folder.textEncoder, stopAt);
-  const stateB = conditioningState(second, folder.textEncoder2!, stopAt);
+export async function encodeSdxlPrompt(folder: PipelineFolder, prompts: { prompt: string; prompt2: string }, preference: ExecutionProviderPreference, clip: ClipChoices = {}): Promise<Conditioning> {
+  const first = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompts.prompt, preference, clip.loras);
+  const second = await runTextEncoder({ tokenizerDir: folder.tokenizer2Dir!, model: folder.textEncoder2!, role: 'text_encoder_2' }, prompts.prompt2, preference, clip.loras);
+  const stateA = conditioningState(first, folder.textEncoder, clip.stopAt);
+  const stateB = conditioningState(second, folder.textEncoder2!, clip.stopAt);
   const [batch, tokens, widthA] = stateA.dims as [number, number, number];
   const widthB = stateB.dims[2]!;
   if (stateB.dims[1] !== tokens) {

@@ -8,19 +8,18 @@ import { runTextEncoder, truncationOf } from './clip-encoder-run.js';
 import { sdClipSkipState } from './clip-skip.js';
 import { readFloats } from './model-tensors.js';
 import { encodeSdxlPrompt } from './sdxl-text-encoding.js';
-import type { Conditioning } from './values.js';
+import type { ClipChoices, Conditioning } from './values.js';
 
 /**
  * `prompt2` is SDXL's prompt for text_encoder_2 (diffusers' prompt_2); empty means `prompt`. SD folders ignore it.
- * `stopAt` is CLIPSetLastLayer's stop_at_clip_layer (clip-skip.ts); absent: the family's default state.
  */
-export async function encodePrompt(folder: PipelineFolder, prompt: string, preference: ExecutionProviderPreference, prompt2 = '', stopAt?: number): Promise<Conditioning> {
+export async function encodePrompt(folder: PipelineFolder, prompt: string, preference: ExecutionProviderPreference, prompt2 = '', clip: ClipChoices = {}): Promise<Conditioning> {
   if (folder.textEncoder2 !== null && folder.tokenizer2Dir !== null) {
-    return encodeSdxlPrompt(folder, { prompt, prompt2: prompt2.trim() === '' ? prompt : prompt2 }, preference, stopAt);
+    return encodeSdxlPrompt(folder, { prompt, prompt2: prompt2.trim() === '' ? prompt : prompt2 }, preference, clip);
   }
-  const run = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompt, preference);
+  const run = await runTextEncoder({ tokenizerDir: folder.tokenizerDir, model: folder.textEncoder, role: 'text_encoder' }, prompt, preference, clip.loras);
   const { encoding, outputs } = run;
-  const hidden = await sdClipSkipState(run, folder.textEncoder, stopAt ?? -1);
+  const hidden = await sdClipSkipState(run, folder.textEncoder, clip.stopAt ?? -1);
   const [batch, tokens, width] = hidden.dims as [number, number, number];
   return {
     prompt,

@@ -3,6 +3,7 @@
  * and merged into the engine's socket map, so node execute() functions receive these types.
  */
 import type { ImageBatch } from '../../imaging/image-batch.js';
+import type { AppliedLora } from '../../models/lora/lora-merge.js';
 import type { PipelineFolder, VaeModel } from '../../models/pipeline-folder.js';
 import type { ModelPatch } from '../../scalecrafter/model-patches.js';
 
@@ -10,13 +11,20 @@ import type { ModelPatch } from '../../scalecrafter/model-patches.js';
 export interface ModelHandle {
   readonly folder: PipelineFolder;
   readonly patches: readonly ModelPatch[];
+  /** LoRAs merged into the UNet's weights when its session opens, in order (LoraLoader) */
+  readonly loras?: readonly AppliedLora[];
 }
 
 export interface ClipHandle {
   readonly folder: PipelineFolder;
   /** CLIPSetLastLayer's stop_at_clip_layer; absent: the family's default state (clip-skip.ts). */
   readonly stopAt?: number;
+  /** LoRAs merged into the text encoders' weights when their sessions open, in order (LoraLoader) */
+  readonly loras?: readonly AppliedLora[];
 }
+
+/** What a CLIP handle adds to encoding a prompt: clip skip and LoRAs. */
+export type ClipChoices = Pick<ClipHandle, 'stopAt' | 'loras'>;
 
 /** A pipeline's VAE (LoadCheckpoint) or one loaded from its own file (VAELoader). */
 export interface VaeHandle {

@@ -1,5 +1,5 @@
 /**
- * A ComfyUI node with no counterpart here (LoraLoader, custom nodes), or one that exists only in
+ * A ComfyUI node with no counterpart here (custom nodes), or one that exists only in
  * ComfyUI's frontend (Reroute, PrimitiveNode, notes, subgraph instances). It is kept, not dropped:
  * same type, same slots, same links. An unknown node's widget values are preserved as ComfyUI wrote
  * them, so the validator can name it and nothing the user made is lost; a frontend-only node's values

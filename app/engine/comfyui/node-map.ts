@@ -97,6 +97,22 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['VAE'],
   },
   {
+    comfyType: 'LoraLoader',
+    comfyTitle: 'Load LoRA',
+    ourType: 'LoraLoader',
+    widgets: [widget('lora_name'), widget('strength_model'), widget('strength_clip')],
+    renamedInputs: {},
+    outputs: ['MODEL', 'CLIP'],
+  },
+  {
+    comfyType: 'LoraLoaderModelOnly',
+    comfyTitle: 'LoraLoaderModelOnly',
+    ourType: 'LoraLoaderModelOnly',
+    widgets: [widget('lora_name'), widget('strength_model')],
+    renamedInputs: {},
+    outputs: ['MODEL'],
+  },
+  {
     comfyType: 'CLIPTextEncode',
     comfyTitle: 'CLIP Text Encode (Prompt)',
     ourType: 'TextEncode',

@@ -36,7 +36,7 @@ describe('clip skip (CLIPSetLastLayer) on an SD text encoder', () => {
 
   test('−1 is last_hidden_state, the default', async () => {
     const defaulted = await encodePrompt(folder, PROMPT, 'cpu');
-    const last = await encodePrompt(folder, PROMPT, 'cpu', '', -1);
+    const last = await encodePrompt(folder, PROMPT, 'cpu', '', { stopAt: -1 });
     assert.deepEqual(last.embeddings, defaulted.embeddings);
   });
 
@@ -46,12 +46,12 @@ describe('clip skip (CLIPSetLastLayer) on an SD text encoder', () => {
     const state = run.outputs[name]!;
     const width = state.dims[2]!;
     const expected = layerNorm(new NdArray([...state.dims], readFloats(state, name)), new NdArray([width], new Float32Array(width).fill(1)), new NdArray([width], new Float32Array(width)), 1e-5);
-    const skipped = await encodePrompt(folder, PROMPT, 'cpu', '', -2);
+    const skipped = await encodePrompt(folder, PROMPT, 'cpu', '', { stopAt: -2 });
     assertAllClose(skipped.embeddings, expected, { atol: 1e-5, rtol: 1e-5 }, 'clip skip 2');
     assert.notDeepEqual(skipped.embeddings, (await encodePrompt(folder, PROMPT, 'cpu')).embeddings);
   });
 
   test('a layer the export lacks is refused by name, with the outputs it has', async () => {
-    await assert.rejects(encodePrompt(folder, PROMPT, 'cpu', '', -3), (error: unknown) => error instanceof UserFacingError && error.message.includes(`hidden_states.${layers - 2}`) && error.message.includes('last_hidden_state'));
+    await assert.rejects(encodePrompt(folder, PROMPT, 'cpu', '', { stopAt: -3 }), (error: unknown) => error instanceof UserFacingError && error.message.includes(`hidden_states.${layers - 2}`) && error.message.includes('last_hidden_state'));
   });
 });

@@ -65,13 +65,13 @@ describe('ComfyUI API format: the default workflow', () => {
 });
 
 describe('ComfyUI API format: what the UI format would not show', () => {
-  /** The default graph with a LoraLoader between checkpoint and sampler, as ComfyUI exports it. */
+  /** The default graph with a custom LoRA node (ComfyUI-Custom-Scripts') between checkpoint and sampler, as ComfyUI exports it. */
   function withLora(): Record<string, unknown> {
     const json = structuredClone(loadFixture('default-workflow-api.json')) as Record<string, { inputs: Record<string, unknown>; _meta?: { title: string } }>;
     json['10'] = {
       inputs: { lora_name: 'add_detail.safetensors', strength_model: 0.8, strength_clip: 0.6, model: ['4', 0], clip: ['4', 1] },
-      class_type: 'LoraLoader',
-      _meta: { title: 'Load LoRA' },
+      class_type: 'LoraLoader|pysssss',
+      _meta: { title: 'Lora Loader 🐍' },
     } as never;
     json['3']!.inputs.model = ['10', 0];
     json['6']!.inputs.clip = ['10', 1];
@@ -82,11 +82,11 @@ describe('ComfyUI API format: what the UI format would not show', () => {
 
   test('an unknown node is kept with its values by name, and links typed from the nodes around it', () => {
     const { workflow, unknownTypes, notes } = imported(withLora());
-    assert.deepEqual(unknownTypes, ['LoraLoader']);
-    assert.ok(notes.some((note) => note.includes('LoraLoader')));
+    assert.deepEqual(unknownTypes, ['LoraLoader|pysssss']);
+    assert.ok(notes.some((note) => note.includes('LoraLoader|pysssss')));
     const lora = nodeById(workflow, 10);
-    assert.equal(lora.type, 'LoraLoader');
-    assert.equal(lora.title, 'Load LoRA');
+    assert.equal(lora.type, 'LoraLoader|pysssss');
+    assert.equal(lora.title, 'Lora Loader 🐍');
     assert.deepEqual(lora.properties[COMFY_INPUTS_PROPERTY], { lora_name: 'add_detail.safetensors', strength_model: 0.8, strength_clip: 0.6 });
     assert.deepEqual(lora.inputs.map((input) => [input.name, input.type]), [['model', 'MODEL'], ['clip', 'CLIP']]);
     assert.deepEqual(lora.outputs.map((output) => output.type), ['MODEL', 'CLIP']);
