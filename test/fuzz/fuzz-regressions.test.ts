@@ -3,8 +3,16 @@
  * that showed it, so each fix stays fixed whatever the fuzzers' seeds happen to generate.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import { decodePng, encodeRgbPng } from '../../app/imaging/png-metadata.js';
+import { openSafetensors } from '../../app/models/weights/index.js';
+import { GraphBuilder } from '../../app/onnx/graph-builder.js';
+import { parseModel, readModel, serializeModel, writeModel } from '../../app/onnx/model-io.js';
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
+import { workflowJsonFromBytes } from '../../renderer/src/workflow/workflow-source.js';
 import { loadWorkflow, parseWorkflowText } from '../../app/engine/workflow-load.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { defaultWorkflow } from '../support/default-workflow.js';
@@ -47,5 +55,63 @@ describe('workflow loading: bugs the fuzzer found', () => {
     const issue = loaded.issues.find((candidate) => candidate.field === 'id');
     assert.equal(issue?.nodeType, 'LoadCheckpoint');
     assert.match(issue!.message, /^nodes\.0\.id: /);
+  });
+});
+
+const folder = mkdtempSync(path.join(tmpdir(), 'fuzz-regressions-'));
+
+/** A one-tensor safetensors file whose header is `header` (data: `dataBytes` zero bytes). */
+function safetensorsFile(name: string, header: object, dataBytes: number): string {
+  const json = Buffer.from(JSON.stringify(header));
+  const bytes = Buffer.alloc(8 + json.length + dataBytes);
+  bytes.writeBigUInt64LE(BigInt(json.length), 0);
+  json.copy(bytes, 8);
+  const file = path.join(folder, name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+const isUserFacing = (pattern: RegExp) => (error: unknown) => error instanceof UserFacingError && pattern.test(error.message);
+
+describe('file loaders: bugs the fuzzer found', () => {
+  test('reading an integer tensor of a safetensors file is a UserFacingError naming the file and tensor, not a TypeError', async () => {
+    const file = safetensorsFile('int.safetensors', { 'a.weight': { dtype: 'I32', shape: [2], data_offsets: [0, 8] } }, 8);
+    const opened = await openSafetensors(file);
+    try {
+      assert.throws(() => opened.readSync('a.weight'), isUserFacing(/int\.safetensors: tensor "a\.weight" is I32/));
+      await assert.rejects(opened.read('a.weight'), isUserFacing(/int\.safetensors: tensor "a\.weight" is I32/));
+    } finally {
+      await opened.close();
+    }
+  });
+
+  test("an external-data entry that lies is reported with the model file's name", async () => {
+    const g = new GraphBuilder({ graphName: 'lie' });
+    const w = g.initializer('w', 'float32', [512], new Float32Array(512));
+    g.output(w, 'y', 'float32', [512]);
+    const modelFile = path.join(folder, 'model.onnx');
+    await writeModel(g.build(), modelFile, { externalData: 'model.onnx_data' });
+    const model = parseModel(readFileSync(modelFile));
+    const tensor = model.graph.initializer[0]!;
+    tensor.externalData = tensor.externalData!.map((entry) => (entry.key === 'offset' ? { ...entry, value: 'x' } : entry));
+    const lying = path.join(folder, 'lying.onnx');
+    writeFileSync(lying, serializeModel(model));
+    await assert.rejects(readModel(lying, { externalData: 'load' }), isUserFacing(/lying\.onnx: tensor 'w': external_data offset 'x'/));
+  });
+
+  test('a PNG declaring zero or 2^31 pixels a side is refused before decoding', () => {
+    const png = encodeRgbPng(new Uint8Array(4 * 3 * 3), 4, 3, {});
+    for (const [width, height] of [[4, 0], [65535, 65535]] as const) {
+      const bytes = png.slice();
+      new DataView(bytes.buffer).setUint32(16, width);
+      new DataView(bytes.buffer).setUint32(20, height);
+      assert.throws(() => decodePng(bytes), isUserFacing(new RegExp(`IHDR chunk \\(byte 16\\) declares ${width}×${height} pixels`)));
+    }
+  });
+
+  test("a PNG whose chunk length lies names the file, the chunk and its offset in the editor's message", () => {
+    const bytes = encodeRgbPng(new Uint8Array(4 * 3 * 3), 4, 3, { workflow: '{}' });
+    new DataView(bytes.buffer).setUint32(33, 0xfffffff0);
+    assert.throws(() => workflowJsonFromBytes('photo.png', bytes), isUserFacing(/^photo\.png: .*chunk at byte 33 declares 4294967280 bytes/));
   });
 });
