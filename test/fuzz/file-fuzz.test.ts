@@ -21,10 +21,10 @@ import type { NodeContext } from '../../app/engine/node-definition.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { loadImage } from '../../nodes/load-image.js';
 import { workflowJsonFromBytes } from '../../renderer/src/workflow/workflow-source.js';
-import { FuzzTally } from './fuzz-tally.js';
+import { FuzzTally, fuzzSeed } from './fuzz-tally.js';
 import { EXTERNAL_DATA_LIES, onnxCases, pngCases, safetensorsCases, type FileCase } from './file-mutations.js';
 
-const FUZZ_SEED = 0xf11e5;
+const FUZZ_SEED = fuzzSeed(0xf11e5);
 const folder = mkdtempSync(path.join(tmpdir(), 'file-fuzz-'));
 const firstLine = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!.slice(0, 240);
 

@@ -1,3 +1,12 @@
+/**
+ * The seed a fuzz test generates its cases from: fixed, so a failure replays; FUZZ_SEED=<n> in the
+ * environment explores other cases (the printed tally names the seed that was used).
+ */
+export function fuzzSeed(fixed: number): number {
+  const chosen = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : fixed;
+  return Number.isSafeInteger(chosen) ? chosen : fixed;
+}
+
 /** Counts what a fuzz run did — cases per kind, outcomes per code — and prints it as a table. */
 export class FuzzTally {
   readonly #rows = new Map<string, Map<string, number>>();

@@ -13,11 +13,11 @@ import { workflowToPrompt } from '../../app/engine/workflow-to-prompt.js';
 import type { Issue } from '../../app/protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { emojiSourcesCopy } from '../support/emoji-model.js';
-import { FuzzTally } from './fuzz-tally.js';
+import { FuzzTally, fuzzSeed } from './fuzz-tally.js';
 import { issueDefect } from './issue-defects.js';
 import { workflowCases, workflowSeeds, type LoaderInput } from './workflow-mutations.js';
 
-const FUZZ_SEED = 0x5ca1ec;
+const FUZZ_SEED = fuzzSeed(0x5ca1ec);
 const registry = createNodeRegistry({ ...defaultEngineConfig(), modelsDir: emojiSourcesCopy() });
 
 type Outcome = { stage: 'load' | 'validate'; issues: Issue[] } | { stage: 'valid' };

@@ -176,6 +176,21 @@ function duplicateId(json: Json, draw: Draw): LoaderInput {
   return { json };
 }
 
+/** The neighbours of a format a file may really be in: other versions, other wrappers, other shapes. */
+function formatVariant(json: Json, draw: Draw): Json {
+  const root = json as Record<string, unknown>;
+  const variants: (() => Json)[] = [
+    () => ({ prompt: json }),
+    () => ({ ...root, version: pick([0.4, '1', 99, -1, 1.5, null], draw.other) }),
+    () => ({ ...root, format: pick(['comfyui', '', 1, undefined], draw.other) }),
+    () => Object.fromEntries(Object.entries(root).map(([key, value]) => [key, isRecord(value) ? { ...value, inputs: Object.values(value.inputs ?? {}) } : value])),
+    () => ({ ...root, links: Array.isArray(root.links) ? root.links.map((link) => (Array.isArray(link) ? { id: link[0], origin_id: link[1], origin_slot: link[2], target_id: link[3], target_slot: link[4], type: link[5] } : link)) : root.links }),
+    () => ({ ...root, nodes: Array.isArray(root.nodes) ? Object.fromEntries(root.nodes.map((node, index) => [String(index), node])) : root.nodes }),
+    () => ({ ...root, nodes: Array.isArray(root.nodes) ? root.nodes.map((node) => (isRecord(node) ? { ...node, properties: {}, widgets_values: isRecord(node.widgets) ? undefined : node.widgets_values } : node)) : root.nodes }),
+  ];
+  return variants[draw.at % variants.length]!();
+}
+
 /** One damaged copy of `draw.seed`, of the given kind. */
 function mutate(kind: string, draw: Draw): LoaderInput {
   const json = structuredClone(draw.seed.json);
@@ -210,6 +225,8 @@ function mutate(kind: string, draw: Draw): LoaderInput {
     case 'missing-link-end':
       breakLink(json, draw);
       return { json };
+    case 'format-variant':
+      return { json: formatVariant(json, draw) };
     case 'cycle':
       makeCycle(json, draw);
       return { json };
@@ -249,6 +266,7 @@ export const MUTATION_KINDS = [
   'missing-link-end',
   'cycle',
   'duplicate-id',
+  'format-variant',
   'deep-nesting',
   'truncated',
   'binary',
