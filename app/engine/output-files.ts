@@ -22,6 +22,7 @@ const PREFIX_FIELD = 'filename_prefix';
 export function resolvePrefix(outputDir: string, prefix: string): { directory: string; stem: string; subfolder: string } {
   const trimmed = prefix.trim();
   if (trimmed === '') throw new UserFacingError('the filename prefix is empty', { field: PREFIX_FIELD, hint: 'type a name such as "scalecrafter"' });
+  if (trimmed.includes('\0')) throw new UserFacingError('the filename prefix contains a NUL character', { field: PREFIX_FIELD, hint: 'use letters, digits, spaces, "-", "_" and "/"' });
   if (path.isAbsolute(trimmed) || /^[a-zA-Z]:/.test(trimmed)) {
     throw new UserFacingError(`the filename prefix "${prefix}" is an absolute path`, { field: PREFIX_FIELD, hint: 'use a name, optionally with a subfolder ("portraits/face"); files always go to the output folder' });
   }

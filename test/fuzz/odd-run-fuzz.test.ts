@@ -2,15 +2,16 @@
  * Runs a handful of valid but odd workflows end to end on the bundled tiny pixel-space model: every
  * widget of the default workflow at a boundary of its range or an unusual value (seed 0 or 2^53-1,
  * cfg 0 or 100, empty or emoji text…), unknown keys and titles added. Kept cheap (1-2 steps, at most
- * 40 pixels a side). Properties: each is either rejected with issues naming node and field, or runs
+ * 40 pixels a side); and ComfyUI API prompts likewise. Properties: each is either rejected with issues naming node and field, or runs
  * to its end, and a failure is a problem the user can act on, never an unhandled bug.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_SEED, type NodeFailure, type WidgetInputSpec, type Workflow } from '../../app/protocol/index.js';
 import { defaultWorkflow } from '../support/default-workflow.js';
-import { emojiSourcesCopy } from '../support/emoji-model.js';
+import { EMOJI_MODEL_NAME, emojiSourcesCopy } from '../support/emoji-model.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { FuzzTally, fuzzSeed } from './fuzz-tally.js';
 import { issueDefect } from './issue-defects.js';
@@ -32,7 +33,8 @@ function oddValue(spec: WidgetInputSpec): fc.Arbitrary<unknown> {
       return fc.constantFrom(spec.min, max);
     }
     case 'FLOAT':
-      return fc.constantFrom(spec.min, spec.max, (spec.min + spec.max) / 2);
+      // The top of a range is the cheap end to run (denoise 1 keeps every step), so it comes up most.
+      return fc.oneof({ arbitrary: fc.constant(spec.max), weight: 2 }, fc.constantFrom(spec.min, (spec.min + spec.max) / 2));
     case 'COMBO':
       return fc.constantFrom(...spec.options);
     case 'STRING':
@@ -59,33 +61,50 @@ function oddWorkflows(harness: EngineHarness): fc.Arbitrary<Workflow> {
   });
 }
 
+/** ComfyUI's API export of its default graph, pointed at the bundled model, with odd values of its own. */
+function oddComfyPrompts(): fc.Arbitrary<unknown> {
+  const api = JSON.parse(readFileSync(new URL('../fixtures/comfyui/default-workflow-api.json', import.meta.url), 'utf8')) as Record<string, { inputs: Record<string, unknown> }>;
+  return fc
+    .record({ seed: fc.constantFrom(0, MAX_SEED), cfg: fc.constantFrom(0, 1, 100), sampler_name: fc.constantFrom('euler', 'ddim', 'dpmpp_2m'), text: oddText, side: fc.constantFrom(32, 40) })
+    .map(({ seed, cfg, sampler_name, text, side }) => {
+      const prompt = structuredClone(api);
+      prompt['4']!.inputs.ckpt_name = EMOJI_MODEL_NAME;
+      Object.assign(prompt['5']!.inputs, { width: side, height: side });
+      Object.assign(prompt['3']!.inputs, { seed, cfg, sampler_name, steps: 1 });
+      prompt['6']!.inputs.text = text;
+      return prompt;
+    });
+}
+
 /** A failure that is a bug shows only an exception's own stack: no field, no hint, and the cause is that very error. */
 function isBugFailure(failure: NodeFailure): boolean {
   return failure.field === undefined && failure.hint === undefined && failure.cause?.split('\n')[0]?.endsWith(failure.message) === true;
 }
 
 describe('fuzzing runs with valid but odd workflows', () => {
-  test('6 odd workflows run on the tiny model or are rejected with issues', { timeout: 120_000 }, async () => {
+  test('8 odd workflows and ComfyUI prompts run on the tiny model or are rejected with issues', { timeout: 120_000 }, async () => {
     const harness = new EngineHarness({ modelsDir: emojiSourcesCopy() });
     const tally = new FuzzTally();
     const failures: string[] = [];
-    for (const [index, workflow] of fc.sample(oddWorkflows(harness), { seed: FUZZ_SEED, numRuns: 6 }).entries()) {
+    const ours = fc.sample(oddWorkflows(harness), { seed: FUZZ_SEED, numRuns: 6 }).map((workflow) => ['odd widgets', workflow] as const);
+    const comfy = fc.sample(oddComfyPrompts(), { seed: FUZZ_SEED, numRuns: 2 }).map((prompt) => ['odd ComfyUI API prompt', prompt] as const);
+    for (const [index, [kind, workflow]] of [...ours, ...comfy].entries()) {
       const queued = harness.enqueue(workflow);
       if (!queued.ok) {
         for (const issue of queued.issues) {
           const defect = issueDefect(issue);
           if (defect) failures.push(`workflow ${index}: an issue ${defect}: ${JSON.stringify(issue)}`);
         }
-        tally.count('odd widgets', `rejected:${queued.issues[0]?.code}.${queued.issues[0]?.field ?? '?'}`);
+        tally.count(kind, `rejected:${queued.issues[0]?.code}.${queued.issues[0]?.field ?? '?'}`);
         continue;
       }
       await harness.service.whenIdle();
       const end = harness.events.filter((event) => event.jobId === queued.jobId).at(-1)!;
       if (end.type === 'error' && isBugFailure(end.failure)) failures.push(`workflow ${index}: ${end.failure.nodeType} failed with a bug: ${end.failure.cause?.split('\n').slice(0, 3).join(' | ')}`);
-      tally.count('odd widgets', end.type === 'error' ? `failed:${end.failure.nodeType}.${end.failure.field ?? '?'}` : end.type);
+      tally.count(kind, end.type === 'error' ? `failed:${end.failure.nodeType}.${end.failure.field ?? '?'}` : end.type);
     }
     tally.print(`odd-run fuzz, seed ${FUZZ_SEED} (cases, outcome)`);
     assert.deepEqual(failures, []);
-    assert.equal(tally.total(), 6);
+    assert.equal(tally.total(), 8);
   });
 });
