@@ -13,6 +13,7 @@ import { GraphBuilder } from '../../app/onnx/graph-builder.js';
 import { parseModel, readModel, serializeModel, writeModel } from '../../app/onnx/model-io.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { workflowJsonFromBytes } from '../../renderer/src/workflow/workflow-source.js';
+import { writeOutputFile } from '../../app/engine/output-files.js';
 import { loadWorkflow, parseWorkflowText } from '../../app/engine/workflow-load.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { defaultWorkflow } from '../support/default-workflow.js';
@@ -113,5 +114,14 @@ describe('file loaders: bugs the fuzzer found', () => {
     const bytes = encodeRgbPng(new Uint8Array(4 * 3 * 3), 4, 3, { workflow: '{}' });
     new DataView(bytes.buffer).setUint32(33, 0xfffffff0);
     assert.throws(() => workflowJsonFromBytes('photo.png', bytes), isUserFacing(/^photo\.png: .*chunk at byte 33 declares 4294967280 bytes/));
+  });
+});
+
+describe('output files: bugs the run fuzzer found', () => {
+  test('a filename prefix too long for a file name is a UserFacingError on filename_prefix, not ENAMETOOLONG', async () => {
+    const prefix = 'a, '.repeat(120);
+    await assert.rejects(writeOutputFile(folder, prefix, 'png', 'x'), (error: unknown) => error instanceof UserFacingError && error.field === 'filename_prefix' && /359 bytes long/.test(error.message));
+    await assert.rejects(writeOutputFile(folder, `ok/${'é'.repeat(101)}`, 'png', 'x'), (error: unknown) => error instanceof UserFacingError && /202 bytes long/.test(error.message));
+    assert.equal((await writeOutputFile(folder, 'b'.repeat(200), 'png', 'x')).filename, `${'b'.repeat(200)}_00001_.png`);
   });
 });
