@@ -19,8 +19,8 @@ export const saveImage = defineNode({
     outputs: [],
   },
   execute: async ({ images, filename_prefix }, context) => {
-    // ComfyUI's chunk names, so either app reads the other's images back into a graph.
-    const text = { workflow: asciiJson(context.workflow), prompt: asciiJson(context.prompt) };
+    // ComfyUI's forms under its chunk names and ours under our own, so either app reads the image back into a graph.
+    const text = Object.fromEntries(Object.entries(context.embeddedWorkflow()).map(([keyword, json]) => [keyword, asciiJson(json)]));
     const written = [];
     for (let index = 0; index < images.batch; index++) {
       const png = encodeRgbPng(toRgb8(imageAt(images, index)), images.width, images.height, text);

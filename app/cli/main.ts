@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { registerDisperseCommand } from './commands/disperse.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerModelsPrepareCommand } from './commands/models-prepare.js';
 import { registerNodesCommand } from './commands/nodes.js';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     .showHelpAfterError();
   registerRunCommand(program);
   registerValidateCommand(program);
+  registerExportCommand(program);
   registerNodesCommand(program);
   registerServeCommand(program);
   registerModelsCommand(program);

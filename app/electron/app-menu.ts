@@ -22,6 +22,7 @@ export function applicationMenu(send: (command: MenuCommand) => void, platform: 
       { type: 'separator' },
       item('Save', 'save', 'CmdOrCtrl+S'),
       item('Save As…', 'saveAs', 'CmdOrCtrl+Shift+S'),
+      item('Save as ComfyUI Workflow…', 'saveComfyUi'),
       { type: 'separator' },
       platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
     ],

@@ -10,11 +10,13 @@ import {
   type ParsedRequestParams,
   type RequestResult,
 } from '../protocol/index.js';
+import { withComfyNames } from './comfyui/comfy-names.js';
 import { JobQueue } from './job-queue.js';
 import type { NodeRegistry } from './node-registry.js';
 import { planFor, validatePrompt, type ExecutionPlan } from './validate-prompt.js';
 import { tmpdir } from 'node:os';
 import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
+import { exportComfyUiWorkflow } from './comfyui/export-ui.js';
 import { loadWorkflow } from './workflow-load.js';
 import { workflowToPrompt } from './workflow-to-prompt.js';
 import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
@@ -48,12 +50,15 @@ export class EngineService {
       enqueue: ({ workflow, options, overrides }) => {
         const prepared = this.prepare(workflow, overrides);
         if (!prepared.ok) return prepared;
-        const queued = this.#queue.enqueue({
-          ...prepared.run,
-          outputDir: options.outputDir,
-          executionProvider: options.executionProvider,
-          ...(options.label ? { label: options.label } : {}),
-        });
+        const queued = this.#queue.enqueue(
+          {
+            ...prepared.run,
+            outputDir: options.outputDir,
+            executionProvider: options.executionProvider,
+            ...(options.label ? { label: options.label } : {}),
+          },
+          { front: options.front === true },
+        );
         return { ok: true, ...queued };
       },
       validate: ({ workflow, overrides }) => {
@@ -64,10 +69,16 @@ export class EngineService {
         const loaded = loadWorkflow(workflow, this.registry);
         return loaded.ok ? { ok: true, workflow: loaded.workflow, notes: loaded.notes, unknownTypes: loaded.unknownTypes } : loaded;
       },
+      exportComfyUi: ({ workflow }) => {
+        const loaded = loadWorkflow(workflow, this.registry);
+        if (!loaded.ok) return loaded;
+        const exported = exportComfyUiWorkflow(loaded.workflow, this.registry);
+        return { ok: true, workflow: { ...exported.comfy }, notes: exported.notes };
+      },
       cancel: ({ jobId }) => ({ cancelled: this.#queue.cancel(jobId) }),
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
-      nodeSchemas: () => this.registry.schemas(),
+      nodeSchemas: () => withComfyNames(this.registry.schemas()),
       scheduleTable: (params) => this.#scheduleTable(params),
     };
   }

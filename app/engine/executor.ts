@@ -3,8 +3,9 @@
  * between nodes (and inside long nodes through the signal), and events emitted as it goes. Any
  * exception a node throws ends the job with a failure on that node; it never escapes this function.
  */
-import { isPromptLink, type EngineEvent, type ExecutionProviderPreference, type NodeFailure, type Prompt, type UiPayload } from '../protocol/index.js';
+import { isPromptLink, type EngineEvent, type ExecutionProviderPreference, type NodeFailure, type Prompt, type UiPayload, type Workflow } from '../protocol/index.js';
 import { computeCacheKeys } from './cache-keys.js';
+import { embeddedWorkflow, type EmbeddedWorkflow } from './embedded-workflow.js';
 import type { NodeContext } from './node-definition.js';
 import { toNodeFailure } from './node-failure.js';
 import type { NodeRegistry } from './node-registry.js';
@@ -14,7 +15,7 @@ import type { ExecutionPlan } from './validate-prompt.js';
 export interface JobToRun {
   jobId: string;
   prompt: Prompt;
-  workflow: unknown;
+  workflow: Workflow;
   plan: ExecutionPlan;
   outputDir: string;
   executionProvider: ExecutionProviderPreference;
@@ -55,6 +56,8 @@ export async function executeJob(
   };
   const started = Date.now();
   const memory = new MemoryHighWater();
+  let embedded: EmbeddedWorkflow | undefined;
+  const embeddedOnce = () => (embedded ??= embeddedWorkflow(job.workflow, registry));
 
   emit({ type: 'started', jobId, nodes: toExecute });
   emit({ type: 'cached', jobId, nodes: cachedNodes });
@@ -74,7 +77,7 @@ export async function executeJob(
       emit({ type: 'executing', jobId, nodeId: id, nodeType: node.class_type });
       try {
         const inputs = gatherInputs(prompt, id, keys, cache);
-        const context = nodeContext(job, id, emit);
+        const context = nodeContext(job, id, emit, embeddedOnce);
         const result = await definition.execute(inputs as never, context);
         if (result.outputs.length !== definition.schema.outputs.length) {
           throw new Error(`${node.class_type} returned ${result.outputs.length} outputs but declares ${definition.schema.outputs.length}`);
@@ -123,15 +126,14 @@ function gatherInputs(prompt: Prompt, id: string, keys: Map<string, string>, cac
   return inputs;
 }
 
-function nodeContext(job: JobToRun, nodeId: string, emit: (event: EngineEvent) => void): NodeContext {
+function nodeContext(job: JobToRun, nodeId: string, emit: (event: EngineEvent) => void, embedded: () => EmbeddedWorkflow): NodeContext {
   return {
     jobId: job.jobId,
     nodeId,
     signal: job.signal,
     outputDir: job.outputDir,
     executionProvider: job.executionProvider,
-    prompt: job.prompt,
-    workflow: job.workflow,
+    embeddedWorkflow: embedded,
     progress(value, max, preview) {
       emit({ type: 'progress', jobId: job.jobId, nodeId, value, max, ...(preview ? { preview } : {}) });
     },

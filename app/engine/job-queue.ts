@@ -3,7 +3,7 @@
  * a pending job removes it; cancelling the running one aborts its signal and lets it wind down.
  */
 import { randomUUID } from 'node:crypto';
-import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot } from '../protocol/index.js';
+import type { EngineEvent, ExecutionProviderPreference, HistoryEntry, Prompt, QueueSnapshot, Workflow } from '../protocol/index.js';
 import { executeJob, type JobOutcome } from './executor.js';
 import type { NodeRegistry } from './node-registry.js';
 import { OutputCache } from './output-cache.js';
@@ -11,7 +11,7 @@ import type { ExecutionPlan } from './validate-prompt.js';
 
 export interface QueuedJob {
   prompt: Prompt;
-  workflow: unknown;
+  workflow: Workflow;
   plan: ExecutionPlan;
   outputDir: string;
   executionProvider: ExecutionProviderPreference;
@@ -39,13 +39,20 @@ export class JobQueue {
     private readonly historyLimit = 200,
   ) {}
 
-  enqueue(job: QueuedJob): { jobId: string; position: number } {
+  /** `front`: ahead of every pending job (but behind any probe already waiting, which is quick). */
+  enqueue(job: QueuedJob, { front = false } = {}): { jobId: string; position: number } {
     const pending: PendingJob = { ...job, jobId: randomUUID(), queuedAt: Date.now(), controller: new AbortController() };
-    this.#pending.push(pending);
-    const position = this.#pending.length - 1 + (this.#running ? 1 : 0);
+    const index = front ? this.#firstRealJobIndex() : this.#pending.length;
+    this.#pending.splice(index, 0, pending);
+    const position = this.#pending.slice(0, index).filter((waiting) => !waiting.probe).length + (this.#running ? 1 : 0);
     this.emit({ type: 'queued', jobId: pending.jobId, position });
     if (!this.#running) this.#idle = this.#drain();
     return { jobId: pending.jobId, position };
+  }
+
+  #firstRealJobIndex(): number {
+    const index = this.#pending.findIndex((waiting) => !waiting.probe);
+    return index < 0 ? this.#pending.length : index;
   }
 
   /**

@@ -3,6 +3,7 @@
  * execute() are typed from the schema, so a node cannot read a widget it did not declare.
  */
 import type { ExecutionProviderPreference, InputSpec, NodeSchema, OutputSpec, PreviewImage, UiPayload, ValueType, WidgetValue } from '../protocol/index.js';
+import type { EmbeddedWorkflow } from './embedded-workflow.js';
 import type { SocketValue } from './socket-values.js';
 
 type ValueOfInput<I extends InputSpec> = I extends { kind: 'socket'; type: infer T extends ValueType }
@@ -30,9 +31,8 @@ export interface NodeContext {
   readonly outputDir: string;
   /** The execution provider the user asked for; model nodes fall back from it and say so. */
   readonly executionProvider: ExecutionProviderPreference;
-  /** The executed prompt and the workflow, for output nodes that embed them (PNG metadata). */
-  readonly prompt: unknown;
-  readonly workflow: unknown;
+  /** What output files embed (PNG tEXt chunks): keyword → JSON; app/engine/embedded-workflow.ts. Computed on first use. */
+  embeddedWorkflow(): EmbeddedWorkflow;
   progress(value: number, max: number, preview?: PreviewImage): void;
   /** A line for the user: which device ran, a prompt that was cut… */
   message(level: 'info' | 'warning', text: string): void;

@@ -8,6 +8,7 @@ import { detectComfyUiFormat } from './comfyui/detect-format.js';
 import { importComfyUi } from './comfyui/import-comfyui.js';
 import { migrateWorkflow } from './migrations/migrate-workflow.js';
 import { MAX_WORKFLOW_NESTING, pathBeyondNesting } from './nesting-limit.js';
+import { upgradeNodeVersions } from './migrations/node-version-migrations.js';
 import type { NodeRegistry } from './node-registry.js';
 
 export type LoadResult =
@@ -46,9 +47,12 @@ export function loadWorkflow(json: unknown, registry: NodeRegistry): LoadResult 
   if (detectComfyUiFormat(json)) {
     const imported = importComfyUi(json, registry);
     if (!imported.ok) return imported;
+    // Nodes of ours that went through ComfyUI keep the version that wrote their values.
+    const upgraded = upgradeNodeVersions(imported.workflow, registry);
+    if (upgraded.issues.length > 0) return { ok: false, issues: upgraded.issues };
     // What the import had to change (a widget reset, a link it could not place) is worth telling, not blocking.
-    const notes = [...imported.notes, ...imported.issues.map(formatIssue)];
-    return parseCurrent(imported.workflow, notes, imported.unknownTypes, registry);
+    const notes = [...imported.notes, ...imported.issues.map(formatIssue), ...upgraded.notes];
+    return parseCurrent(upgraded.workflow, notes, imported.unknownTypes, registry);
   }
   const migrated = migrateWorkflow(json, registry);
   if (migrated.issues.length > 0) return { ok: false, issues: migrated.issues };

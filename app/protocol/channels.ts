@@ -21,6 +21,8 @@ export const runOptionsSchema = z.object({
   label: z.string().optional(),
   /** Preferred execution provider; the engine falls back to the next available one and says so. */
   executionProvider: z.enum(EXECUTION_PROVIDER_PREFERENCES).default('auto'),
+  /** Run before every pending job (ComfyUI's "Queue front"); the running job is not interrupted. */
+  front: z.boolean().optional(),
 });
 export type RunOptions = z.input<typeof runOptionsSchema>;
 
@@ -69,6 +71,16 @@ export const loadWorkflowResultSchema = z.discriminatedUnion('ok', [
 export type LoadWorkflowResult = z.infer<typeof loadWorkflowResultSchema>;
 
 /**
+ * A workflow as ComfyUI's UI-format file (schema 0.4), with what ComfyUI's form could not hold. The
+ * file is plain JSON to the protocol; its shape is the export's (app/engine/comfyui/export-ui.ts).
+ */
+export const comfyUiExportResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), workflow: z.record(z.string(), z.unknown()), notes: z.array(z.string()) }),
+  z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
+]);
+export type ComfyUiExportResult = z.infer<typeof comfyUiExportResultSchema>;
+
+/**
  * The dilation of every re-dilatable conv of a node's UNet at every step, for the guided pass and
  * the ND-CFG base pass (1 = plain conv), as the Sampler will feed it: the schedule editor's heat map
  * and `scalecrafter schedule` show the same table.
@@ -104,6 +116,8 @@ export const engineRequests = {
   },
   /** Parse, migrate or import any workflow JSON for the canvas to open; nothing runs. */
   loadWorkflow: { params: z.object({ workflow: z.unknown() }), result: loadWorkflowResultSchema },
+  /** Any workflow JSON (loaded as `loadWorkflow` does) as a ComfyUI workflow file; nothing runs. */
+  exportComfyUi: { params: z.object({ workflow: z.unknown() }), result: comfyUiExportResultSchema },
   /** Cancel a pending or running job; false when it already finished or never existed. */
   cancel: { params: z.object({ jobId: z.string() }), result: z.object({ cancelled: z.boolean() }) },
   queue: { params: z.object({}), result: queueSnapshotSchema },

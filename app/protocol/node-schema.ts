@@ -114,6 +114,12 @@ export const nodeSchemaSchema = z.object({
   outputs: z.array(outputSpecSchema),
   /** The side editor selecting this node opens, if any; the engine declares it, the renderer obeys. */
   editor: z.enum(NODE_EDITORS).optional(),
+  /**
+   * ComfyUI's class names and default titles of the nodes this one stands in for (KSampler,
+   * "CLIP Text Encode (Prompt)"), so node search finds it by the names a ComfyUI user types.
+   * Filled in by the engine from its ComfyUI import map, never declared by a node.
+   */
+  comfyNames: z.array(z.string()).optional(),
 });
 export type NodeSchema = z.infer<typeof nodeSchemaSchema>;
 

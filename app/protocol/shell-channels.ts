@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { engineEventSchema } from './events.js';
 
 /** Menu items that act on the document, which the page owns: main sends their names. */
-export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'loadDefault', 'queue', 'cancel', 'undo', 'redo'] as const;
+export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'saveComfyUi', 'loadDefault', 'queue', 'cancel', 'undo', 'redo'] as const;
 export const menuCommandSchema = z.enum(MENU_COMMANDS);
 export type MenuCommand = z.infer<typeof menuCommandSchema>;
 

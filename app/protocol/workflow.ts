@@ -11,6 +11,11 @@ import { z } from 'zod';
 import { SEED_CONTROLS } from './node-schema.js';
 
 export const WORKFLOW_FORMAT = 'scalecrafter-workflow';
+/**
+ * The PNG tEXt keyword under which images this app writes carry our workflow; `workflow` and `prompt`
+ * hold ComfyUI's forms. Images written before ComfyUI's forms were added hold ours in `workflow`.
+ */
+export const OWN_WORKFLOW_CHUNK = 'scalecrafter-workflow';
 /** Version 0 is litegraph's own serialisation (positional widgets_values, array links); 1 stores widgets by name. */
 export const WORKFLOW_VERSION = 1;
 

@@ -6,6 +6,7 @@
 import './zod-without-eval.js';
 import '@comfyorg/litegraph/style.css';
 import './styles.css';
+import './workbench.css';
 import defaultWorkflow from '../../workflows/default.json';
 import { installFileDrop } from './controllers/file-drop.js';
 import { RunController } from './controllers/run-controller.js';
@@ -14,6 +15,7 @@ import { parseShellPush, type ExecutionProviderPreference, type MenuCommand } fr
 import { ScheduleController } from './controllers/schedule-controller.js';
 import { installShortcuts } from './controllers/shortcuts.js';
 import { WorkflowDocument } from './controllers/workflow-document.js';
+import { installWorkbench } from './controllers/workbench.js';
 import { GraphEditor } from './canvas/graph-editor.js';
 import { configureLiteGraph } from './canvas/litegraph-setup.js';
 import { registerNodeTypes } from './canvas/node-types.js';
@@ -53,6 +55,7 @@ async function start(): Promise<void> {
     loadDefault: () => void doc.loadDefault(),
     save: () => void doc.save(false),
     saveAs: () => void doc.save(true),
+    saveComfyUi: () => void doc.saveComfyUi(),
     device: {
       get value() {
         return device.value;
@@ -63,7 +66,8 @@ async function start(): Promise<void> {
     },
     undo: () => doc.undo(),
     redo: () => doc.redo(),
-    queue: () => void runs.queue(),
+    queue: () => void workbench.queue(),
+    queueFront: () => void workbench.queueFront(),
     cancel: () => void runs.cancel(),
     bypass: () => editor.toggleSelected('bypassed'),
     mute: () => editor.toggleSelected('muted'),
@@ -71,6 +75,7 @@ async function start(): Promise<void> {
     fitView: () => editor.fitView(),
   };
   const toolbar = new Toolbar(app, commands);
+  const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm });
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
@@ -106,6 +111,7 @@ async function start(): Promise<void> {
     open: commands.open,
     save: commands.save,
     saveAs: commands.saveAs,
+    saveComfyUi: commands.saveComfyUi,
     loadDefault: commands.loadDefault,
     queue: commands.queue,
     cancel: commands.cancel,
@@ -118,6 +124,7 @@ async function start(): Promise<void> {
   });
 
   await doc.start();
+  workbench.started();
   await runs.restoreHistory();
   refreshDocument();
   runPanel.render();

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Workflow } from '../../app/protocol/index.js';
+import { comfyUiWorkflowSchema } from '../support/comfyui-workflow-schema.js';
 import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import type { EditorPage } from './editor-page.js';
 import type { PageGlobals } from './page-globals.js';
@@ -116,6 +117,19 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     await chooser.setFiles((await download.path())!);
     await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
     assert.deepEqual(await session.editor.snapshot(), saved);
+  });
+
+  test('"For ComfyUI…" downloads the graph as a ComfyUI workflow; the document stays as it was', async () => {
+    const title = await session.browser.page.getByTestId('document-title').textContent();
+    const [download] = await Promise.all([session.browser.page.waitForEvent('download'), session.browser.page.click('[data-testid="save-comfyui"]')]);
+    assert.equal(download.suggestedFilename(), 'default.comfyui.json');
+    const comfy = comfyUiWorkflowSchema.parse(JSON.parse(readFileSync((await download.path())!, 'utf8')));
+    assert.deepEqual(
+      comfy.nodes.map((node) => node.type).sort(),
+      ['CLIPTextEncode', 'CLIPTextEncode', 'CheckpointLoaderSimple', 'EmptyLatentImage', 'KSampler', 'SaveImage', 'VAEDecode'],
+    );
+    assert.equal(await session.browser.page.getByTestId('document-title').textContent(), title);
+    assert.equal(await session.editor.dirty(), false);
   });
 
   test('dropping a PNG the app wrote restores the workflow it was made with', async () => {

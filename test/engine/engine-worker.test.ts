@@ -72,6 +72,29 @@ describe('the engine in its worker thread', () => {
     assert.deepEqual(history[2]!.outputs, { '3': { text: ['a'] } });
   });
 
+  test('a job queued at the front runs before the jobs already waiting, after the running one', async () => {
+    const running = await enqueue(delayed('running', 0.3));
+    const waiting = [await enqueue(delayed('first in line', 0)), await enqueue(delayed('second in line', 0))];
+    const front = await engine.request('enqueue', { workflow: delayed('front', 0), options: { ...options, front: true }, overrides: [] });
+    assert.ok(front.ok);
+    assert.equal(front.position, 1, 'next after the running job');
+    const snapshot = await engine.request('queue', {});
+    assert.deepEqual(snapshot.pending.map((job) => job.jobId), [front.jobId, ...waiting]);
+    await engine.waitForJob(waiting[1]!);
+    const ids = [running, front.jobId, ...waiting];
+    const order = events.filter((event) => event.type === 'started' && ids.includes(event.jobId)).map((event) => event.jobId);
+    assert.deepEqual(order, ids);
+  });
+
+  test('node schemas name the ComfyUI nodes they stand in for', async () => {
+    const schemas = await engine.request('nodeSchemas', {});
+    const namesOf = (type: string) => schemas.find((schema) => schema.type === type)?.comfyNames ?? [];
+    assert.deepEqual(namesOf('Sampler'), ['KSampler']);
+    assert.deepEqual(namesOf('TextEncode'), ['CLIPTextEncode', 'CLIP Text Encode (Prompt)']);
+    assert.deepEqual(namesOf('LoadCheckpoint'), ['CheckpointLoaderSimple', 'Load Checkpoint']);
+    assert.equal(schemas.find((schema) => schema.type === 'ShowText')?.comfyNames, undefined, 'a node with no ComfyUI counterpart');
+  });
+
   test('cancelling a running job stops it mid-node; cancelling a pending one removes it', async () => {
     const running = await enqueue(delayed('slow', 30));
     const pending = await enqueue(delayed('never', 0));

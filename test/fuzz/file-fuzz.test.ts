@@ -82,8 +82,7 @@ const context: NodeContext = {
   signal: new AbortController().signal,
   outputDir: folder,
   executionProvider: 'cpu',
-  prompt: {},
-  workflow: {},
+  embeddedWorkflow: () => ({}),
   progress: () => undefined,
   message: () => undefined,
 };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { loadWorkflow } from '../../app/engine/workflow-load.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
+import { OWN_WORKFLOW_CHUNK } from '../../app/protocol/index.js';
 import type { Workflow } from '../../app/protocol/index.js';
 import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import { emojiSourcesCopy } from '../support/emoji-model.js';
@@ -18,7 +19,7 @@ describe('the default workflow on the bundled pixel-space model', () => {
   const savedFiles = (job: { outputOf(id: string): Record<string, unknown> | undefined }, nodeId: string) =>
     ((job.outputOf(nodeId)?.images ?? []) as Array<{ filename: string; subfolder: string }>).map((image) => path.join(engine.outputDir, image.subfolder, image.filename));
 
-  test('writes a PNG that carries its workflow and executed prompt', async () => {
+  test('writes a PNG that carries its workflow (ours, and ComfyUI\'s) and the executed prompt in ComfyUI\'s API form', async () => {
     const workflow = defaultWorkflow();
     const saveId = String(nodeOfType(workflow, 'SaveImage').id);
     const job = await engine.run(workflow);
@@ -28,11 +29,12 @@ describe('the default workflow on the bundled pixel-space model', () => {
     const latent = nodeOfType(workflow, 'EmptyLatentImage').widgets;
     assert.deepEqual([png.width, png.height], [latent.width, latent.height]);
 
-    const embedded = loadWorkflow(JSON.parse(png.text.workflow!), engine.registry);
+    const embedded = loadWorkflow(JSON.parse(png.text[OWN_WORKFLOW_CHUNK]!), engine.registry);
     assert.ok(embedded.ok);
     assert.deepEqual(embedded.workflow, loadWorkflow(workflow, engine.registry).ok && (loadWorkflow(workflow, engine.registry) as { workflow: Workflow }).workflow);
     const prompt = JSON.parse(png.text.prompt!) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
     const samplerId = String(nodeOfType(workflow, 'Sampler').id);
+    assert.equal(prompt[samplerId]!.class_type, 'KSampler');
     assert.equal(prompt[samplerId]!.inputs.seed, nodeOfType(workflow, 'Sampler').widgets.seed, 'the seed used is in the metadata');
   });
 

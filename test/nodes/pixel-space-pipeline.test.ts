@@ -38,8 +38,7 @@ function nodeContext(recorded: Recorded = { messages: [], previews: [] }): NodeC
     signal: new AbortController().signal,
     outputDir: '/nonexistent',
     executionProvider: 'cpu',
-    prompt: {},
-    workflow: {},
+    embeddedWorkflow: () => ({}),
     progress: (_value, _max, preview) => preview && recorded.previews.push(preview),
     message: (level, text) => recorded.messages.push(`${level}: ${text}`),
   };

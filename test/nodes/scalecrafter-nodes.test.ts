@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
-import type { RequestResult, Workflow, WorkflowNode, WidgetValue } from '../../app/protocol/index.js';
-import { nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../support/default-workflow.js';
+import { OWN_WORKFLOW_CHUNK } from '../../app/protocol/index.js';
+import type { RequestResult, Workflow, WidgetValue } from '../../app/protocol/index.js';
+import { insertModelPatch, nodeOfType, TINY_SD_SIDE, tinySdWorkflow } from '../support/default-workflow.js';
 import { EngineHarness, type JobRecord } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
 
@@ -16,25 +17,7 @@ function patched(patches: Array<[string, Record<string, WidgetValue>]>): Workflo
   const workflow = tinySdWorkflow();
   Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: SIDE, height: SIDE });
   Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 4 });
-  const sampler = nodeOfType(workflow, 'Sampler');
-  for (const [type, widgets] of patches) {
-    const socket = sampler.inputs.find((input) => input.name === 'model')!;
-    const link = workflow.links.find((candidate) => candidate.id === socket.link)!;
-    const id = workflow.last_node_id + 1;
-    const linkId = workflow.last_link_id + 1;
-    const node: WorkflowNode = {
-      id, type, version: 1, pos: [0, 0], size: [200, 100], mode: 0,
-      inputs: [{ name: 'model', type: 'MODEL', link: link.id }], outputs: [{ name: 'MODEL', type: 'MODEL', links: [linkId] }],
-      widgets, widget_controls: {}, properties: {},
-    };
-    link.target_id = id;
-    link.target_slot = 0;
-    workflow.links.push({ id: linkId, origin_id: id, origin_slot: 0, target_id: sampler.id, target_slot: 0, type: 'MODEL' });
-    socket.link = linkId;
-    workflow.nodes.push(node);
-    workflow.last_node_id = id;
-    workflow.last_link_id = linkId;
-  }
+  for (const [type, widgets] of patches) insertModelPatch(workflow, type, widgets);
   return workflow;
 }
 
@@ -124,10 +107,10 @@ describe('ScaleCrafter nodes on the tiny model', () => {
     const paintedWorkflow = patched([['PaintedSchedule', { schedule: JSON.stringify(painted), eta: 0.05 }]]);
     const { job, image: fromCells } = await render(paintedWorkflow);
     assert.equal(maxDifference(fromCells, fromText), 0);
-    // The painted cells travel by name in the PNG's workflow, like any widget value.
+    // The painted cells travel by name in the PNG's own workflow chunk, like any widget value.
     const ui = job.outputOf(String(nodeOfType(paintedWorkflow, 'SaveImage').id)) as { images: Array<{ filename: string; subfolder: string }> };
     const text = decodePng(readFileSync(path.join(engine.outputDir, ui.images[0]!.subfolder, ui.images[0]!.filename))).text;
-    const embedded = JSON.parse(String(text['workflow'])) as Workflow;
+    const embedded = JSON.parse(String(text[OWN_WORKFLOW_CHUNK])) as Workflow;
     assert.equal(nodeOfType(embedded, 'PaintedSchedule').widgets.schedule, JSON.stringify(painted));
     const { image: empty } = await render(patched([redilate(), ['PaintedSchedule', { schedule: '', eta: 0.05 }]]));
     assert.ok(maxDifference(empty, plain) <= 1, 'an empty painted schedule turns the ReDilate before it off');

@@ -222,8 +222,9 @@ describe("ComfyUI's API", () => {
     await watcher.until((message) => isType('executing')(message) && dataOf(message)!.prompt_id === running.json.prompt_id);
     const queue = (await (await fetch(`${api.url}/queue`)).json()) as { queue_running: unknown[][]; queue_pending: unknown[][] };
     assert.deepEqual(queue.queue_running.map((item) => item[1]), [running.json.prompt_id]);
-    assert.deepEqual(queue.queue_pending.map((item) => item[1]), [pending.json.prompt_id, kept.json.prompt_id]);
-    assert.deepEqual(queue.queue_pending[0]!.slice(2), [slow(30), {}, ['3']]);
+    // `front` runs before every waiting prompt, as in ComfyUI (whose pending list is ordered by number).
+    assert.deepEqual(queue.queue_pending.map((item) => item[1]), [kept.json.prompt_id, pending.json.prompt_id]);
+    assert.deepEqual(queue.queue_pending[1]!.slice(2), [slow(30), {}, ['3']]);
     assert.deepEqual(await (await fetch(`${api.url}/prompt`)).json(), { exec_info: { queue_remaining: 3 } });
     assert.equal((await fetch(`${api.url}/queue`, { method: 'POST', body: JSON.stringify({ delete: [pending.json.prompt_id] }) })).status, 200);
     // The prompt queued no client, so the interruption goes to every client.

@@ -1,7 +1,7 @@
 /** The shipped default workflow, read from workflows/default.json as a user would run it. */
 import { readFileSync } from 'node:fs';
 import { tinyPipelineConfigs } from '../../app/models/sd/presets.js';
-import type { Workflow } from '../../app/protocol/index.js';
+import type { WidgetValue, Workflow, WorkflowNode } from '../../app/protocol/index.js';
 
 const file = new URL('../../workflows/default.json', import.meta.url);
 
@@ -27,4 +27,25 @@ export function tinySdWorkflow(): Workflow {
   nodeOfType(workflow, 'LoadCheckpoint').widgets.model = 'tiny-sd';
   Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: TINY_SD_SIDE, height: TINY_SD_SIDE });
   return workflow;
+}
+
+/** Puts a MODEL → MODEL patch node (ReDilate, …) on the link into the Sampler's model input, in place. */
+export function insertModelPatch(workflow: Workflow, type: string, widgets: Record<string, WidgetValue>): void {
+  const sampler = nodeOfType(workflow, 'Sampler');
+  const socket = sampler.inputs.find((input) => input.name === 'model')!;
+  const link = workflow.links.find((candidate) => candidate.id === socket.link)!;
+  const id = workflow.last_node_id + 1;
+  const linkId = workflow.last_link_id + 1;
+  const node: WorkflowNode = {
+    id, type, version: 1, pos: [0, 0], size: [200, 100], mode: 0,
+    inputs: [{ name: 'model', type: 'MODEL', link: link.id }], outputs: [{ name: 'MODEL', type: 'MODEL', links: [linkId] }],
+    widgets, widget_controls: {}, properties: {},
+  };
+  link.target_id = id;
+  link.target_slot = 0;
+  workflow.links.push({ id: linkId, origin_id: id, origin_slot: 0, target_id: sampler.id, target_slot: 0, type: 'MODEL' });
+  socket.link = linkId;
+  workflow.nodes.push(node);
+  workflow.last_node_id = id;
+  workflow.last_link_id = linkId;
 }

@@ -13,6 +13,8 @@ import type { GraphImport, ImportedNode, ImportReport, NodeLayout } from './impo
 import { COSMETIC_KEYS, REBUILT_KEYS, readMode } from './imported-node.js';
 import { COMFY_WIDGETS_PROPERTY, KeptNode } from './kept-node.js';
 import { MappedNode } from './mapped-node.js';
+import { OwnNode } from './own-node.js';
+import { OWN_VALUES_PROPERTY, readOwnValues } from './own-values.js';
 import { COMFY_NODE_MAP } from './node-map.js';
 
 /** Properties ComfyUI adds that describe its own node type (search-and-replace name, node pack, version). */
@@ -43,13 +45,17 @@ function layoutOf(raw: JsonObject, translated: boolean): NodeLayout {
 function importNode(raw: JsonObject, id: number, type: string, registry: NodeRegistry, report: ImportReport): ImportedNode {
   const mapping = COMFY_NODE_MAP.get(type);
   const definition = mapping && registry.get(mapping.ourType);
+  const ownValues = readOwnValues(isJsonObject(raw.properties) ? raw.properties : {}, mapping?.ourType ?? type);
+  if (mapping === undefined && ownValues !== undefined && registry.has(type)) return new OwnNode(id, raw, layoutOf(raw, true), ownValues);
   if (mapping === undefined || definition === undefined) {
     if (mapping) report.notes.push(`node ${id} (${type}) would become ${mapping.ourType}, which this app has not registered; kept as ${type}`);
     else report.notes.push(`node ${id} has ComfyUI type ${type}, which has no counterpart here; kept with its links and its widget values (properties.${COMFY_WIDGETS_PROPERTY})`);
     return KeptNode.fromUi(id, type, raw, layoutOf(raw, false));
   }
   const named = namedFromPositional(raw.widgets_values, mapping.widgets, { id, type });
-  let layout = layoutOf(raw, true);
+  const translated = layoutOf(raw, true);
+  const { [OWN_VALUES_PROPERTY]: _ownValues, ...properties } = translated.properties;
+  let layout = { ...translated, properties };
   if (!named.ok) {
     report.issues.push({
       ...named.issue,
@@ -60,6 +66,7 @@ function importNode(raw: JsonObject, id: number, type: string, registry: NodeReg
     layout = { ...layout, properties: { ...layout.properties, [COMFY_WIDGETS_PROPERTY]: raw.widgets_values } };
   }
   const node = new MappedNode(id, mapping, definition, layout);
+  if (ownValues !== undefined) node.restoreOwnValues(ownValues);
   if (named.ok) node.applyValues({ widgets: named.widgets, controls: named.widget_controls }, report);
   return node;
 }

@@ -10,6 +10,7 @@ import { isWidgetValue } from '../positional-widgets.js';
 import type { ImportedNode, ImportReport, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
 import type { ComfyNodeMapping } from './node-map.js';
+import type { OwnValues } from './own-values.js';
 
 /** Widget values and seed controls under ComfyUI's names. */
 export interface ComfyValues {
@@ -67,6 +68,12 @@ export class MappedNode implements ImportedNode {
 
   #widgetSpec(ourName: string): WidgetInputSpec | undefined {
     return this.#definition.schema.inputs.filter(isWidget).find((spec) => spec.name === ourName);
+  }
+
+  /** Takes back the values of ours that ComfyUI's node cannot hold (written by the export), by our names. */
+  restoreOwnValues(values: OwnValues): void {
+    for (const [name, value] of Object.entries(values.widgets)) if (this.#widgetSpec(name) !== undefined) this.#widgets[name] = value;
+    for (const [name, control] of Object.entries(values.widget_controls)) if (this.#widgetSpec(name)?.kind === 'SEED') this.#controls[name] = control;
   }
 
   /** Takes ComfyUI's values; those without a counterpart are reported, never silently dropped. */

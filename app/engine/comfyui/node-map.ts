@@ -27,6 +27,8 @@ export interface ComfyNodeMapping {
   readonly outputs: readonly string[];
   /** Value conversions, keyed by our widget name. */
   readonly convert?: Readonly<Record<string, (value: WidgetValue) => ConvertedValue>>;
+  /** The same conversions back to ComfyUI's values, for the export; every `convert` key needs one. */
+  readonly convertBack?: Readonly<Record<string, (value: WidgetValue) => WidgetValue>>;
 }
 
 const widget = (name: string, hasControl = false): PositionalWidget => ({ name, hasControl });
@@ -57,6 +59,17 @@ function throughTable(what: string, table: Readonly<Record<string, string>>) {
   };
 }
 
+/** Our value → ComfyUI's through the table read backwards; a value kept from ComfyUI as it was goes back as it is. */
+function backThroughTable(table: Readonly<Record<string, string>>) {
+  const reversed = new Map(Object.entries(table).map(([comfy, ours]) => [ours, comfy]));
+  return (value: WidgetValue): WidgetValue => (typeof value === 'string' ? (reversed.get(value) ?? value) : value);
+}
+
+/**
+ * The mappings, in import order. Export reads them backwards: a node of ours is written as the first
+ * mapping whose `ourType` it has, so a second ComfyUI type landing on the same node of ours (an
+ * alias) goes after the one ComfyUI should see.
+ */
 const MAPPINGS: readonly ComfyNodeMapping[] = [
   {
     comfyType: 'CheckpointLoaderSimple',
@@ -108,6 +121,7 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     renamedInputs: { sampler_name: 'sampler', latent_image: 'latent' },
     outputs: ['LATENT'],
     convert: { sampler: throughTable('sampler', COMFY_SAMPLER_NAMES), scheduler: throughTable('scheduler', SCHEDULERS) },
+    convertBack: { sampler: backThroughTable(COMFY_SAMPLER_NAMES), scheduler: backThroughTable(SCHEDULERS) },
   },
   {
     comfyType: 'VAEDecode',
@@ -154,3 +168,6 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));
+
+/** Our node type → the ComfyUI mapping it exports as (the first listed for it). */
+export const COMFY_EXPORT_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map([...MAPPINGS].reverse().map((mapping) => [mapping.ourType, mapping]));

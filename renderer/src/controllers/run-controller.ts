@@ -53,13 +53,16 @@ export class RunController {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Queues the canvas's workflow; the job's id, or undefined when it could not be queued (the reason is shown). */
-  async queue(): Promise<string | undefined> {
+  /**
+   * Queues the canvas's workflow (`front`: before the jobs already waiting); the job's id, or
+   * undefined when it could not be queued (the reason is shown).
+   */
+  async queue({ front = false } = {}): Promise<string | undefined> {
     const workflow = this.editor.snapshot();
     const label = this.label();
     let result;
     try {
-      result = await this.engine.request('enqueue', { workflow, options: { label, executionProvider: this.device() } });
+      result = await this.engine.request('enqueue', { workflow, options: { label, executionProvider: this.device(), ...(front ? { front } : {}) } });
     } catch (error) {
       this.notify(error instanceof Error ? error.message : String(error), 'error');
       return undefined;

@@ -1,10 +1,10 @@
 /**
  * The open document: its graph history (undo/redo as immer patches), name, file path, whether it
- * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / drop.
+ * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / Save as ComfyUI / drop.
  * Everything that reaches the canvas goes through the engine's loadWorkflow request first, so our
  * older files are migrated and ComfyUI files imported exactly as the CLI would.
  */
-import type { LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
+import type { ComfyUiExportResult, LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
 import { formatIssue, WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
@@ -23,8 +23,16 @@ export interface DocumentNotices {
   confirm(question: string): boolean;
 }
 
+/** A document as a workflow tab keeps it while another tab is shown. */
+export interface DocumentState {
+  history: PatchHistory<Workflow>;
+  name: string;
+  path: string | undefined;
+  savedJson: string | null;
+}
+
 export class WorkflowDocument {
-  readonly #history: PatchHistory<Workflow>;
+  #history: PatchHistory<Workflow>;
   #name = 'Untitled';
   #path: string | undefined;
   #savedJson: string | null = null;
@@ -126,6 +134,30 @@ export class WorkflowDocument {
     return true;
   }
 
+  /**
+   * Save as ComfyUI workflow: the engine's export of the graph on the canvas, always to a file the
+   * user picks. The document keeps its own name, path and unsaved state: the ComfyUI file is a copy.
+   */
+  async saveComfyUi(): Promise<boolean> {
+    let result: ComfyUiExportResult;
+    try {
+      result = await this.engine.request('exportComfyUi', { workflow: this.editor.snapshot() });
+    } catch (error) {
+      this.#fail(error);
+      return false;
+    }
+    if (!result.ok) {
+      this.notices.error(`${this.#name} cannot be written for ComfyUI:\n${result.issues.map(formatIssue).join('\n')}`);
+      return false;
+    }
+    const text = `${JSON.stringify(result.workflow, null, 2)}\n`;
+    const saved = await this.files.save(text, { suggestedName: `${this.#name}.comfyui.json`, saveAs: true }).catch((error: unknown) => this.#fail(error));
+    if (!saved) return false;
+    for (const note of result.notes) this.notices.info(note);
+    this.notices.info(`Saved ${saved.name} for ComfyUI`);
+    return true;
+  }
+
   undo(): void {
     // An edit still settling (typing, a widget drag) is committed first, so undo undoes it.
     this.#commitEdit();
@@ -138,9 +170,27 @@ export class WorkflowDocument {
     if (workflow) this.#applyHistory(workflow);
   }
 
+  /** The open document with its undo history, to be kept by its tab while another is shown. */
+  detach(): DocumentState {
+    this.#commitEdit();
+    return { history: this.#history, name: this.#name, path: this.#path, savedJson: this.#savedJson };
+  }
+
+  /** Shows a tab's document (kept, or new): its graph, undo history, name and saved state. */
+  attach(state: DocumentState): void {
+    this.#history = state.history;
+    this.editor.decorations.clearAll();
+    this.editor.load(state.history.present);
+    this.#name = state.name;
+    this.#path = state.path;
+    this.#savedJson = state.savedJson;
+    for (const listener of this.#replaceListeners) listener();
+    this.#changed();
+  }
+
   /** Unsaved work is replaced only when the user says so (an empty graph holds none). */
   #mayDiscard(): boolean {
-    return !this.dirty || this.#history.present.nodes.length === 0 || this.notices.confirm(`${this.#name} has unsaved changes. Discard them?`);
+    return !hasUnsavedWork(this.detach()) || this.notices.confirm(`${this.#name} has unsaved changes. Discard them?`);
   }
 
   async #showDefault(): Promise<void> {
@@ -196,6 +246,16 @@ export class WorkflowDocument {
     this.notices.error(error instanceof Error ? error.message : String(error));
     return null;
   }
+}
+
+/** Changed since its last save and not empty: closing or replacing it loses work. */
+export function hasUnsavedWork(state: DocumentState): boolean {
+  return JSON.stringify(state.history.present) !== state.savedJson && state.history.present.nodes.length > 0;
+}
+
+/** A new tab's document: empty and untitled. */
+export function blankDocument(): DocumentState {
+  return { history: new PatchHistory(emptyWorkflow()), name: 'Untitled', path: undefined, savedJson: null };
 }
 
 function emptyWorkflow(): Workflow {

@@ -11,6 +11,8 @@ export interface ToolbarCommands {
   loadDefault(): void;
   save(): void;
   saveAs(): void;
+  /** Writes the graph as a ComfyUI workflow file; the document stays as it is. */
+  saveComfyUi(): void;
   undo(): void;
   redo(): void;
   queue(): void;
@@ -62,6 +64,7 @@ export class Toolbar {
         button('Default', () => commands.loadDefault(), { title: 'Load the default workflow', 'data-testid': 'load-default' }),
         button('Save', () => commands.save(), { title: 'Save (Ctrl+S)', 'data-testid': 'save' }),
         button('Save As…', () => commands.saveAs(), { title: 'Save As (Ctrl+Shift+S)', 'data-testid': 'save-as' }),
+        button('For ComfyUI…', () => commands.saveComfyUi(), { title: 'Save as ComfyUI workflow: a file ComfyUI opens (ScaleCrafter nodes show there as missing nodes, kept)', 'data-testid': 'save-comfyui' }),
         element('span', { class: 'separator' }),
         this.#undo,
         this.#redo,

@@ -4,6 +4,7 @@
  * unsaved changes.
  */
 import { workflowSchema, type Workflow } from '../../../app/protocol/index.js';
+import type { SettingStore } from '../run/device-setting.js';
 
 export const AUTOSAVE_KEY = 'scalecrafter.autosave.v1';
 
@@ -15,7 +16,7 @@ export interface AutosavedDocument {
   savedJson: string | null;
 }
 
-export function writeAutosave(storage: Storage, document: AutosavedDocument): void {
+export function writeAutosave(storage: SettingStore, document: AutosavedDocument): void {
   try {
     storage.setItem(AUTOSAVE_KEY, JSON.stringify(document));
   } catch (error) {
@@ -24,20 +25,25 @@ export function writeAutosave(storage: Storage, document: AutosavedDocument): vo
   }
 }
 
-export function readAutosave(storage: Storage): AutosavedDocument | null {
+export function readAutosave(storage: SettingStore): AutosavedDocument | null {
   const text = storage.getItem(AUTOSAVE_KEY);
   if (!text) return null;
   try {
-    const value = JSON.parse(text) as Partial<AutosavedDocument>;
-    const workflow = workflowSchema.safeParse(value.workflow);
-    if (!workflow.success || typeof value.name !== 'string') return null;
-    return {
-      name: value.name,
-      ...(typeof value.path === 'string' ? { path: value.path } : {}),
-      workflow: workflow.data,
-      savedJson: typeof value.savedJson === 'string' ? value.savedJson : null,
-    };
+    return storedDocument(JSON.parse(text));
   } catch {
     return null;
   }
+}
+
+/** A document as stored (the autosave, a kept tab), or null when it no longer reads as one. */
+export function storedDocument(stored: unknown): AutosavedDocument | null {
+  const value = (stored ?? {}) as Partial<AutosavedDocument>;
+  const workflow = workflowSchema.safeParse(value.workflow);
+  if (!workflow.success || typeof value.name !== 'string') return null;
+  return {
+    name: value.name,
+    ...(typeof value.path === 'string' ? { path: value.path } : {}),
+    workflow: workflow.data,
+    savedJson: typeof value.savedJson === 'string' ? value.savedJson : null,
+  };
 }

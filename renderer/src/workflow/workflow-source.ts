@@ -1,15 +1,18 @@
 /**
  * Bytes a user handed us (opened, dropped) → the JSON to give the engine's loadWorkflow request.
- * A PNG carries its workflow in a tEXt chunk named "workflow" (ours and ComfyUI's), or at least the
- * executable "prompt" (ComfyUI's API format, which the engine also imports).
+ * A PNG this app wrote carries our workflow in its own tEXt chunk, preferred since it holds
+ * everything; then "workflow" (ComfyUI's UI format — or ours, in images written before the own
+ * chunk existed: the engine tells them apart), and at least the executable "prompt" (ComfyUI's API
+ * format, which the engine also imports).
  */
 import { isPng, readPngText } from '../files/png-text.js';
+import { OWN_WORKFLOW_CHUNK } from '../../../app/protocol/workflow.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 export function workflowJsonFromBytes(name: string, bytes: Uint8Array): unknown {
   if (isPng(bytes)) {
     const text = readPngTextOf(name, bytes);
-    const embedded = text.workflow ?? text.prompt;
+    const embedded = text[OWN_WORKFLOW_CHUNK] ?? text.workflow ?? text.prompt;
     if (embedded === undefined) throw new UserFacingError(`${name} carries no workflow: only PNGs written by this app (or ComfyUI) do`);
     return parseJson(name, embedded);
   }

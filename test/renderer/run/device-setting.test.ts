@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DeviceSetting } from '../../../renderer/src/run/device-setting.js';
+import { MemoryStorage } from '../../support/memory-storage.js';
 
-/** The Web Storage interface over a Map: the browser's localStorage, minus the browser. */
-class MemoryStorage {
-  readonly #items = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.#items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.#items.set(key, value);
-  }
-}
 
 test('the execution-provider choice defaults to auto, is kept, and ignores stored nonsense', () => {
   const storage = new MemoryStorage();

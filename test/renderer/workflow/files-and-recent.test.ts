@@ -5,15 +5,23 @@ import { MAX_RECENT_TEXT, parseRecentFiles, withRecentFile } from '../../../rend
 import { documentNameOf, workflowJsonFromBytes } from '../../../renderer/src/workflow/workflow-source.js';
 import { commandForKey } from '../../../renderer/src/controllers/shortcut-map.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
+import { OWN_WORKFLOW_CHUNK } from '../../../app/protocol/workflow.js';
 
 describe('opening bytes', () => {
   const pixels = new Uint8Array(3).fill(0);
 
-  test('a JSON file, a PNG with a workflow, and a ComfyUI PNG with only a prompt', () => {
+  test('a JSON file, a PNG with a workflow (ComfyUI\'s, or ours as images written before the own chunk), and a ComfyUI PNG with only a prompt', () => {
     const workflow = { format: 'scalecrafter-workflow', nodes: [] };
     assert.deepEqual(workflowJsonFromBytes('a.json', new TextEncoder().encode(JSON.stringify(workflow))), workflow);
     assert.deepEqual(workflowJsonFromBytes('a.png', encodeRgbPng(pixels, 1, 1, { workflow: asciiJson(workflow), prompt: '{}' })), workflow);
     assert.deepEqual(workflowJsonFromBytes('api.png', encodeRgbPng(pixels, 1, 1, { prompt: '{"3":{"class_type":"KSampler","inputs":{}}}' })), { 3: { class_type: 'KSampler', inputs: {} } });
+  });
+
+  test('a PNG of ours prefers our own chunk to ComfyUI\'s workflow and prompt', () => {
+    const ours = { format: 'scalecrafter-workflow', version: 1, nodes: [] };
+    const comfy = { last_node_id: 0, nodes: [], links: [], version: 0.4 };
+    const png = encodeRgbPng(pixels, 1, 1, { prompt: '{}', workflow: asciiJson(comfy), [OWN_WORKFLOW_CHUNK]: asciiJson(ours) });
+    assert.deepEqual(workflowJsonFromBytes('new.png', png), ours);
   });
 
   test('files without a workflow say so by name', () => {
