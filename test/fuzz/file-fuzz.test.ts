@@ -6,10 +6,10 @@
  * chunk). Seeded: a failure replays.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { GraphBuilder } from '../../app/onnx/graph-builder.js';
 import { add } from '../../app/onnx/ops.js';
@@ -92,6 +92,8 @@ describe('fuzzing the file loaders', () => {
   const failures: string[] = [];
   let safetensorsSeed: Uint8Array;
   let onnxSeed: Uint8Array;
+
+  after(() => rmSync(folder, { recursive: true, force: true }));
 
   before(async () => {
     const seedFile = path.join(folder, 'seed.safetensors');
