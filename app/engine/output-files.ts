@@ -18,6 +18,8 @@ export interface WrittenFile {
 }
 
 const PREFIX_FIELD = 'filename_prefix';
+/** File systems allow 255 bytes a name; the staging name adds a dot and ".<uuid>.partial" (46 bytes). */
+const MAX_PREFIX_PART_BYTES = 200;
 
 /** Resolves `prefix` inside `outputDir`, or throws a UserFacingError on the prefix field. */
 export function resolvePrefix(outputDir: string, prefix: string): { directory: string; stem: string; subfolder: string } {
@@ -32,6 +34,10 @@ export function resolvePrefix(outputDir: string, prefix: string): { directory: s
   const relative = path.relative(root, target);
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative) || trimmed.split(/[\\/]/).includes('..')) {
     throw new UserFacingError(`the filename prefix "${prefix}" points outside the output folder`, { field: PREFIX_FIELD, hint: 'remove "../" from the prefix' });
+  }
+  const longest = Math.max(...trimmed.split(/[\\/]/).map((part) => Buffer.byteLength(part)));
+  if (longest > MAX_PREFIX_PART_BYTES) {
+    throw new UserFacingError(`the filename prefix has a name ${longest} bytes long; each name in it may have at most ${MAX_PREFIX_PART_BYTES}`, { field: PREFIX_FIELD, hint: 'shorten the prefix' });
   }
   const directory = path.dirname(target);
   return { directory, stem: path.basename(target), subfolder: path.relative(root, directory).split(path.sep).join('/') };

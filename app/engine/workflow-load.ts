@@ -8,6 +8,7 @@ import { detectComfyUiFormat } from './comfyui/detect-format.js';
 import { subgraphDefinitions } from './subgraph-definitions.js';
 import { importComfyUi } from './comfyui/import-comfyui.js';
 import { migrateWorkflow } from './migrations/migrate-workflow.js';
+import { MAX_WORKFLOW_NESTING, pathBeyondNesting } from './nesting-limit.js';
 import { upgradeNodeVersions } from './migrations/node-version-migrations.js';
 import type { NodeRegistry } from './node-registry.js';
 
@@ -37,6 +38,12 @@ export function parseWorkflowText(text: string, registry: NodeRegistry): LoadRes
 export function loadWorkflow(json: unknown, registry: NodeRegistry): LoadResult {
   if (!isObject(json)) {
     return { ok: false, issues: [{ code: 'invalid_workflow', message: `a workflow must be a JSON object, got ${describe(json)}` }] };
+  }
+  const tooDeep = pathBeyondNesting(json);
+  if (tooDeep) {
+    // The path's first steps are enough to find the value; the rest would be thousands of indices.
+    const issue = issueAtPath(tooDeep.slice(0, 4), `nests values more than ${MAX_WORKFLOW_NESTING} levels deep`, json);
+    return { ok: false, issues: [{ ...issue, hint: 'the file is damaged; open it in a text editor or re-export it' }] };
   }
   if (detectComfyUiFormat(json)) {
     const imported = importComfyUi(json, registry);
@@ -97,21 +104,33 @@ function checkReferences(workflow: Workflow): Issue[] {
 
 /** Turns zod's paths (nodes[3].widgets.steps) into the node id, type and field a user recognises. */
 function zodIssuesToIssues(error: z.ZodError, json: unknown): Issue[] {
-  return error.issues.map((zodIssue) => {
-    const path = zodIssue.path;
-    const issue: Issue = { code: 'invalid_workflow', message: `${path.length ? path.join('.') : 'workflow'}: ${zodIssue.message}` };
-    if (path[0] === 'nodes' && typeof path[1] === 'number' && isObject(json) && Array.isArray(json.nodes)) {
-      const node: unknown = json.nodes[path[1]];
-      if (isObject(node)) {
-        if (typeof node.id === 'number' || typeof node.id === 'string') issue.nodeId = String(node.id);
-        if (typeof node.type === 'string') issue.nodeType = node.type;
-      }
-      const rest = path.slice(2);
-      if (rest.length > 0) issue.field = rest[0] === 'widgets' && rest.length > 1 ? String(rest[1]) : rest.map(String).join('.');
-      issue.message = `${issue.field ?? 'node'}: ${zodIssue.message}`;
+  return error.issues.map((zodIssue) => issueAtPath(zodIssue.path, zodIssue.message, json));
+}
+
+/**
+ * An issue about the value at `path`, on its node and field where the path runs through one: a
+ * litegraph node (nodes[3].widgets.steps) or a ComfyUI API entry ("3".inputs.steps).
+ */
+function issueAtPath(path: readonly PropertyKey[], problem: string, json: unknown): Issue {
+  const issue: Issue = { code: 'invalid_workflow', message: `${path.length ? path.map(String).join('.') : 'workflow'}: ${problem}` };
+  if (!isObject(json)) return issue;
+  const [first, second, third] = path;
+  if (first === 'nodes' && typeof second === 'number' && Array.isArray(json.nodes)) {
+    const node: unknown = json.nodes[second];
+    if (isObject(node)) {
+      if (typeof node.id === 'number' || typeof node.id === 'string') issue.nodeId = String(node.id);
+      if (typeof node.type === 'string') issue.nodeType = node.type;
     }
-    return issue;
-  });
+    const rest = path.slice(2);
+    if (rest.length > 0) issue.field = rest[0] === 'widgets' && rest.length > 1 ? String(rest[1]) : rest.map(String).join('.');
+    // Without an id the node is found by its place in the file, so the message keeps the whole path.
+    if (issue.nodeId !== undefined) issue.message = `${issue.field ?? 'node'}: ${problem}`;
+  } else if (typeof first === 'string' && isObject(json[first]) && typeof json[first].class_type === 'string') {
+    Object.assign(issue, { nodeId: first, nodeType: json[first].class_type });
+    if (second === 'inputs' && third !== undefined) issue.field = String(third);
+    issue.message = `${issue.field ?? 'node'}: ${problem}`;
+  }
+  return issue;
 }
 
 export const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -4,6 +4,7 @@
  * PNG format itself is fast-png's job.
  */
 import { decode, encode } from 'fast-png';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 
 export interface PngText {
   [keyword: string]: string;
@@ -27,7 +28,24 @@ export interface DecodedPng {
   text: PngText;
 }
 
+/**
+ * More pixels than any image this app diffuses from (16384²): the decoder allocates the declared
+ * size in full before reading a byte of pixel data, so a damaged or hostile IHDR would cost gigabytes.
+ */
+export const MAX_PNG_PIXELS = 2 ** 28;
+
+/** Width and height as IHDR declares them (bytes 16 to 23: after the signature, chunk length and type). */
+function declaredSize(bytes: Uint8Array): [number, number] | undefined {
+  if (bytes.length < 24) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return [view.getUint32(16), view.getUint32(20)];
+}
+
 export function decodePng(bytes: Uint8Array): DecodedPng {
+  const size = declaredSize(bytes);
+  if (size && (size[0] === 0 || size[1] === 0 || size[0] * size[1] > MAX_PNG_PIXELS)) {
+    throw new UserFacingError(`its IHDR chunk (byte 16) declares ${size[0]}×${size[1]} pixels; a PNG has 1 to ${MAX_PNG_PIXELS} pixels`);
+  }
   const png = decode(bytes);
   if (png.depth !== 8) throw new Error(`only 8-bit PNGs are supported, this one has ${png.depth}-bit samples`);
   return { width: png.width, height: png.height, channels: png.channels, data: png.data as Uint8Array, text: png.text };

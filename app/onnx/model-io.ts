@@ -13,6 +13,7 @@ import { DEFAULT_CHUNK_SIZE, ExternalDataFileWriter, ExternalDataMemorySink, ext
 import { graphTensors, mapGraphTensors } from './graph-tensors.js';
 import { onnxFormatError, parseModel, serializeModel } from './model-codec.js';
 import type { OnnxModel } from './model.js';
+import { UserFacingError } from '../protocol/user-facing-error.js';
 import { readTensorBytes, tensorByteLength, withExternalData, withRawData } from './tensor-data.js';
 
 export { parseModel, serializeModel } from './model-codec.js';
@@ -46,10 +47,16 @@ export async function readModel(path: string, options: ReadModelOptions = {}): P
   model.externalDataDirectory = dirname(file);
   if (options.externalData !== 'load') return model;
   const readOptions = { baseDirectory: model.externalDataDirectory, chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE };
-  const graph = await mapGraphTensors(model.graph, async (tensor) =>
-    isExternal(tensor) ? withRawData(tensor, await readTensorBytes(tensor, readOptions)) : tensor,
-  );
-  return { ...model, graph };
+  try {
+    const graph = await mapGraphTensors(model.graph, async (tensor) =>
+      isExternal(tensor) ? withRawData(tensor, await readTensorBytes(tensor, readOptions)) : tensor,
+    );
+    return { ...model, graph };
+  } catch (error) {
+    // A tensor's external data names the tensor and the sidecar, not the model whose entry is wrong.
+    if (error instanceof UserFacingError) throw new UserFacingError(`${file}: ${error.message}`, { hint: error.hint, code: error.code, cause: error.cause });
+    throw error;
+  }
 }
 
 interface ExternalizeOptions {

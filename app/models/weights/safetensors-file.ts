@@ -8,6 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { readSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { fromFloat16 } from '../../runtime/float16.js';
+import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { SAFETENSORS_DTYPE_BYTES, safetensorsFormatError, parseHeader, parseHeaderLength, type SafetensorsTensorInfo } from './safetensors-header.js';
 
 /** Bytes per read call: well under the 2 GiB a single fs read accepts. */
@@ -105,7 +106,10 @@ export class SafetensorsFile {
 
   private prepareRead(info: SafetensorsTensorInfo): { target: Float32Array | Uint16Array; bytes: Uint8Array } {
     if (!FLOAT_DTYPES.has(info.dtype)) {
-      throw new TypeError(`${this.path}: tensor "${info.name}" is ${info.dtype}; only F32, F16 and BF16 can be read as float32`);
+      // A checkpoint whose weight has an integer dtype is the file's problem, not the caller's.
+      throw new UserFacingError(`${this.path}: tensor "${info.name}" is ${info.dtype}; only F32, F16 and BF16 weights can be read`, {
+        hint: 'the file is not a checkpoint of floating-point weights; re-export it',
+      });
     }
     const count = (info.end - info.begin) / SAFETENSORS_DTYPE_BYTES[info.dtype];
     // Read straight into the typed array that decoding starts from: no extra copy for F32.

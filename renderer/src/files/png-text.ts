@@ -21,12 +21,16 @@ export function readPngText(bytes: Uint8Array): Record<string, string> {
   let offset = SIGNATURE.length;
   let ended = false;
   while (!ended) {
-    if (offset + 8 > bytes.length) throw new UserFacingError('the PNG is truncated: it ends before its IEND chunk');
+    if (offset + 8 > bytes.length) throw new UserFacingError(`the PNG is truncated: it ends at byte ${bytes.length}, before its IEND chunk`);
     const length = view.getUint32(offset);
     const type = latin1.decode(bytes.subarray(offset + 4, offset + 8));
     const dataStart = offset + 8;
     const dataEnd = dataStart + length;
-    if (dataEnd + 4 > bytes.length) throw new UserFacingError(`the PNG is truncated inside its ${type} chunk`);
+    if (dataEnd + 4 > bytes.length) {
+      // A damaged type is bytes, not letters: name it only when it is one.
+      const chunk = /^[A-Za-z]{4}$/.test(type) ? `${type} chunk` : 'chunk';
+      throw new UserFacingError(`the PNG is truncated: the ${chunk} at byte ${offset} declares ${length} bytes, past the end of the ${bytes.length}-byte file`);
+    }
     if (type === 'tEXt') {
       const data = bytes.subarray(dataStart, dataEnd);
       const separator = data.indexOf(0);

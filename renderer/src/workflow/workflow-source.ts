@@ -11,12 +11,22 @@ import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 export function workflowJsonFromBytes(name: string, bytes: Uint8Array): unknown {
   if (isPng(bytes)) {
-    const text = readPngText(bytes);
+    const text = readPngTextOf(name, bytes);
     const embedded = text[OWN_WORKFLOW_CHUNK] ?? text.workflow ?? text.prompt;
     if (embedded === undefined) throw new UserFacingError(`${name} carries no workflow: only PNGs written by this app (or ComfyUI) do`);
     return parseJson(name, embedded);
   }
   return parseJson(name, new TextDecoder('utf-8').decode(bytes));
+}
+
+/** The PNG's text chunks; a damaged PNG's problem is reported with the file's name. */
+function readPngTextOf(name: string, bytes: Uint8Array): Record<string, string> {
+  try {
+    return readPngText(bytes);
+  } catch (error) {
+    if (error instanceof UserFacingError) throw new UserFacingError(`${name}: ${error.message}`, { hint: error.hint, code: error.code });
+    throw error;
+  }
 }
 
 function parseJson(name: string, text: string): unknown {
