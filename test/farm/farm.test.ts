@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -47,6 +47,7 @@ describe('render farm: scalecrafter worker and batch on a real Redis', () => {
   after(async () => {
     await Promise.all(workers.map((started) => started.stop()));
     await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('three workers render a 6-job sweep: every output once, with its combination in the embedded workflow', async () => {
