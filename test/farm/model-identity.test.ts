@@ -31,7 +31,7 @@ describe('model identity by content', () => {
 
     const weights = path.join(second, 'emoji-pixel-32', 'unet', 'diffusion_pytorch_model.fp16.safetensors');
     const bytes = readFileSync(weights);
-    bytes[bytes.length - 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
     writeFileSync(weights, bytes);
     assert.notEqual((await identifyModel({ modelsDir: second }, 'emoji-pixel-32'))?.fingerprint, identity?.fingerprint);
     assert.equal(await identifyModel({ modelsDir: first }, 'no-such-model'), null);
