@@ -1,6 +1,7 @@
 /** `scalecrafter`: run, check and inspect workflows, and build models, from a terminal. */
 import { Command } from 'commander';
 import { UserFacingError } from '../protocol/user-facing-error.js';
+import { registerBatchCommand } from './commands/batch.js';
 import { registerDisperseCommand } from './commands/disperse.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerModelsCommand } from './commands/models.js';
@@ -10,6 +11,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerScheduleCommand } from './commands/schedule.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerValidateCommand } from './commands/validate.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 /**
  * A reader that stops early (`scalecrafter schedule --json | head`) closes the pipe; the next
@@ -36,6 +38,8 @@ export function createProgram(): Command {
   registerModelsPrepareCommand(program);
   registerScheduleCommand(program);
   registerDisperseCommand(program);
+  registerWorkerCommand(program);
+  registerBatchCommand(program);
   return program;
 }
 

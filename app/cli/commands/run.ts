@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { EngineClient, type TerminalEvent } from '../../engine/engine-client.js';
+import { filesIn } from '../../engine/output-listing.js';
 import { EXECUTION_PROVIDER_PREFERENCES, formatIssue, type EngineEvent, type ExecutionProviderPreference, type UiPayload, type WidgetOverride } from '../../protocol/index.js';
 import { createRunDisplay } from '../run-progress.js';
 import { collectOverride, printIssues, readWorkflowFile } from '../workflow-file.js';
@@ -103,17 +104,6 @@ function reportInvalid(file: string, issues: Parameters<typeof printIssues>[0], 
     printIssues(issues);
   }
   return 2;
-}
-
-/** Output nodes list what they wrote as {filename, subfolder} (ComfyUI's shape) under `images` or `files`. */
-function filesIn(ui: UiPayload): string[] {
-  const entries = [ui.images, ui.files].flatMap((list) => (Array.isArray(list) ? list : []));
-  return entries.flatMap((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return [];
-    const { filename, subfolder } = entry as { filename?: unknown; subfolder?: unknown };
-    if (typeof filename !== 'string') return [];
-    return [typeof subfolder === 'string' && subfolder !== '' ? path.join(subfolder, filename) : filename];
-  });
 }
 
 function textsIn(ui: UiPayload): string[] {

@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { EngineClient } from '../../engine/engine-client.js';
+import { defaultEngineConfig } from '../../engine/engine-config.js';
+import { DEFAULT_QUEUE_NAME } from '../../farm/farm-job.js';
+import { startFarmWorker } from '../../farm/farm-worker.js';
+import { EXECUTION_PROVIDER_PREFERENCES, type ExecutionProviderPreference } from '../../protocol/index.js';
+import { positiveInteger, redisUrlOf } from '../farm-options.js';
+
+interface WorkerOptions {
+  redis?: string;
+  queue: string;
+  device: ExecutionProviderPreference;
+  concurrency: number;
+  models?: string;
+  out?: string;
+  name: string;
+  lockDuration: number;
+}
+
+/** Runs until SIGINT/SIGTERM; the job in hand finishes first (BullMQ's graceful close). */
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('render farm worker: take jobs from a Redis queue (filled by `scalecrafter batch`) and render them')
+    .option('--redis <url>', 'Redis URL, e.g. rediss://:PASSWORD@host:6380 (default: $SCALECRAFTER_REDIS_URL)')
+    .option('--queue <name>', 'queue name', DEFAULT_QUEUE_NAME)
+    .addOption(new Option('--device <provider>', 'execution provider; falls back to the next available one').choices(EXECUTION_PROVIDER_PREFERENCES).default('auto'))
+    .option('--concurrency <n>', 'jobs held at once (the engine renders them one after another)', positiveInteger, 1)
+    .option('--models <dir>', 'models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
+    .option('--out <dir>', 'where the shared output folder is mounted on this machine (default: the path the batch gave)')
+    .option('--name <name>', 'this worker\'s name in results and errors', `${hostname()}-${process.pid}`)
+    .option('--lock-duration <ms>', 'a dead worker\'s job is handed to another after about this long', positiveInteger, 30_000)
+    .action(async (options: WorkerOptions) => {
+      await runWorker(options);
+    });
+}
+
+async function runWorker(options: WorkerOptions): Promise<void> {
+  const redisUrl = redisUrlOf(options.redis);
+  const engineConfig = { ...defaultEngineConfig(), ...(options.models ? { modelsDir: path.resolve(options.models) } : {}) };
+  const engine = await EngineClient.start(engineConfig);
+  const worker = startFarmWorker({
+    redisUrl,
+    queueName: options.queue,
+    workerName: options.name,
+    engine,
+    engineConfig,
+    device: options.device,
+    concurrency: options.concurrency,
+    ...(options.out ? { outputDir: path.resolve(options.out) } : {}),
+    lockDurationMs: options.lockDuration,
+    onJob: (line) => process.stdout.write(`${line}\n`),
+  });
+  worker.on('failed', (job, error) => process.stderr.write(`${job?.name ?? 'a job'} failed: ${error.message}\n`));
+  worker.on('error', (error) => process.stderr.write(`queue error: ${error.message}\n`));
+  await worker.waitUntilReady();
+  process.stdout.write(`worker ${options.name} is taking jobs from "${options.queue}" (models: ${engineConfig.modelsDir})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await worker.close();
+  await engine.close();
+}
