@@ -24,6 +24,8 @@ import { PreloadEngine } from './engine/preload-engine.js';
 import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-files.js';
 import { exposeDebugHandle } from './controllers/debug-handle.js';
 import { GalleryPanel } from './ui/gallery-panel.js';
+import { ImageViewer } from './ui/image-viewer.js';
+import { CompareController } from './controllers/compare-controller.js';
 import { Notices } from './ui/notices.js';
 import { ProblemsPanel } from './ui/problems-panel.js';
 import { RunPanel } from './ui/run-panel.js';
@@ -44,7 +46,9 @@ async function start(): Promise<void> {
   const documentNotices = { info: (text: string) => notices.info(text), error: (text: string) => notices.error(text), confirm: (question: string) => window.confirm(question) };
   const doc = new WorkflowDocument(editor, engine, files, window.localStorage, documentNotices, defaultWorkflow);
   const device = new DeviceSetting(window.localStorage);
-  const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)), () => device.value);
+  const notify = (text: string, level: 'info' | 'error') => (level === 'error' ? notices.error(text) : notices.info(text));
+  const runs = new RunController(engine, editor, () => doc.name, notify, () => device.value);
+  const compare = new CompareController(runs, editor, new ImageViewer(document.body), () => doc.name, notify);
 
   const commands = {
     newDocument: () => doc.newDocument(),
@@ -64,6 +68,7 @@ async function start(): Promise<void> {
     undo: () => doc.undo(),
     redo: () => doc.redo(),
     queue: () => void runs.queue(),
+    compare: () => void compare.compareDirect(),
     cancel: () => void runs.cancel(),
     bypass: () => editor.toggleSelected('bypassed'),
     mute: () => editor.toggleSelected('muted'),
@@ -74,7 +79,7 @@ async function start(): Promise<void> {
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
-  const gallery = new GalleryPanel(side);
+  const gallery = new GalleryPanel(side, { open: (image) => compare.open(image), compare: (left, right) => compare.comparePinned(left, right) });
   const schedule = new ScheduleController(editor, engine, runs, window.localStorage, side);
 
   const refreshDocument = () => {
@@ -89,6 +94,7 @@ async function start(): Promise<void> {
     void runs.validate();
   });
   doc.onChange(() => {
+    runs.graphChanged();
     schedule.refresh();
     runs.revalidateSoon();
   });

@@ -27,3 +27,15 @@ export function seedUpdatesAfterQueue(workflow: Workflow, schemas: ReadonlyMap<s
   }
   return updates;
 }
+
+/** `workflow` with `updates` applied: what the canvas holds once the seeds have moved on. */
+export function withSeedUpdates(workflow: Workflow, updates: readonly SeedUpdate[]): Workflow {
+  if (updates.length === 0) return workflow;
+  return {
+    ...workflow,
+    nodes: workflow.nodes.map((node) => {
+      const mine = updates.filter((update) => update.nodeId === node.id);
+      return mine.length === 0 ? node : { ...node, widgets: { ...node.widgets, ...Object.fromEntries(mine.map((update) => [update.widget, update.value])) } };
+    }),
+  };
+}

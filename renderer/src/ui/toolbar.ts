@@ -14,6 +14,8 @@ export interface ToolbarCommands {
   undo(): void;
   redo(): void;
   queue(): void;
+  /** Queue the workflow without and with ScaleCrafter, and show the pair. */
+  compare(): void;
   cancel(): void;
   /** The execution provider jobs ask for. */
   device: { readonly value: ExecutionProviderPreference; choose(choice: ExecutionProviderPreference): void };
@@ -67,6 +69,7 @@ export class Toolbar {
         this.#redo,
         element('span', { class: 'separator' }),
         button('Queue', () => commands.queue(), { class: 'primary', title: 'Queue the workflow (Ctrl+Enter)', 'data-testid': 'queue' }),
+        button('Compare', () => commands.compare(), { title: 'Render this seed without ScaleCrafter (Direct) and with it, and show them side by side', 'data-testid': 'compare-direct' }),
         this.#cancel,
         this.#device,
         this.#title,
