@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { isPromptLink, type ScheduleTable } from '../protocol/index.js';
 import { loadWorkflow } from './workflow-load.js';
 import { workflowToPrompt } from './workflow-to-prompt.js';
-import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
+import type { ModelInfo, Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
 
 type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> | Promise<RequestResult<N>> };
@@ -27,6 +27,9 @@ type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => Reques
  * per-step dilation table. The worker's composition root supplies it.
  */
 export type ModelScheduleTable = (model: unknown, steps: number) => Promise<Omit<ScheduleTable, 'nodeId' | 'steps'>>;
+
+/** The models LoadCheckpoint can name, listed afresh (the engine itself knows nothing of models). */
+export type ModelCatalog = () => ModelInfo[];
 
 export interface PreparedRun {
   workflow: Workflow;
@@ -42,6 +45,7 @@ export class EngineService {
     private readonly registry: NodeRegistry,
     emit: (event: EngineEvent) => void,
     private readonly modelScheduleTable?: ModelScheduleTable,
+    private readonly modelCatalog: ModelCatalog = () => [],
   ) {
     this.#queue = new JobQueue(registry, emit);
     this.#handlers = {
@@ -68,6 +72,7 @@ export class EngineService {
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
       nodeSchemas: () => this.registry.schemas(),
+      models: () => ({ checkpoints: this.modelCatalog() }),
       scheduleTable: (params) => this.#scheduleTable(params),
     };
   }

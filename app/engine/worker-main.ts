@@ -6,6 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostMessageSchema, type WorkerMessage } from '../protocol/index.js';
 import { createNodeRegistry } from '../../nodes/index.js';
+import { checkpointChoices } from '../../nodes/load-checkpoint.js';
+import { modelCatalog } from '../models/model-catalog.js';
 import { modelScheduleTable } from '../scalecrafter/schedule-table.js';
 import { defaultEngineConfig, engineConfigSchema } from './engine-config.js';
 import { EngineService } from './engine-service.js';
@@ -15,7 +17,7 @@ const port = parentPort;
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 const config = engineConfigSchema.parse(workerData ?? defaultEngineConfig());
-const service = new EngineService(createNodeRegistry(config), (event) => post({ kind: 'event', event }), modelScheduleTable);
+const service = new EngineService(createNodeRegistry(config), (event) => post({ kind: 'event', event }), modelScheduleTable, () => modelCatalog(config, checkpointChoices(config)));
 
 port.on('message', (raw: unknown) => {
   const parsed = hostMessageSchema.safeParse(raw);

@@ -17,6 +17,8 @@ import { WorkflowDocument } from './controllers/workflow-document.js';
 import { GraphEditor } from './canvas/graph-editor.js';
 import { configureLiteGraph } from './canvas/litegraph-setup.js';
 import { registerNodeTypes } from './canvas/node-types.js';
+import { ModelCatalog } from './models/model-catalog.js';
+import { LatentSizeDefaults } from './controllers/latent-size-defaults.js';
 import type { EngineApi } from './engine/engine-api.js';
 import { HttpEngine } from './engine/http-engine.js';
 import { preloadApi } from './engine/preload-api.js';
@@ -25,6 +27,7 @@ import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-fil
 import { exposeDebugHandle } from './controllers/debug-handle.js';
 import { GalleryPanel } from './ui/gallery-panel.js';
 import { ImageViewer } from './ui/image-viewer.js';
+import { askName } from './ui/name-dialog.js';
 import { CompareController } from './controllers/compare-controller.js';
 import { Notices } from './ui/notices.js';
 import { ProblemsPanel } from './ui/problems-panel.js';
@@ -39,10 +42,14 @@ async function start(): Promise<void> {
   const engine: EngineApi = preload ? new PreloadEngine(preload) : new HttpEngine(new URL('./', window.location.href));
 
   const schemas = await engine.request('nodeSchemas', {});
+  const models = new ModelCatalog(engine);
+  await models.refresh();
   configureLiteGraph();
-  registerNodeTypes(schemas);
+  registerNodeTypes(schemas, models);
   const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
-  const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
+  models.onChange(() => editor.canvas.setDirty(true, true));
+  new LatentSizeDefaults(editor, models);
+  const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles(askName);
   const documentNotices = { info: (text: string) => notices.info(text), error: (text: string) => notices.error(text), confirm: (question: string) => window.confirm(question) };
   const doc = new WorkflowDocument(editor, engine, files, window.localStorage, documentNotices, defaultWorkflow);
   const device = new DeviceSetting(window.localStorage);
@@ -65,6 +72,7 @@ async function start(): Promise<void> {
         device.value = choice;
       },
     },
+    rename: (name: string) => doc.rename(name),
     undo: () => doc.undo(),
     redo: () => doc.redo(),
     queue: () => void runs.queue(),

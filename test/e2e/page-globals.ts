@@ -21,6 +21,7 @@ export interface DebugHandle {
   nodeRect(nodeId: number): Rect | null;
   previewRect(nodeId: number): Rect | null;
   hasOutputImage(nodeId: number): boolean;
+  widgetDisplay(nodeId: number, widgetName: string): string | null;
 }
 
 /** A box in graph space. */

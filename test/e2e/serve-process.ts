@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface ServeProcess {
   url: string;
   outputDir: string;
+  /** The models folder the server reads (a copy holding the emoji model's sources). */
+  modelsDir: string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startServe(): Promise<ServeProcess> {
   return {
     url,
     outputDir,
+    modelsDir,
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -25,6 +25,7 @@ export class GraphEditor {
   readonly #editListeners = new Set<() => void>();
   readonly #widgetListeners = new Set<(nodeId: number, widget: string) => void>();
   readonly #selectionListeners = new Set<(nodeIds: number[]) => void>();
+  readonly #createListeners = new Set<(node: LGraphNode) => void>();
   #loading = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -40,6 +41,7 @@ export class GraphEditor {
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
+      if (!this.#loading) for (const listener of this.#createListeners) listener(node);
       this.#edited(0);
     };
     this.graph.onNodeRemoved = () => this.#edited(0);
@@ -72,6 +74,12 @@ export class GraphEditor {
   onWidgetChange(listener: (nodeId: number, widget: string) => void): () => void {
     this.#widgetListeners.add(listener);
     return () => this.#widgetListeners.delete(listener);
+  }
+
+  /** Called when the user adds a node (search, menu, paste), before the edit is recorded: changes made here are part of it. */
+  onNodeCreated(listener: (node: LGraphNode) => void): () => void {
+    this.#createListeners.add(listener);
+    return () => this.#createListeners.delete(listener);
   }
 
   /** Called with the ids of the selected nodes whenever the selection changes. */

@@ -22,6 +22,8 @@ export interface DebugHandle {
   /** Where the node's live preview is drawn, in graph space; null when it shows none. */
   previewRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
   hasOutputImage(nodeId: number): boolean;
+  /** The text a widget shows for its value (a model picker: "⚠ name (missing)" for a model the engine does not list). */
+  widgetDisplay(nodeId: number, widgetName: string): string | null;
 }
 
 export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: WorkflowDocument }): void {
@@ -65,6 +67,12 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return node ? editor.decorations.previewRect(node) : null;
     },
     hasOutputImage: (nodeId) => editor.decorations.hasOutputImage(nodeId),
+    widgetDisplay(nodeId, widgetName) {
+      const widget = editor.node(nodeId)?.widgets?.find((candidate) => candidate.name === widgetName);
+      if (!widget) return null;
+      const shown = (widget as { displayText?: unknown }).displayText;
+      return typeof shown === 'string' ? shown : String(widget.value);
+    },
   };
   (window as unknown as { scalecrafterDebug: DebugHandle }).scalecrafterDebug = handle;
 }

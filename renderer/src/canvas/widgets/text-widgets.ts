@@ -14,7 +14,8 @@ type StringSpec = Extract<WidgetInputSpec, { kind: 'STRING' }>;
 const MARGIN = BaseWidget.margin;
 const LINE_HEIGHT = 16;
 
-function editInOverlay(widget: BaseWidget, { e, node, canvas }: WidgetEventOptions, multiline: boolean, suggestions?: readonly string[]): void {
+/** Edits a widget's text in an HTML box over it (the model picker's free-text entry uses it too). */
+export function editInOverlay(widget: BaseWidget, { e, node, canvas }: WidgetEventOptions, multiline: boolean, suggestions?: readonly string[]): void {
   const height = widget.computedHeight ? widget.computedHeight - 4 : LiteGraph.NODE_WIDGET_HEIGHT;
   openTextOverlay({
     canvas,

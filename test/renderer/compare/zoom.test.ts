@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitted, fullSize, MAX_SCALE, panned, zoomedAt } from '../../renderer/src/compare/zoom.js';
+import { fitted, fullSize, MAX_SCALE, panned, zoomedAt } from '../../../renderer/src/compare/zoom.js';
 
 test('fit enlarges a small image to the pane and shrinks a large one, by its limiting side', () => {
   assert.deepEqual(fitted({ width: 64, height: 32 }, { width: 640, height: 480 }), { scale: 10, x: 0, y: 0 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { placePreview, PREVIEW_GAP } from '../../renderer/src/canvas/preview-placement.js';
+import { placePreview, PREVIEW_GAP } from '../../../renderer/src/canvas/preview-placement.js';
 
 const node = { x: 100, y: 100, w: 200, h: 150 };
 const preview = { w: 120, h: 120 };
