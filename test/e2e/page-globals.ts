@@ -22,6 +22,7 @@ export interface DebugHandle {
   previewRect(nodeId: number): Rect | null;
   hasOutputImage(nodeId: number): boolean;
   widgetDisplay(nodeId: number, widgetName: string): string | null;
+  view(): { scale: number; widgetTextSize: number; titleTextSize: number; font: string };
 }
 
 /** A box in graph space. */

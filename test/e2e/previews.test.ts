@@ -54,6 +54,10 @@ describe('previews and output images on nodes', { timeout: 200_000, skip: chromi
 
   test('moving a node keeps the images; editing the file prefix takes off only the saved image', async () => {
     const { editor, browser } = session;
+    // The graph opens readable, wider than the window: "." brings Save Image into view.
+    await browser.page.click('#graph-canvas', { position: { x: 5, y: 5 } });
+    await browser.page.keyboard.press('.');
+    await editor.settled();
     const title = await browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), SAVE);
     await editor.drag(title!, { x: title!.x + 30, y: title!.y + 20 });
     await editor.settled();

@@ -116,7 +116,7 @@ function drawDecoration(ctx: CanvasRenderingContext2D, decoration: NodeDecoratio
   ctx.beginPath();
   ctx.roundRect(-3, -titleHeight - 3, (collapsed ? LiteGraph.NODE_COLLAPSED_WIDTH : width) + 6, bodyHeight + titleHeight + 6, 10);
   ctx.stroke();
-  ctx.font = '11px sans-serif';
+  ctx.font = '13px sans-serif';
   ctx.textAlign = 'right';
   ctx.fillStyle = color;
   switch (decoration.kind) {
@@ -136,7 +136,7 @@ function drawDecoration(ctx: CanvasRenderingContext2D, decoration: NodeDecoratio
       break;
     case 'failed': {
       ctx.textAlign = 'left';
-      ctx.font = '12px sans-serif';
+      ctx.font = '14px sans-serif';
       decoration.lines.forEach((line, index) => ctx.fillText(line, 0, bodyHeight + 18 + index * 15, Math.max(width, 320)));
       break;
     }

@@ -11,6 +11,7 @@ import { controlWidgetName } from '../workflow/canvas-state.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
 import { ModelPickerWidget } from './widgets/model-picker-widget.js';
 import { SafeNumberWidget } from './widgets/number-widget.js';
+import { widenToFitWidgets } from './readable-text.js';
 import { LineTextWidget, MultilineTextWidget } from './widgets/text-widgets.js';
 
 /** What a schema-made node class carries besides litegraph's statics. */
@@ -76,6 +77,7 @@ function buildNode(node: LGraphNode, schema: NodeSchema, models: ModelCatalog): 
   const size = node.computeSize();
   const multiline = schema.inputs.some((spec) => spec.kind === 'STRING' && spec.multiline && !spec.forceInput);
   node.size = [Math.max(size[0], multiline ? 400 : 0), size[1] + (multiline ? 80 : 0)];
+  widenToFitWidgets(node);
 }
 
 const redraw = (node: LGraphNode) => () => node.setDirtyCanvas(true, false);

@@ -24,6 +24,8 @@ export interface DebugHandle {
   hasOutputImage(nodeId: number): boolean;
   /** The text a widget shows for its value (a model picker: "⚠ name (missing)" for a model the engine does not list). */
   widgetDisplay(nodeId: number, widgetName: string): string | null;
+  /** The view's zoom and litegraph's text sizes (graph units): on screen, text is size × scale. */
+  view(): { scale: number; widgetTextSize: number; titleTextSize: number; font: string };
 }
 
 export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: WorkflowDocument }): void {
@@ -67,6 +69,7 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return node ? editor.decorations.previewRect(node) : null;
     },
     hasOutputImage: (nodeId) => editor.decorations.hasOutputImage(nodeId),
+    view: () => ({ scale: editor.canvas.ds.scale, widgetTextSize: LiteGraph.NODE_SUBTEXT_SIZE, titleTextSize: LiteGraph.NODE_TEXT_SIZE, font: LiteGraph.NODE_FONT }),
     widgetDisplay(nodeId, widgetName) {
       const widget = editor.node(nodeId)?.widgets?.find((candidate) => candidate.name === widgetName);
       if (!widget) return null;

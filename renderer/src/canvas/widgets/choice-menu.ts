@@ -14,7 +14,8 @@ export interface Choice {
 
 let open: { close(): void } | null = null;
 
-export function openChoiceMenu(at: { left: number; top: number; minWidth: number }, label: string, choices: readonly Choice[]): void {
+/** `at.top` is where the list hangs from (the widget's bottom); `at.flipTop` where it rests on when there is no room below (the widget's top). */
+export function openChoiceMenu(at: { left: number; top: number; flipTop: number; minWidth: number }, label: string, choices: readonly Choice[]): void {
   open?.close();
   const menu = document.createElement('div');
   menu.className = 'choice-menu';
@@ -57,6 +58,8 @@ export function openChoiceMenu(at: { left: number; top: number; minWidth: number
   const handle = { close };
   open = handle;
   document.body.append(menu);
+  const height = menu.getBoundingClientRect().height;
+  if (at.top + height > window.innerHeight - 4) menu.style.top = `${Math.max(4, at.flipTop - height - 2)}px`;
   window.addEventListener('pointerdown', onOutside, true);
   buttons.find((item) => !item.disabled)?.focus();
 }

@@ -73,8 +73,10 @@ export class ModelPickerWidget extends BaseWidget {
       ...models.map((model) => ({ label: model.name, ...(model.nativeSize ? { detail: `${model.nativeSize.width}×${model.nativeSize.height}` } : {}), pick: pick(model.name) })),
       { label: 'Other name or path…', pick: () => editInOverlay(this, options, false) },
     ];
-    const offset = canvas.convertOffsetToCanvas([node.pos[0] + BaseWidget.margin, node.pos[1] + this.y + this.height], [0, 0]);
+    const offset = canvas.convertOffsetToCanvas([node.pos[0] + BaseWidget.margin, node.pos[1] + this.y], [0, 0]);
     const rect = canvas.canvas.getBoundingClientRect();
-    openChoiceMenu({ left: rect.left + offset[0]!, top: rect.top + offset[1]! + 2, minWidth: (node.size[0] - BaseWidget.margin * 2) * canvas.ds.scale }, this.name, choices);
+    const widgetTop = rect.top + offset[1]!;
+    const at = { left: rect.left + offset[0]!, top: widgetTop + this.height * canvas.ds.scale + 2, flipTop: widgetTop, minWidth: (node.size[0] - BaseWidget.margin * 2) * canvas.ds.scale };
+    openChoiceMenu(at, this.name, choices);
   }
 }
