@@ -4,7 +4,7 @@
  * in a fresh checkout) — what a user starts, with nothing faked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,11 +33,15 @@ export async function startServe(): Promise<ServeProcess> {
     url,
     outputDir,
     modelsDir,
+    // The models copy (36 MB once built) and the outputs go with the server.
     stop: () =>
-      new Promise((resolve) => {
+      new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
+      }).then(() => {
+        rmSync(modelsDir, { recursive: true, force: true });
+        rmSync(outputDir, { recursive: true, force: true });
       }),
   };
 }
