@@ -78,8 +78,13 @@ function resolvesToModel(config: EngineConfig, value: string): boolean {
   }
 }
 
+/** Every name the `model` widget offers: the default model, the test-size ones, bundled models, then the models folder's (and ComfyUI's). */
+export function checkpointChoices(config: EngineConfig): string[] {
+  return [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...bundledModelNames(config.bundledModelsDir), ...listedChoices(config)])];
+}
+
 export function loadCheckpointNode(config: EngineConfig) {
-  const choices = () => [...new Set([DEFAULT_MODEL_NAME, ...Object.keys(TINY_PIPELINES), ...bundledModelNames(config.bundledModelsDir), ...listedChoices(config)])];
+  const choices = () => checkpointChoices(config);
   return defineNode({
     schema: {
       type: 'LoadCheckpoint',
@@ -96,6 +101,7 @@ export function loadCheckpointNode(config: EngineConfig) {
           default: DEFAULT_MODEL_NAME,
           multiline: false,
           suggestions: choices(),
+          modelList: 'checkpoints',
           tooltip: 'a pipeline folder under the models folder, a checkpoint file under its checkpoints/ folder (or ComfyUI\'s), or an absolute path to either',
         },
         {

@@ -3,6 +3,7 @@
  * node registry. Started by EngineClient through child_process.fork or Electron's utilityProcess.
  */
 import { createNodeRegistry } from '../../nodes/index.js';
+import { checkpointChoices } from '../../nodes/load-checkpoint.js';
 import { serveEngine } from './serve-engine.js';
 
-serveEngine(createNodeRegistry);
+serveEngine(createNodeRegistry, checkpointChoices);

@@ -21,7 +21,7 @@ import { loadWorkflow } from './workflow-load.js';
 import { flattenWorkflow, workflowToPrompt } from './workflow-to-prompt.js';
 import { inComfyUiTerms } from './comfyui/comfy-origin.js';
 import { detectComfyUiFormat } from './comfyui/detect-format.js';
-import type { Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
+import type { ModelInfo, Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
 
 type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> | Promise<RequestResult<N>> };
@@ -31,6 +31,9 @@ type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => Reques
  * per-step dilation table. The worker's composition root supplies it.
  */
 export type ModelScheduleTable = (model: unknown, steps: number) => Promise<Omit<ScheduleTable, 'nodeId' | 'steps'>>;
+
+/** The models LoadCheckpoint can name, listed afresh (the engine itself knows nothing of models). */
+export type ModelCatalog = () => ModelInfo[];
 
 export interface PreparedRun {
   workflow: Workflow;
@@ -46,6 +49,7 @@ export class EngineService {
     private readonly registry: NodeRegistry,
     emit: (event: EngineEvent) => void,
     private readonly modelScheduleTable?: ModelScheduleTable,
+    private readonly modelCatalog: ModelCatalog = () => [],
   ) {
     this.#queue = new JobQueue(registry, emit);
     this.#handlers = {
@@ -81,6 +85,7 @@ export class EngineService {
       queue: () => this.#queue.snapshot(),
       history: ({ limit }) => this.#queue.history(limit),
       nodeSchemas: () => withComfyNames(this.registry.schemas()),
+      models: () => ({ checkpoints: this.modelCatalog() }),
       scheduleTable: (params) => this.#scheduleTable(params),
     };
   }

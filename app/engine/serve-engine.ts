@@ -3,6 +3,7 @@
  * and answers the host's requests on the channel map of app/protocol. ONNX Runtime blocks its thread
  * while it runs, and may abort the whole process, so this runs in a process of its own.
  */
+import { modelCatalog } from '../models/model-catalog.js';
 import { hostMessageSchema } from '../protocol/index.js';
 import { modelScheduleTable } from '../scalecrafter/schedule-table.js';
 import { defaultEngineConfig, engineConfigSchema, type EngineConfig } from './engine-config.js';
@@ -11,10 +12,11 @@ import { engineConfigFromArgv } from './engine-process.js';
 import { EngineService } from './engine-service.js';
 import type { NodeRegistry } from './node-registry.js';
 
-export function serveEngine(createRegistry: (config: EngineConfig) => NodeRegistry): void {
+/** `checkpointNames`: the names LoadCheckpoint offers (the registry's composition root knows them), for the `models` request. */
+export function serveEngine(createRegistry: (config: EngineConfig) => NodeRegistry, checkpointNames: (config: EngineConfig) => readonly string[] = () => []): void {
   const channel = hostChannel();
   const config = engineConfigSchema.parse(engineConfigFromArgv(process.argv) ?? defaultEngineConfig());
-  const service = new EngineService(createRegistry(config), (event) => channel.post({ kind: 'event', event }), modelScheduleTable);
+  const service = new EngineService(createRegistry(config), (event) => channel.post({ kind: 'event', event }), modelScheduleTable, () => modelCatalog(config, checkpointNames(config)));
 
   channel.onMessage((raw: unknown) => {
     const parsed = hostMessageSchema.safeParse(raw);

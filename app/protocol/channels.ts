@@ -103,6 +103,13 @@ export const scheduleTableResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), issues: z.array(issueSchema) }),
 ]);
 
+/** A model LoadCheckpoint can name, and the image size it was trained at (null until the engine can read it). */
+export const modelInfoSchema = z.object({
+  name: z.string().min(1),
+  nativeSize: z.object({ width: z.number().int().positive(), height: z.number().int().positive() }).nullable(),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
 export const engineRequests = {
   /** Queue a workflow file's contents (any JSON: the engine parses, migrates and validates it). */
   enqueue: {
@@ -123,6 +130,11 @@ export const engineRequests = {
   queue: { params: z.object({}), result: queueSnapshotSchema },
   history: { params: z.object({ limit: z.number().int().positive().optional() }), result: z.array(historyEntrySchema) },
   nodeSchemas: { params: z.object({}), result: z.array(nodeSchemaSchema) },
+  /**
+   * The models LoadCheckpoint can load now (listed afresh: files added since start-up appear), with
+   * each one's training size, which a new Empty Latent Image takes.
+   */
+  models: { params: z.object({}), result: z.object({ checkpoints: z.array(modelInfoSchema) }) },
   /**
    * The per-step dilation table at a MODEL-producing node (ReDilate, ScaleCrafterPreset, …): runs
    * that node's ancestors (cached like any run) and reads its patches. `steps` defaults to the

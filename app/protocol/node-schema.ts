@@ -56,6 +56,11 @@ export const stringInputSchema = z.object({
   multiline: z.boolean(),
   /** Values offered in a drop-down while any other text stays allowed (model folders, say). */
   suggestions: z.array(z.string()).readonly().optional(),
+  /**
+   * The value names one of the engine's models (the `models` request's list, read afresh when the
+   * widget opens): the canvas shows a drop-down of them and marks a name it does not list as missing.
+   */
+  modelList: z.enum(['checkpoints']).optional(),
 });
 export const booleanInputSchema = z.object({ ...widgetCommon, kind: z.literal('BOOLEAN'), default: z.boolean() });
 export const comboInputSchema = z.object({

@@ -19,6 +19,8 @@ import { installWorkbench } from './controllers/workbench.js';
 import { GraphEditor } from './canvas/graph-editor.js';
 import { configureLiteGraph } from './canvas/litegraph-setup.js';
 import { registerNodeTypes } from './canvas/node-types.js';
+import { ModelCatalog } from './models/model-catalog.js';
+import { LatentSizeDefaults } from './controllers/latent-size-defaults.js';
 import type { EngineApi } from './engine/engine-api.js';
 import { HttpEngine } from './engine/http-engine.js';
 import { preloadApi } from './engine/preload-api.js';
@@ -26,6 +28,9 @@ import { PreloadEngine } from './engine/preload-engine.js';
 import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-files.js';
 import { exposeDebugHandle } from './controllers/debug-handle.js';
 import { GalleryPanel } from './ui/gallery-panel.js';
+import { ImageViewer } from './ui/image-viewer.js';
+import { askName } from './ui/name-dialog.js';
+import { CompareController } from './controllers/compare-controller.js';
 import { Notices } from './ui/notices.js';
 import { ProblemsPanel } from './ui/problems-panel.js';
 import { RunPanel } from './ui/run-panel.js';
@@ -39,14 +44,20 @@ async function start(): Promise<void> {
   const engine: EngineApi = preload ? new PreloadEngine(preload) : new HttpEngine(new URL('./', window.location.href));
 
   const schemas = await engine.request('nodeSchemas', {});
+  const models = new ModelCatalog(engine);
+  await models.refresh();
   configureLiteGraph();
-  registerNodeTypes(schemas);
+  registerNodeTypes(schemas, models);
   const editor = new GraphEditor(document.getElementById('graph-canvas') as HTMLCanvasElement, schemas);
-  const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles();
+  models.onChange(() => editor.canvas.setDirty(true, true));
+  new LatentSizeDefaults(editor, models);
+  const files = preload ? new DesktopWorkflowFiles(preload) : new BrowserWorkflowFiles(askName);
   const documentNotices = { info: (text: string) => notices.info(text), error: (text: string) => notices.error(text), confirm: (question: string) => window.confirm(question) };
   const doc = new WorkflowDocument(editor, engine, files, window.localStorage, documentNotices, defaultWorkflow);
   const device = new DeviceSetting(window.localStorage);
-  const runs = new RunController(engine, editor, () => doc.name, (text, level) => (level === 'error' ? notices.error(text) : notices.info(text)), () => device.value);
+  const notify = (text: string, level: 'info' | 'error') => (level === 'error' ? notices.error(text) : notices.info(text));
+  const runs = new RunController(engine, editor, () => doc.name, notify, () => device.value);
+  const compare = new CompareController(runs, editor, new ImageViewer(document.body), () => doc.name, notify);
 
   const commands = {
     newDocument: () => doc.newDocument(),
@@ -64,10 +75,12 @@ async function start(): Promise<void> {
         device.value = choice;
       },
     },
+    rename: (name: string) => doc.rename(name),
     undo: () => doc.undo(),
     redo: () => doc.redo(),
     queue: () => void workbench.queue(),
     queueFront: () => void workbench.queueFront(),
+    compare: () => void compare.compareDirect(),
     cancel: () => void runs.cancel(),
     bypass: () => editor.toggleSelected('bypassed'),
     mute: () => editor.toggleSelected('muted'),
@@ -79,7 +92,7 @@ async function start(): Promise<void> {
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
-  const gallery = new GalleryPanel(side);
+  const gallery = new GalleryPanel(side, { open: (image) => compare.open(image), compare: (left, right) => compare.comparePinned(left, right) });
   const schedule = new ScheduleController(editor, engine, runs, window.localStorage, side);
 
   const refreshDocument = () => {
@@ -94,6 +107,7 @@ async function start(): Promise<void> {
     void runs.validate();
   });
   doc.onChange(() => {
+    runs.graphChanged();
     schedule.refresh();
     runs.revalidateSoon();
   });

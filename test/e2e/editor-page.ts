@@ -47,6 +47,15 @@ export class EditorPage {
     return box;
   }
 
+  /** Types `value` into a number widget's prompt as a user does: click the widget, type, Enter. */
+  async typeNumber(nodeId: number, widget: string, value: number): Promise<void> {
+    const box = await this.widgetBox(nodeId, widget);
+    await this.page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    const prompt = this.page.locator('.graphdialog input.value');
+    await prompt.fill(String(value));
+    await prompt.press('Enter');
+  }
+
   async slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Promise<Point> {
     await this.settled();
     const point = await this.page.evaluate(([id, which, index]) => (globalThis as unknown as PageGlobals).scalecrafterDebug.slotPoint(id, which, index), [nodeId, side, slot] as const);

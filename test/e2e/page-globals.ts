@@ -18,7 +18,15 @@ export interface DebugHandle {
   widgetBox(nodeId: number, widgetName: string): Box | null;
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Point | null;
   decoration(nodeId: number): { kind: string; lines?: string[] } | null;
+  nodeRect(nodeId: number): Rect | null;
+  previewRect(nodeId: number): Rect | null;
+  hasOutputImage(nodeId: number): boolean;
+  widgetDisplay(nodeId: number, widgetName: string): string | null;
+  view(): { scale: number; widgetTextSize: number; titleTextSize: number; font: string };
 }
+
+/** A box in graph space. */
+export type Rect = { x: number; y: number; w: number; h: number };
 
 export interface PageElement {
   getAttribute(name: string): string | null;

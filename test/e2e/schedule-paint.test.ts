@@ -116,7 +116,9 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     await browser.page.mouse.click(cell.x, cell.y);
     await waitForWidget((candidate) => candidate.guided['up_blocks.0.resnets.0.conv1']?.[24] === 1.5);
     await browser.page.click('[data-testid="schedule-tool-dispersion"]');
-    await browser.page.mouse.click(cell.x, cell.y);
+    // Clicking the tool may scroll the side panel (it scrolls the button into view): find the cell again.
+    const again = await cellPoint(table, 'up_blocks.0.resnets.0.conv1', 24);
+    await browser.page.mouse.click(again.x, again.y);
     const schedule = await waitForWidget((candidate) => candidate.dispersed['up_blocks.0.resnets.0.conv1']?.[24] === true);
     assert.equal(schedule.dispersed['up_blocks.0.resnets.0.conv1']!.filter(Boolean).length, 1);
     await ready();

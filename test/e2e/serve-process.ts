@@ -4,7 +4,7 @@
  * in a fresh checkout) — what a user starts, with nothing faked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface ServeProcess {
   url: string;
   outputDir: string;
+  /** The models folder the server reads (a copy holding the emoji model's sources). */
+  modelsDir: string;
   stop(): Promise<void>;
 }
 
@@ -32,11 +34,16 @@ export async function startServe(options: { modelsDir?: string } = {}): Promise<
   return {
     url,
     outputDir,
+    modelsDir,
+    // The models copy (36 MB once built) and the outputs go with the server.
     stop: () =>
-      new Promise((resolve) => {
+      new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
+      }).then(() => {
+        rmSync(modelsDir, { recursive: true, force: true });
+        rmSync(outputDir, { recursive: true, force: true });
       }),
   };
 }

@@ -21,11 +21,7 @@ describe('replacing unsaved work', { timeout: 200_000, skip: chromiumSkip }, () 
   async function edit(): Promise<void> {
     const { editor, browser } = session;
     const sampler = (await editor.snapshot()).nodes.find((node) => node.type === 'Sampler')!.id;
-    const box = await editor.widgetBox(sampler, 'steps');
-    await browser.page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
-    const prompt = browser.page.locator('.graphdialog input.value');
-    await prompt.fill('7');
-    await prompt.press('Enter');
+    await editor.typeNumber(sampler, 'steps', 7);
     await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.dirty());
   }
 

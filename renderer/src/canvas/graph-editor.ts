@@ -13,6 +13,10 @@ import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
 import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
 import { installConnectionMenu } from './connection-menu.js';
 import { NodeDecorations } from './node-decorations.js';
+import { READABLE_START_SCALE, widenToFitWidgets } from './readable-text.js';
+
+/** Screen pixels between the view's edge and a graph too large to fit at a readable zoom. */
+const VIEW_MARGIN = 24;
 
 /** Typing in a prompt becomes one undo step per pause, not one per key. */
 const TYPING_SETTLE_MS = 400;
@@ -25,6 +29,7 @@ export class GraphEditor {
   readonly #editListeners = new Set<() => void>();
   readonly #widgetListeners = new Set<(nodeId: number, widget: string) => void>();
   readonly #selectionListeners = new Set<(nodeIds: number[]) => void>();
+  readonly #createListeners = new Set<(node: LGraphNode) => void>();
   #loading = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -40,6 +45,7 @@ export class GraphEditor {
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
+      if (!this.#loading) for (const listener of this.#createListeners) listener(node);
       this.#edited(0);
     };
     this.graph.onNodeRemoved = () => this.#edited(0);
@@ -74,6 +80,12 @@ export class GraphEditor {
     return () => this.#widgetListeners.delete(listener);
   }
 
+  /** Called when the user adds a node (search, menu, paste), before the edit is recorded: changes made here are part of it. */
+  onNodeCreated(listener: (node: LGraphNode) => void): () => void {
+    this.#createListeners.add(listener);
+    return () => this.#createListeners.delete(listener);
+  }
+
   /** Called with the ids of the selected nodes whenever the selection changes. */
   onSelectionChange(listener: (nodeIds: number[]) => void): () => void {
     this.#selectionListeners.add(listener);
@@ -91,6 +103,7 @@ export class GraphEditor {
         // A file may store a size from before a widget was added; never draw widgets outside the node.
         const minimum = node.computeSize();
         node.setSize([Math.max(node.size[0], minimum[0]), Math.max(node.size[1], minimum[1])]);
+        widenToFitWidgets(node);
       }
     } finally {
       this.#loading = false;
@@ -98,7 +111,7 @@ export class GraphEditor {
     clearTimeout(this.#timer);
     const reselect = selected.flatMap((id) => this.graph.getNodeById(id) ?? []);
     if (reselect.length > 0) this.canvas.selectNodes(reselect);
-    if (options.fitView) this.fitView();
+    if (options.fitView) this.#startView();
     this.canvas.setDirty(true, true);
   }
 
@@ -147,7 +160,21 @@ export class GraphEditor {
     return Number(inserted.id);
   }
 
+  /** "." : the whole graph in view, however small its text gets. */
   fitView(): void {
+    this.#showBounds(0);
+  }
+
+  /**
+   * A graph as it opens: fitted, but never so small that its text drops under 11 px on screen
+   * (readable-text.ts). A graph too large for that starts at its left edge (where a pipeline
+   * begins) and its top, centred along a side that fits; "." still shows all of it.
+   */
+  #startView(): void {
+    this.#showBounds(READABLE_START_SCALE);
+  }
+
+  #showBounds(minimumScale: number): void {
     const nodes = this.graph._nodes;
     if (nodes.length === 0) {
       this.canvas.ds.offset[0] = 0;
@@ -165,12 +192,14 @@ export class GraphEditor {
     }
     // litegraph's own fitToBounds measures a different element; fit to the visible canvas here.
     const element = this.canvas.canvas;
-    const width = right - left;
-    const height = bottom - top;
-    const scale = Math.min(1, (element.clientWidth * 0.92) / width, (element.clientHeight * 0.92) / height);
+    const [width, height] = [right - left, bottom - top];
+    const [clientWidth, clientHeight] = [element.clientWidth, element.clientHeight];
+    const scale = Math.max(minimumScale, Math.min(1, (clientWidth * 0.92) / width, (clientHeight * 0.92) / height));
+    // Centred along a side that fits, else from its start, VIEW_MARGIN screen pixels in.
+    const place = (client: number, size: number, start: number) => (size * scale <= client - 2 * VIEW_MARGIN ? (client / scale - size) / 2 - start : VIEW_MARGIN / scale - start);
     this.canvas.ds.scale = scale;
-    this.canvas.ds.offset[0] = (element.clientWidth / scale - width) / 2 - left;
-    this.canvas.ds.offset[1] = (element.clientHeight / scale - height) / 2 - top;
+    this.canvas.ds.offset[0] = place(clientWidth, width, left);
+    this.canvas.ds.offset[1] = place(clientHeight, height, top);
     this.canvas.setDirty(true, true);
   }
 
@@ -197,6 +226,7 @@ export class GraphEditor {
   #decorate(node: LGraphNode): void {
     node.onDrawForeground = (ctx) => this.decorations.draw(node, ctx);
     node.onWidgetChanged = (name) => {
+      widenToFitWidgets(node);
       for (const listener of this.#widgetListeners) listener(Number(node.id), name);
       this.#edited(TYPING_SETTLE_MS);
     };

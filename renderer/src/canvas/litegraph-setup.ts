@@ -2,6 +2,7 @@
  * Global litegraph settings for this app, applied once before the canvas is made.
  */
 import { LiteGraph } from '@comfyorg/litegraph';
+import { applyReadableText } from './readable-text.js';
 
 export function configureLiteGraph(): void {
   // Double-click on empty canvas opens the node search; show every node before typing.
@@ -13,4 +14,5 @@ export function configureLiteGraph(): void {
   LiteGraph.dialog_close_on_mouse_leave = false;
   LiteGraph.snaps_for_comfy = true;
   LiteGraph.highlight_selected_group = true;
+  applyReadableText();
 }

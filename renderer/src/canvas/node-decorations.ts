@@ -1,10 +1,11 @@
 /**
  * What the canvas draws on nodes about runs and problems: a progress bar with steps while a node
  * runs, "cached" on nodes whose output was reused, a red outline with the message on a node that
- * failed or is invalid (naming the field), the live step preview under the sampling node, and the
- * last image an output node wrote inside it.
+ * failed or is invalid (naming the field), the live step preview beside the sampling node (where
+ * it covers no other node: preview-placement.ts), and the last image an output node wrote inside it.
  */
 import { LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
+import { placePreview, type Rect } from './preview-placement.js';
 
 export type NodeDecoration =
   | { kind: 'running'; value?: number; max?: number }
@@ -44,6 +45,27 @@ export class NodeDecorations {
     this.redraw();
   }
 
+  /** Takes a node's preview and output image off (its inputs changed since they were made). */
+  clearImages(nodeId: number): void {
+    this.#previews.delete(nodeId);
+    this.#outputs.delete(nodeId);
+    this.redraw();
+  }
+
+  hasOutputImage(nodeId: number): boolean {
+    return this.#outputs.has(nodeId);
+  }
+
+  /** Where the node's preview is drawn, in graph space; null when it has none (yet). */
+  previewRect(node: LGraphNode): Rect | null {
+    const preview = this.#previews.get(Number(node.id));
+    if (!preview?.complete || preview.naturalWidth === 0) return null;
+    const size = Math.min(192, Math.max(96, node.size[0]! * 0.6));
+    const scale = size / Math.max(preview.naturalWidth, preview.naturalHeight);
+    const others = (node.graph?._nodes ?? []).filter((other) => other !== node).map(graphRect);
+    return placePreview(graphRect(node), { w: preview.naturalWidth * scale, h: preview.naturalHeight * scale }, others);
+  }
+
   setPreview(nodeId: number, src: string | null): void {
     this.#setImage(this.#previews, nodeId, src);
   }
@@ -76,7 +98,12 @@ export class NodeDecorations {
     const output = this.#outputs.get(id);
     if (output?.complete && output.naturalWidth > 0 && !node.collapsed) drawImageInBody(ctx, output, node);
     const preview = this.#previews.get(id);
-    if (preview?.complete && preview.naturalWidth > 0) drawBelow(ctx, preview, width, node.collapsed ? 0 : height);
+    const place = this.previewRect(node);
+    if (preview && place) {
+      // ctx is in node space: (0, 0) is the body's top-left, the graph-space rect is shifted by pos.
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(preview, place.x - node.pos[0]!, place.y - node.pos[1]!, place.w, place.h);
+    }
     ctx.restore();
   }
 }
@@ -89,7 +116,7 @@ function drawDecoration(ctx: CanvasRenderingContext2D, decoration: NodeDecoratio
   ctx.beginPath();
   ctx.roundRect(-3, -titleHeight - 3, (collapsed ? LiteGraph.NODE_COLLAPSED_WIDTH : width) + 6, bodyHeight + titleHeight + 6, 10);
   ctx.stroke();
-  ctx.font = '11px sans-serif';
+  ctx.font = '13px sans-serif';
   ctx.textAlign = 'right';
   ctx.fillStyle = color;
   switch (decoration.kind) {
@@ -109,7 +136,7 @@ function drawDecoration(ctx: CanvasRenderingContext2D, decoration: NodeDecoratio
       break;
     case 'failed': {
       ctx.textAlign = 'left';
-      ctx.font = '12px sans-serif';
+      ctx.font = '14px sans-serif';
       decoration.lines.forEach((line, index) => ctx.fillText(line, 0, bodyHeight + 18 + index * 15, Math.max(width, 320)));
       break;
     }
@@ -128,9 +155,10 @@ function drawImageInBody(ctx: CanvasRenderingContext2D, image: HTMLImageElement,
   ctx.drawImage(image, box.x + (box.w - w) / 2, box.y + (box.h - h) / 2, w, h);
 }
 
-function drawBelow(ctx: CanvasRenderingContext2D, image: HTMLImageElement, width: number, top: number): void {
-  const size = Math.min(192, Math.max(96, width * 0.6));
-  const scale = size / Math.max(image.naturalWidth, image.naturalHeight);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(image, 0, top + 8, image.naturalWidth * scale, image.naturalHeight * scale);
+/** A node's box in graph space, title bar included. */
+function graphRect(node: LGraphNode): Rect {
+  const title = LiteGraph.NODE_TITLE_HEIGHT;
+  const width = node.collapsed ? LiteGraph.NODE_COLLAPSED_WIDTH : node.size[0]!;
+  const height = node.collapsed ? 0 : node.size[1]!;
+  return { x: node.pos[0]!, y: node.pos[1]! - title, w: width, h: height + title };
 }

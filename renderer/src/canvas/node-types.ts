@@ -8,7 +8,10 @@
 import { LGraphNode, LiteGraph } from '@comfyorg/litegraph';
 import { linkTypeOf, SEED_CONTROLS, type NodeSchema, type WidgetInputSpec } from '../../../app/protocol/index.js';
 import { controlWidgetName } from '../workflow/canvas-state.js';
+import type { ModelCatalog } from '../models/model-catalog.js';
+import { ModelPickerWidget } from './widgets/model-picker-widget.js';
 import { SafeNumberWidget } from './widgets/number-widget.js';
+import { widenToFitWidgets } from './readable-text.js';
 import { LineTextWidget, MultilineTextWidget } from './widgets/text-widgets.js';
 
 /** What a schema-made node class carries besides litegraph's statics. */
@@ -21,14 +24,15 @@ export interface ControlWidgetMark {
   controlOf?: string;
 }
 
-export function registerNodeTypes(schemas: readonly NodeSchema[]): void {
+/** `models`: the engine's model list, for widgets that name a model (schema `modelList`). */
+export function registerNodeTypes(schemas: readonly NodeSchema[], models: ModelCatalog): void {
   for (const schema of schemas) {
     const NodeType = class extends LGraphNode {
       static override title = schema.displayName;
       static schema = schema;
       constructor(title?: string) {
         super(title ?? schema.displayName);
-        buildNode(this, schema);
+        buildNode(this, schema, models);
       }
     };
     LiteGraph.registerNodeType(schema.type, NodeType);
@@ -58,7 +62,7 @@ export function schemaOf(node: LGraphNode): NodeSchema | undefined {
   return (node.constructor as Partial<SchemaNodeClass>).schema;
 }
 
-function buildNode(node: LGraphNode, schema: NodeSchema): void {
+function buildNode(node: LGraphNode, schema: NodeSchema, models: ModelCatalog): void {
   // litegraph's own serialisation (copy/paste, clone) carries widget values only when asked to.
   node.serialize_widgets = true;
   for (const spec of schema.inputs) {
@@ -67,17 +71,18 @@ function buildNode(node: LGraphNode, schema: NodeSchema): void {
       continue;
     }
     node.addInput(spec.name, linkTypeOf(spec), { widget: { name: spec.name } });
-    addWidget(node, spec);
+    addWidget(node, spec, models);
   }
   for (const output of schema.outputs) node.addOutput(output.name, output.type);
   const size = node.computeSize();
   const multiline = schema.inputs.some((spec) => spec.kind === 'STRING' && spec.multiline && !spec.forceInput);
   node.size = [Math.max(size[0], multiline ? 400 : 0), size[1] + (multiline ? 80 : 0)];
+  widenToFitWidgets(node);
 }
 
 const redraw = (node: LGraphNode) => () => node.setDirtyCanvas(true, false);
 
-function addWidget(node: LGraphNode, spec: WidgetInputSpec): void {
+function addWidget(node: LGraphNode, spec: WidgetInputSpec, models: ModelCatalog): void {
   switch (spec.kind) {
     case 'INT':
     case 'FLOAT':
@@ -90,7 +95,8 @@ function addWidget(node: LGraphNode, spec: WidgetInputSpec): void {
       return;
     }
     case 'STRING':
-      node.addCustomWidget(spec.multiline ? new MultilineTextWidget(node, spec, spec.default) : new LineTextWidget(node, spec, spec.default));
+      if (spec.modelList) node.addCustomWidget(new ModelPickerWidget(node, spec, spec.default, models));
+      else node.addCustomWidget(spec.multiline ? new MultilineTextWidget(node, spec, spec.default) : new LineTextWidget(node, spec, spec.default));
       return;
     case 'BOOLEAN':
       node.addWidget('toggle', spec.name, spec.default, redraw(node), { on: 'true', off: 'false' });

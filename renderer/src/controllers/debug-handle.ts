@@ -17,6 +17,15 @@ export interface DebugHandle {
   /** Where a node's input or output socket is, in page pixels. */
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): { x: number; y: number } | null;
   decoration(nodeId: number): unknown;
+  /** A node's box in graph space, title bar included. */
+  nodeRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
+  /** Where the node's live preview is drawn, in graph space; null when it shows none. */
+  previewRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
+  hasOutputImage(nodeId: number): boolean;
+  /** The text a widget shows for its value (a model picker: "⚠ name (missing)" for a model the engine does not list). */
+  widgetDisplay(nodeId: number, widgetName: string): string | null;
+  /** The view's zoom and litegraph's text sizes (graph units): on screen, text is size × scale. */
+  view(): { scale: number; widgetTextSize: number; titleTextSize: number; font: string };
 }
 
 export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: WorkflowDocument }): void {
@@ -51,6 +60,22 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return toPage(position[0]!, position[1]!);
     },
     decoration: (nodeId) => editor.decorations.get(nodeId) ?? null,
+    nodeRect(nodeId) {
+      const node = editor.node(nodeId);
+      return node ? { x: node.pos[0], y: node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT, w: node.size[0], h: node.size[1] + LiteGraph.NODE_TITLE_HEIGHT } : null;
+    },
+    previewRect(nodeId) {
+      const node = editor.node(nodeId);
+      return node ? editor.decorations.previewRect(node) : null;
+    },
+    hasOutputImage: (nodeId) => editor.decorations.hasOutputImage(nodeId),
+    view: () => ({ scale: editor.canvas.ds.scale, widgetTextSize: LiteGraph.NODE_SUBTEXT_SIZE, titleTextSize: LiteGraph.NODE_TEXT_SIZE, font: LiteGraph.NODE_FONT }),
+    widgetDisplay(nodeId, widgetName) {
+      const widget = editor.node(nodeId)?.widgets?.find((candidate) => candidate.name === widgetName);
+      if (!widget) return null;
+      const shown = (widget as { displayText?: unknown }).displayText;
+      return typeof shown === 'string' ? shown : String(widget.value);
+    },
   };
   (window as unknown as { scalecrafterDebug: DebugHandle }).scalecrafterDebug = handle;
 }

@@ -3,13 +3,14 @@
  * and turns engine events into node marks (running with steps, cached, failed), live previews,
  * the problems list, and gallery entries with the settings each image was made with.
  */
-import { type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure } from '../../../app/protocol/index.js';
+import { type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
 import { summarisePrompt, type PromptSummaryLine } from '../run/prompt-summary.js';
 import { RunTracker } from '../run/run-tracker.js';
 import { seedUpdatesAfterQueue } from '../run/seed-updates.js';
+import { ImageFreshness } from './image-freshness.js';
 
 export interface GalleryImage extends OutputImage {
   jobId: string;
@@ -33,6 +34,7 @@ export class RunController {
   readonly gallery: GalleryImage[] = [];
   problems: Problem[] = [];
   readonly #listeners = new Set<() => void>();
+  readonly #freshness: ImageFreshness;
   #refreshQueued = false;
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   /** The "cannot run" notice of the problems shown, taken down when they are gone. */
@@ -45,6 +47,7 @@ export class RunController {
     private readonly notify: RunNotify,
     private readonly device: () => ExecutionProviderPreference = () => 'auto',
   ) {
+    this.#freshness = new ImageFreshness(editor);
     engine.onEvent((event) => this.#onEvent(event));
   }
 
@@ -54,12 +57,21 @@ export class RunController {
   }
 
   /**
-   * Queues the canvas's workflow (`front`: before the jobs already waiting); the job's id, or
-   * undefined when it could not be queued (the reason is shown).
+   * Queues the canvas's workflow (`front`: before the jobs already waiting), then moves its seeds on;
+   * the job's id, or undefined when it could not be queued (the reason is shown).
    */
   async queue({ front = false } = {}): Promise<string | undefined> {
     const workflow = this.editor.snapshot();
-    const label = this.label();
+    const jobId = await this.queueWorkflow(workflow, this.label(), { front });
+    if (jobId) this.applySeedControls(workflow, [jobId]);
+    return jobId;
+  }
+
+  /**
+   * Queues `workflow` as it is (a variant of the canvas's graph, say) and tracks the job; seeds are
+   * left alone, so several variants can run with the same seed before `applySeedControls`.
+   */
+  async queueWorkflow(workflow: Workflow, label: string, { front = false } = {}): Promise<string | undefined> {
     let result;
     try {
       result = await this.engine.request('enqueue', { workflow, options: { label, executionProvider: this.device(), ...(front ? { front } : {}) } });
@@ -74,9 +86,21 @@ export class RunController {
       return undefined;
     }
     this.tracker.expect(result.jobId, label, result.position);
-    for (const update of seedUpdatesAfterQueue(workflow, this.editor.schemas)) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
+    this.#freshness.queued(result.jobId, workflow);
     this.#changed();
     return result.jobId;
+  }
+
+  /** The after-queue seed controls (increment, randomize, …) of a queued `workflow`, applied to the canvas; `jobIds` were queued from it. */
+  applySeedControls(workflow: Workflow, jobIds: readonly string[]): void {
+    const updates = seedUpdatesAfterQueue(workflow, this.editor.schemas);
+    for (const update of updates) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
+    this.#freshness.seedsMoved(jobIds, updates);
+  }
+
+  /** After an edit: previews and output images whose node's inputs changed are taken off the canvas. */
+  graphChanged(): void {
+    this.#freshness.graphChanged();
   }
 
   /**
@@ -162,12 +186,12 @@ export class RunController {
         break;
       case 'progress':
         marks.set(node(event.nodeId), { kind: 'running', value: event.value, max: event.max });
-        if (event.preview) marks.setPreview(node(event.nodeId), `data:image/png;base64,${event.preview.pngBase64}`);
+        if (event.preview && this.#freshness.mayShow(event.jobId, node(event.nodeId))) marks.setPreview(node(event.nodeId), `data:image/png;base64,${event.preview.pngBase64}`);
         break;
       case 'output':
         for (const image of imagesOf(event.ui)) {
           const url = viewUrl(image);
-          marks.setOutputImage(node(event.nodeId), url);
+          if (this.#freshness.mayShow(event.jobId, node(event.nodeId))) marks.setOutputImage(node(event.nodeId), url);
           if (!this.gallery.some((entry) => entry.url === url)) this.gallery.unshift({ ...image, url, jobId: event.jobId, nodeId: event.nodeId, ...(job.label ? { label: job.label } : {}) });
         }
         break;

@@ -111,17 +111,45 @@ export class WorkflowDocument {
       this.#fail(error);
       return false;
     }
-    return this.#show(json, { name: documentNameOf(fileName), path, savedJson: 'same' });
+    const name = documentNameOf(fileName);
+    const shown = await this.#show(json, { name, path, savedJson: 'same' });
+    if (shown) this.#remember({ name, ...(path ? { path } : {}), text: this.#text(), savedAt: Date.now(), kind: 'opened' });
+    return shown;
   }
 
+  /** A recent entry; unsaved work opens as unsaved (marked ●), files as they were saved or opened. */
   async openRecent(entry: RecentFile): Promise<void> {
-    await this.openBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text), entry.path);
+    if (entry.kind !== 'unsaved') {
+      await this.openBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text), entry.path);
+      return;
+    }
+    if (!this.#mayDiscard()) return;
+    let json: unknown;
+    try {
+      json = workflowJsonFromBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text));
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    await this.#show(json, { name: entry.name, path: entry.path, savedJson: null });
+  }
+
+  /**
+   * Gives the document another name (what Save suggests and the title shows). A desktop document
+   * forgets its path, so the next Save asks where the renamed file goes instead of overwriting the old one.
+   */
+  rename(name: string): void {
+    const trimmed = name.trim();
+    if (trimmed === '' || trimmed === this.#name) return;
+    this.#name = documentNameOf(trimmed);
+    this.#path = undefined;
+    this.#changed();
   }
 
   async save(saveAs = false): Promise<boolean> {
     const workflow = this.editor.snapshot();
     this.#history.commit(workflow);
-    const text = `${JSON.stringify(workflow, null, 2)}\n`;
+    const text = this.#text();
     const saved = await this.files
       .save(text, { suggestedName: `${this.#name}.json`, saveAs, ...(this.#path ? { path: this.#path } : {}) })
       .catch((error: unknown) => this.#fail(error));
@@ -129,7 +157,7 @@ export class WorkflowDocument {
     this.#name = documentNameOf(saved.name);
     this.#path = saved.path;
     this.#savedJson = JSON.stringify(this.#history.present);
-    this.storage.setItem(RECENT_KEY, JSON.stringify(withRecentFile(this.recentFiles, { name: this.#name, text, savedAt: Date.now(), ...(saved.path ? { path: saved.path } : {}) })));
+    this.#remember({ name: this.#name, text, savedAt: Date.now(), kind: 'saved', ...(saved.path ? { path: saved.path } : {}) });
     this.#changed();
     return true;
   }
@@ -217,6 +245,8 @@ export class WorkflowDocument {
   }
 
   #replace(workflow: Workflow, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }): void {
+    // Work the user chose to discard stays reachable from Recent.
+    if (this.dirty && this.#history.present.nodes.length > 0) this.#remember({ name: this.#name, ...(this.#path ? { path: this.#path } : {}), text: this.#text(), savedAt: Date.now(), kind: 'unsaved' });
     this.editor.decorations.clearAll();
     this.editor.load(workflow);
     const shown = this.editor.snapshot();
@@ -240,6 +270,15 @@ export class WorkflowDocument {
   #changed(): void {
     writeAutosave(this.storage, { name: this.#name, ...(this.#path ? { path: this.#path } : {}), workflow: this.#history.present, savedJson: this.#savedJson });
     for (const listener of this.#listeners) listener();
+  }
+
+  /** The document as a file: what Save writes and Recent keeps. */
+  #text(): string {
+    return `${JSON.stringify(this.#history.present, null, 2)}\n`;
+  }
+
+  #remember(entry: RecentFile): void {
+    this.storage.setItem(RECENT_KEY, JSON.stringify(withRecentFile(this.recentFiles, entry)));
   }
 
   #fail(error: unknown): null {

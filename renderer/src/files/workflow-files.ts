@@ -4,6 +4,10 @@
  */
 import { parseShellReply } from '../../../app/protocol/index.js';
 import type { PreloadApi } from '../engine/preload-api.js';
+import { documentNameOf } from '../workflow/workflow-source.js';
+
+/** The name of a document nobody has named yet. */
+const UNTITLED = 'Untitled';
 
 export interface OpenedWorkflowFile {
   name: string;
@@ -40,8 +44,14 @@ export class DesktopWorkflowFiles implements WorkflowFiles {
   }
 }
 
-/** A browser page cannot write files: Save downloads the workflow; Open reads one the user picks. */
+/**
+ * A browser page cannot write files: Save downloads the workflow under the document's name; Save
+ * As, and Save of an untitled document, first ask for the name (`askName`, null = cancelled).
+ * Open reads one the user picks.
+ */
 export class BrowserWorkflowFiles implements WorkflowFiles {
+  constructor(private readonly askName: (title: string, current: string) => Promise<string | null>) {}
+
   open(): Promise<OpenedWorkflowFile | null> {
     return new Promise((resolve) => {
       const input = document.createElement('input');
@@ -63,7 +73,10 @@ export class BrowserWorkflowFiles implements WorkflowFiles {
   }
 
   async save(text: string, options: SaveOptions): Promise<{ name: string } | null> {
-    const name = options.suggestedName.toLowerCase().endsWith('.json') ? options.suggestedName : `${options.suggestedName}.json`;
+    const current = documentNameOf(options.suggestedName);
+    const chosen = options.saveAs || current === UNTITLED ? await this.askName(options.saveAs ? 'Save as' : 'Name this workflow', current) : current;
+    if (chosen === null) return null;
+    const name = chosen.toLowerCase().endsWith('.json') ? chosen : `${chosen}.json`;
     const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
     const link = document.createElement('a');
     link.href = url;

@@ -40,3 +40,15 @@ function primitiveUpdate(node: WorkflowNode, random: () => number): SeedUpdate |
   const next = seedAfterQueue(value, control, random);
   return next === value ? undefined : { nodeId: node.id, widget: PRIMITIVE_VALUE_WIDGET, value: next };
 }
+
+/** `workflow` with `updates` applied: what the canvas holds once the seeds have moved on. */
+export function withSeedUpdates(workflow: Workflow, updates: readonly SeedUpdate[]): Workflow {
+  if (updates.length === 0) return workflow;
+  return {
+    ...workflow,
+    nodes: workflow.nodes.map((node) => {
+      const mine = updates.filter((update) => update.nodeId === node.id);
+      return mine.length === 0 ? node : { ...node, widgets: { ...node.widgets, ...Object.fromEntries(mine.map((update) => [update.widget, update.value])) } };
+    }),
+  };
+}

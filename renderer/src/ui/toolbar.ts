@@ -1,7 +1,8 @@
 /** The top bar: document commands, undo/redo, queue/cancel, the document's name and the engine connection. */
 import { EXECUTION_PROVIDER_PREFERENCES, type ExecutionProviderPreference } from '../../../app/protocol/index.js';
 import type { ConnectionState } from '../engine/engine-api.js';
-import type { RecentFile } from '../workflow/recent-files.js';
+import { recentLabel, type RecentFile } from '../workflow/recent-files.js';
+import { DocumentTitle } from './document-title.js';
 import { button, element } from './element.js';
 
 export interface ToolbarCommands {
@@ -15,7 +16,10 @@ export interface ToolbarCommands {
   saveComfyUi(): void;
   undo(): void;
   redo(): void;
+  rename(name: string): void;
   queue(): void;
+  /** Queue the workflow without and with ScaleCrafter, and show the pair. */
+  compare(): void;
   cancel(): void;
   /** The execution provider jobs ask for. */
   device: { readonly value: ExecutionProviderPreference; choose(choice: ExecutionProviderPreference): void };
@@ -31,7 +35,7 @@ export interface ToolbarState {
 }
 
 export class Toolbar {
-  readonly #title = element('span', { class: 'document-title', 'data-testid': 'document-title' });
+  readonly #title: DocumentTitle;
   readonly #connection = element('span', { class: 'connection', 'data-testid': 'connection' });
   readonly #undo: HTMLButtonElement;
   readonly #redo: HTMLButtonElement;
@@ -42,6 +46,7 @@ export class Toolbar {
   #recentKey = '';
 
   constructor(parent: HTMLElement, commands: ToolbarCommands) {
+    this.#title = new DocumentTitle((name) => commands.rename(name));
     this.#undo = button('Undo', () => commands.undo(), { title: 'Undo (Ctrl+Z)', 'data-testid': 'undo' });
     this.#redo = button('Redo', () => commands.redo(), { title: 'Redo (Ctrl+Shift+Z)', 'data-testid': 'redo' });
     this.#cancel = button('Cancel', () => commands.cancel(), { title: 'Cancel the running job', 'data-testid': 'cancel' });
@@ -70,29 +75,29 @@ export class Toolbar {
         this.#redo,
         element('span', { class: 'separator' }),
         button('Queue', () => commands.queue(), { class: 'primary', title: 'Queue the workflow (Ctrl+Enter)', 'data-testid': 'queue' }),
+        button('Compare', () => commands.compare(), { title: 'Render this seed without ScaleCrafter (Direct) and with it, and show them side by side', 'data-testid': 'compare-direct' }),
         this.#cancel,
         this.#device,
-        this.#title,
+        this.#title.root,
         this.#connection,
       ),
     );
   }
 
   update(state: ToolbarState): void {
-    this.#title.textContent = `${state.dirty ? '● ' : ''}${state.name}`;
-    this.#title.dataset.dirty = String(state.dirty);
+    this.#title.show(state.name, state.dirty);
     this.#undo.disabled = !state.canUndo;
     this.#redo.disabled = !state.canRedo;
     this.#cancel.disabled = !state.running;
     // Rebuilt only when the list changed: this runs on every progress event, and rebuilding would
     // close the drop-down in the user's hand.
-    const key = JSON.stringify(state.recent.map((file) => [file.name, file.path, file.savedAt]));
+    const key = JSON.stringify(state.recent.map((file) => [file.name, file.path, file.savedAt, file.kind]));
     if (key === this.#recentKey) return;
     this.#recentKey = key;
     this.#recentFiles = state.recent;
     this.#recent.replaceChildren(
       element('option', { value: '' }, state.recent.length ? 'Recent…' : 'No recent files'),
-      ...state.recent.map((file, index) => element('option', { value: index }, file.path ?? file.name)),
+      ...state.recent.map((file, index) => element('option', { value: index }, recentLabel(file))),
     );
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { asciiJson, encodeRgbPng } from '../../../app/imaging/png-metadata.js';
-import { MAX_RECENT_TEXT, parseRecentFiles, withRecentFile } from '../../../renderer/src/workflow/recent-files.js';
+import { MAX_RECENT_TEXT, parseRecentFiles, recentLabel, withRecentFile } from '../../../renderer/src/workflow/recent-files.js';
 import { documentNameOf, workflowJsonFromBytes } from '../../../renderer/src/workflow/workflow-source.js';
 import { commandForKey } from '../../../renderer/src/controllers/shortcut-map.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
@@ -46,6 +46,17 @@ describe('recent files', () => {
     assert.equal(list.length, 2);
     for (let index = 0; index < 20; index++) list = withRecentFile(list, { name: `f${index}`, text: '{}', savedAt: 10 + index }, 5);
     assert.equal(list.length, 5);
+  });
+
+  test('unsaved work is an entry of its own beside the file it came from, and each kind is labelled', () => {
+    let list = withRecentFile([], { name: 'a', text: '{}', savedAt: 1, kind: 'opened' });
+    list = withRecentFile(list, { name: 'a', text: '{"edited":1}', savedAt: 2, kind: 'unsaved' });
+    list = withRecentFile(list, { name: 'a', text: '{"edited":2}', savedAt: 3, kind: 'unsaved' });
+    assert.deepEqual(list.map((file) => [file.kind, file.savedAt]), [['unsaved', 3], ['opened', 1]]);
+    list = withRecentFile(list, { name: 'a', text: '{}', savedAt: 4, kind: 'saved' });
+    assert.deepEqual(list.map(recentLabel), ['a', 'a (unsaved changes)']);
+    assert.equal(recentLabel({ name: 'b', path: '/w/b.json', text: '{}', savedAt: 1, kind: 'opened' }), '/w/b.json (opened)');
+    assert.deepEqual(parseRecentFiles('[{"name":"a","text":"{}","savedAt":1,"kind":"stolen"}]'), []);
   });
 
   test('whatever localStorage holds, parsing never throws', () => {

@@ -6,15 +6,17 @@
 import { BaseWidget, LiteGraph, TextWidget, type LGraphNode } from '@comfyorg/litegraph';
 import type { WidgetInputSpec } from '../../../../app/protocol/index.js';
 import { openTextOverlay } from './text-overlay.js';
+import { WIDGET_TEXT_SIZE } from '../readable-text.js';
 
 type WidgetEventOptions = Parameters<TextWidget['onClick']>[0];
 type DrawWidgetOptions = Parameters<TextWidget['drawWidget']>[1];
 type StringSpec = Extract<WidgetInputSpec, { kind: 'STRING' }>;
 
 const MARGIN = BaseWidget.margin;
-const LINE_HEIGHT = 16;
+const LINE_HEIGHT = 18;
 
-function editInOverlay(widget: BaseWidget, { e, node, canvas }: WidgetEventOptions, multiline: boolean, suggestions?: readonly string[]): void {
+/** Edits a widget's text in an HTML box over it (the model picker's free-text entry uses it too). */
+export function editInOverlay(widget: BaseWidget, { e, node, canvas }: WidgetEventOptions, multiline: boolean, suggestions?: readonly string[]): void {
   const height = widget.computedHeight ? widget.computedHeight - 4 : LiteGraph.NODE_WIDGET_HEIGHT;
   openTextOverlay({
     canvas,
@@ -78,12 +80,12 @@ export class MultilineTextWidget extends BaseWidget {
       ctx.beginPath();
       ctx.rect(MARGIN, this.y, boxWidth, height);
       ctx.clip();
-      ctx.font = '12px sans-serif';
+      ctx.font = `${WIDGET_TEXT_SIZE}px sans-serif`;
       ctx.textAlign = 'left';
       const text = String(this.value ?? '');
       ctx.fillStyle = text ? this.text_color : this.secondary_text_color;
       const lines = text ? wrapText(ctx, text, boxWidth - 12) : [`${this.name}…`];
-      lines.slice(0, Math.floor((height - 6) / LINE_HEIGHT)).forEach((line, index) => ctx.fillText(line, MARGIN + 6, this.y + 16 + index * LINE_HEIGHT));
+      lines.slice(0, Math.floor((height - 6) / LINE_HEIGHT)).forEach((line, index) => ctx.fillText(line, MARGIN + 6, this.y + 18 + index * LINE_HEIGHT));
     }
     ctx.restore();
   }

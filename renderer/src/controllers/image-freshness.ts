@@ -1,0 +1,61 @@
+/**
+ * Keeps the images drawn on nodes (live step previews, written outputs) true to the graph: an
+ * image is drawn only while its node's signature (run/node-signature.ts: its widgets and
+ * everything upstream) is the one the job ran with, and goes as soon as an edit changes it. Seeds
+ * that move on after queueing count as part of the queued graph, not as an edit.
+ */
+import type { Workflow } from '../../../app/protocol/index.js';
+import type { GraphEditor } from '../canvas/graph-editor.js';
+import { nodeSignatures } from '../run/node-signature.js';
+import { withSeedUpdates, type SeedUpdate } from '../run/seed-updates.js';
+
+/** Jobs whose graphs are remembered; older ones draw without the check (their images are long replaced). */
+const JOBS_KEPT = 20;
+
+export class ImageFreshness {
+  readonly #jobs = new Map<string, { workflow: Workflow; signatures?: Map<number, string> }>();
+  #current: Map<number, string> | undefined;
+  /** Signature of what is drawn on each node. */
+  readonly #shown = new Map<number, string>();
+
+  constructor(private readonly editor: GraphEditor) {}
+
+  queued(jobId: string, workflow: Workflow): void {
+    this.#jobs.set(jobId, { workflow });
+    for (const old of [...this.#jobs.keys()].slice(0, -JOBS_KEPT)) this.#jobs.delete(old);
+  }
+
+  seedsMoved(jobIds: readonly string[], updates: readonly SeedUpdate[]): void {
+    // The canvas holds the moved seeds already (set synchronously), before its edit is committed.
+    this.#current = undefined;
+    for (const jobId of jobIds) {
+      const job = this.#jobs.get(jobId);
+      if (job) this.#jobs.set(jobId, { workflow: withSeedUpdates(job.workflow, updates) });
+    }
+  }
+
+  /** Whether `jobId`'s image for `nodeId` still fits the canvas; if so it is recorded as drawn. */
+  mayShow(jobId: string, nodeId: number): boolean {
+    const current = this.#currentSignatures().get(nodeId);
+    const job = this.#jobs.get(jobId);
+    const made = job ? (job.signatures ??= nodeSignatures(job.workflow)).get(nodeId) : current;
+    if (current === undefined || made !== current) return false;
+    this.#shown.set(nodeId, current);
+    return true;
+  }
+
+  /** After an edit: images whose node's signature changed are taken off. */
+  graphChanged(): void {
+    this.#current = undefined;
+    const current = this.#currentSignatures();
+    for (const [nodeId, signature] of this.#shown) {
+      if (current.get(nodeId) === signature) continue;
+      this.#shown.delete(nodeId);
+      this.editor.decorations.clearImages(nodeId);
+    }
+  }
+
+  #currentSignatures(): Map<number, string> {
+    return (this.#current ??= nodeSignatures(this.editor.snapshot()));
+  }
+}
