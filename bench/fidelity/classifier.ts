@@ -41,6 +41,8 @@ const configSchema = z
     norm_num_groups: z.number().int().positive(),
     norm_eps: z.number().positive(),
     classes: z.array(z.object({ source: z.string(), category: z.string() })).min(1),
+    /** What tools/train/classifier.py recorded; only the held-out category accuracy is read (the recognisability ceiling). */
+    training: z.object({ held_out_accuracy: z.object({ category: z.number().min(0).max(1) }).loose().optional() }).loose().optional(),
   })
   .loose();
 
