@@ -24,7 +24,7 @@
  * ~8 M multiply-adds at 128², and any size works (no power-of-two padding, which would turn the
  * circular correlation into a linear one).
  */
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 
 export interface BinaryMask {
   readonly width: number;
@@ -57,7 +57,7 @@ export const DEFAULT_PEAK_THRESHOLD = 0.5;
 /** R(dx, dy) at index dy·width + dx (shifts taken modulo the size); all zeros for a uniform mask. */
 export function circularAutocorrelation(mask: BinaryMask): Float64Array {
   const { width, height } = mask;
-  if (mask.mask.length !== width * height) throw new FidelityInputError('circularAutocorrelation.mask', `has ${mask.mask.length} values for ${width}×${height}`);
+  if (mask.mask.length !== width * height) throw fidelityInputError('circularAutocorrelation.mask', `has ${mask.mask.length} values for ${width}×${height}`);
   return fieldAutocorrelation(mask.mask, width, height);
 }
 
@@ -112,7 +112,7 @@ export function autocorrelationPeaks(mask: BinaryMask, options: AutocorrelationO
 }
 
 export function assertThreshold(threshold: number, field: string): void {
-  if (!(threshold > 0 && threshold < 1)) throw new FidelityInputError(field, `must be in (0, 1), got ${threshold}`);
+  if (!(threshold > 0 && threshold < 1)) throw fidelityInputError(field, `must be in (0, 1), got ${threshold}`);
 }
 
 /**

@@ -12,7 +12,7 @@
  */
 import type { FidelityClassifier, FidelityClassifierConfig } from './classifier.js';
 import type { RgbImage } from './image-ops.js';
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 import type { LabelledImage } from './training-images.js';
 
 /** "Smileys & Emotion" as the captions write it: "smileys and emotion" (tools/train/emoji-sources.ts). */
@@ -23,7 +23,7 @@ export function promptCategory(prompt: string, config: FidelityClassifierConfig)
   const fields = new Set(prompt.split(',').map((field) => field.trim()));
   const categories = [...new Set(config.classes.map((entry) => entry.category))];
   const named = categories.filter((category) => fields.has(captionForm(category)));
-  if (named.length !== 1) throw new FidelityInputError('promptCategory.prompt', `"${prompt}" names ${named.length} of the classifier's categories (${categories.join(', ')}); a prompt must name exactly one`);
+  if (named.length !== 1) throw fidelityInputError('promptCategory.prompt', `"${prompt}" names ${named.length} of the classifier's categories (${categories.join(', ')}); a prompt must name exactly one`);
   return named[0]!;
 }
 
@@ -35,7 +35,7 @@ export async function classifyCategories(classifier: FidelityClassifier, images:
 
 /** Share of images whose predicted category is the expected one (expected[i] for images[i]). */
 export async function recognisedShare(classifier: FidelityClassifier, images: readonly RgbImage[], expected: readonly string[]): Promise<number> {
-  if (images.length !== expected.length) throw new FidelityInputError('recognisedShare.expected', `has ${expected.length} categories for ${images.length} images`);
+  if (images.length !== expected.length) throw fidelityInputError('recognisedShare.expected', `has ${expected.length} categories for ${images.length} images`);
   if (images.length === 0) return 0;
   const predicted = await classifyCategories(classifier, images);
   return predicted.filter((category, index) => category === expected[index]).length / images.length;

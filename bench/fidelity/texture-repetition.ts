@@ -23,7 +23,7 @@
  */
 import { assertThreshold, fieldAutocorrelation, offCentreMaxima, regionAtLeast, type AutocorrelationPeak } from './autocorrelation.js';
 import { assertRgbImage, type RgbImage } from './image-ops.js';
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 
 export interface TextureRepetitionOptions {
   /** Box radius of the low-pass that is subtracted, in pixels; default 2 (a 5×5 mean). */
@@ -55,7 +55,7 @@ export function greyLevels(image: RgbImage): Float64Array {
 
 /** field − its (2·radius + 1)² box mean, the box wrapping around as the circular autocorrelation does. */
 export function highPass(field: Float64Array, width: number, height: number, radius: number): Float64Array {
-  if (!(Number.isInteger(radius) && radius >= 1)) throw new FidelityInputError('highPass.radius', `must be an integer ≥ 1, got ${radius}`);
+  if (!(Number.isInteger(radius) && radius >= 1)) throw fidelityInputError('highPass.radius', `must be an integer ≥ 1, got ${radius}`);
   const rows = boxMean(field, width, height, radius, 'x');
   const mean = boxMean(rows, width, height, radius, 'y');
   return field.map((value, p) => value - mean[p]!);

@@ -4,7 +4,7 @@ import { FidelityClassifier } from '../../../bench/fidelity/classifier.js';
 import { classifyCategories, heldOutCategoryAccuracy, promptCategory, recognisedShare } from '../../../bench/fidelity/recognisability.js';
 import { FIDELITY_PROMPTS } from '../../../bench/fidelity/prompt-set.js';
 import { readHeldOutImages, type LabelledImage } from '../../../bench/fidelity/training-images.js';
-import { FidelityInputError } from '../../../bench/fidelity/image-ops.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 describe('recognisability with the project classifier (models/fidelity-classifier)', () => {
   let classifier: FidelityClassifier;
@@ -20,7 +20,7 @@ describe('recognisability with the project classifier (models/fidelity-classifie
   test('each experiment prompt names exactly one classifier category, the one its caption spells', () => {
     const expected = ['Smileys & Emotion', 'Food & Drink', 'Animals & Nature', 'Travel & Places', 'Travel & Places', 'Food & Drink', 'Smileys & Emotion', 'Animals & Nature', 'Smileys & Emotion', 'Animals & Nature', 'Travel & Places', 'Smileys & Emotion'];
     assert.deepEqual(FIDELITY_PROMPTS.map((prompt) => promptCategory(prompt, classifier.config)), expected);
-    assert.throws(() => promptCategory('a red square, noto', classifier.config), FidelityInputError);
+    assert.throws(() => promptCategory('a red square, noto', classifier.config), UserFacingError);
   });
 
   test('the held-out split and its category accuracy are the ones tools/train/classifier.py recorded in PyTorch', async () => {
