@@ -208,7 +208,7 @@ function report(rows: readonly Row[], machine: string, realCount: number, gridFi
     '',
     `${new Date().toISOString()} · model ${args.model} (trained at ${trainingSize}²) · ${prompts.length} prompts × ${seedCount} seeds · DDIM ${steps} steps, CFG ${cfg} · execution provider ${args.device} · reference set: ${realCount} training images`,
     '',
-    '| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | texture repetition | texture ≥ ${TEXTURED_AT} | recognised | FID_r | KID_r | FID_b | KID_b | s / image |',
+    `| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | texture repetition | texture ≥ ${TEXTURED_AT} | recognised | FID_r | KID_r | FID_b | KID_b | s / image |`,
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...lines,
     '',
