@@ -1,7 +1,8 @@
 /**
  * The paper's central experiment on the project's own emoji model: fixed prompts and seeds at the
  * training size (32²), 4× and 16× the pixels, for Direct-Inf, Attn-SF and ScaleCrafter (re-dilation,
- * + ND-CFG, + dispersion); a repetition score and FID/KID-like scores per method; image grids.
+ * + ND-CFG, + dispersion); object-repetition, texture-repetition, recognisability and FID/KID-like
+ * scores per method; image grids.
  *
  *   npm run bench:fidelity -- [--prompts 12] [--seeds 2] [--steps 20] [--sizes 32,64,128] [--device cpu]
  *                              [--models models] [--data .cache/train/data] [--real 1000] [--out bench/results]
@@ -9,6 +10,7 @@
  * Writes bench/results/<machine>-fidelity.{md,json} and bench/results/fidelity/grid-<size>.png.
  * docs/fidelity-metrics.md defines the measures; docs/scalecrafter-experiment.md reads the results.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpuMachineName } from './gpu-probe.js';
 import path from 'node:path';
@@ -21,8 +23,10 @@ import { createGenerator } from './fidelity/generate.js';
 import { composeGrid, resizeBilinear, upscaleNearest, writePng, type RgbImage } from './fidelity/image-ops.js';
 import { METHOD_LABELS, METHODS, methodWorkflow, type Method } from './fidelity/methods.js';
 import { FIDELITY_PROMPTS, seedsOf } from './fidelity/prompt-set.js';
-import { readTrainingImages, TRAINING_DATA_FOLDER } from './fidelity/training-images.js';
+import { readHeldOutImages, readTrainingImages, TRAINING_DATA_FOLDER } from './fidelity/training-images.js';
 import { measureRepetition } from './fidelity/repetition.js';
+import { heldOutCategoryAccuracy, promptCategory, recognisedShare } from './fidelity/recognisability.js';
+import { textureRepetition } from './fidelity/texture-repetition.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,6 +68,9 @@ interface Row {
   meanExtraObjects: number;
   repeatedShare: number;
   peakShare: number;
+  meanTexture: number;
+  texturedShare: number;
+  recognised: number;
   fidReal: number;
   kidReal: number;
   fidBase: number | null;
@@ -111,12 +118,15 @@ async function main(): Promise<void> {
     if (!referencesBySize.has(size)) referencesBySize.set(size, (async () => ({ real: await features(enlarged(real, size)), base: await features(enlarged(base.images, size)) }))());
     return referencesBySize.get(size)!;
   };
+  const expectedCategories = prompts.flatMap((prompt) => Array<string>(seedCount).fill(promptCategory(prompt, classifier.config)));
+  const heldOut = await classifierCeiling(classifier);
   const baseObjects = base.images.map((image) => measureRepetition(image).objects.count);
 
   const rows: Row[] = [];
   for (const set of sets) {
     const measures = set.images.map((image) => measureRepetition(image));
     const counts = measures.map((measure) => measure.objects.count);
+    const textures = set.images.map((image) => textureRepetition(image).score);
     const own = await features(set.images);
     const references = await referencesAt(set.size);
     const realFeatures = references.real;
@@ -128,6 +138,9 @@ async function main(): Promise<void> {
       meanExtraObjects: mean(counts.map((count, index) => Math.max(0, count - baseObjects[index]!))),
       repeatedShare: mean(counts.map((count, index) => (count > Math.max(1, baseObjects[index]!) ? 1 : 0))),
       peakShare: mean(measures.map((measure) => (measure.autocorrelation.peaks.length > 0 ? 1 : 0))),
+      meanTexture: mean(textures),
+      texturedShare: mean(textures.map((score) => (score >= TEXTURED_AT ? 1 : 0))),
+      recognised: await recognisedShare(classifier, set.images, expectedCategories),
       fidReal: frechetDistance(own, realFeatures),
       kidReal: kernelDistance(own, realFeatures),
       fidBase: baseFeatures && frechetDistance(own, baseFeatures),
@@ -139,13 +152,32 @@ async function main(): Promise<void> {
 
   const machine = cpuMachineName();
   const gridFiles = await writeGrids(sets, base);
-  const markdown = report(rows, machine, real.length, gridFiles);
+  const markdown = report(rows, machine, real.length, gridFiles, heldOut);
   console.log(markdown);
   await mkdir(args.out!, { recursive: true });
   const stem = path.join(args.out!, `${machine}-fidelity`);
   await writeFile(`${stem}.md`, markdown);
-  await writeFile(`${stem}.json`, JSON.stringify({ machine, device: args.device, model: args.model, trainingSize, prompts, seedsPerPrompt: seedCount, steps, cfg, realImages: real.length, rows }, null, 2));
+  await writeFile(`${stem}.json`, JSON.stringify({ machine, device: args.device, model: args.model, trainingSize, prompts, seedsPerPrompt: seedCount, steps, cfg, realImages: real.length, classifierHeldOut: heldOut, rows }, null, 2));
   console.log(`wrote ${stem}.md, .json and ${gridFiles.join(', ')}`);
+}
+
+/** Between the test scenes' stripes (< 0.45) and tiled textures (≥ 0.6): test/bench/fidelity/texture-repetition.test.ts. */
+const TEXTURED_AT = 0.5;
+
+interface HeldOutAccuracy {
+  category: number;
+  /** How it was obtained: measured here on the held-out split, or as the classifier's training recorded it. */
+  source: string;
+}
+
+/** The classifier's category accuracy on its held-out split, measured when --data has the captions that define the split. */
+async function classifierCeiling(classifier: FidelityClassifier): Promise<HeldOutAccuracy | null> {
+  if (existsSync(path.join(args.data!, 'captions.jsonl'))) {
+    const heldOut = await readHeldOutImages(args.data);
+    return { category: await heldOutCategoryAccuracy(classifier, heldOut), source: `measured on the held-out split (${heldOut.length} images: every 10th emoji in code-point order, both drawings)` };
+  }
+  const recorded = classifier.config.training?.held_out_accuracy?.category;
+  return recorded === undefined ? null : { category: recorded, source: `as recorded by tools/train/classifier.py on its held-out split (${args.data} has no captions.jsonl to measure it)` };
 }
 
 /** One grid per size: a row per method (the 32² image first, for reference), a column per prompt (its first seed), cells shown at the largest size. */
@@ -163,11 +195,11 @@ async function writeGrids(sets: readonly ImageSet[], base: ImageSet): Promise<st
   return files;
 }
 
-function report(rows: readonly Row[], machine: string, realCount: number, gridFiles: readonly string[]): string {
+function report(rows: readonly Row[], machine: string, realCount: number, gridFiles: readonly string[], heldOut: HeldOutAccuracy | null): string {
   const number = (value: number | null, digits: number) => (value === null ? '–' : value.toFixed(digits));
   const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
   const lines = rows.map((row) =>
-    `| ${row.scale} | ${row.method} | ${number(row.meanObjects, 2)} | ${number(row.meanExtraObjects, 2)} | ${percent(row.repeatedShare)} | ${percent(row.peakShare)} | ${number(row.fidReal, 2)} | ${number(row.kidReal, 4)} | ${number(row.fidBase, 2)} | ${number(row.kidBase, 4)} | ${number(row.secondsPerImage, 1)} |`,
+    `| ${row.scale} | ${row.method} | ${number(row.meanObjects, 2)} | ${number(row.meanExtraObjects, 2)} | ${percent(row.repeatedShare)} | ${percent(row.peakShare)} | ${number(row.meanTexture, 2)} | ${percent(row.texturedShare)} | ${percent(row.recognised)} | ${number(row.fidReal, 2)} | ${number(row.kidReal, 4)} | ${number(row.fidBase, 2)} | ${number(row.kidBase, 4)} | ${number(row.secondsPerImage, 1)} |`,
   );
   const rowNames = ['32² (the training size)', ...METHODS.map((method) => METHOD_LABELS[method])].join(', ');
   const gridLines = gridFiles.map((file) => `- ${path.basename(file)}: rows ${rowNames}; a column per prompt (its first seed)`);
@@ -176,11 +208,13 @@ function report(rows: readonly Row[], machine: string, realCount: number, gridFi
     '',
     `${new Date().toISOString()} · model ${args.model} (trained at ${trainingSize}²) · ${prompts.length} prompts × ${seedCount} seeds · DDIM ${steps} steps, CFG ${cfg} · execution provider ${args.device} · reference set: ${realCount} training images`,
     '',
-    '| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | FID_r | KID_r | FID_b | KID_b | s / image |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    `| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | texture repetition | texture ≥ ${TEXTURED_AT} | recognised | FID_r | KID_r | FID_b | KID_b | s / image |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...lines,
     '',
     'FID/KID-like scores use the pooled features of the project\'s emoji classifier (models/fidelity-classifier), every image area-resampled to 32²; "r" against real training images enlarged to the output size, "b" against the model\'s own 32² images for the same prompts and seeds, enlarged. Lower is better. Measures: docs/fidelity-metrics.md.',
+    '',
+    `"texture repetition": mean second-lattice-direction autocorrelation of the high-passed grey levels (0 none … 1 an exact tiling). "recognised": share of images the classifier assigns the prompt's category; its category accuracy on real held-out images is ${heldOut ? `${percent(heldOut.category)}, ${heldOut.source}` : 'unknown (no captions and no training record)'}.`,
     '',
     ...gridLines,
     '',

@@ -24,7 +24,7 @@
  * ~8 M multiply-adds at 128², and any size works (no power-of-two padding, which would turn the
  * circular correlation into a linear one).
  */
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 
 export interface BinaryMask {
   readonly width: number;
@@ -57,12 +57,17 @@ export const DEFAULT_PEAK_THRESHOLD = 0.5;
 /** R(dx, dy) at index dy·width + dx (shifts taken modulo the size); all zeros for a uniform mask. */
 export function circularAutocorrelation(mask: BinaryMask): Float64Array {
   const { width, height } = mask;
-  if (mask.mask.length !== width * height) throw new FidelityInputError('circularAutocorrelation.mask', `has ${mask.mask.length} values for ${width}×${height}`);
+  if (mask.mask.length !== width * height) throw fidelityInputError('circularAutocorrelation.mask', `has ${mask.mask.length} values for ${width}×${height}`);
+  return fieldAutocorrelation(mask.mask, width, height);
+}
+
+/** The same normalized circular autocorrelation of any real-valued field (row-major, width × height). */
+export function fieldAutocorrelation(values: ArrayLike<number>, width: number, height: number): Float64Array {
   const n = width * height;
   let mean = 0;
-  for (let p = 0; p < n; p++) mean += mask.mask[p]!;
+  for (let p = 0; p < n; p++) mean += values[p]!;
   mean /= n;
-  const re = Float64Array.from(mask.mask, (v) => v - mean);
+  const re = Float64Array.from({ length: n }, (_, p) => values[p]! - mean);
   const im = new Float64Array(n);
   dft2d(re, im, width, height, -1);
   for (let p = 0; p < n; p++) {
@@ -71,7 +76,7 @@ export function circularAutocorrelation(mask: BinaryMask): Float64Array {
   }
   dft2d(re, im, width, height, 1);
   const energy = re[0]!;
-  // A uniform mask has no variance: nothing can repeat, and R is undefined; report it as flat.
+  // A uniform field has no variance: nothing can repeat, and R is undefined; report it as flat.
   if (energy <= 1e-9 * n) return new Float64Array(n);
   return re.map((v) => v / energy);
 }
@@ -101,21 +106,29 @@ function dft1d(re: Float64Array, im: Float64Array, offset: number, stride: numbe
 
 export function autocorrelationPeaks(mask: BinaryMask, options: AutocorrelationOptions = {}): AutocorrelationPeaks {
   const threshold = options.peakThreshold ?? DEFAULT_PEAK_THRESHOLD;
-  if (!(threshold > 0 && threshold < 1)) throw new FidelityInputError('autocorrelationPeaks.options.peakThreshold', `must be in (0, 1), got ${threshold}`);
-  const { width, height } = mask;
-  const r = circularAutocorrelation(mask);
-  const lobe = centralLobe(r, width, height, threshold);
-  const peaks: AutocorrelationPeak[] = [];
-  let strongest = 0;
+  assertThreshold(threshold, 'autocorrelationPeaks.options.peakThreshold');
+  const all = offCentreMaxima(circularAutocorrelation(mask), mask.width, mask.height, threshold);
+  return { peaks: all.filter((peak) => peak.value >= threshold), strongest: Math.max(0, all[0]?.value ?? 0) };
+}
+
+export function assertThreshold(threshold: number, field: string): void {
+  if (!(threshold > 0 && threshold < 1)) throw fidelityInputError(field, `must be in (0, 1), got ${threshold}`);
+}
+
+/**
+ * Every local maximum of R outside the central lobe (the shifts connected to d = 0 through
+ * R ≥ lobeThreshold), strongest first; d and −d both appear.
+ */
+export function offCentreMaxima(r: Float64Array, width: number, height: number, lobeThreshold: number): AutocorrelationPeak[] {
+  const lobe = centralLobe(r, width, height, lobeThreshold);
+  const maxima: AutocorrelationPeak[] = [];
   for (let p = 0; p < r.length; p++) {
     if (lobe[p] === 1 || !isLocalMaximum(r, width, height, p)) continue;
-    strongest = Math.max(strongest, r[p]!);
     const x = p % width;
     const y = (p - x) / width;
-    if (r[p]! >= threshold) peaks.push({ dx: x > width / 2 ? x - width : x, dy: y > height / 2 ? y - height : y, value: r[p]! });
+    maxima.push({ dx: x > width / 2 ? x - width : x, dy: y > height / 2 ? y - height : y, value: r[p]! });
   }
-  peaks.sort((a, b) => b.value - a.value);
-  return { peaks, strongest };
+  return maxima.sort((a, b) => b.value - a.value);
 }
 
 /** The 8 neighbours of shift index p, wrapping around (shifts are circular). */
@@ -133,18 +146,23 @@ function neighbours(width: number, height: number, p: number): number[] {
 
 /** Shifts reachable from d = 0 through R ≥ threshold. */
 function centralLobe(r: Float64Array, width: number, height: number, threshold: number): Uint8Array {
-  const lobe = new Uint8Array(r.length);
-  lobe[0] = 1;
-  const stack = [0];
+  return regionAtLeast(r, width, height, 0, threshold);
+}
+
+/** 1 at the shifts reachable from shift index `start` through R ≥ level (8-connected, wrapping around). */
+export function regionAtLeast(r: Float64Array, width: number, height: number, start: number, level: number): Uint8Array {
+  const region = new Uint8Array(r.length);
+  region[start] = 1;
+  const stack = [start];
   while (stack.length > 0) {
     for (const q of neighbours(width, height, stack.pop()!)) {
-      if (lobe[q] === 0 && r[q]! >= threshold) {
-        lobe[q] = 1;
+      if (region[q] === 0 && r[q]! >= level) {
+        region[q] = 1;
         stack.push(q);
       }
     }
   }
-  return lobe;
+  return region;
 }
 
 /** ≥ every neighbour, and a plateau of equal values is counted once (at its first index). */

@@ -23,7 +23,7 @@ import { GraphBuilder, type OnnxModel, type Value } from '../../app/onnx/graph-b
 import { serializeModel } from '../../app/onnx/model-io.js';
 import { averagePool, constant, constantInt64, div, reduceMean, relu, sub, transpose } from '../../app/onnx/ops.js';
 import { openSession, type ExecutionProviderName, type ModelSession } from '../../app/runtime/session.js';
-import { assertRgbImage, FidelityInputError, resizeByArea, type RgbImage } from './image-ops.js';
+import { assertRgbImage, fidelityInputError, resizeByArea, type RgbImage } from './image-ops.js';
 
 export const FIDELITY_CLASSIFIER_FOLDER = 'models/fidelity-classifier';
 
@@ -41,6 +41,8 @@ const configSchema = z
     norm_num_groups: z.number().int().positive(),
     norm_eps: z.number().positive(),
     classes: z.array(z.object({ source: z.string(), category: z.string() })).min(1),
+    /** What tools/train/classifier.py recorded; only the held-out category accuracy is read (the recognisability ceiling). */
+    training: z.object({ held_out_accuracy: z.object({ category: z.number().min(0).max(1) }).loose().optional() }).loose().optional(),
   })
   .loose();
 
@@ -50,11 +52,11 @@ export function parseClassifierConfig(json: unknown, source: string): FidelityCl
   const parsed = configSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new FidelityInputError(`${source}: ${issue.path.map(String).join('.') || '(root)'}`, issue.message);
+    throw fidelityInputError(`${source}: ${issue.path.map(String).join('.') || '(root)'}`, issue.message);
   }
   const config = parsed.data;
   const indivisible = config.block_out_channels.find((channels) => channels % config.norm_num_groups !== 0);
-  if (indivisible !== undefined) throw new FidelityInputError(`${source}: norm_num_groups`, `${config.norm_num_groups} does not divide block_out_channels entry ${indivisible}`);
+  if (indivisible !== undefined) throw fidelityInputError(`${source}: norm_num_groups`, `${config.norm_num_groups} does not divide block_out_channels entry ${indivisible}`);
   return config;
 }
 
@@ -115,7 +117,7 @@ export class FidelityClassifier {
     try {
       const model = buildClassifierGraph(config, weights);
       const unused = weights.unusedTensors();
-      if (unused.length > 0) throw new FidelityInputError(weights.description, `holds tensors the graph does not use (${unused.join(', ')}): config.json and the weights disagree`);
+      if (unused.length > 0) throw fidelityInputError(weights.description, `holds tensors the graph does not use (${unused.join(', ')}): config.json and the weights disagree`);
       const session = await openSession(serializeModel(model), { executionProvider: options.executionProvider ?? 'cpu' });
       return new FidelityClassifier(config, session);
     } finally {

@@ -18,7 +18,7 @@
  * it can be slightly negative when the distributions match.
  */
 import { covariance, EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 
 /** n feature vectors of one dimension d (Float32Array rows, number[] rows, …). */
 export type FeatureRows = ReadonlyArray<ArrayLike<number>>;
@@ -30,13 +30,13 @@ export interface Gaussian {
 }
 
 function toMatrix(rows: FeatureRows, field: string, minRows: number): Matrix {
-  if (rows.length < minRows) throw new FidelityInputError(field, `needs at least ${minRows} feature rows, got ${rows.length}`);
+  if (rows.length < minRows) throw fidelityInputError(field, `needs at least ${minRows} feature rows, got ${rows.length}`);
   const d = rows[0]!.length;
-  if (d < 1) throw new FidelityInputError(field, 'feature rows are empty');
+  if (d < 1) throw fidelityInputError(field, 'feature rows are empty');
   const data = rows.map((row, i) => {
-    if (row.length !== d) throw new FidelityInputError(`${field}[${i}]`, `has ${row.length} features, row 0 has ${d}`);
+    if (row.length !== d) throw fidelityInputError(`${field}[${i}]`, `has ${row.length} features, row 0 has ${d}`);
     const values = Array.from(row);
-    if (!values.every(Number.isFinite)) throw new FidelityInputError(`${field}[${i}]`, 'contains a non-finite value');
+    if (!values.every(Number.isFinite)) throw fidelityInputError(`${field}[${i}]`, 'contains a non-finite value');
     return values;
   });
   return new Matrix(data);
@@ -66,7 +66,7 @@ export function traceSqrtProduct(a: Matrix, b: Matrix): number {
 export function frechetDistanceOfGaussians(a: Gaussian, b: Gaussian): number {
   const d = a.mean.length;
   if (b.mean.length !== d || a.covariance.rows !== d || b.covariance.rows !== d) {
-    throw new FidelityInputError('frechetDistanceOfGaussians.b', `dimension ${b.mean.length} does not match a's ${d}`);
+    throw fidelityInputError('frechetDistanceOfGaussians.b', `dimension ${b.mean.length} does not match a's ${d}`);
   }
   const meanTerm = a.mean.reduce((sum, m, i) => sum + (m - b.mean[i]!) ** 2, 0);
   const distance = meanTerm + a.covariance.trace() + b.covariance.trace() - 2 * traceSqrtProduct(a.covariance, b.covariance);
@@ -78,7 +78,7 @@ export function frechetDistanceOfGaussians(a: Gaussian, b: Gaussian): number {
 export function frechetDistance(a: FeatureRows, b: FeatureRows): number {
   const fitA = fitGaussian(a);
   const fitB = fitGaussian(b);
-  if (fitB.mean.length !== fitA.mean.length) throw new FidelityInputError('frechetDistance.b', `has ${fitB.mean.length} features, a has ${fitA.mean.length}`);
+  if (fitB.mean.length !== fitA.mean.length) throw fidelityInputError('frechetDistance.b', `has ${fitB.mean.length} features, a has ${fitA.mean.length}`);
   return frechetDistanceOfGaussians(fitA, fitB);
 }
 
@@ -87,7 +87,7 @@ export function kernelDistance(a: FeatureRows, b: FeatureRows): number {
   const x = toMatrix(a, 'kernelDistance.a', 2);
   const y = toMatrix(b, 'kernelDistance.b', 2);
   const d = x.columns;
-  if (y.columns !== d) throw new FidelityInputError('kernelDistance.b', `has ${y.columns} features, a has ${d}`);
+  if (y.columns !== d) throw fidelityInputError('kernelDistance.b', `has ${y.columns} features, a has ${d}`);
   // In place on the fresh Gram matrix.
   const kernel = (gram: Matrix): Matrix => gram.div(d).add(1).pow(3);
   const kxx = kernel(x.mmul(x.transpose()));

@@ -9,25 +9,25 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeRgbPng } from '../../app/imaging/png-metadata.js';
 import { resizeByArea, type RgbImage } from '../../tools/train/training-pixels.js';
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 
 export type { RgbImage };
-export { FidelityInputError, resizeByArea };
+export { fidelityInputError, resizeByArea };
 
 export type Rgb = readonly [number, number, number];
 
 export function assertRgbImage(image: RgbImage, field: string): void {
   const { width, height, data } = image;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new FidelityInputError(field, `width and height must be positive integers, got ${width}×${height}`);
+    throw fidelityInputError(field, `width and height must be positive integers, got ${width}×${height}`);
   }
   if (!(data instanceof Uint8Array) || data.length !== width * height * 3) {
-    throw new FidelityInputError(field, `data must be a Uint8Array of width·height·3 = ${width * height * 3} bytes (RGB), got ${data?.length ?? 'none'}`);
+    throw fidelityInputError(field, `data must be a Uint8Array of width·height·3 = ${width * height * 3} bytes (RGB), got ${data?.length ?? 'none'}`);
   }
 }
 
 function assertFactor(factor: number, field: string): void {
-  if (!Number.isInteger(factor) || factor < 1) throw new FidelityInputError(field, `must be a positive integer, got ${factor}`);
+  if (!Number.isInteger(factor) || factor < 1) throw fidelityInputError(field, `must be a positive integer, got ${factor}`);
 }
 
 /**
@@ -38,7 +38,7 @@ export function downscaleByFactor(image: RgbImage, factor: number): RgbImage {
   assertRgbImage(image, 'downscaleByFactor.image');
   assertFactor(factor, 'downscaleByFactor.factor');
   if (image.width !== image.height || image.width % factor !== 0) {
-    throw new FidelityInputError('downscaleByFactor.image', `must be square with a side divisible by ${factor}, got ${image.width}×${image.height}`);
+    throw fidelityInputError('downscaleByFactor.image', `must be square with a side divisible by ${factor}, got ${image.width}×${image.height}`);
   }
   return resizeByArea(image, image.width / factor);
 }
@@ -111,9 +111,9 @@ const WHITE = 255;
 export function composeGrid(rows: ReadonlyArray<ReadonlyArray<RgbImage>>, options: GridOptions = {}): RgbImage {
   const gap = options.gap ?? 1;
   const gapColour = options.gapColour ?? [160, 160, 160];
-  if (!Number.isInteger(gap) || gap < 0) throw new FidelityInputError('composeGrid.options.gap', `must be a non-negative integer, got ${gap}`);
+  if (!Number.isInteger(gap) || gap < 0) throw fidelityInputError('composeGrid.options.gap', `must be a non-negative integer, got ${gap}`);
   const columns = Math.max(0, ...rows.map((row) => row.length));
-  if (rows.length === 0 || columns === 0) throw new FidelityInputError('composeGrid.rows', 'needs at least one image');
+  if (rows.length === 0 || columns === 0) throw fidelityInputError('composeGrid.rows', 'needs at least one image');
   rows.forEach((row, r) => row.forEach((image, c) => assertRgbImage(image, `composeGrid.rows[${r}][${c}]`)));
   const cellWidth = Math.max(...rows.flat().map((image) => image.width));
   const cellHeight = Math.max(...rows.flat().map((image) => image.height));

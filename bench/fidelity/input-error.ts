@@ -1,10 +1,6 @@
+import { UserFacingError } from '../../app/protocol/user-facing-error.js';
+
 /** A bad argument to a fidelity function: `field` names it as `function.argument[.path]`. */
-export class FidelityInputError extends Error {
-  override readonly name = 'FidelityInputError';
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`${field}: ${problem}`);
-  }
+export function fidelityInputError(field: string, problem: string): UserFacingError {
+  return new UserFacingError(`${field}: ${problem}`, { field });
 }

@@ -28,7 +28,7 @@
  * asks whether one shape recurs, and still sees copies joined by a thin stroke.
  */
 import { assertRgbImage, type Rgb, type RgbImage } from './image-ops.js';
-import { FidelityInputError } from './input-error.js';
+import { fidelityInputError } from './input-error.js';
 import { autocorrelationPeaks, type AutocorrelationPeaks, type AutocorrelationOptions } from './autocorrelation.js';
 
 export interface ForegroundOptions {
@@ -88,7 +88,7 @@ export function borderMedianColour(image: RgbImage): Rgb {
 export function foregroundMask(image: RgbImage, options: ForegroundOptions = {}): ForegroundMask {
   assertRgbImage(image, 'foregroundMask.image');
   const threshold = options.threshold ?? DEFAULT_FOREGROUND_THRESHOLD;
-  if (!(threshold >= 0 && threshold < 255)) throw new FidelityInputError('foregroundMask.options.threshold', `must be in [0, 255), got ${threshold}`);
+  if (!(threshold >= 0 && threshold < 255)) throw fidelityInputError('foregroundMask.options.threshold', `must be in [0, 255), got ${threshold}`);
   const background = borderMedianColour(image);
   const mask = new Uint8Array(image.width * image.height);
   for (let p = 0; p < mask.length; p++) {
@@ -136,7 +136,7 @@ export function labelComponents(mask: ForegroundMask): { labels: Int32Array; are
 
 export function countObjects(image: RgbImage, options: ObjectCountOptions = {}): ObjectCount {
   const minAreaFraction = options.minAreaFraction ?? DEFAULT_MIN_AREA_FRACTION;
-  if (!(minAreaFraction >= 0 && minAreaFraction < 1)) throw new FidelityInputError('countObjects.options.minAreaFraction', `must be in [0, 1), got ${minAreaFraction}`);
+  if (!(minAreaFraction >= 0 && minAreaFraction < 1)) throw fidelityInputError('countObjects.options.minAreaFraction', `must be in [0, 1), got ${minAreaFraction}`);
   const foreground = foregroundMask(image, options);
   const { labels, areas } = labelComponents(foreground);
   const minArea = minAreaFraction * image.width * image.height;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { featureSize, FidelityClassifier, parseClassifierConfig } from '../../../bench/fidelity/classifier.js';
-import { FidelityInputError, upscaleNearest, type RgbImage } from '../../../bench/fidelity/image-ops.js';
+import { upscaleNearest, type RgbImage } from '../../../bench/fidelity/image-ops.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 
 const MODEL_FOLDER = fileURLToPath(new URL('../../../models/fidelity-classifier', import.meta.url));
@@ -93,7 +93,7 @@ describe('FidelityClassifier (ONNX graph from models/fidelity-classifier)', () =
 
   test('a malformed image is refused with its position', async () => {
     const short: RgbImage = { width: 32, height: 32, data: new Uint8Array(32 * 32 * 3 - 1) };
-    await assert.rejects(classifier.embed([images[0]!, short]), (error: unknown) => error instanceof FidelityInputError && error.field === 'FidelityClassifier.embed.images[1]');
+    await assert.rejects(classifier.embed([images[0]!, short]), (error: unknown) => error instanceof UserFacingError && error.field === 'FidelityClassifier.embed.images[1]');
     const empty: RgbImage = { width: 0, height: 32, data: new Uint8Array(0) };
     await assert.rejects(classifier.embed([empty]), /images\[0\]: width and height must be positive/);
   });
@@ -104,7 +104,7 @@ describe('classifier config and weights', () => {
 
   test('a config key of the wrong kind is named', async () => {
     const config = await valid();
-    assert.throws(() => parseClassifierConfig({ ...config, norm_num_groups: 7 }, 'config.json'), (error: unknown) => error instanceof FidelityInputError && error.field === 'config.json: norm_num_groups');
+    assert.throws(() => parseClassifierConfig({ ...config, norm_num_groups: 7 }, 'config.json'), (error: unknown) => error instanceof UserFacingError && error.field === 'config.json: norm_num_groups');
     assert.throws(() => parseClassifierConfig({ ...config, block_out_channels: [32, 'x'] }, 'config.json'), /config\.json: block_out_channels\.1/);
     assert.throws(() => parseClassifierConfig({ ...config, classes: [] }, 'config.json'), /config\.json: classes/);
   });

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inverse, Matrix, QrDecomposition } from 'ml-matrix';
 import { fitGaussian, frechetDistance, frechetDistanceOfGaussians, kernelDistance, traceSqrtProduct, type FeatureRows } from '../../../bench/fidelity/distances.js';
-import { FidelityInputError } from '../../../bench/fidelity/input-error.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 import { randn } from '../../reference/ndarray.js';
 
 /** n rows of d standard-normal features (seeded), each plus `shift`. */
@@ -136,11 +136,11 @@ describe('kernel distance (KID)', () => {
 
 describe('input checks', () => {
   test('mismatched dimensions, ragged rows, non-finite values and too few rows name the field', () => {
-    const field = (fn: () => unknown): string => {
+    const field = (fn: () => unknown): string | undefined => {
       try {
         fn();
       } catch (error) {
-        if (error instanceof FidelityInputError) return error.field;
+        if (error instanceof UserFacingError) return error.field;
         throw error;
       }
       throw new Error('no error');

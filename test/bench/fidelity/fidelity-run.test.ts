@@ -34,11 +34,13 @@ describe('npm run bench:fidelity, shortened', () => {
     await run(process.execPath, args, { cwd: new URL('../../../', import.meta.url), env: process.env, timeout: 240_000 });
 
     const jsonFile = readdirSync(out).find((name) => name.endsWith('-fidelity.json'))!;
-    const report = JSON.parse(readFileSync(path.join(out, jsonFile), 'utf8')) as { rows: Array<Record<string, number | string | null>>; realImages: number };
+    const report = JSON.parse(readFileSync(path.join(out, jsonFile), 'utf8')) as { rows: Array<Record<string, number | string | null>>; realImages: number; classifierHeldOut: { category: number; source: string } };
     assert.equal(report.realImages, 8);
+    // The stand-in set has no captions.jsonl, so the held-out accuracy is the training record's.
+    assert.match(report.classifierHeldOut.source, /recorded by tools\/train\/classifier\.py/);
     assert.equal(report.rows.length, 1 + METHODS.length, 'the 32² baseline, then each method at 64²');
     for (const row of report.rows) {
-      for (const key of ['meanObjects', 'fidReal', 'kidReal', 'secondsPerImage']) assert.ok(Number.isFinite(row[key]), `${row.scale} ${row.method}: ${key} = ${row[key]}`);
+      for (const key of ['meanObjects', 'meanTexture', 'texturedShare', 'recognised', 'fidReal', 'kidReal', 'secondsPerImage']) assert.ok(Number.isFinite(row[key]), `${row.scale} ${row.method}: ${key} = ${row[key]}`);
     }
     assert.equal(report.rows[0]!.fidBase, null, 'the baseline is not compared with itself');
     assert.ok(report.rows.slice(1).every((row) => Number.isFinite(row.fidBase)));

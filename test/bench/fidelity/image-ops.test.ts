@@ -1,10 +1,11 @@
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { decode } from 'fast-png';
-import { composeGrid, downscaleByFactor, FidelityInputError, resizeBilinear, upscaleNearest, writePng, type RgbImage } from '../../../bench/fidelity/image-ops.js';
+import { composeGrid, downscaleByFactor, resizeBilinear, upscaleNearest, writePng, type RgbImage } from '../../../bench/fidelity/image-ops.js';
 import { seededUniform } from './synthetic-scenes.js';
 
 function noiseImage(width: number, height: number, seed: number): RgbImage {
@@ -37,7 +38,7 @@ describe('downscaleByFactor', () => {
   }
 
   test('non-square or indivisible images are rejected', () => {
-    assert.throws(() => downscaleByFactor(noiseImage(64, 32, 1), 2), (e: unknown) => e instanceof FidelityInputError && e.field === 'downscaleByFactor.image');
+    assert.throws(() => downscaleByFactor(noiseImage(64, 32, 1), 2), (e: unknown) => e instanceof UserFacingError && e.field === 'downscaleByFactor.image');
     assert.throws(() => downscaleByFactor(noiseImage(30, 30, 1), 4), /downscaleByFactor\.image/);
     assert.throws(() => downscaleByFactor(noiseImage(32, 32, 1), 1.5), /downscaleByFactor\.factor/);
   });

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { borderMedianColour, countObjects, foregroundMask, measureRepetition } from '../../../bench/fidelity/repetition.js';
-import { FidelityInputError } from '../../../bench/fidelity/input-error.js';
+import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
 import { addNoise, scene, whiteCanvas } from './synthetic-scenes.js';
 
 describe('countObjects on scenes with a known number of objects', () => {
@@ -94,7 +94,7 @@ describe('foregroundMask', () => {
   });
 
   test('a malformed image is rejected naming the function and field', () => {
-    assert.throws(() => foregroundMask({ width: 4, height: 4, data: new Uint8Array(10) }), (error: unknown) => error instanceof FidelityInputError && error.field === 'foregroundMask.image');
+    assert.throws(() => foregroundMask({ width: 4, height: 4, data: new Uint8Array(10) }), (error: unknown) => error instanceof UserFacingError && error.field === 'foregroundMask.image');
     assert.throws(() => countObjects(scene(32, 1, 1), { minAreaFraction: 1 }), /countObjects\.options\.minAreaFraction/);
   });
 });
