@@ -121,8 +121,14 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
 
   test('"For ComfyUI…" downloads the graph as a ComfyUI workflow; the document stays as it was', async () => {
     const title = await session.browser.page.getByTestId('document-title').textContent();
-    const [download] = await Promise.all([session.browser.page.waitForEvent('download'), session.browser.page.click('[data-testid="save-comfyui"]')]);
-    assert.equal(download.suggestedFilename(), 'default.comfyui.json');
+    const downloaded = session.browser.page.waitForEvent('download');
+    await session.browser.page.click('[data-testid="save-comfyui"]');
+    // In the browser the name is asked first, as for Save As; it starts as the document's name for ComfyUI.
+    assert.equal(await session.browser.page.inputValue('[data-testid="name-input"]'), `${title}.comfyui`);
+    await session.browser.page.fill('[data-testid="name-input"]', 'for comfy');
+    await session.browser.page.click('[data-testid="name-ok"]');
+    const download = await downloaded;
+    assert.equal(download.suggestedFilename(), 'for comfy.json');
     const comfy = comfyUiWorkflowSchema.parse(JSON.parse(readFileSync((await download.path())!, 'utf8')));
     assert.deepEqual(
       comfy.nodes.map((node) => node.type).sort(),

@@ -72,6 +72,9 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
   test('Queue front (button, Ctrl+Shift+Enter) lists the new job before the ones waiting, and runs it next', async () => {
     const { editor, browser } = session;
     const page = browser.page;
+    // The tab shown again keeps its own view (the start zoom, from the graph's left edge), where the
+    // Sampler may lie past the canvas's right edge with the queue side bar open: fit it into view.
+    await page.click('[data-testid="zoom-fit"]');
     // Long enough that the first job is still sampling while the others are queued and checked.
     const steps = await editor.widgetBox(SAMPLER, 'steps');
     await page.mouse.click(steps.left + steps.width / 2, steps.top + steps.height / 2);

@@ -49,10 +49,19 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
 
   /** The centre of a cell on the heat map, in page pixels. */
   async function cellPoint(table: ScheduleTable, conv: string, step: number): Promise<{ x: number; y: number }> {
-    const box = (await session.browser.page.locator('[data-testid="schedule-heat-map"]').boundingBox())!;
+    const page = session.browser.page;
+    const heatMap = page.locator('[data-testid="schedule-heat-map"]');
+    // The side panel scrolls (the toolbar may take two rows, a clicked tool scrolls itself into view):
+    // the pointer only reaches a cell that is on screen.
+    await heatMap.scrollIntoViewIfNeeded();
+    const box = (await heatMap.boundingBox())!;
     const layout = heatMapLayout(groupConvsByBlock(table.convs), table.steps, box.width);
+    assert.ok(Math.abs(layout.height - box.height) < 1, `the heat map is ${box.height}px high, its layout ${layout.height}px`);
     const row = table.convs.indexOf(conv);
-    return { x: box.x + layout.gridLeft + (step + 0.5) * layout.cellWidth, y: box.y + layout.rowTops[row]! + layout.rowHeight / 2 };
+    const point = { x: box.x + layout.gridLeft + (step + 0.5) * layout.cellWidth, y: box.y + layout.rowTops[row]! + layout.rowHeight / 2 };
+    const viewport = page.viewportSize()!;
+    assert.ok(point.x >= 0 && point.y >= 0 && point.x < viewport.width && point.y < viewport.height, `${conv} step ${step} is off screen at ${JSON.stringify(point)}`);
+    return point;
   }
 
   test('"Paint this schedule" adds a PaintedSchedule node holding ReDilate\'s table cell by cell', async () => {
@@ -130,6 +139,7 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     const { editor, browser } = session;
     await browser.page.click('[data-testid="schedule-pass-noiseDampedBase"]');
     await browser.page.click('[data-testid="schedule-tool-dilation-2"]');
+    await browser.page.locator('[data-testid="schedule-heat-map"][data-pass="noiseDampedBase"]').waitFor();
     const table = await engineTable(painted);
     const up0 = table.convs.filter((conv) => conv.startsWith('up_blocks.0.'));
     await editor.drag(await cellPoint(table, up0[0]!, 0), await cellPoint(table, up0.at(-1)!, 9));

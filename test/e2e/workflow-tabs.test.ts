@@ -70,6 +70,9 @@ describe('workflow tabs', { timeout: 240_000, skip: chromiumSkip }, () => {
     const page = session.browser.page;
     await page.locator('[data-testid="workflow-tab"]').nth(0).click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
+    // The tab keeps the view it had (the start zoom, from the graph's left edge, on the full-width
+    // canvas); with the node library open the Sampler lies under the right panel: fit it into view.
+    await page.click('[data-testid="zoom-fit"]');
     await stepUp();
     await page.locator('[data-testid="workflow-tab"]').nth(1).click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 1);

@@ -1,7 +1,8 @@
 /**
  * Finding a node type by what the user types: its name, its type id, the ComfyUI names it stands in
  * for (KSampler finds Sampler), its category or words of its description, forgiving typos. Fuse.js
- * scores the matches (as ComfyUI's own search does); names weigh more than descriptions. DOM-free.
+ * scores the matches (as ComfyUI's own search does); names weigh more than descriptions, and a node
+ * one of whose whole names is what was typed (or a typo of it) comes first. DOM-free.
  */
 import Fuse from 'fuse.js';
 import type { NodeSchema } from '../../../app/protocol/index.js';
@@ -41,11 +42,57 @@ export class NodeSearch {
   search(query: string): NodeMatch[] {
     const text = query.trim();
     if (text === '') return this.#all;
-    return this.#fuse.search(text).map((result) => {
+    const results = this.#fuse.search(text);
+    // Fuse sums its score over every key, so a node that merely shares a word in many fields (say
+    // KSamplerAdvanced, for "KSampler" or a typo of it) can outscore the node one of whose names *is*
+    // what was typed. A whole name equal to the query, or within a typo or two of it, ranks first.
+    const wanted = normalized(text);
+    const ranked = results
+      .map((result, index) => ({ result, index, tier: nameDistance(result.item, wanted) }))
+      .sort((a, b) => a.tier - b.tier || a.index - b.index)
+      .map(({ result }) => result);
+    return ranked.map((result) => {
       const comfyName = result.matches?.find((match) => match.key === 'comfyNames')?.value;
       return comfyName && !ownNameContains(result.item, text) ? { schema: result.item, comfyName } : { schema: result.item };
     });
   }
+}
+
+/** Lower case, letters and digits only: "CLIP Text Encode (Prompt)" and "cliptextencodeprompt" are one. */
+function normalized(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/**
+ * How near one of the node's whole names (display name, type, ComfyUI names) is to the query: 0 for
+ * an exact match, the edit distance when within the typos allowed for a query that long, else a
+ * tier after every near match (those keep Fuse's order).
+ */
+function nameDistance(schema: NodeSchema, wanted: string): number {
+  const allowed = wanted.length >= 5 ? Math.min(2, Math.floor(wanted.length / 4)) : 0;
+  const far = allowed + 1;
+  let best = far;
+  for (const name of [schema.displayName, schema.type, ...(schema.comfyNames ?? [])]) {
+    const candidate = normalized(name);
+    if (Math.abs(candidate.length - wanted.length) > allowed) continue;
+    best = Math.min(best, editDistance(candidate, wanted));
+  }
+  return best <= allowed ? best : far;
+}
+
+/** Edit distance counting a swap of two neighbouring letters as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = value;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 function ownNameContains(schema: NodeSchema, text: string): boolean {

@@ -183,9 +183,10 @@ describe('export of nodes kept from a ComfyUI import', () => {
     const graph = new WorkflowBuilder(registry);
     graph.add('LoadCheckpoint', { model: 'tiny-sd' });
     const workflow = graph.build();
+    // A custom node's class (this app has a LoraLoader of its own, which would export as itself).
     workflow.nodes.push({
       id: 2,
-      type: 'LoraLoader',
+      type: 'LoraLoader|pysssss',
       version: 1,
       pos: [300, 100],
       size: [315, 126],
@@ -195,16 +196,16 @@ describe('export of nodes kept from a ComfyUI import', () => {
       outputs: [{ name: 'MODEL', type: 'MODEL', links: [] }, { name: 'CLIP', type: 'CLIP', links: [] }],
       widgets: {},
       widget_controls: {},
-      properties: { 'Node name for S&R': 'LoraLoader', comfyui_widgets_values: ['detail.safetensors', 0.8, 0.6] },
+      properties: { 'Node name for S&R': 'LoraLoader|pysssss', comfyui_widgets_values: ['detail.safetensors', 0.8, 0.6] },
     });
     workflow.links.push({ id: 1, origin_id: 1, origin_slot: 0, target_id: 2, target_slot: 0, type: 'MODEL' }, { id: 2, origin_id: 1, origin_slot: 1, target_id: 2, target_slot: 1, type: 'CLIP' });
     workflow.last_node_id = 2;
     workflow.last_link_id = 2;
     const lora = byId(exported(workflow), 2);
-    assert.equal(lora.type, 'LoraLoader');
+    assert.equal(lora.type, 'LoraLoader|pysssss');
     assert.equal(lora.color, '#223');
     assert.deepEqual(lora.widgets_values, ['detail.safetensors', 0.8, 0.6]);
-    assert.deepEqual(lora.properties, { 'Node name for S&R': 'LoraLoader' });
+    assert.deepEqual(lora.properties, { 'Node name for S&R': 'LoraLoader|pysssss' });
     assert.deepEqual(lora.inputs.map((input) => [input.name, input.link]), [['model', 1], ['clip', 2]]);
     assert.equal('widgets' in lora || 'version' in lora || 'widget_controls' in lora, false);
   });
