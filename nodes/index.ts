@@ -41,13 +41,19 @@ import { timestamp } from './timestamp.js';
 import { clipSetLastLayer } from './clip-set-last-layer.js';
 import { conditioningCombine } from './conditioning-combine.js';
 import { conditioningConcat } from './conditioning-concat.js';
+import { conditioningSetArea } from './conditioning-set-area.js';
+import { conditioningSetAreaPercentage } from './conditioning-set-area-percentage.js';
+import { conditioningSetAreaStrength } from './conditioning-set-area-strength.js';
+import { conditioningSetMask } from './conditioning-set-mask.js';
 import { conditioningSetTimestepRange } from './conditioning-set-timestep-range.js';
 import { conditioningZeroOut } from './conditioning-zero-out.js';
 import { imageScale } from './image-scale.js';
 import { kSamplerAdvanced } from './ksampler-advanced.js';
 import { imageScaleBy } from './image-scale-by.js';
+import { imageToMask } from './image-to-mask.js';
 import { latentUpscale } from './latent-upscale.js';
 import { latentUpscaleBy } from './latent-upscale-by.js';
+import { solidMask } from './solid-mask.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -73,6 +79,12 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
   conditioningConcat,
   conditioningZeroOut,
   conditioningSetTimestepRange,
+  conditioningSetArea,
+  conditioningSetAreaPercentage,
+  conditioningSetAreaStrength,
+  conditioningSetMask,
+  solidMask,
+  imageToMask,
   latentUpscale,
   latentUpscaleBy,
   imageScale,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** Sockets carry engine objects between nodes; they have no widget. */
-export const SOCKET_TYPES = ['MODEL', 'CLIP', 'VAE', 'CONDITIONING', 'LATENT', 'IMAGE'] as const;
+export const SOCKET_TYPES = ['MODEL', 'CLIP', 'VAE', 'CONDITIONING', 'LATENT', 'IMAGE', 'MASK'] as const;
 export type SocketType = (typeof SOCKET_TYPES)[number];
 
 /** Primitive values: produced by utility nodes, and accepted by a widget that has been turned into an input. */

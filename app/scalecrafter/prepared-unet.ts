@@ -45,26 +45,35 @@ export class PreparedUnet {
 
   /**
    * The feeds of every step of one run. The dilation table is computed once per step count; FreeU
-   * and Attn-SF hold for the whole run and are always fed (factor 1 = off).
+   * and Attn-SF hold for the whole run and are always fed (factor 1 = off). A conditioning area's
+   * crop gets the same dilations (they do not depend on the size: each conv pads by its dilation)
+   * and Attn-SF's factors for its own token count.
    */
   controlsFor(setup: PatchedUnetSetup, run: RunSize): StepFeedsAt {
     const [convs] = this.#layouts;
     checkDispersionFits(convs, setup.schedule.dispersion);
-    const constant = { ...freeUFeeds(setup.freeU), ...this.#attentionFeeds(setup, run) };
+    const freeU = freeUFeeds(setup.freeU);
+    const [, , runHeight, runWidth] = run.latentDims as [number, number, number, number];
+    const attentionBySize = new Map<string, Record<string, HostTensor>>();
+    const constantFor = (height: number, width: number) => {
+      const key = `${height}x${width}`;
+      if (!attentionBySize.has(key)) attentionBySize.set(key, this.#attentionFeeds(setup, height, width, run.vaeScaleFactor));
+      return { ...freeU, ...attentionBySize.get(key)! };
+    };
     let table: DilationTable | undefined;
-    return (stepIndex, totalSteps) => {
+    return (stepIndex, totalSteps, latentSize) => {
       if (table?.steps !== totalSteps) table = dilationTable(setup.schedule, convs.convs, totalSteps);
+      const constant = constantFor(latentSize?.height ?? runHeight, latentSize?.width ?? runWidth);
       const main = { ...stepControlFeeds(convs, table, stepIndex, 'main'), ...constant };
       const base = table.perStep[stepIndex]!.noiseDampedBase === null ? null : { ...stepControlFeeds(convs, table, stepIndex, 'noiseDampedBase'), ...constant };
       return { main, base };
     };
   }
 
-  #attentionFeeds(setup: PatchedUnetSetup, run: RunSize): Record<string, HostTensor> {
+  #attentionFeeds(setup: PatchedUnetSetup, latentHeight: number, latentWidth: number, vaeScaleFactor: number): Record<string, HostTensor> {
     const attention = this.#layouts[2];
     if (!setup.attentionScale) return attentionScaleOffFeeds(attention);
-    const [, , latentHeight, latentWidth] = run.latentDims as [number, number, number, number];
     const { trainHeight, trainWidth } = setup.attentionScale;
-    return attentionScaleFeeds(attention, latentHeight, latentWidth, trainHeight / run.vaeScaleFactor, trainWidth / run.vaeScaleFactor);
+    return attentionScaleFeeds(attention, latentHeight, latentWidth, trainHeight / vaeScaleFactor, trainWidth / vaeScaleFactor);
   }
 }

@@ -3,10 +3,12 @@
  * (the Sampler averages the model over the entries), Concat appends the first entry of one to every
  * entry of the other along the tokens (a longer context in one attention), ZeroOut zeroes the
  * embeddings and the pooled embedding (SDXL's default negative in ComfyUI), SetTimestepRange limits
- * entries to part of the schedule.
+ * entries to part of the schedule; SetArea, SetAreaPercentage, SetAreaStrength and SetMask place
+ * entries on part of the image (the Sampler resolves and weighs them: conditioning-regions.ts).
  */
 import { UserFacingError } from '../../protocol/user-facing-error.js';
-import type { Conditioning, ConditioningList } from './values.js';
+import type { MaskBatch } from '../../imaging/mask.js';
+import type { Conditioning, ConditioningArea, ConditioningList } from './values.js';
 
 export const combineConditioning = (first: ConditioningList, second: ConditioningList): ConditioningList => [...first, ...second];
 
@@ -42,3 +44,13 @@ export const zeroOutConditioning = (conditioning: ConditioningList): Conditionin
 
 export const conditioningInRange = (conditioning: ConditioningList, start: number, end: number): ConditioningList =>
   conditioning.map((entry) => ({ ...entry, timestepRange: { start, end } }));
+
+/** ComfyUI's ConditioningSetArea(Percentage): also clears a mask's "mask bounds", as its set_area_to_bounds = False does. */
+export const conditioningInArea = (conditioning: ConditioningList, area: ConditioningArea, strength: number): ConditioningList =>
+  conditioning.map((entry) => ({ ...entry, area, strength, ...(entry.mask ? { mask: { ...entry.mask, setAreaToBounds: false } } : {}) }));
+
+export const conditioningWithStrength = (conditioning: ConditioningList, strength: number): ConditioningList =>
+  conditioning.map((entry) => ({ ...entry, strength }));
+
+export const conditioningWithMask = (conditioning: ConditioningList, mask: MaskBatch, strength: number, setAreaToBounds: boolean): ConditioningList =>
+  conditioning.map((entry) => ({ ...entry, mask: { mask, strength, setAreaToBounds } }));

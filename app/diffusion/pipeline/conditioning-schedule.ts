@@ -20,7 +20,7 @@ export function percentToSigma(schedule: TrainingNoiseSchedule, percent: number)
 }
 
 /** The entries that apply at noise level `sigma`; entries without a range always do. */
-export function activeEntries(entries: readonly Conditioning[], sigma: number, schedule: TrainingNoiseSchedule): Conditioning[] {
+export function activeEntries<Entry extends Pick<Conditioning, 'timestepRange'>>(entries: readonly Entry[], sigma: number, schedule: TrainingNoiseSchedule): Entry[] {
   return entries.filter((entry) => {
     if (!entry.timestepRange) return true;
     return sigma <= percentToSigma(schedule, entry.timestepRange.start) && sigma >= percentToSigma(schedule, entry.timestepRange.end);

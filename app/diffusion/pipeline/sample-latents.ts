@@ -19,20 +19,20 @@ import {
 } from '../schedulers/index.js';
 import { alphaAndNoiseScale } from '../schedulers/denoised-prediction.js';
 import { trainingNoiseSchedule } from '../schedulers/training-schedule.js';
-import type { HostTensor } from '../../runtime/host-tensor.js';
-import { guidedPrediction } from './guidance.js';
+import { guidedPrediction, type GuidanceFeeds } from './guidance.js';
+import { placeConditioning } from './conditioning-regions.js';
 import type { UnetModel } from './unet-model.js';
 import { activeEntries } from './conditioning-schedule.js';
 import type { ConditioningList, Latent } from './values.js';
 
 /** A step's extra UNet inputs: the guided pass's, and the noise-damped base pass's while that pass runs. */
-export interface StepFeeds {
-  readonly main: Record<string, HostTensor>;
-  readonly base: Record<string, HostTensor> | null;
-}
+export type StepFeeds = GuidanceFeeds;
 
-/** Per-step UNet controls by the step's index in the full schedule (what ScaleCrafter feeds). */
-export type StepFeedsAt = (stepIndex: number, totalSteps: number) => StepFeeds;
+/**
+ * Per-step UNet controls by the step's index in the full schedule (what ScaleCrafter feeds), for an
+ * evaluation on a latent of `latentSize` (a conditioning area's crop) or, without it, the whole latent.
+ */
+export type StepFeedsAt = (stepIndex: number, totalSteps: number, latentSize?: { readonly height: number; readonly width: number }) => StepFeeds;
 
 export interface SamplingRequest {
   unet: UnetModel;
@@ -102,19 +102,23 @@ async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: Gauss
   const { latent } = request;
   const count = latent.samples.length;
   const schedule = trainingNoiseSchedule(plan.config);
+  // Areas and masks are resolved on this latent once, as ComfyUI does before its loop.
+  const placed = placeConditioning(request.positive, request.negative, { dims: latent.dims, vaeScaleFactor: request.unet.vaeScaleFactor });
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
     const input = modelInput(plan, state);
-    const controls = request.controlsAt?.(input.step.index, plan.totalSteps);
+    const { controlsAt } = request;
+    const controls = controlsAt?.(input.step.index, plan.totalSteps);
     const prediction = await guidedPrediction({
       ...(controls ? { controls: controls.main, baseControls: controls.base } : {}),
+      ...(controlsAt ? { cropControls: (height: number, width: number) => controlsAt(input.step.index, plan.totalSteps, { height, width }) } : {}),
       unet: request.unet,
       sample: input.sample,
       dims: latent.dims,
       timestep: input.timestep,
-      positive: activeEntries(request.positive, input.step.sigma, schedule),
-      negative: activeEntries(request.negative, input.step.sigma, schedule),
+      positive: activeEntries(placed.positive, input.step.sigma, schedule),
+      negative: activeEntries(placed.negative, input.step.sigma, schedule),
       scale: request.guidanceScale,
     });
     state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);

@@ -37,6 +37,11 @@ export class UnetModel {
     this.#timestep = { type: timestep.type, scalar: timestep.shape.length === 0 };
   }
 
+  /** Image pixels per latent pixel: ConditioningSetArea's pixel areas become latent units by it. */
+  get vaeScaleFactor(): number {
+    return this.#vaeScaleFactor;
+  }
+
   /** Refuses conditioning this UNet cannot attend to, naming the node field that brought it. */
   checkConditioning(field: string, conditioning: Conditioning): void {
     const width = this.#dimension('encoder_hidden_states', 2);

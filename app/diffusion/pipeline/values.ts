@@ -3,6 +3,7 @@
  * and merged into the engine's socket map, so node execute() functions receive these types.
  */
 import type { ImageBatch } from '../../imaging/image-batch.js';
+import type { MaskBatch } from '../../imaging/mask.js';
 import type { AppliedLora } from '../../models/lora/lora-merge.js';
 import type { PipelineFolder, VaeModel } from '../../models/pipeline-folder.js';
 import type { ModelPatch } from '../../scalecrafter/model-patches.js';
@@ -57,6 +58,32 @@ export interface Conditioning {
    * denoising from 0 (pure noise) to 1 (clean), as ComfyUI's start/end percent (conditioning-schedule.ts).
    */
   readonly timestepRange?: { readonly start: number; readonly end: number };
+  /** ConditioningSetArea(Percentage): the part of the image the entry applies to (conditioning-regions.ts). */
+  readonly area?: ConditioningArea;
+  /** ConditioningSetArea*'s strength: the weight of the entry's prediction where it applies (default 1). */
+  readonly strength?: number;
+  /** ConditioningSetMask: per-pixel weights, scaled by `strength` there, and whether the area becomes the mask's bounds. */
+  readonly mask?: ConditioningMask;
+}
+
+/**
+ * Where an entry applies, as ComfyUI's area: in image pixels (ConditioningSetArea; the Sampler divides
+ * by its model's VAE factor, ComfyUI's //8) or in fractions of the image (ConditioningSetAreaPercentage).
+ */
+export interface ConditioningArea {
+  readonly unit: 'pixels' | 'fraction';
+  readonly width: number;
+  readonly height: number;
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface ConditioningMask {
+  readonly mask: MaskBatch;
+  /** ComfyUI's mask_strength */
+  readonly strength: number;
+  /** set_cond_area "mask bounds": evaluate only the box around the mask's non-zero pixels */
+  readonly setAreaToBounds: boolean;
 }
 
 /**

@@ -177,7 +177,7 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     // "upload" is the frontend's upload button; it has no counterpart here.
     widgets: [widget('image'), widget('upload')],
     renamedInputs: {},
-    // ComfyUI's second output is the alpha channel as a MASK, which this app has no type for.
+    // ComfyUI's second output is the alpha channel as a MASK; LoadImage here reads RGB only and has no such output.
     outputs: ['IMAGE', 'MASK'],
     pageOnlyWidgets: ['upload'],
   },
@@ -214,6 +214,12 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
   sameNamed('ConditioningConcat', 'Conditioning (Concat)', [], ['CONDITIONING']),
   sameNamed('ConditioningZeroOut', 'ConditioningZeroOut', [], ['CONDITIONING']),
   sameNamed('ConditioningSetTimestepRange', 'ConditioningSetTimestepRange', ['start', 'end'], ['CONDITIONING']),
+  sameNamed('ConditioningSetArea', 'Conditioning (Set Area)', ['width', 'height', 'x', 'y', 'strength'], ['CONDITIONING']),
+  sameNamed('ConditioningSetAreaPercentage', 'Conditioning (Set Area with Percentage)', ['width', 'height', 'x', 'y', 'strength'], ['CONDITIONING']),
+  sameNamed('ConditioningSetAreaStrength', 'ConditioningSetAreaStrength', ['strength'], ['CONDITIONING']),
+  sameNamed('ConditioningSetMask', 'Conditioning (Set Mask)', ['strength', 'set_cond_area'], ['CONDITIONING']),
+  sameNamed('SolidMask', 'SolidMask', ['value', 'width', 'height'], ['MASK']),
+  sameNamed('ImageToMask', 'Convert Image to Mask', ['channel'], ['MASK']),
   sameNamed('LatentUpscale', 'Upscale Latent', ['upscale_method', 'width', 'height', 'crop'], ['LATENT']),
   sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
   sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),
