@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileFingerprint } from '../app/models/model-files.js';
 import { defineNode } from '../app/engine/node-definition.js';
 import { fromRgb8 } from '../app/imaging/image-batch.js';
+import { maskFromAlpha } from '../app/imaging/mask.js';
 import { decodePng } from '../app/imaging/png-metadata.js';
 import { UserFacingError } from '../app/protocol/user-facing-error.js';
 
@@ -11,12 +12,15 @@ export const loadImage = defineNode({
     type: 'LoadImage',
     displayName: 'Load Image',
     category: 'image',
-    description: 'Loads a PNG file as an image, for image-to-image.',
+    description: 'Loads a PNG file as an image, for image-to-image, and its alpha channel as a mask (1 where transparent, as ComfyUI\'s).',
     version: 1,
     outputNode: false,
     idempotent: true,
     inputs: [{ name: 'image', kind: 'STRING', default: '', multiline: false, tooltip: 'path of a PNG file' }],
-    outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
+    outputs: [
+      { name: 'IMAGE', type: 'IMAGE' },
+      { name: 'MASK', type: 'MASK' },
+    ],
   },
   // The file can change between runs while the path stays the same.
   fingerprint: ({ image }) => fileFingerprint(path.resolve(image ?? '')),
@@ -30,6 +34,6 @@ export const loadImage = defineNode({
       throw new UserFacingError(message, { field: 'image', cause: error });
     }
     const pixels = fromRgb8(png.data, png.channels, png.height, png.width);
-    return { outputs: [{ batch: 1, height: png.height, width: png.width, pixels }] };
+    return { outputs: [{ batch: 1, height: png.height, width: png.width, pixels }, maskFromAlpha(png.data, png.channels, png.height, png.width)] };
   },
 });

@@ -11,6 +11,17 @@ export interface MaskBatch {
   readonly values: Float32Array;
 }
 
+/**
+ * LoadImage's MASK, as ComfyUI's: 1 − alpha of an image with an alpha channel (grey + alpha, or
+ * RGBA: where ComfyUI's mask editor erased, the mask is 1); a 64×64 zero mask for an image without.
+ */
+export function maskFromAlpha(samples: Uint8Array, channels: number, height: number, width: number): MaskBatch {
+  if (channels !== 2 && channels !== 4) return { batch: 1, height: 64, width: 64, values: new Float32Array(64 * 64) };
+  const values = new Float32Array(height * width);
+  for (let p = 0; p < values.length; p++) values[p] = 1 - samples[p * channels + channels - 1]! / 255;
+  return { batch: 1, height, width, values };
+}
+
 declare module '../engine/socket-values.js' {
   interface SocketValueMap {
     MASK: MaskBatch;

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { encode } from 'fast-png';
 import { readWorkflowFile } from '../../app/cli/workflow-file.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import type { WidgetValue } from '../../app/protocol/index.js';
@@ -27,13 +28,18 @@ const SLOTS = {
   combine: { inputs: [slot('conditioning_1', 'CONDITIONING'), slot('conditioning_2', 'CONDITIONING')], outputs: [slot('CONDITIONING', 'CONDITIONING')] },
   setMask: { inputs: [slot('conditioning', 'CONDITIONING'), slot('mask', 'MASK')], outputs: [slot('CONDITIONING', 'CONDITIONING')] },
   solidMask: { outputs: [slot('MASK', 'MASK')] },
+  imageToMask: { inputs: [slot('image', 'IMAGE')], outputs: [slot('MASK', 'MASK')] },
 };
+
+/** Where a ConditioningSetMask's mask comes from: SolidMask of 1, LoadImage's alpha, or ImageToMask of a PNG's red channel. */
+type MaskSource = { kind: 'solid' } | { kind: 'alpha'; file: string } | { kind: 'red'; file: string };
 
 /** A regional prompt: its text and the node placing it, with that node's widgets_values in ComfyUI's order. */
 interface Region {
   text: string;
   type: 'ConditioningSetArea' | 'ConditioningSetAreaPercentage' | 'ConditioningSetMask';
   widgets: unknown[];
+  mask?: MaskSource;
 }
 
 const LEFT: Region = { text: 'a red circle', type: 'ConditioningSetArea', widgets: [144, 256, 0, 0, 1] };
@@ -65,10 +71,7 @@ function comfyWorkflow(regions: readonly Region[], base: string | null = 'a land
     graph.connect(4, 1, encode, 'clip');
     const placed = graph.add(20 + index, region.type, region.type === 'ConditioningSetMask' ? SLOTS.setMask : SLOTS.area, region.widgets);
     graph.connect(encode, 0, placed, 'conditioning');
-    if (region.type === 'ConditioningSetMask') {
-      graph.add(40 + index, 'SolidMask', SLOTS.solidMask, [1, TINY_SD_SIDE, TINY_SD_SIDE]);
-      graph.connect(40 + index, 0, placed, 'mask');
-    }
+    if (region.mask) addMaskSource(graph, region.mask, 40 + 2 * index, placed);
     if (positive === null) {
       positive = placed;
       return;
@@ -86,6 +89,32 @@ function comfyWorkflow(regions: readonly Region[], base: string | null = 'a land
   graph.connect(4, 2, 8, 'vae');
   graph.connect(8, 0, 9, 'images');
   return graph.workflow();
+}
+
+function addMaskSource(graph: ComfyGraphBuilder, source: MaskSource, id: number, into: number): void {
+  if (source.kind === 'solid') {
+    graph.add(id, 'SolidMask', SLOTS.solidMask, [1, TINY_SD_SIDE, TINY_SD_SIDE]);
+    graph.connect(id, 0, into, 'mask');
+    return;
+  }
+  graph.add(id, 'LoadImage', COMFY_SLOTS.LoadImage, [source.file, 'image']);
+  if (source.kind === 'alpha') {
+    graph.connect(id, 1, into, 'mask');
+    return;
+  }
+  graph.add(id + 1, 'ImageToMask', SLOTS.imageToMask, ['red']);
+  graph.connect(id, 0, id + 1, 'image');
+  graph.connect(id + 1, 0, into, 'mask');
+}
+
+/** A 256² PNG whose right 96 columns carry `inside` in the channel `channel` (of `channels`) and `outside` elsewhere; the other channels 255. */
+function maskPng(file: string, channels: 3 | 4, channel: number, inside: number, outside: number): string {
+  const data = new Uint8Array(TINY_SD_SIDE * TINY_SD_SIDE * channels).fill(255);
+  for (let y = 0; y < TINY_SD_SIDE; y++) {
+    for (let x = 0; x < TINY_SD_SIDE; x++) data[(y * TINY_SD_SIDE + x) * channels + channel] = x >= 160 ? inside : outside;
+  }
+  writeFileSync(file, encode({ width: TINY_SD_SIDE, height: TINY_SD_SIDE, data, channels, depth: 8 }));
+  return file;
 }
 
 const maxDifference = (a: Uint8Array, b: Uint8Array) => a.reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i]!)), 0);
@@ -131,9 +160,24 @@ describe('area and mask conditioning on tiny-sd', () => {
   test('an area over the whole image, or a SolidMask of 1, weighs the prompt as without them (≤ 1 level: batch sizes differ)', async () => {
     const plain = await runFile(comfyWorkflow([], LEFT.text));
     const whole = await runFile(comfyWorkflow([{ ...LEFT, widgets: [TINY_SD_SIDE, TINY_SD_SIDE, 0, 0, 1] }], null));
-    const solid = await runFile(comfyWorkflow([{ text: LEFT.text, type: 'ConditioningSetMask', widgets: [1, 'default'] }], null));
+    const solid = await runFile(comfyWorkflow([{ text: LEFT.text, type: 'ConditioningSetMask', widgets: [1, 'default'], mask: { kind: 'solid' } }], null));
     assert.ok(maxDifference(whole, plain) <= 1, `whole-image area: ${maxDifference(whole, plain)}`);
     assert.ok(maxDifference(solid, plain) <= 1, `solid mask: ${maxDifference(solid, plain)}`);
+  });
+
+  test('LoadImage\'s MASK (1 − alpha) and ImageToMask of the same shape in red give the same image; an opaque PNG\'s mask is zero, leaving the base prompt', async () => {
+    // Transparent (alpha 0) on the right: ComfyUI's mask editor's "paint here"; the red variant is white there.
+    const alpha = maskPng(path.join(folder, 'alpha-mask.png'), 4, 3, 0, 255);
+    const red = maskPng(path.join(folder, 'red-mask.png'), 3, 0, 255, 0);
+    const opaque = maskPng(path.join(folder, 'opaque.png'), 3, 0, 255, 0);
+    const region = (mask: MaskSource, setCondArea: string): Region => ({ text: RIGHT.text, type: 'ConditioningSetMask', widgets: [1.5, setCondArea], mask });
+    const base = await runFile(comfyWorkflow([]));
+    for (const setCondArea of ['default', 'mask bounds']) {
+      const fromAlpha = await runFile(comfyWorkflow([region({ kind: 'alpha', file: alpha }, setCondArea)]));
+      assert.deepEqual(await runFile(comfyWorkflow([region({ kind: 'red', file: red }, setCondArea)])), fromAlpha, setCondArea);
+      assert.ok(maxDifference(fromAlpha, base) > 0, `${setCondArea}: the mask must change the image`);
+    }
+    assert.deepEqual(await runFile(comfyWorkflow([region({ kind: 'alpha', file: opaque }, 'default')])), base);
   });
 
   describe('with ScaleCrafter at 4× the training pixels', () => {

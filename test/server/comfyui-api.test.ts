@@ -84,7 +84,7 @@ describe("ComfyUI's API", () => {
     assert.equal(info.SaveImage!.output_node, true);
     assert.ok(info.Sampler && info.ReDilate, 'our own types are listed too');
     assert.deepEqual(info.LoadImage!.input.required.image, [[], { image_upload: true }]);
-    assert.deepEqual(info.LoadImage!.output, ['IMAGE'], "ComfyUI's MASK output has no counterpart here");
+    assert.deepEqual(info.LoadImage!.output, ['IMAGE', 'MASK']);
     assert.deepEqual(Object.keys((await (await fetch(`${api.url}/object_info/KSampler`)).json()) as object), ['KSampler']);
     assert.deepEqual(await (await fetch(`${api.url}/api/object_info/NoSuchNode`)).json(), {});
   });

@@ -177,7 +177,6 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     // "upload" is the frontend's upload button; it has no counterpart here.
     widgets: [widget('image'), widget('upload')],
     renamedInputs: {},
-    // ComfyUI's second output is the alpha channel as a MASK; LoadImage here reads RGB only and has no such output.
     outputs: ['IMAGE', 'MASK'],
     pageOnlyWidgets: ['upload'],
   },
