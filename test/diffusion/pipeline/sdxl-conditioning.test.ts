@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { placeConditioning } from '../../../app/diffusion/pipeline/conditioning-regions.js';
 import { guidedPrediction } from '../../../app/diffusion/pipeline/guidance.js';
 import { addedConditionRows, imageSizeConditioning, timeIds, unconditionalConditioning } from '../../../app/diffusion/pipeline/sdxl-added-conditions.js';
 import { UnetModel } from '../../../app/diffusion/pipeline/unet-model.js';
@@ -99,6 +100,16 @@ describe('the added conditions through guidance', () => {
     const size = { originalSize: [1000, 2000], cropTopLeft: [0, 0], targetSize: [1000, 2000] } as const;
     const guided = await guidedPrediction({ unet, sample, dims, timestep: 500, positive: [conditioning('cat', 3, size)], negative: [conditioning('', 1)], scale: 2 });
     assert.ok(guided.every((value) => value === 1010 + 2 * (1030 - 1010)));
+  });
+
+  test('an entry placed on a crop keeps the whole image\'s default time_ids, as ComfyUI encodes them once per run', async () => {
+    const unet = await probeSdxlUnet(0);
+    const wholeDims = [1, 4, 16, 16] as const;
+    const area = { unit: 'pixels', width: 64, height: 64, x: 0, y: 0 } as const;
+    const placed = placeConditioning([{ ...conditioning('cat', 3), area }], [conditioning('', 1)], { dims: wholeDims, vaeScaleFactor: 8 });
+    const guided = await guidedPrediction({ unet, sample: new Float32Array(4 * 16 * 16).fill(1), dims: wholeDims, timestep: 500, positive: placed.positive, negative: placed.negative, scale: 2 });
+    // At the crop's corner (weight 1 on both sides): 30 + 128 (the 16-row latent × 8), not the crop's 64; the negative's plain entry and its twin both 10 + 128.
+    assert.equal(guided[0], 138 + 2 * (158 - 138));
   });
 
   test('the ND-CFG base pass runs on the unconditional side', async () => {
