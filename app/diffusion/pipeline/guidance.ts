@@ -63,7 +63,7 @@ export async function guidedPrediction(call: GuidedCall): Promise<Float32Array> 
   const baseRows = call.baseControls ? entries('base', call.negative) : [];
   const sums = { negative: sideSum(call), positive: sideSum(call), base: sideSum(call) };
   for (const [rows, pass] of [[mainRows, 'main'], [baseRows, 'base']] as const) {
-    for (const group of byBatchShape(rows)) {
+    for (const group of byBatchShape(call, rows)) {
       const crop = cropOf(call, group[0]!.conditioning);
       const outputs = await predictRows(call, group, crop, feedsFor(call, pass, crop));
       const cropSize = outputs.length / group.length;
@@ -92,16 +92,16 @@ const cropOf = (call: GuidedCall, conditioning: PlacedConditioning): Crop => con
 
 function feedsFor(call: GuidedCall, pass: 'main' | 'base', crop: Crop): Record<string, HostTensor> {
   const whole = crop.height === call.dims[2] && crop.width === call.dims[3];
-  if (!whole && call.cropControls) return (pass === 'main' ? call.cropControls(crop.height, crop.width).main : call.cropControls(crop.height, crop.width).base) ?? {};
-  return (pass === 'main' ? call.controls : call.baseControls) ?? {};
+  const feeds = !whole && call.cropControls ? call.cropControls(crop.height, crop.width) : { main: call.controls, base: call.baseControls };
+  return feeds[pass] ?? {};
 }
 
 /** Rows whose contexts have the same token count and whose crops the same size can share a batch; order within a group is kept. */
-function byBatchShape(rows: readonly Row[]): Row[][] {
+function byBatchShape(call: GuidedCall, rows: readonly Row[]): Row[][] {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
-    const { dims, region } = row.conditioning;
-    const key = `${dims[1]}:${region ? `${region.height}x${region.width}` : 'whole'}`;
+    const crop = cropOf(call, row.conditioning);
+    const key = `${row.conditioning.dims[1]}:${crop.height}x${crop.width}`;
     groups.set(key, [...(groups.get(key) ?? []), row]);
   }
   return [...groups.values()];
