@@ -21,8 +21,8 @@ describe('the shipped example workflows', () => {
     engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
-  test('there is one per scale class besides the default, the hires-fix baselines and the SDXL pair', () => {
-    assert.deepEqual(files, ['default.json', 'hires-fix-16x.json', 'hires-fix-4x.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
+  test('there is one per scale class besides the default, the hires-fix baselines, the SDXL pair and area composition', () => {
+    assert.deepEqual(files, ['area-composition.json', 'default.json', 'hires-fix-16x.json', 'hires-fix-4x.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
   });
 
   for (const file of files) {
@@ -62,6 +62,18 @@ describe('the shipped example workflows', () => {
       if (file === 'scalecrafter-8x.json') assert.ok(ran.includes('NoiseDampedCFG'));
     });
   }
+});
+
+describe('area-composition.json', () => {
+  test('places each prompt on its half through ConditioningSetAreaPercentage and runs (shortened)', async () => {
+    const engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
+    const workflow = read('area-composition.json');
+    const halves = workflow.nodes.filter((node) => node.type === 'ConditioningSetAreaPercentage').map((node) => [node.widgets.x, node.widgets.width]);
+    assert.deepEqual(halves, [[0, 0.5], [0.5, 0.5]]);
+    Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps: 4 });
+    const job = await engine.run(workflow);
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+  });
 });
 
 describe('the SDXL example workflows on the tiny SDXL (LoadCheckpoint creates it on first use)', () => {
