@@ -104,11 +104,11 @@ async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: Gauss
   const schedule = trainingNoiseSchedule(plan.config);
   // Areas and masks are resolved on this latent once, as ComfyUI does before its loop.
   const placed = placeConditioning(request.positive, request.negative, { dims: latent.dims, vaeScaleFactor: request.unet.vaeScaleFactor });
+  const { controlsAt } = request;
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {
     request.signal.throwIfAborted();
     const input = modelInput(plan, state);
-    const { controlsAt } = request;
     const controls = controlsAt?.(input.step.index, plan.totalSteps);
     const prediction = await guidedPrediction({
       ...(controls ? { controls: controls.main, baseControls: controls.base } : {}),
