@@ -9,34 +9,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { decodePng } from '../../app/imaging/png-metadata.js';
-import { ComfyGraphBuilder } from '../support/comfy-ui-builder.js';
 import { runCli } from '../support/cli-process.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
-import { COMFY_SLOTS, widgetInput } from '../engine/comfyui/comfy-slots.js';
+import { tinyDefaultGraph, widgetInput } from '../engine/comfyui/comfy-slots.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-batch-'));
 
 /** ComfyUI's default graph at the tiny model's size, seed control `increment`, steps from a PrimitiveInt set to `decrement`. */
 function controlledWorkflow(): string {
-  const graph = new ComfyGraphBuilder();
-  graph.add(4, 'CheckpointLoaderSimple', COMFY_SLOTS.CheckpointLoaderSimple, ['tiny-sd']);
-  graph.add(5, 'EmptyLatentImage', COMFY_SLOTS.EmptyLatentImage, [32, 32, 1]);
-  graph.add(6, 'CLIPTextEncode', COMFY_SLOTS.CLIPTextEncode, ['a red apple']);
-  graph.add(7, 'CLIPTextEncode', COMFY_SLOTS.CLIPTextEncode, ['blurry']);
-  graph.add(3, 'KSampler', { inputs: [...COMFY_SLOTS.KSampler.inputs, widgetInput('steps', 'INT')], outputs: COMFY_SLOTS.KSampler.outputs }, [5, 'increment', 20, 7, 'euler', 'normal', 1]);
+  const graph = tinyDefaultGraph({ samplerWidgets: [5, 'increment', 20, 7, 'euler', 'normal', 1], samplerInputs: [widgetInput('steps', 'INT')], prefix: 'batch' });
   graph.add(10, 'PrimitiveInt', { outputs: [{ name: 'INT', type: 'INT' }] }, [3, 'decrement']);
-  graph.add(8, 'VAEDecode', COMFY_SLOTS.VAEDecode);
-  graph.add(9, 'SaveImage', COMFY_SLOTS.SaveImage, ['batch']);
-  graph.connect(4, 0, 3, 'model');
-  graph.connect(4, 1, 6, 'clip');
-  graph.connect(4, 1, 7, 'clip');
-  graph.connect(6, 0, 3, 'positive');
-  graph.connect(7, 0, 3, 'negative');
-  graph.connect(5, 0, 3, 'latent_image');
   graph.connect(10, 0, 3, 'steps');
-  graph.connect(3, 0, 8, 'samples');
-  graph.connect(4, 2, 8, 'vae');
-  graph.connect(8, 0, 9, 'images');
   const file = path.join(dir, 'controlled.json');
   writeFileSync(file, JSON.stringify(graph.workflow()));
   return file;
