@@ -5,7 +5,7 @@
  * Each node is translated by `exportNode`; a link whose end has no ComfyUI counterpart is left out
  * and said so. Subgraph definitions go back under `definitions.subgraphs`, translated the same way.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Workflow, WorkflowGroup, WorkflowNode } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { carriedKeys, exportNode } from './export-node.js';
@@ -127,9 +127,19 @@ export function exportGraphBody(nodes: readonly WorkflowNode[], links: readonly 
   };
 }
 
-/** ComfyUI's frontend keys a definition's inputs and outputs by UUID (zSubgraphIO); one without gets a new one. */
+/**
+ * ComfyUI's frontend keys a definition's inputs and outputs by UUID (zSubgraphIO). One without gets a
+ * name-based one (RFC 4122 version 5 layout over SHA-1 of where it is), so exporting twice gives the same file.
+ */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const withSlotId = (slot: Record<string, unknown>) => (typeof slot.id === 'string' && GUID.test(slot.id) ? slot : { ...slot, id: randomUUID() });
+
+function nameBasedUuid(name: string): string {
+  const hex = createHash('sha1').update(name).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const withSlotId = (slot: Record<string, unknown>, where: string) => (typeof slot.id === 'string' && GUID.test(slot.id) ? slot : { ...slot, id: nameBasedUuid(where) });
 
 /**
  * A subgraph definition as ComfyUI's frontend saves it (its zSubgraphDefinition: schema version 1,
@@ -159,8 +169,8 @@ function exportDefinition(raw: unknown, registry: NodeRegistry, notes: string[])
       widgets: [],
       extra: {},
       ...kept,
-      inputs: definition.inputs.map(withSlotId),
-      outputs: definition.outputs.map(withSlotId),
+      inputs: definition.inputs.map((slot, index) => withSlotId(slot, `${definition.id} input ${index}`)),
+      outputs: definition.outputs.map((slot, index) => withSlotId(slot, `${definition.id} output ${index}`)),
       nodes: body.nodes,
       links: body.links.map(([id, origin_id, origin_slot, target_id, target_slot, type]) => ({ id, origin_id, origin_slot, target_id, target_slot, type })),
       ...(nested.length > 0 ? { definitions: { subgraphs: nested } } : {}),

@@ -8,10 +8,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { exportComfyUiWorkflow } from '../../../app/engine/comfyui/export-ui.js';
+import { EngineService } from '../../../app/engine/engine-service.js';
 import { loadWorkflow } from '../../../app/engine/workflow-load.js';
 import { workflowToPrompt } from '../../../app/engine/workflow-to-prompt.js';
 import type { Workflow } from '../../../app/protocol/index.js';
 import { createNodeRegistry } from '../../../nodes/index.js';
+import { canvasToWorkflow } from '../../../renderer/src/workflow/canvas-to-workflow.js';
+import { workflowToCanvas } from '../../../renderer/src/workflow/workflow-to-canvas.js';
 import { ComfyGraphBuilder } from '../../support/comfy-ui-builder.js';
 import { comfyUiWorkflowSchema } from '../../support/comfyui-workflow-schema.js';
 import { COMFY_SLOTS, widgetInput } from './comfy-slots.js';
@@ -93,6 +96,16 @@ describe('a subgraph with a promoted widget', () => {
     const completed = JSON.parse(JSON.stringify(exportComfyUiWorkflow(load(bare), registry).comfy)) as unknown;
     const parsed = comfyUiWorkflowSchema.safeParse(completed);
     assert.ok(parsed.success, parsed.success ? '' : parsed.error.message);
+  });
+
+  test('the editor keeps the definitions: its "For ComfyUI…" export of the canvas\'s workflow carries them', () => {
+    const schemas = new Map(registry.schemas().map((schema) => [schema.type, schema]));
+    const fromCanvas = canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas);
+    const service = new EngineService(registry, () => undefined);
+    const result = service.handle('exportComfyUi', { workflow: fromCanvas }) as { ok: true; workflow: typeof file };
+    const fromEditor = JSON.parse(JSON.stringify(result.workflow)) as typeof file;
+    assert.deepEqual(fromEditor.definitions, file.definitions);
+    assert.deepEqual(fromEditor.nodes.find((node) => node.id === 40)!.widgets_values, [PROMOTED_TEXT]);
   });
 
   test('importing the export gives the same prompt, and exporting it again the same definitions', () => {
