@@ -12,7 +12,7 @@
  * - a muted node (mode 2) gives nothing, and says so, so that what needs it can be dropped.
  * Nodes inside subgraphs are named by their path of instance ids, `92:3` (ComfyUI's execution ids).
  */
-import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
+import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_TEXT_REPLACEMENT_PROPERTY, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
 import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
 import { isWidgetValue } from './positional-widgets.js';
@@ -41,7 +41,8 @@ export interface PlacedNode {
 
 export type ResolvedInput =
   | { kind: 'link'; nodeId: string; slot: number }
-  | { kind: 'value'; value: WidgetValue }
+  /** `replaceText`: the value is a PrimitiveNode's with "Run widget replace on values" set. */
+  | { kind: 'value'; value: WidgetValue; replaceText?: true }
   | { kind: 'muted' }
   | undefined;
 
@@ -145,7 +146,8 @@ export class LinkResolver {
     if (node.type === REROUTE_TYPE) return node.inputs[slot] ? this.resolveInput(placed, slot, visited, wanted) : undefined;
     if (node.type === PRIMITIVE_NODE_TYPE) {
       const value = node.widgets[PRIMITIVE_VALUE_WIDGET];
-      return value === undefined ? undefined : { kind: 'value', value };
+      if (value === undefined) return undefined;
+      return node.properties[PRIMITIVE_TEXT_REPLACEMENT_PROPERTY] === true && typeof value === 'string' ? { kind: 'value', value, replaceText: true } : { kind: 'value', value };
     }
     if (placed.mode === NODE_MODES.never) return { kind: 'muted' };
     return { kind: 'link', nodeId: executionId(placed), slot };

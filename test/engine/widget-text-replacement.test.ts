@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { applyTextReplacements, formatDate, withFilenameReplacements, type ReplacementSource } from '../../app/engine/filename-text-replacement.js';
+import { applyTextReplacements, formatDate, withTextReplacements, type ReplacementSource } from '../../app/engine/widget-text-replacement.js';
 import { loadWorkflow } from '../../app/engine/workflow-load.js';
 import { flattenWorkflow } from '../../app/engine/workflow-to-prompt.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { createNodeRegistry } from '../../nodes/index.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
-import { tinyDefaultGraph } from './comfyui/comfy-slots.js';
+import { tinyDefaultGraph, widgetInput } from './comfyui/comfy-slots.js';
 
 const registry = createNodeRegistry();
 // Local time, as ComfyUI's frontend formats it: 5 March 2026, 07:08:09.
@@ -56,7 +56,7 @@ describe('filename_prefix of an imported ComfyUI workflow', () => {
   test('the prompt built from it holds the replaced name, by ComfyUI\'s class, title and input names', () => {
     const loaded = loadWorkflow(namedOutputWorkflow(PREFIX), registry);
     assert.ok(loaded.ok);
-    const prompt = withFilenameReplacements(flattenWorkflow(loaded.workflow, registry), registry, MARCH_5);
+    const prompt = withTextReplacements(flattenWorkflow(loaded.workflow, registry), registry, MARCH_5);
     assert.equal(prompt['9']!.inputs.filename_prefix, '2026-03-05/tiny-sd_31_euler');
   });
 
@@ -76,6 +76,22 @@ describe('filename_prefix of an imported ComfyUI workflow', () => {
     assert.equal(prompt['9']!.inputs.filename_prefix, `${image!.subfolder}/tiny-sd_31_euler`);
     const workflow = JSON.parse(text.workflow!) as { nodes: { id: number; widgets_values?: unknown[] }[] };
     assert.deepEqual(workflow.nodes.find((node) => node.id === 9)!.widgets_values, [PREFIX]);
+  });
+
+  test('a PrimitiveNode set to "Run widget replace on values" feeds replaced text; one not set feeds it as written', () => {
+    const withPrimitive = (replace: boolean) => {
+      const graph = tinyDefaultGraph({ samplerWidgets: [31, 'fixed', 2, 7, 'euler', 'normal', 1], prefix: 'plain' });
+      graph.node(6).inputs.push({ ...widgetInput('text', 'STRING'), link: null });
+      graph.add(30, 'PrimitiveNode', { outputs: [{ name: 'STRING', type: 'STRING', widget: { name: 'text' } }] }, ['an apple, seed %KSampler.seed%, %date:yyyy%']);
+      graph.node(30).properties['Run widget replace on values'] = replace;
+      graph.connect(30, 0, 6, 'text');
+      const loaded = loadWorkflow(graph.workflow(), registry);
+      assert.ok(loaded.ok);
+      return withTextReplacements(flattenWorkflow(loaded.workflow, registry), registry, MARCH_5);
+    };
+    assert.equal(withPrimitive(true)['6']!.inputs.text, 'an apple, seed 31, 2026');
+    assert.equal(withPrimitive(false)['6']!.inputs.text, 'an apple, seed %KSampler.seed%, %date:yyyy%');
+    assert.equal(withPrimitive(true)['9']!.inputs.filename_prefix, 'plain');
   });
 
   test('an API-format prompt is taken as ComfyUI\'s server takes it: no replacement', () => {

@@ -1,7 +1,8 @@
 /**
- * ComfyUI's widget text replacement in output file names (its frontend's `applyTextReplacements`,
- * which the Save nodes' `filename_prefix` goes through when a prompt is built: ComfyUI_frontend
- * `utils/searchAndReplace.ts`, `extensions/core/saveImageExtraOutput.ts`):
+ * ComfyUI's widget text replacement (its frontend's `applyTextReplacements`, which the Save nodes'
+ * `filename_prefix` goes through when a prompt is built, and the text of a PrimitiveNode whose "Run
+ * widget replace on values" is set: ComfyUI_frontend `utils/searchAndReplace.ts`,
+ * `extensions/core/saveImageExtraOutput.ts`, `extensions/core/widgetInputs.ts`):
  * - `%date:FORMAT%` — the queue time in local time; in FORMAT `yyyy`, `yy`, `MM`/`M`, `dd`/`d`,
  *   `hh`/`h` (0–23), `mm`/`m`, `ss`/`s` are replaced (a doubled letter zero-padded), the rest kept;
  * - `%Node.widget%` — the widget's value on the first node whose search-and-replace name (its
@@ -11,7 +12,7 @@
  * Applied to the prompt a UI workflow (ours or ComfyUI's) becomes; an API-format prompt arrives
  * replaced already, as ComfyUI's server takes it.
  */
-import { isPromptLink, type Prompt, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
+import { isPromptLink, type Prompt, type PromptNode, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { comfyClassOf, ourInputName } from './comfyui/comfy-origin.js';
 import { COMFY_EXPORT_MAP, COMFY_NODE_MAP } from './comfyui/node-map.js';
 import type { NodeRegistry } from './node-registry.js';
@@ -74,16 +75,24 @@ function replacementSource(id: string, prompt: Prompt, node: WorkflowNode, regis
   };
 }
 
-/** `flat.prompt` with every literal `filename_prefix` replaced at `now`. */
-export function withFilenameReplacements(flat: FlatWorkflow, registry: NodeRegistry, now: Date): Prompt {
+/** The inputs of a prompt entry ComfyUI's frontend runs the replacement on: a Save node's file name, and what a replacing PrimitiveNode feeds. */
+function replacedInputs(id: string, inputs: PromptNode['inputs'], flat: FlatWorkflow): string[] {
+  const names = [...(flat.textReplaced.get(id) ?? [])];
+  if (typeof inputs[FILENAME_WIDGET] === 'string') names.push(FILENAME_WIDGET);
+  return names.filter((name) => typeof inputs[name] === 'string' && inputs[name].includes('%'));
+}
+
+/** `flat.prompt` with those inputs replaced at `now`. */
+export function withTextReplacements(flat: FlatWorkflow, registry: NodeRegistry, now: Date): Prompt {
   const entries = Object.entries(flat.prompt);
-  if (!entries.some(([, entry]) => typeof entry.inputs[FILENAME_WIDGET] === 'string' && entry.inputs[FILENAME_WIDGET].includes('%'))) return flat.prompt;
+  if (!entries.some(([id, entry]) => replacedInputs(id, entry.inputs, flat).length > 0)) return flat.prompt;
   const sources = entries.map(([id]) => replacementSource(id, flat.prompt, flat.sources.get(id)!, registry));
   return Object.fromEntries(
     entries.map(([id, entry]) => {
-      const prefix = entry.inputs[FILENAME_WIDGET];
-      if (typeof prefix !== 'string') return [id, entry];
-      return [id, { ...entry, inputs: { ...entry.inputs, [FILENAME_WIDGET]: applyTextReplacements(prefix, sources, now) } }];
+      const names = replacedInputs(id, entry.inputs, flat);
+      if (names.length === 0) return [id, entry];
+      const replaced = Object.fromEntries(names.map((name) => [name, applyTextReplacements(entry.inputs[name] as string, sources, now)]));
+      return [id, { ...entry, inputs: { ...entry.inputs, ...replaced } }];
     }),
   );
 }
