@@ -23,6 +23,7 @@ import { inComfyUiTerms } from './comfyui/comfy-origin.js';
 import { detectComfyUiFormat } from './comfyui/detect-format.js';
 import type { ModelInfo, Prompt, WidgetOverride, Workflow } from '../protocol/index.js';
 import { applyOverrides } from './widget-overrides.js';
+import { withTextReplacements } from './widget-text-replacement.js';
 
 type Handlers = { [N in RequestName]: (params: ParsedRequestParams<N>) => RequestResult<N> | Promise<RequestResult<N>> };
 
@@ -102,7 +103,10 @@ export class EngineService {
     if (!loaded.ok) return loaded;
     const overridden = applyOverrides(loaded.workflow, overrides);
     if (!overridden.ok) return overridden;
-    const { prompt, sources } = flattenWorkflow(overridden.workflow, this.registry);
+    const flat = flattenWorkflow(overridden.workflow, this.registry);
+    const { sources } = flat;
+    // ComfyUI's frontend replaces `%date:…%` and `%Node.widget%` (file names, flagged primitives) as it builds the prompt; an API prompt comes built.
+    const prompt = detectComfyUiFormat(json) === 'api' ? flat.prompt : withTextReplacements(flat, this.registry, new Date());
     const validated = validatePrompt(prompt, this.registry);
     if (!validated.ok) {
       // A ComfyUI file's problems are named as the file names them: ComfyUI classes and inputs.

@@ -57,7 +57,7 @@ export async function executeJob(
   const started = Date.now();
   const memory = new MemoryHighWater();
   let embedded: EmbeddedWorkflow | undefined;
-  const embeddedOnce = () => (embedded ??= embeddedWorkflow(job.workflow, registry));
+  const embeddedOnce = () => (embedded ??= embeddedWorkflow(job.workflow, registry, prompt));
 
   emit({ type: 'started', jobId, nodes: toExecute });
   emit({ type: 'cached', jobId, nodes: cachedNodes });

@@ -7,12 +7,15 @@
  *   else the first that fits both — whatever the node's type, implemented here or not;
  * - a Reroute hands on its input; a PrimitiveNode gives its value; a note gives nothing;
  * - a subgraph instance's output is the inner node linked to that output of its definition, and an
- *   inner input linked from the subgraph's input is whatever feeds the instance's input there;
+ *   inner input linked from the subgraph's input is whatever feeds the instance's input there, or,
+ *   when nothing does and that input is a promoted widget, the instance's value for it;
  * - a muted node (mode 2) gives nothing, and says so, so that what needs it can be dropped.
  * Nodes inside subgraphs are named by their path of instance ids, `92:3` (ComfyUI's execution ids).
  */
-import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
+import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_TEXT_REPLACEMENT_PROPERTY, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
+import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
+import { isWidgetValue } from './positional-widgets.js';
 
 interface LinkEnds {
   origin_id: number;
@@ -38,7 +41,8 @@ export interface PlacedNode {
 
 export type ResolvedInput =
   | { kind: 'link'; nodeId: string; slot: number }
-  | { kind: 'value'; value: WidgetValue }
+  /** `replaceText`: the value is a PrimitiveNode's with "Run widget replace on values" set. */
+  | { kind: 'value'; value: WidgetValue; replaceText?: true }
   | { kind: 'muted' }
   | undefined;
 
@@ -66,6 +70,20 @@ function bypassInputIndex(node: WorkflowNode, slot: number, wanted: string): num
   const exact = inputs.findIndex((input) => input.type === wanted);
   if (exact >= 0) return exact;
   return inputs.findIndex((input) => fits(input.type, outputType) && fits(input.type, wanted));
+}
+
+/**
+ * A subgraph input that feeds an inner widget is a promoted widget: left unlinked on the instance, it
+ * shows there as a widget of its own, and the instance's value wins over the inner widget's (ComfyUI
+ * frontend ADR 0009). The instance saves those values in `widgets_values`, in the order of its
+ * widget-bearing inputs.
+ */
+function promotedValue(instance: WorkflowNode, slot: number): ResolvedInput {
+  const isPromoted = (input: WorkflowNode['inputs'][number] | undefined) => typeof input?.widget === 'object' && input.widget !== null;
+  if (!isPromoted(instance.inputs[slot])) return undefined;
+  const values = instance.properties[COMFY_WIDGETS_PROPERTY];
+  const value: unknown = Array.isArray(values) ? values[instance.inputs.slice(0, slot).filter(isPromoted).length] : undefined;
+  return isWidgetValue(value) ? { kind: 'value', value } : undefined;
 }
 
 export class LinkResolver {
@@ -107,7 +125,8 @@ export class LinkResolver {
     const link = input?.link === null || input === undefined ? undefined : placed.scope.links.get(input.link);
     if (!input || !link) return undefined;
     if (link.origin_id === SUBGRAPH_INPUT_NODE_ID) {
-      return placed.instance ? this.resolveInput(placed.instance, link.origin_slot, visited, wanted ?? input.type) : undefined;
+      if (!placed.instance) return undefined;
+      return this.resolveInput(placed.instance, link.origin_slot, visited, wanted ?? input.type) ?? promotedValue(placed.instance.node, link.origin_slot);
     }
     const origin = placed.scope.nodes.get(link.origin_id);
     if (!origin) return undefined;
@@ -127,7 +146,8 @@ export class LinkResolver {
     if (node.type === REROUTE_TYPE) return node.inputs[slot] ? this.resolveInput(placed, slot, visited, wanted) : undefined;
     if (node.type === PRIMITIVE_NODE_TYPE) {
       const value = node.widgets[PRIMITIVE_VALUE_WIDGET];
-      return value === undefined ? undefined : { kind: 'value', value };
+      if (value === undefined) return undefined;
+      return node.properties[PRIMITIVE_TEXT_REPLACEMENT_PROPERTY] === true && typeof value === 'string' ? { kind: 'value', value, replaceText: true } : { kind: 'value', value };
     }
     if (placed.mode === NODE_MODES.never) return { kind: 'muted' };
     return { kind: 'link', nodeId: executionId(placed), slot };

@@ -15,6 +15,8 @@ export interface FlatWorkflow {
   prompt: Prompt;
   /** The workflow node (a subgraph's inner node included) behind each prompt id. */
   sources: ReadonlyMap<string, WorkflowNode>;
+  /** Per prompt id, the inputs fed by a PrimitiveNode whose text is to be `%…%`-replaced. */
+  textReplaced: ReadonlyMap<string, readonly string[]>;
 }
 
 export function workflowToPrompt(workflow: Workflow, registry: NodeRegistry): Prompt {
@@ -27,15 +29,17 @@ export function flattenWorkflow(workflow: Workflow, registry: NodeRegistry): Fla
   const sources = new Map<string, WorkflowNode>();
   /** Per prompt id, the inputs a muted node fed. */
   const lostToMutes = new Map<string, string[]>();
+  const textReplaced = new Map<string, string[]>();
   for (const placed of resolver.placedNodes()) {
     if (!runs(placed, resolver)) continue;
     const id = executionId(placed);
-    const { entry, muted } = promptEntry(placed, resolver, registry);
+    const { entry, muted, replaced } = promptEntry(placed, resolver, registry);
     prompt[id] = entry;
     sources.set(id, placed.node);
     if (muted.length > 0) lostToMutes.set(id, muted);
+    if (replaced.length > 0) textReplaced.set(id, replaced);
   }
-  return { prompt: withoutWhatNeedsMutedNodes(prompt, lostToMutes, registry), sources };
+  return { prompt: withoutWhatNeedsMutedNodes(prompt, lostToMutes, registry), sources, textReplaced };
 }
 
 function runs(placed: PlacedNode, resolver: LinkResolver): boolean {
@@ -43,7 +47,7 @@ function runs(placed: PlacedNode, resolver: LinkResolver): boolean {
   return !isFrontendOnlyType(placed.node.type) && !resolver.isSubgraphInstance(placed.node);
 }
 
-function promptEntry(placed: PlacedNode, resolver: LinkResolver, registry: NodeRegistry): { entry: PromptNode; muted: string[] } {
+function promptEntry(placed: PlacedNode, resolver: LinkResolver, registry: NodeRegistry): { entry: PromptNode; muted: string[]; replaced: string[] } {
   const { node } = placed;
   const inputs: PromptNode['inputs'] = {};
   const definition = registry.get(node.type);
@@ -53,19 +57,23 @@ function promptEntry(placed: PlacedNode, resolver: LinkResolver, registry: NodeR
     if (value !== undefined) inputs[name] = value;
   }
   const muted: string[] = [];
+  const replaced: string[] = [];
   // A linked input wins over a widget value of the same name (a widget converted to an input); an
   // input that resolves to nothing (a reroute or subgraph input left open) keeps its widget value.
   node.inputs.forEach((input, slot) => {
     const resolved = resolver.resolveInput(placed, slot);
     if (resolved?.kind === 'link') inputs[input.name] = [resolved.nodeId, resolved.slot];
-    else if (resolved?.kind === 'value') inputs[input.name] = resolved.value;
+    else if (resolved?.kind === 'value') {
+      inputs[input.name] = resolved.value;
+      if (resolved.replaceText) replaced.push(input.name);
+    }
     else if (resolved?.kind === 'muted') {
       delete inputs[input.name];
       muted.push(input.name);
     }
   });
   const entry: PromptNode = { class_type: node.type, version: node.version, inputs, ...(node.title ? { _meta: { title: node.title } } : {}) };
-  return { entry, muted };
+  return { entry, muted, replaced };
 }
 
 /** An input is required unless the node's schema says optional; an unknown type's inputs all count. */

@@ -5,10 +5,11 @@
  */
 import { bislerp } from './bislerp.js';
 import type { ImageBatch } from './image-batch.js';
+import { lanczosPlanes } from './lanczos.js';
 import { interpolatePlanes, type InterpolateMode } from './resampling-taps.js';
 
 export const LATENT_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'bislerp'] as const;
-export type UpscaleMethod = InterpolateMode | 'bislerp';
+export type UpscaleMethod = InterpolateMode | 'bislerp' | 'lanczos';
 export const CROP_MODES = ['disabled', 'center'] as const;
 export type CropMode = (typeof CROP_MODES)[number];
 
@@ -50,6 +51,7 @@ export function commonUpscale(data: Float32Array, dims: Nchw, toHeight: number, 
   const window = crop === 'center' ? centerCropWindow(height, width, toHeight, toWidth) : { top: 0, left: 0, height, width };
   const source = window.height === height && window.width === width ? data : cropPlanes(data, dims, window);
   if (method === 'bislerp') return bislerp(source, [batch, channels, window.height, window.width], toHeight, toWidth);
+  if (method === 'lanczos') return lanczosPlanes(source, batch * channels, window, { height: toHeight, width: toWidth });
   return interpolatePlanes(source, batch * channels, window, { height: toHeight, width: toWidth }, method);
 }
 

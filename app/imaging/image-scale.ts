@@ -1,12 +1,12 @@
 /**
  * ImageScale and ImageScaleBy (ComfyUI nodes.py): an IMAGE resized by common_upscale, with
  * ComfyUI's size rules. Values are not clamped, as in ComfyUI (bicubic may overshoot [0, 1] a little;
- * saving clamps).
+ * saving clamps); lanczos goes through 8 bits, as ComfyUI's goes through Pillow.
  */
 import { commonUpscale, imageToPlanes, planesToImage, pythonRound, type CropMode, type UpscaleMethod } from './common-upscale.js';
 import type { ImageBatch } from './image-batch.js';
 
-export const IMAGE_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic'] as const;
+export const IMAGE_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'] as const;
 
 export function resizeImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
   if (width === images.width && height === images.height && crop === 'disabled') return images;

@@ -11,6 +11,8 @@ export const REROUTE_TYPE = 'Reroute';
 export const PRIMITIVE_NODE_TYPE = 'PrimitiveNode';
 /** The widget a PrimitiveNode's value (and its control after generating) is stored under. */
 export const PRIMITIVE_VALUE_WIDGET = 'value';
+/** A PrimitiveNode property: its text goes through the `%…%` replacement before it reaches what it feeds. */
+export const PRIMITIVE_TEXT_REPLACEMENT_PROPERTY = 'Run widget replace on values';
 
 const NOTE_TYPES: ReadonlySet<string> = new Set(['Note', 'MarkdownNote']);
 

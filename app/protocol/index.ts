@@ -9,3 +9,5 @@ export * from './shell-channels.js';
 export * from './user-facing-error.js';
 export * from './painted-schedule.js';
 export * from './frontend-nodes.js';
+export * from './value-control.js';
+export * from './control-updates.js';

@@ -40,6 +40,11 @@ export const intInputSchema = z.object({
   min: z.number().int(),
   max: z.number().int(),
   step: z.number().int().positive(),
+  /**
+   * An integer with an after-queue control, as ComfyUI's `control_after_generate` on an INT (its
+   * PrimitiveInt): the control's starting value. Absent: the integer has no control.
+   */
+  controlDefault: z.enum(SEED_CONTROLS).optional(),
 });
 export const floatInputSchema = z.object({
   ...widgetCommon,
@@ -131,6 +136,11 @@ export type NodeSchema = z.infer<typeof nodeSchemaSchema>;
 export const opensEditor = (schema: NodeSchema | undefined, editor: NodeEditor): boolean => schema?.editor === editor;
 
 export const isWidget = (spec: InputSpec): spec is WidgetInputSpec => spec.kind !== 'socket';
+
+/** The control an input starts with when it has one (a seed always; an INT that declares one). */
+export function controlDefaultOf(spec: InputSpec): SeedControl | undefined {
+  return spec.kind === 'SEED' || spec.kind === 'INT' ? spec.controlDefault : undefined;
+}
 
 /** The value type a link must carry to feed this input (a widget converted to an input takes its primitive). */
 export function linkTypeOf(spec: InputSpec): ValueType {

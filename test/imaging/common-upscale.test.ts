@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { centerCropWindow, commonUpscale, LATENT_UPSCALE_METHODS, type UpscaleMethod } from '../../app/imaging/common-upscale.js';
+import { centerCropWindow, commonUpscale, LATENT_UPSCALE_METHODS } from '../../app/imaging/common-upscale.js';
 import { imageScaleTarget, resizeImage } from '../../app/imaging/image-scale.js';
 import { assertAllClose, type Tolerance } from '../reference/compare.js';
 import { randn, type NdArray } from '../reference/ndarray.js';
@@ -12,7 +12,7 @@ import { areaResize, bicubicResize, bilinearResize, bislerpResize, nearestExactR
  * bilinear and area 1e-6, bicubic (16 taps) 1e-5, bislerp (acos/sin of near-parallel vectors) 1e-4
  * absolute on unit-variance data.
  */
-const REFERENCES: Record<UpscaleMethod, { resize: (x: NdArray, h: number, w: number) => NdArray; tolerance: Tolerance }> = {
+const REFERENCES: Record<(typeof LATENT_UPSCALE_METHODS)[number], { resize: (x: NdArray, h: number, w: number) => NdArray; tolerance: Tolerance }> = {
   'nearest-exact': { resize: nearestExactResize, tolerance: { atol: 0, rtol: 0 } },
   bilinear: { resize: bilinearResize, tolerance: { atol: 1e-6, rtol: 1e-6 } },
   area: { resize: areaResize, tolerance: { atol: 1e-6, rtol: 1e-6 } },

@@ -4,7 +4,10 @@
  * `src/schemas/comfyWorkflowSchema.ts`): the UI format at schema version 0.4 (links as arrays) and
  * the API format. Written here in our own words, with the same requirements: every node has id, type,
  * pos, size, flags, order, mode and properties; links are six-element arrays; an API entry has
- * class_type, inputs and `_meta.title`. Extra keys are allowed, as ComfyUI's `.passthrough()` does.
+ * class_type, inputs and `_meta.title`. Subgraph definitions (`definitions.subgraphs`, nested) are its
+ * zSubgraphDefinition: UUID ids for the definition and its inputs and outputs, revision, name,
+ * version 1, a `state`, links as objects, input and output nodes with a bounding box. Extra keys are
+ * allowed, as ComfyUI's `.passthrough()` does.
  */
 import { z } from 'zod';
 
@@ -61,6 +64,41 @@ const group = z.looseObject({
   locked: z.boolean().optional(),
 });
 
+const linkObject = z.looseObject({ id: z.number(), origin_id: nodeId, origin_slot: slotIndex, target_id: nodeId, target_slot: slotIndex, type: slotType, parentId: z.number().optional() });
+
+/** A subgraph's input or output: a slot with a UUID (zod 3's loose `uuid()`, which is our `guid()`) and a string type. */
+const subgraphSlot = inputSlot.extend({ id: z.guid(), type: z.string(), linkIds: z.array(z.number()).optional() });
+
+const boundaryNode = z.object({ id: nodeId, bounding: z.tuple([z.number(), z.number(), z.number(), z.number()]), pinned: z.boolean().optional() });
+
+/** `definitions.subgraphs[]`: a schema-version-1 graph (links as objects, a `state`) with its boundary. */
+interface SubgraphDefinitionJson {
+  id: string;
+  nodes: unknown[];
+  definitions?: { subgraphs: SubgraphDefinitionJson[] };
+  [key: string]: unknown;
+}
+const subgraphDefinition: z.ZodType<SubgraphDefinitionJson> = z.looseObject({
+  id: z.guid(),
+  revision: z.number(),
+  name: z.string(),
+  version: z.literal(1),
+  state: z.looseObject({ lastGroupId: z.number(), lastNodeId: z.number(), lastLinkId: z.number(), lastRerouteId: z.number() }),
+  config: z.looseObject({}).nullable().optional(),
+  groups: z.array(group).optional(),
+  nodes: z.array(node),
+  links: z.array(linkObject).optional(),
+  extra: z.looseObject({}).nullable().optional(),
+  inputNode: boundaryNode,
+  outputNode: boundaryNode,
+  inputs: z.array(subgraphSlot).optional(),
+  outputs: z.array(subgraphSlot).optional(),
+  widgets: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  get definitions() {
+    return z.object({ subgraphs: z.array(subgraphDefinition) }).optional();
+  },
+});
+
 export const comfyUiWorkflowSchema = z.looseObject({
   last_node_id: nodeId,
   last_link_id: z.number(),
@@ -70,6 +108,7 @@ export const comfyUiWorkflowSchema = z.looseObject({
   config: z.looseObject({ links_ontop: z.boolean().optional(), align_to_grid: z.boolean().optional() }).nullable().optional(),
   extra: z.looseObject({ ds: z.looseObject({ scale: z.number(), offset: vec2 }).optional() }).nullable().optional(),
   version: z.number(),
+  definitions: z.object({ subgraphs: z.array(subgraphDefinition) }).optional(),
 });
 
 export const comfyUiApiPromptSchema = z.record(

@@ -5,7 +5,7 @@
  * `_meta.title` on every entry.
  */
 import { isPromptLink } from '../../protocol/index.js';
-import type { PromptLink, WidgetValue, Workflow } from '../../protocol/index.js';
+import type { Prompt, PromptLink, WidgetValue, Workflow } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { flattenWorkflow } from '../workflow-to-prompt.js';
 import { exportNode } from './export-node.js';
@@ -19,9 +19,12 @@ export interface ComfyApiEntry {
 
 export type ComfyApiPrompt = Record<string, ComfyApiEntry>;
 
-export function exportComfyUiPrompt(workflow: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyApiPrompt> {
+/** `ran`: the prompt a job ran (its file names' `%…%` replaced), when the export is for that job's PNG. */
+export function exportComfyUiPrompt(workflow: Workflow, registry: NodeRegistry, ran?: Prompt): ComfyUiExport<ComfyApiPrompt> {
   // Nodes inside subgraphs have path ids ("40:6"); `sources` knows the node behind each.
-  const { prompt, sources } = flattenWorkflow(workflow, registry);
+  const flat = flattenWorkflow(workflow, registry);
+  const { sources } = flat;
+  const prompt = ran ?? flat.prompt;
   const exports = new Map(Object.keys(prompt).map((id) => [id, exportNode(sources.get(id)!, registry)]));
   const notes: string[] = [];
   const comfy: ComfyApiPrompt = {};

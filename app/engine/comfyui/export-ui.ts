@@ -3,12 +3,14 @@
  * ComfyUI PNG's `workflow` chunk holds): litegraph's serialisation with positional `widgets_values`,
  * links as `[id, origin_id, origin_slot, target_id, target_slot, type]` and ComfyUI's slot numbering.
  * Each node is translated by `exportNode`; a link whose end has no ComfyUI counterpart is left out
- * and said so.
+ * and said so. Subgraph definitions go back under `definitions.subgraphs`, translated the same way.
  */
+import { createHash } from 'node:crypto';
 import type { Workflow, WorkflowGroup, WorkflowNode } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { carriedKeys, exportNode } from './export-node.js';
 import type { ComfyInputSlot, NodeExport } from './export-node.js';
+import { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, subgraphDefinitionSchema, type SubgraphLink } from '../subgraph-definitions.js';
 
 /** The schema version ComfyUI's frontend writes for array links. */
 export const COMFY_UI_SCHEMA_VERSION = 0.4;
@@ -43,6 +45,7 @@ export interface ComfyUiWorkflow {
   config: Record<string, unknown>;
   extra: Record<string, unknown>;
   version: number;
+  definitions?: { subgraphs: Record<string, unknown>[] };
 }
 
 export interface ComfyUiExport<T> {
@@ -72,19 +75,21 @@ function translateInputs(node: WorkflowNode, exported: NodeExport, notes: string
   return { inputs, slotOf };
 }
 
-function translateLinks(workflow: Workflow, exports: Map<number, NodeExport>, inputSlots: Map<number, Map<number, number>>, notes: string[]): ComfyUiLink[] {
-  const links: ComfyUiLink[] = [];
-  for (const link of workflow.links) {
-    const originSlot = exports.get(link.origin_id)?.outputSlot(link.origin_slot);
-    const targetSlot = inputSlots.get(link.target_id)?.get(link.target_slot);
+/** Links of the root graph or of a subgraph definition (whose boundary nodes have negative ids). */
+function translateLinks(links: readonly SubgraphLink[], exports: Map<number, NodeExport>, inputSlots: Map<number, Map<number, number>>, notes: string[]): ComfyUiLink[] {
+  const translated: ComfyUiLink[] = [];
+  for (const link of links) {
+    // A subgraph's input and output nodes keep their slots: the definition's inputs and outputs are ComfyUI's as they came.
+    const originSlot = link.origin_id === SUBGRAPH_INPUT_NODE_ID ? link.origin_slot : exports.get(link.origin_id)?.outputSlot(link.origin_slot);
+    const targetSlot = link.target_id === SUBGRAPH_OUTPUT_NODE_ID ? link.target_slot : inputSlots.get(link.target_id)?.get(link.target_slot);
     if (targetSlot === undefined) continue; // said when its input was left out
     if (originSlot === undefined) {
       notes.push(`link ${link.id}: output ${link.origin_slot} of node ${link.origin_id} has no counterpart in ComfyUI's ${exports.get(link.origin_id)?.comfyType}; the link was left out`);
       continue;
     }
-    links.push([link.id, link.origin_id, originSlot, link.target_id, targetSlot, link.type]);
+    translated.push([link.id, link.origin_id, originSlot, link.target_id, targetSlot, link.type]);
   }
-  return links;
+  return translated;
 }
 
 function comfyNode(node: WorkflowNode, order: number, exported: NodeExport, translated: TranslatedInputs, links: readonly ComfyUiLink[]): ComfyUiNode {
@@ -109,14 +114,76 @@ function comfyNode(node: WorkflowNode, order: number, exported: NodeExport, tran
   };
 }
 
-export function exportComfyUiWorkflow(workflow: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyUiWorkflow> {
-  const notes: string[] = [];
-  const exports = new Map(workflow.nodes.map((node) => [node.id, exportNode(node, registry)]));
-  const translated = new Map(workflow.nodes.map((node) => [node.id, translateInputs(node, exports.get(node.id) as NodeExport, notes)]));
+/** A graph's nodes and links in ComfyUI's form: the root's, or a subgraph definition's. */
+export function exportGraphBody(nodes: readonly WorkflowNode[], links: readonly SubgraphLink[], registry: NodeRegistry, notes: string[]): { nodes: ComfyUiNode[]; links: ComfyUiLink[] } {
+  const exports = new Map(nodes.map((node) => [node.id, exportNode(node, registry)]));
+  const translated = new Map(nodes.map((node) => [node.id, translateInputs(node, exports.get(node.id) as NodeExport, notes)]));
   for (const exported of exports.values()) notes.push(...exported.notes);
   const inputSlots = new Map([...translated].map(([id, inputs]) => [id, inputs.slotOf]));
-  const links = translateLinks(workflow, exports, inputSlots, notes);
-  const nodes = workflow.nodes.map((node, order) => comfyNode(node, order, exports.get(node.id) as NodeExport, translated.get(node.id) as TranslatedInputs, links));
+  const comfyLinks = translateLinks(links, exports, inputSlots, notes);
+  return {
+    nodes: nodes.map((node, order) => comfyNode(node, order, exports.get(node.id) as NodeExport, translated.get(node.id) as TranslatedInputs, comfyLinks)),
+    links: comfyLinks,
+  };
+}
+
+/**
+ * ComfyUI's frontend keys a definition's inputs and outputs by UUID (zSubgraphIO). One without gets a
+ * name-based one (RFC 4122 version 5 layout over SHA-1 of where it is), so exporting twice gives the same file.
+ */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function nameBasedUuid(name: string): string {
+  const hex = createHash('sha1').update(name).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+const withSlotId = (slot: Record<string, unknown>, where: string) => (typeof slot.id === 'string' && GUID.test(slot.id) ? slot : { ...slot, id: nameBasedUuid(where) });
+
+/**
+ * A subgraph definition as ComfyUI's frontend saves it (its zSubgraphDefinition: schema version 1,
+ * links as objects): the nodes and links translated like the root's, everything else the file held
+ * kept, and what ComfyUI requires filled in where the definition lacks it. Nested definitions too.
+ */
+function exportDefinition(raw: unknown, registry: NodeRegistry, notes: string[]): Record<string, unknown>[] {
+  const parsed = subgraphDefinitionSchema.safeParse(raw);
+  if (!parsed.success) {
+    notes.push('a subgraph definition that does not parse was left out');
+    return [];
+  }
+  const definition = parsed.data;
+  const inner: string[] = [];
+  const body = exportGraphBody(definition.nodes, definition.links, registry, inner);
+  notes.push(...inner.map((note) => `subgraph "${definition.name}": ${note}`));
+  const nested = rawSubgraphsOf(definition).flatMap((child) => exportDefinition(child, registry, notes));
+  const { definitions: _nested, ...kept } = definition;
+  return [
+    {
+      version: 1,
+      revision: 0,
+      state: { lastGroupId: 0, lastNodeId: largestOf(definition.nodes), lastLinkId: largestOf(definition.links), lastRerouteId: 0 },
+      config: {},
+      inputNode: { id: SUBGRAPH_INPUT_NODE_ID, bounding: [0, 0, 120, 60] },
+      outputNode: { id: SUBGRAPH_OUTPUT_NODE_ID, bounding: [600, 0, 120, 60] },
+      widgets: [],
+      extra: {},
+      ...kept,
+      inputs: definition.inputs.map((slot, index) => withSlotId(slot, `${definition.id} input ${index}`)),
+      outputs: definition.outputs.map((slot, index) => withSlotId(slot, `${definition.id} output ${index}`)),
+      nodes: body.nodes,
+      links: body.links.map(([id, origin_id, origin_slot, target_id, target_slot, type]) => ({ id, origin_id, origin_slot, target_id, target_slot, type })),
+      ...(nested.length > 0 ? { definitions: { subgraphs: nested } } : {}),
+    },
+  ];
+}
+
+const largestOf = (items: readonly { id: number }[]) => Math.max(0, ...items.map((item) => item.id));
+
+export function exportComfyUiWorkflow(workflow: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyUiWorkflow> {
+  const notes: string[] = [];
+  const { nodes, links } = exportGraphBody(workflow.nodes, workflow.links, registry, notes);
+  const subgraphs = rawSubgraphsOf(workflow).flatMap((definition) => exportDefinition(definition, registry, notes));
   return {
     comfy: {
       last_node_id: workflow.last_node_id,
@@ -127,6 +194,7 @@ export function exportComfyUiWorkflow(workflow: Workflow, registry: NodeRegistry
       config: {},
       extra: workflow.extra,
       version: COMFY_UI_SCHEMA_VERSION,
+      ...(subgraphs.length > 0 ? { definitions: { subgraphs } } : {}),
     },
     notes,
   };

@@ -3,7 +3,7 @@
  * map, its inputs and outputs laid out by our registered schema, and its slots renumbered by name
  * (inputs) and by type (outputs) — ComfyUI's slot numbers mean nothing on our side.
  */
-import { isWidget, linkTypeOf } from '../../protocol/index.js';
+import { controlDefaultOf, isWidget, linkTypeOf } from '../../protocol/index.js';
 import type { InputSpec, SeedControl, WidgetInputSpec, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
 import type { AnyNodeDefinition } from '../node-definition.js';
 import { isWidgetValue } from '../positional-widgets.js';
@@ -55,7 +55,8 @@ export class MappedNode implements ImportedNode {
     // Widgets ComfyUI's node lacks, or whose value its file leaves out, start at our defaults.
     for (const spec of definition.schema.inputs.filter(isWidget)) {
       this.#widgets[spec.name] = spec.default;
-      if (spec.kind === 'SEED') this.#controls[spec.name] = spec.controlDefault;
+      const control = controlDefaultOf(spec);
+      if (control !== undefined) this.#controls[spec.name] = control;
     }
   }
 
@@ -71,10 +72,15 @@ export class MappedNode implements ImportedNode {
     return this.#definition.schema.inputs.filter(isWidget).find((spec) => spec.name === ourName);
   }
 
+  #hasControl(ourName: string): boolean {
+    const spec = this.#widgetSpec(ourName);
+    return spec !== undefined && controlDefaultOf(spec) !== undefined;
+  }
+
   /** Takes back the values of ours that ComfyUI's node cannot hold (written by the export), by our names. */
   restoreOwnValues(values: OwnValues): void {
     for (const [name, value] of Object.entries(values.widgets)) if (this.#widgetSpec(name) !== undefined) this.#widgets[name] = value;
-    for (const [name, control] of Object.entries(values.widget_controls)) if (this.#widgetSpec(name)?.kind === 'SEED') this.#controls[name] = control;
+    for (const [name, control] of Object.entries(values.widget_controls)) if (this.#hasControl(name)) this.#controls[name] = control;
   }
 
   /** Takes ComfyUI's values; those without a counterpart are reported, never silently dropped. */
@@ -103,7 +109,7 @@ export class MappedNode implements ImportedNode {
     }
     for (const [comfyName, control] of Object.entries(values.controls)) {
       const ourName = this.#ourName(comfyName);
-      if (this.#widgetSpec(ourName)?.kind === 'SEED') this.#controls[ourName] = control;
+      if (this.#hasControl(ourName)) this.#controls[ourName] = control;
       else if (control !== 'fixed') report.notes.push(`${this.#label()}: ComfyUI's control after "${comfyName}" ("${control}") has no counterpart here; the value stays fixed`);
     }
   }

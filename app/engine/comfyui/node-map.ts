@@ -180,7 +180,7 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
     outputs: ['IMAGE', 'MASK'],
     pageOnlyWidgets: ['upload'],
   },
-  // comfy_extras/nodes_primitive.py; PrimitiveInt's control after generating has no counterpart on our Integer node.
+  // comfy_extras/nodes_primitive.py; PrimitiveInt's control after generating is our Integer's.
   ...(
     [
       ['PrimitiveInt', 'Int', 'PrimitiveInt', 'INT', true],

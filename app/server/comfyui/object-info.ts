@@ -109,6 +109,9 @@ export function comfyInputSpec(spec: InputSpec, options?: readonly string[]): Co
     case 'socket':
       return Object.keys(extra).length > 0 ? [spec.type, extra] : [spec.type];
     case 'INT':
+      // `true`, not the default control's name: ComfyUI's frontend reads a string there as the control widget's name.
+      if (spec.controlDefault !== undefined) extra.control_after_generate = true;
+      return [spec.kind, { default: spec.default, min: spec.min, max: spec.max, step: spec.step, ...extra }];
     case 'FLOAT':
       return [spec.kind, { default: spec.default, min: spec.min, max: spec.max, step: spec.step, ...extra }];
     case 'SEED':

@@ -84,14 +84,15 @@ const redraw = (node: LGraphNode) => () => node.setDirtyCanvas(true, false);
 
 function addWidget(node: LGraphNode, spec: WidgetInputSpec, models: ModelCatalog): void {
   switch (spec.kind) {
-    case 'INT':
     case 'FLOAT':
       node.addCustomWidget(new SafeNumberWidget(node, spec, spec.default));
       return;
+    case 'INT':
     case 'SEED': {
       node.addCustomWidget(new SafeNumberWidget(node, spec, spec.default));
+      if (spec.controlDefault === undefined) return;
       const control = node.addWidget('combo', controlWidgetName(spec.name), spec.controlDefault, redraw(node), { values: [...SEED_CONTROLS] });
-      Object.assign(control, { controlOf: spec.name, tooltip: 'what happens to the seed after each queue' } satisfies ControlWidgetMark & { tooltip: string });
+      Object.assign(control, { controlOf: spec.name, tooltip: `what happens to the ${spec.kind === 'SEED' ? 'seed' : 'value'} after each queue` } satisfies ControlWidgetMark & { tooltip: string });
       return;
     }
     case 'STRING':

@@ -4,10 +4,9 @@
  * everything upstream) is the one the job ran with, and goes as soon as an edit changes it. Seeds
  * that move on after queueing count as part of the queued graph, not as an edit.
  */
-import type { Workflow } from '../../../app/protocol/index.js';
+import { withControlUpdates, type ControlUpdate, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import { nodeSignatures } from '../run/node-signature.js';
-import { withSeedUpdates, type SeedUpdate } from '../run/seed-updates.js';
 
 /** Jobs whose graphs are remembered; older ones draw without the check (their images are long replaced). */
 const JOBS_KEPT = 20;
@@ -25,12 +24,12 @@ export class ImageFreshness {
     for (const old of [...this.#jobs.keys()].slice(0, -JOBS_KEPT)) this.#jobs.delete(old);
   }
 
-  seedsMoved(jobIds: readonly string[], updates: readonly SeedUpdate[]): void {
+  seedsMoved(jobIds: readonly string[], updates: readonly ControlUpdate[]): void {
     // The canvas holds the moved seeds already (set synchronously), before its edit is committed.
     this.#current = undefined;
     for (const jobId of jobIds) {
       const job = this.#jobs.get(jobId);
-      if (job) this.#jobs.set(jobId, { workflow: withSeedUpdates(job.workflow, updates) });
+      if (job) this.#jobs.set(jobId, { workflow: withControlUpdates(job.workflow, updates) });
     }
   }
 

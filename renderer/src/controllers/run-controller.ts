@@ -3,13 +3,12 @@
  * and turns engine events into node marks (running with steps, cached, failed), live previews,
  * the problems list, and gallery entries with the settings each image was made with.
  */
-import { type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure, type Workflow } from '../../../app/protocol/index.js';
+import { controlUpdatesAfterQueue, type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
 import { summarisePrompt, type PromptSummaryLine } from '../run/prompt-summary.js';
 import { RunTracker } from '../run/run-tracker.js';
-import { seedUpdatesAfterQueue } from '../run/seed-updates.js';
 import { ImageFreshness } from './image-freshness.js';
 
 export interface GalleryImage extends OutputImage {
@@ -93,7 +92,7 @@ export class RunController {
 
   /** The after-queue seed controls (increment, randomize, …) of a queued `workflow`, applied to the canvas; `jobIds` were queued from it. */
   applySeedControls(workflow: Workflow, jobIds: readonly string[]): void {
-    const updates = seedUpdatesAfterQueue(workflow, this.editor.schemas);
+    const updates = controlUpdatesAfterQueue(workflow, this.editor.schemas);
     for (const update of updates) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
     this.#freshness.seedsMoved(jobIds, updates);
   }

@@ -4,7 +4,7 @@
  * canvas does), so a file written by an older version — or by ComfyUI — gets today's sockets, and
  * links are re-pointed by input name rather than trusted by position.
  */
-import { linkTypeOf, type NodeSchema, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
+import { controlDefaultOf, linkTypeOf, type NodeSchema, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
 import { CARRIED_WORKFLOW_KEYS, controlWidgetName, type CanvasGraph, type CanvasInput, type CanvasLink, type CanvasNode, type CanvasWidget } from './canvas-state.js';
 
 /** Keys of a workflow node that the canvas models; any other key is carried in `extra`. */
@@ -105,9 +105,8 @@ function schemaWidgets(node: WorkflowNode, schema: NodeSchema): CanvasWidget[] {
     if (spec.kind === 'socket' || spec.forceInput) continue;
     const stored = node.widgets[spec.name];
     widgets.push({ name: spec.name, value: stored === undefined || stored === null ? spec.default : stored });
-    if (spec.kind === 'SEED') {
-      widgets.push({ name: controlWidgetName(spec.name), value: node.widget_controls[spec.name] ?? spec.controlDefault, controlOf: spec.name });
-    }
+    const control = controlDefaultOf(spec);
+    if (control !== undefined) widgets.push({ name: controlWidgetName(spec.name), value: node.widget_controls[spec.name] ?? control, controlOf: spec.name });
   }
   // Values for widgets this type no longer has are kept so saving does not silently drop them.
   for (const [name, value] of Object.entries(node.widgets)) {

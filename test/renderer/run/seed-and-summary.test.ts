@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { controlUpdatesAfterQueue } from '../../../app/protocol/index.js';
 import { createNodeRegistry } from '../../../nodes/index.js';
 import { imagesOf, viewUrl } from '../../../renderer/src/run/output-images.js';
 import { summarisePrompt } from '../../../renderer/src/run/prompt-summary.js';
-import { seedUpdatesAfterQueue } from '../../../renderer/src/run/seed-updates.js';
 import { WorkflowBuilder } from '../../support/workflow-builder.js';
 
 const registry = createNodeRegistry();
@@ -21,7 +21,7 @@ describe('after queueing', () => {
     graph.node(stepping).widget_controls = { seed: 'increment' };
     graph.node(driven).widget_controls = { seed: 'increment' };
     graph.connect(primitive, 0, driven, 'seed');
-    const updates = seedUpdatesAfterQueue(graph.build(), schemas, () => 0.5);
+    const updates = controlUpdatesAfterQueue(graph.build(), schemas, () => 0.5);
     // The Sampler's controlDefault (randomize) applies where the file names no control.
     assert.deepEqual(updates.map(({ nodeId, widget }) => [nodeId, widget]), [[stepping, 'seed'], [defaulted, 'seed']]);
     assert.equal(updates[0]!.value, 11);
@@ -36,7 +36,24 @@ describe('after queueing', () => {
     graph.node(stepping).widget_controls = { value: 'decrement' };
     graph.node(fixed).widget_controls = { value: 'fixed' };
     graph.node(float).widget_controls = { value: 'increment' };
-    assert.deepEqual(seedUpdatesAfterQueue(graph.build(), schemas, () => 0.5), [{ nodeId: stepping, widget: 'value', value: 6 }]);
+    assert.deepEqual(controlUpdatesAfterQueue(graph.build(), schemas, () => 0.5), [{ nodeId: stepping, widget: 'value', value: 6 }]);
+  });
+
+  test('a PrimitiveNode stays in the range of the widget it feeds; an Integer moves by its own control', () => {
+    const graph = new WorkflowBuilder(registry);
+    const primitive = graph.add('PrimitiveNode', { value: 1000 });
+    const sampler = graph.add('Sampler', { steps: 20 });
+    graph.node(primitive).outputs = [{ name: 'INT', type: 'INT', links: [] }];
+    graph.node(primitive).widget_controls = { value: 'increment' };
+    graph.node(sampler).widget_controls = { seed: 'fixed' };
+    graph.connect(primitive, 0, sampler, 'steps');
+    const integer = graph.add('PrimitiveInt', { value: 5 });
+    graph.node(integer).widget_controls = { value: 'decrement' };
+    const untouched = graph.add('PrimitiveInt', { value: 5 });
+    const updates = controlUpdatesAfterQueue(graph.build(), schemas, () => 0.5);
+    // Sampler's steps go up to 1000: the increment stays there, so only the Integer moves.
+    assert.deepEqual(updates, [{ nodeId: integer, widget: 'value', value: 4 }]);
+    assert.ok(!updates.some((update) => update.nodeId === untouched), 'an Integer\'s control starts fixed');
   });
 
   test('the gallery shows each image with the literal settings of the prompt that made it', () => {

@@ -50,6 +50,17 @@ describe('workflow file ⇄ canvas graph', () => {
     ]);
   });
 
+  test('an Integer (ComfyUI\'s PrimitiveInt) shows its control, fixed unless the file says otherwise, and keeps it', () => {
+    const graph = new WorkflowBuilder(registry);
+    const stepping = graph.add('PrimitiveInt', { value: 3 });
+    graph.add('PrimitiveInt', { value: 4 });
+    graph.node(stepping).widget_controls = { value: 'decrement' };
+    const workflow = loaded(graph.build());
+    const canvas = workflowToCanvas(workflow, schemas);
+    assert.deepEqual(canvas.nodes.map((node) => node.widgets.find((widget) => widget.controlOf === 'value')?.value), ['decrement', 'fixed']);
+    assert.deepEqual(canvasToWorkflow(canvas, schemas).nodes.map((node) => node.widget_controls), [{ value: 'decrement' }, { value: 'fixed' }]);
+  });
+
   test('a link into a converted widget is re-pointed by name and written back to the file\'s slot', () => {
     const graph = new WorkflowBuilder(registry);
     const first = graph.add('PrimitiveString', { value: 'left' });
