@@ -90,7 +90,7 @@ async function start(): Promise<void> {
     group: () => editor.groupSelection(),
     fitView: () => editor.fitView(),
     // The farm goes through the local server's HTTP routes: browser mode only for now.
-    ...(preload ? {} : { renderOnFarm: installFarm({ client: new FarmClient(new URL('./', window.location.href)), editor, schemas, storage: window.localStorage, panelParent: side }) }),
+    ...(preload ? {} : { renderOnFarm: installFarm({ client: new FarmClient(new URL('./', window.location.href)), editor, schemas, storage: window.localStorage, session: window.sessionStorage, panelParent: side }) }),
   };
   const toolbar = new Toolbar(app, commands);
   const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm });

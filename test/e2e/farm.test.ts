@@ -2,7 +2,8 @@
  * "Render on farm…" end to end (Debian's Chromium, a real `serve`, a real redis-server and a real
  * `scalecrafter worker` on the bundled emoji model): a bad Redis URL is a clear error in the dialog
  * that keeps everything typed; a 2-seed sweep submitted from the dialog finishes in the farm panel,
- * with each output on disk once, carrying its seed, and shown as a thumbnail; the settings are kept.
+ * with each output on disk once, carrying its seed, and shown as a thumbnail; the settings are kept
+ * and a reload follows the batch again.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -102,7 +103,11 @@ describe('render on farm from the editor', { timeout: 300_000, skip: chromiumSki
       return images.length === 2 && images.every((image) => image.complete && image.naturalWidth > 0);
     });
 
+    assert.match(await page.textContent('[data-testid="farm-job"]') ?? '', /Sampler seed = 1/, 'a job says what it sets');
+
     await editor.open(session.serve.url);
+    await page.waitForSelector('[data-testid="farm-panel"][data-finished="true"]', { timeout: 10_000 });
+    assert.equal(await page.locator('[data-testid="farm-job"]').count(), 2, 'after a reload the panel follows the batch again');
     await openDialog();
     assert.equal(await page.inputValue('[data-testid="farm-redisUrl"]'), redis.url, 'the farm settings are remembered');
     assert.equal(await page.inputValue('[data-testid="farm-outputDir"]'), out);

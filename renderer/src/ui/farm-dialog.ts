@@ -72,7 +72,7 @@ export class FarmDialog {
   #showTargets(workflow: Workflow): void {
     const targets = sweepTargets(workflow, this.parts.schemas);
     const prompts = targets.prompts.map(({ nodeId, title, text }) => {
-      const area = element('textarea', { rows: 2, placeholder: `one prompt per line; empty keeps "${text}"`, 'data-testid': `farm-prompts-${nodeId}` });
+      const area = element('textarea', { rows: 2, placeholder: text ? `one prompt per line; empty keeps "${text}"` : 'one prompt per line; empty keeps it empty', 'data-testid': `farm-prompts-${nodeId}` });
       area.value = this.#form.prompts[nodeId] ?? '';
       area.addEventListener('input', () => {
         this.#form.prompts[nodeId] = area.value;

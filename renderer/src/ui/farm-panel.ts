@@ -9,6 +9,8 @@ import { button, element, setChildren } from './element.js';
 export interface FarmPanelActions {
   fileUrl(batchId: string, name: string): string;
   focusNode(nodeId: number): void;
+  /** A node's title on the canvas, to say what a job sets. */
+  titleOf(nodeId: string): string;
 }
 
 export class FarmPanel {
@@ -50,7 +52,7 @@ export class FarmPanel {
   #entry(batchId: string, job: FarmJobView): HTMLElement {
     const known = this.#finished.get(job.name);
     if (known) return known;
-    const what = job.overrides.length ? job.overrides.map(({ nodeId, field, value }) => `${nodeId}.${field}=${JSON.stringify(value)}`).join(', ') : 'the workflow as it is';
+    const what = job.overrides.length ? job.overrides.map(({ nodeId, field, value }) => `${this.actions.titleOf(nodeId)} ${field} = ${JSON.stringify(value)}`).join(', ') : 'the workflow as it is';
     const state = job.state === 'active' ? `rendering ${Math.round(job.progress)}%` : job.state === 'done' && job.skipped ? 'done before' : job.state;
     const entry = element(
       'li',
