@@ -2,6 +2,7 @@
  * Follows a submitted batch for the editor: each job's state, progress, worker and outcome, read
  * from the queue whenever BullMQ reports an event for one of its jobs, and polled every few seconds
  * besides (events are not replayed after a lost connection). Listeners get the whole batch view.
+ * Once every job is done or failed for good, it lets go of Redis and keeps the final view.
  */
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { farmFailureOf, type FarmBatchView, type FarmJobView } from '../protocol/farm.js';
@@ -30,6 +31,7 @@ export class BatchMonitor {
   readonly #poll: NodeJS.Timeout;
   #connectionProblem: string | undefined;
   #finishedAt: number | undefined;
+  #stopped: Promise<void> | undefined;
   #emitTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -78,10 +80,17 @@ export class BatchMonitor {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#poll);
     clearTimeout(this.#emitTimer);
     this.#listeners.clear();
-    await Promise.all([this.#events.close(), this.#queue.close()]);
+    await this.#stop();
+  }
+
+  #stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      clearInterval(this.#poll);
+      await Promise.all([this.#events.close(), this.#queue.close()]);
+    })();
+    return this.#stopped;
   }
 
   #unfinished(): string[] {
@@ -90,7 +99,7 @@ export class BatchMonitor {
 
   async #refresh(names: readonly string[]): Promise<void> {
     const ours = names.filter((name) => this.#jobs.has(name));
-    if (ours.length === 0) return;
+    if (ours.length === 0 || this.#stopped) return;
     try {
       for (const name of ours) {
         const job = await Job.fromId<FarmJobData, FarmJobResult>(this.#queue, name);
@@ -101,9 +110,11 @@ export class BatchMonitor {
       this.#lost(error as Error);
     }
     this.#emitSoon();
+    if (this.view.finished) void this.#stop();
   }
 
   #lost(error: Error): void {
+    if (this.#stopped) return;
     this.#connectionProblem = `lost the farm's Redis at ${redactRedisUrl(this.options.redisUrl)} (${error.message}); retrying`;
     this.#emitSoon();
   }

@@ -1,42 +1,27 @@
 /**
  * The editor's render farm over HTTP (app/protocol/farm.ts): POST api/farm/submit prepares the
- * page's workflow and sweep as `scalecrafter batch` does and puts the jobs on the farm's queue;
+ * page's workflow and sweep as `scalecrafter batch` does and puts the jobs on the farm's queue
+ * (app/farm/farm-batches.ts);
  * api/farm/batches/<id>/events streams the batch's progress as server-sent events; …/files/<name>
  * serves its outputs. The page names the farm's Redis and shared folder (its settings); this server
  * writes nothing there and hands back only the files the batch's own jobs published.
  */
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import path from 'node:path';
-import type { EngineClient } from '../engine/engine-client.js';
-import type { EngineConfig } from '../engine/engine-config.js';
-import { BatchMonitor } from '../farm/batch-monitor.js';
-import { prepareBatch } from '../farm/batch-jobs.js';
-import { checkRedisReachable, submitJobs } from '../farm/batch-submit.js';
-import { DEFAULT_QUEUE_NAME } from '../farm/farm-job.js';
-import { parseSweep } from '../farm/sweep.js';
-import { farmSubmitParamsSchema, type FarmBatchView, type FarmSubmitResult, type ParsedFarmSubmitParams } from '../protocol/farm.js';
-import { UserFacingError } from '../protocol/user-facing-error.js';
+import type { BatchMonitor } from '../farm/batch-monitor.js';
+import { FarmBatches, type FarmBatchesOptions } from '../farm/farm-batches.js';
+import { farmSubmitParamsSchema, type FarmBatchView } from '../protocol/farm.js';
 import { readJson, refuseBody, sendJson } from './http-json.js';
 import { findOutputFile, contentTypeOf } from './output-file-path.js';
 
-/** Tries per job for failures that may pass, as `scalecrafter batch` defaults to. */
-const ATTEMPTS = 2;
 const BATCH_PATH = /^\/api\/farm\/batches\/([\w-]+)\/(events|files\/([\w.-]+))$/;
 
-export interface FarmRoutesOptions {
-  engine: EngineClient;
-  /** Identifies the models a batch uses by content (the workers must hold the same). */
-  engineConfig: Pick<EngineConfig, 'modelsDir' | 'comfyui'>;
-  /** The server's output folder: a relative farm folder is inside it. */
-  outputDir: string;
-  maxBodyBytes: number;
-}
-
 export class FarmRoutes {
-  readonly #batches = new Map<string, BatchMonitor>();
+  readonly #batches: FarmBatches;
 
-  constructor(private readonly options: FarmRoutesOptions) {}
+  constructor(private readonly options: FarmBatchesOptions & { maxBodyBytes: number }) {
+    this.#batches = new FarmBatches(options);
+  }
 
   /** False when the request is not the farm's. */
   async handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
@@ -56,9 +41,8 @@ export class FarmRoutes {
     return true;
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.#batches.values()].map((monitor) => monitor.close()));
-    this.#batches.clear();
+  close(): Promise<void> {
+    return this.#batches.close();
   }
 
   async #submit(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -68,30 +52,7 @@ export class FarmRoutes {
     if (!body.ok) return refuseBody(response, body);
     const params = farmSubmitParamsSchema.safeParse(body.value);
     if (!params.success) return sendJson(response, 400, { error: `bad farm submission: ${params.error.message}` });
-    let result: FarmSubmitResult;
-    try {
-      result = await this.#submitBatch(params.data);
-    } catch (error) {
-      if (!(error instanceof UserFacingError)) throw error;
-      result = { ok: false, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.field ? { field: error.field } : {}) };
-    }
-    sendJson(response, 200, result);
-  }
-
-  async #submitBatch(params: ParsedFarmSubmitParams): Promise<FarmSubmitResult> {
-    const { redisUrl } = params;
-    const queueName = params.queue ?? DEFAULT_QUEUE_NAME;
-    // Before the (slower) validation of every combination: a wrong URL is the commonest mistake.
-    await checkRedisReachable(redisUrl);
-    const sweep = parseSweep(params.sweep, 'the sweep');
-    const outputDir = path.resolve(this.options.outputDir, params.outputDir);
-    const jobs = await prepareBatch(this.options.engine, this.options.engineConfig, { workflowFile: 'the workflow', workflowJson: params.workflow, sweep, outputDir });
-    await submitJobs(jobs, { redisUrl, queueName, attempts: ATTEMPTS });
-    const batchId = jobs[0]!.batchId;
-    // The same workflow and sweep give the same batch: submitted again, it is followed afresh.
-    await this.#batches.get(batchId)?.close();
-    this.#batches.set(batchId, new BatchMonitor(batchId, jobs, { redisUrl, queueName, outputDir }));
-    return { ok: true, batchId, jobs: jobs.length, outputDir };
+    sendJson(response, 200, await this.#batches.submit(params.data));
   }
 }
 
