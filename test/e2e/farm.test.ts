@@ -6,7 +6,7 @@
  * and a reload follows the batch again.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,13 +32,18 @@ describe('render on farm from the editor', { timeout: 300_000, skip: chromiumSki
   const session = useEditorSession();
   const out = mkdtempSync(path.join(tmpdir(), 'scalecrafter-e2e-farm-'));
   let redis: RedisServer;
-  let worker: WorkerProcess;
+  const workers: WorkerProcess[] = [];
   before(async () => {
     redis = await startRedisServer();
-    worker = await startWorker('w1', ['--redis', redis.url, '--queue', 'e2e', '--models', session.serve.modelsDir, '--device', 'cpu']);
+    const noModels = path.join(out, 'no-models');
+    mkdirSync(noModels);
+    workers.push(
+      await startWorker('w1', ['--redis', redis.url, '--queue', 'e2e', '--models', session.serve.modelsDir, '--device', 'cpu']),
+      await startWorker('bare', ['--redis', redis.url, '--queue', 'e2e-bare', '--models', noModels, '--device', 'cpu']),
+    );
   });
   after(async () => {
-    await worker?.stop();
+    await Promise.all(workers.map((worker) => worker.stop()));
     await redis?.stop();
     rmSync(out, { recursive: true, force: true });
   });
@@ -71,7 +76,7 @@ describe('render on farm from the editor', { timeout: 300_000, skip: chromiumSki
     assert.ok(await page.isEnabled('[data-testid="farm-submit"]'));
     assert.ok(await page.isHidden('[data-testid="farm-panel"]'), 'no batch is followed');
     assert.deepEqual(await editor.snapshot(), before, 'the workflow is untouched');
-    assert.deepEqual(readdirSync(out), []);
+    assert.deepEqual(readdirSync(out), ['no-models']);
     await page.click('[data-testid="farm-cancel"]');
   });
 
@@ -112,5 +117,19 @@ describe('render on farm from the editor', { timeout: 300_000, skip: chromiumSki
     assert.equal(await page.inputValue('[data-testid="farm-redisUrl"]'), redis.url, 'the farm settings are remembered');
     assert.equal(await page.inputValue('[data-testid="farm-outputDir"]'), out);
     assert.equal(await page.inputValue('[data-testid="farm-queue"]'), 'e2e');
+    await page.click('[data-testid="farm-cancel"]');
+  });
+
+  test('a job that fails on a worker without the model: the panel says why and counts it against that worker', async () => {
+    const { page } = session.browser;
+    await openDialog();
+    await page.fill('[data-testid="farm-queue"]', 'e2e-bare');
+    await page.fill('[data-testid="farm-seeds"]', '3');
+    await page.click('[data-testid="farm-submit"]');
+    await page.waitForSelector('[data-testid="farm-panel"][data-finished="true"] [data-testid="farm-job"][data-state="failed"]', { timeout: 60_000 });
+    assert.match(await page.textContent('[data-testid="farm-failure"]') ?? '', /worker bare does not have the model "emoji-pixel-32" .* that job \S+ needs; hint: copy the coordinator's emoji-pixel-32/);
+    const workerRow = await page.$$eval('[data-testid="farm-worker"] td', (cells) => cells.map((cell) => cell.textContent));
+    assert.deepEqual(workerRow.slice(0, 3), ['bare', '0', '1']);
+    assert.match(await page.textContent('[data-testid="farm-summary"]') ?? '', /0\/1 done, 1 failed/);
   });
 });
