@@ -101,10 +101,10 @@ export class BatchMonitor {
     const ours = names.filter((name) => this.#jobs.has(name));
     if (ours.length === 0 || this.#stopped) return;
     try {
-      for (const name of ours) {
-        const job = await Job.fromId<FarmJobData, FarmJobResult>(this.#queue, name);
-        if (job) this.#jobs.set(name, await viewOf(this.#jobs.get(name)!, job));
-      }
+      // All at once: ioredis writes the commands without waiting for each reply (one round trip, not one per job).
+      const jobs = await Promise.all(ours.map((name) => Job.fromId<FarmJobData, FarmJobResult>(this.#queue, name)));
+      const views = await Promise.all(jobs.map((job) => (job ? viewOf(this.#jobs.get(job.id!)!, job) : null)));
+      for (const view of views) if (view) this.#jobs.set(view.name, view);
       this.#connectionProblem = undefined;
     } catch (error) {
       this.#lost(error as Error);

@@ -132,6 +132,15 @@ describe("the editor's render farm over HTTP, on a real Redis and a real worker"
     assert.doesNotMatch(notRedis.message, /secret/, 'the password stays out of messages');
   });
 
+  test('another web origin cannot submit, and a body that is not JSON is refused', async () => {
+    const url = new URL(FARM_API.submit, `${api.url}/`);
+    const body = JSON.stringify({ workflow: smallWorkflow(), sweep: {}, redisUrl: redis.url, outputDir: 'never' });
+    assert.equal((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body })).status, 403);
+    assert.equal((await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body })).status, 415);
+    assert.equal((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sweep": {}}' })).status, 400);
+    assert.equal((await fetch(new URL(FARM_API.events('nosuchbatch'), `${api.url}/`))).status, 404);
+  });
+
   test('a sweep value the workflow refuses: the error names node and field, and no job is queued', async () => {
     const sampler = nodeOfType(smallWorkflow(), 'Sampler').id;
     const result = await submit({ workflow: smallWorkflow(), sweep: { set: { [`${sampler}.steps`]: [2, 0] } }, redisUrl: redis.url, outputDir: 'never', queue: 'refused' });
