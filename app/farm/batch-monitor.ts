@@ -27,6 +27,7 @@ export class BatchMonitor {
   readonly #events: QueueEvents;
   readonly #jobs = new Map<string, FarmJobView>();
   readonly #listeners = new Set<(view: FarmBatchView) => void>();
+  readonly #closeListeners = new Set<() => void>();
   readonly #submittedAt = Date.now();
   readonly #poll: NodeJS.Timeout;
   #connectionProblem: string | undefined;
@@ -79,9 +80,17 @@ export class BatchMonitor {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Called when the monitor is closed (the batch resubmitted, the server stopping): its watchers must look again. */
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.#emitTimer);
     this.#listeners.clear();
+    for (const listener of this.#closeListeners) listener();
+    this.#closeListeners.clear();
     await this.#stop();
   }
 

@@ -61,7 +61,12 @@ function streamEvents(request: IncomingMessage, response: ServerResponse, monito
   const send = (view: FarmBatchView) => response.write(`data: ${JSON.stringify(view)}\n\n`);
   send(monitor.view);
   const stop = monitor.onChange(send);
-  request.once('close', stop);
+  // Resubmitted, the batch has a new monitor: ending the stream makes the page's EventSource reconnect to it.
+  const stopClose = monitor.onClose(() => response.end());
+  request.once('close', () => {
+    stop();
+    stopClose();
+  });
 }
 
 async function serveFile(response: ServerResponse, monitor: BatchMonitor, name: string): Promise<void> {

@@ -66,7 +66,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-describe("the editor's render farm over HTTP, on a real Redis and a real worker", () => {
+describe("the editor's render farm over HTTP, on a real Redis and a real worker", { timeout: 240_000 }, () => {
   before(async () => {
     let modelsDir: string;
     [redis, modelsDir] = await Promise.all([startRedisServer(), tinyModelsDir()]);
@@ -105,6 +105,16 @@ describe("the editor's render farm over HTTP, on a real Redis and a real worker"
     assert.deepEqual(Buffer.from(await served.arrayBuffer()), readFileSync(path.join(submitted.outputDir, files[0]!)));
     const other = await fetch(new URL(FARM_API.file(submitted.batchId, 'secret.png'), `${api.url}/`));
     assert.equal(other.status, 404, 'only files the batch published are served');
+
+    const watching = await fetch(new URL(FARM_API.events(submitted.batchId), `${api.url}/`));
+    const reader = watching.body!.getReader();
+    await reader.read();
+    const again = await submit({ workflow: smallWorkflow(), sweep: { seeds: [11, 12] }, redisUrl: redis.url, outputDir: 'farm', queue: 'editor' });
+    assert.ok(again.ok && again.batchId === submitted.batchId, 'the same workflow and sweep are the same batch');
+    for (let read = await reader.read(); !read.done; read = await reader.read());
+    const resumed = (await followUntil(submitted.batchId, (view) => view.finished)).at(-1)!;
+    assert.deepEqual(resumed.jobs.flatMap((job) => job.files), files, 'a resubmitted batch renders nothing again');
+    assert.equal(readdirSync(submitted.outputDir).filter((name) => name.endsWith('.png')).length, 2);
   });
 
   test('a worker without the model: the job fails once, the failure and the worker\'s failed count are in the view', async () => {
