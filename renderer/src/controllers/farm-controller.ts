@@ -37,7 +37,10 @@ export function installFarm({ client, editor, schemas, storage, session, panelPa
     stopFollowing = client.follow(
       batchId,
       (view) => panel.render(view),
-      () => panel.setInterrupted('The connection to the server is interrupted; reconnecting…'),
+      // The key stays even when the batch is gone: a page being unloaded sees its stream closed the same way.
+      (gone) => {
+        panel.setInterrupted(gone ? 'The server no longer follows this batch (it was restarted): the farm goes on with it; its outputs arrive in the output folder.' : 'The connection to the server is interrupted; reconnecting…');
+      },
     );
   };
   const followed = session.getItem(BATCH_KEY);

@@ -21,8 +21,11 @@ export class FarmClient {
     return parsed.data;
   }
 
-  /** Calls `listener` with each view of the batch until the returned function is called. */
-  follow(batchId: string, listener: (view: FarmBatchView) => void, onLost: () => void): () => void {
+  /**
+   * Calls `listener` with each view of the batch until the returned function is called; `onLost`
+   * when the stream breaks (`gone`: for good — the server does not know the batch, after a restart).
+   */
+  follow(batchId: string, listener: (view: FarmBatchView) => void, onLost: (gone: boolean) => void): () => void {
     const source = new EventSource(new URL(FARM_API.events(batchId), this.base));
     source.addEventListener('message', (message: MessageEvent<string>) => {
       let raw: unknown;
@@ -36,8 +39,8 @@ export class FarmClient {
       if (view.success) listener(view.data);
       else console.warn('ignored a malformed farm event', view.error.message);
     });
-    // EventSource reconnects by itself; the panel says the stream is interrupted meanwhile.
-    source.addEventListener('error', onLost);
+    // EventSource reconnects by itself after a dropped connection, but not after an error status.
+    source.addEventListener('error', () => onLost(source.readyState === EventSource.CLOSED));
     return () => source.close();
   }
 
