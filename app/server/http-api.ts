@@ -2,7 +2,8 @@
  * The engine over HTTP: ComfyUI's API (app/server/comfyui/: /prompt, /queue, /history, /view,
  * /upload/image, /object_info… and its /ws messages) so clients written for ComfyUI work unchanged,
  * the channel map as one typed endpoint for the UI (POST /api/request/<name>), engine events on a
- * WebSocket for the UI (/api/events), and the built canvas UI (renderer/dist) at /.
+ * WebSocket for the UI (/api/events), the editor's render farm (/api/farm/: farm-routes.ts), and
+ * the built canvas UI (renderer/dist) at /.
  * Binds to 127.0.0.1 unless told otherwise: it runs arbitrary workflows on the user's GPU.
  */
 import { createReadStream } from 'node:fs';
@@ -11,8 +12,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { EngineClient } from '../engine/engine-client.js';
+import { defaultEngineConfig, type EngineConfig } from '../engine/engine-config.js';
 import { comfyFolders } from './comfyui/comfy-folders.js';
 import { ComfyApi } from './comfyui/comfy-api.js';
+import { FarmRoutes } from './farm-routes.js';
 import { createEventSocket, ENGINE_EVENTS_PATH, type EventSocket } from './event-socket.js';
 import { MAX_BODY_BYTES, readJson, refuseBody, sendJson } from './http-json.js';
 import { contentTypeOf } from './output-file-path.js';
@@ -33,6 +36,8 @@ export interface HttpApiOptions {
   rendererDir?: string | null;
   /** Larger request bodies are refused with 413; 64 MiB by default. */
   maxBodyBytes?: number;
+  /** The models folder the render farm identifies a batch's models in; by default the engine's default. */
+  farmModels?: Pick<EngineConfig, 'modelsDir' | 'comfyui'>;
 }
 
 export interface HttpApi {
@@ -51,6 +56,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     maxBodyBytes,
     loopbackOnly,
     comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), maxBodyBytes, trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
+    farm: new FarmRoutes({ engine: options.engine, engineConfig: options.farmModels ?? defaultEngineConfig(), outputDir: options.outputDir, maxBodyBytes }),
   };
   const server = createServer((request, response) => {
     route(request, response, context).catch((error: unknown) => sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) }));
@@ -69,7 +75,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`,
     async close() {
       stopForwarding();
-      await Promise.all([events.close(), context.comfy.close()]);
+      await Promise.all([events.close(), context.comfy.close(), context.farm.close()]);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Idle keep-alive sockets (fetch keeps them) would otherwise hold close() open for minutes.
       server.closeAllConnections();
@@ -83,6 +89,7 @@ interface RouteContext extends HttpApiOptions {
   maxBodyBytes: number;
   loopbackOnly: boolean;
   comfy: ComfyApi;
+  farm: FarmRoutes;
 }
 
 /** /ws is ComfyUI's socket, /api/events the UI's; each checks the request's origin itself. */
@@ -98,6 +105,7 @@ async function route(request: IncomingMessage, response: ServerResponse, context
   const url = new URL(request.url ?? '/', 'http://localhost');
   const key = `${request.method} ${url.pathname}`;
   if (request.method === 'POST' && url.pathname.startsWith('/api/request/')) return handleTypedRequest(request, response, context, url.pathname.slice('/api/request/'.length));
+  if (url.pathname.startsWith('/api/farm/') && (await context.farm.handle(request, response, url))) return;
   if (await context.comfy.handle(request, response, url)) return;
   if (request.method === 'GET' && context.rendererDir) return serveRendererAsset(response, context.rendererDir, url.pathname, key);
   return sendJson(response, 404, { error: `no such endpoint: ${key}` });

@@ -7,6 +7,7 @@ import './zod-without-eval.js';
 import '@comfyorg/litegraph/style.css';
 import './styles.css';
 import './workbench.css';
+import './farm.css';
 import defaultWorkflow from '../../workflows/default.json';
 import { installFileDrop } from './controllers/file-drop.js';
 import { RunController } from './controllers/run-controller.js';
@@ -27,6 +28,8 @@ import { preloadApi } from './engine/preload-api.js';
 import { PreloadEngine } from './engine/preload-engine.js';
 import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-files.js';
 import { exposeDebugHandle } from './controllers/debug-handle.js';
+import { installFarm } from './controllers/farm-controller.js';
+import { FarmClient } from './farm/farm-client.js';
 import { GalleryPanel } from './ui/gallery-panel.js';
 import { ImageViewer } from './ui/image-viewer.js';
 import { askName } from './ui/name-dialog.js';
@@ -86,6 +89,8 @@ async function start(): Promise<void> {
     mute: () => editor.toggleSelected('muted'),
     group: () => editor.groupSelection(),
     fitView: () => editor.fitView(),
+    // The farm goes through the local server's HTTP routes: browser mode only for now.
+    ...(preload ? {} : { renderOnFarm: installFarm({ client: new FarmClient(new URL('./', window.location.href)), editor, schemas, storage: window.localStorage, session: window.sessionStorage, panelParent: side }) }),
   };
   const toolbar = new Toolbar(app, commands);
   const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm });

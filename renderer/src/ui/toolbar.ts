@@ -21,6 +21,8 @@ export interface ToolbarCommands {
   /** Queue the workflow without and with ScaleCrafter, and show the pair. */
   compare(): void;
   cancel(): void;
+  /** Opens the "Render on farm" dialog; absent where the host has no farm (the desktop shell). */
+  renderOnFarm?: () => void;
   /** The execution provider jobs ask for. */
   device: { readonly value: ExecutionProviderPreference; choose(choice: ExecutionProviderPreference): void };
 }
@@ -76,6 +78,7 @@ export class Toolbar {
         element('span', { class: 'separator' }),
         button('Queue', () => commands.queue(), { class: 'primary', title: 'Queue the workflow (Ctrl+Enter)', 'data-testid': 'queue' }),
         button('Compare', () => commands.compare(), { title: 'Render this seed without ScaleCrafter (Direct) and with it, and show them side by side', 'data-testid': 'compare-direct' }),
+        commands.renderOnFarm ? button('Render on farm…', commands.renderOnFarm, { title: 'Submit one job per combination of seeds, prompts, presets and sizes to a render farm', 'data-testid': 'render-on-farm' }) : null,
         this.#cancel,
         this.#device,
         this.#title.root,

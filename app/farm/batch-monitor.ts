@@ -1,0 +1,160 @@
+/**
+ * Follows a submitted batch for the editor: each job's state, progress, worker and outcome, read
+ * from the queue whenever BullMQ reports an event for one of its jobs, and polled every few seconds
+ * besides (events are not replayed after a lost connection). Listeners get the whole batch view.
+ * Once every job is done or failed for good, it lets go of Redis and keeps the final view.
+ */
+import { Job, Queue, QueueEvents } from 'bullmq';
+import { farmFailureOf, type FarmBatchView, type FarmJobView } from '../protocol/farm.js';
+import type { WidgetOverride } from '../protocol/index.js';
+import { farmJobResultSchema, type FarmJobData, type FarmJobResult } from './farm-job.js';
+import { redactRedisUrl } from './batch-submit.js';
+import { workerViews } from './worker-throughput.js';
+
+const POLL_MS = 2000;
+/** Many events arrive together (progress of every step): listeners hear once per this. */
+const COALESCE_MS = 150;
+
+export interface MonitorOptions {
+  redisUrl: string;
+  queueName: string;
+  outputDir: string;
+  pollMs?: number;
+}
+
+export class BatchMonitor {
+  readonly #queue: Queue<FarmJobData, FarmJobResult>;
+  readonly #events: QueueEvents;
+  readonly #jobs = new Map<string, FarmJobView>();
+  readonly #listeners = new Set<(view: FarmBatchView) => void>();
+  readonly #closeListeners = new Set<() => void>();
+  readonly #submittedAt = Date.now();
+  readonly #poll: NodeJS.Timeout;
+  #connectionProblem: string | undefined;
+  #finishedAt: number | undefined;
+  #stopped: Promise<void> | undefined;
+  #emitTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly batchId: string,
+    jobs: readonly { name: string; overrides: WidgetOverride[] }[],
+    private readonly options: MonitorOptions,
+  ) {
+    for (const { name, overrides } of jobs) this.#jobs.set(name, { name, overrides, state: 'waiting', progress: 0, attempts: 0, files: [], skipped: false });
+    const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
+    this.#queue = new Queue(options.queueName, { connection });
+    this.#events = new QueueEvents(options.queueName, { connection });
+    const refresh = ({ jobId }: { jobId: string }) => void this.#refresh([jobId]);
+    for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'delayed', 'stalled'] as const) this.#events.on(event, refresh);
+    const lost = (error: Error) => this.#lost(error);
+    this.#events.on('error', lost);
+    this.#queue.on('error', lost);
+    this.#poll = setInterval(() => void this.#refresh(this.#unfinished()), options.pollMs ?? POLL_MS);
+    void this.#refresh([...this.#jobs.keys()]);
+  }
+
+  get view(): FarmBatchView {
+    const jobs = [...this.#jobs.values()];
+    const finished = jobs.every((job) => job.state === 'done' || job.state === 'failed');
+    // Throughput is over the batch's wall time: once it is over, time stops counting.
+    if (finished) this.#finishedAt ??= Date.now();
+    return {
+      batchId: this.batchId,
+      outputDir: this.options.outputDir,
+      queue: this.options.queueName,
+      submittedAt: this.#submittedAt,
+      jobs,
+      workers: workerViews(jobs, (this.#finishedAt ?? Date.now()) - this.#submittedAt),
+      finished,
+      ...(this.#connectionProblem ? { connectionProblem: this.#connectionProblem } : {}),
+    };
+  }
+
+  /** Published files of this batch's jobs: what the server may hand out. */
+  hasFile(name: string): boolean {
+    return [...this.#jobs.values()].some((job) => job.files.includes(name));
+  }
+
+  onChange(listener: (view: FarmBatchView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when the monitor is closed (the batch resubmitted, the server stopping): its watchers must look again. */
+  onClose(listener: () => void): () => void {
+    this.#closeListeners.add(listener);
+    return () => this.#closeListeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    clearTimeout(this.#emitTimer);
+    this.#listeners.clear();
+    for (const listener of this.#closeListeners) listener();
+    this.#closeListeners.clear();
+    await this.#stop();
+  }
+
+  #stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      clearInterval(this.#poll);
+      await Promise.all([this.#events.close(), this.#queue.close()]);
+    })();
+    return this.#stopped;
+  }
+
+  #unfinished(): string[] {
+    return [...this.#jobs.values()].filter((job) => job.state !== 'done' && job.state !== 'failed').map((job) => job.name);
+  }
+
+  async #refresh(names: readonly string[]): Promise<void> {
+    const ours = names.filter((name) => this.#jobs.has(name));
+    if (ours.length === 0 || this.#stopped) return;
+    try {
+      // All at once: ioredis writes the commands without waiting for each reply (one round trip, not one per job).
+      const jobs = await Promise.all(ours.map((name) => Job.fromId<FarmJobData, FarmJobResult>(this.#queue, name)));
+      const views = await Promise.all(jobs.map((job) => (job ? viewOf(this.#jobs.get(job.id!)!, job) : null)));
+      for (const view of views) if (view) this.#jobs.set(view.name, view);
+      this.#connectionProblem = undefined;
+    } catch (error) {
+      this.#lost(error as Error);
+    }
+    this.#emitSoon();
+    if (this.view.finished) void this.#stop();
+  }
+
+  #lost(error: Error): void {
+    if (this.#stopped) return;
+    this.#connectionProblem = `lost the farm's Redis at ${redactRedisUrl(this.options.redisUrl)} (${error.message}); retrying`;
+    this.#emitSoon();
+  }
+
+  #emitSoon(): void {
+    this.#emitTimer ??= setTimeout(() => {
+      this.#emitTimer = undefined;
+      const view = this.view;
+      for (const listener of this.#listeners) listener(view);
+    }, COALESCE_MS);
+  }
+}
+
+async function viewOf(previous: FarmJobView, job: Job<FarmJobData, FarmJobResult>): Promise<FarmJobView> {
+  const state = await job.getState();
+  const { failure: _earlier, ...previousRest } = previous;
+  const base: FarmJobView = {
+    ...previousRest,
+    attempts: job.attemptsMade,
+    progress: typeof job.progress === 'number' ? job.progress : previous.progress,
+    ...(job.processedBy ? { worker: job.processedBy } : {}),
+  };
+  if (state === 'completed') {
+    const result = farmJobResultSchema.safeParse(job.returnvalue);
+    if (!result.success) return { ...base, state: 'failed', failure: { message: `the worker returned an unreadable result: ${result.error.message}` } };
+    const { worker, files, skipped, durationMs } = result.data;
+    return { ...base, state: 'done', progress: 100, worker, files, skipped, durationMs };
+  }
+  // A retried job keeps the reason its last try failed: the user sees why it runs again.
+  if (job.failedReason) base.failure = farmFailureOf(job.failedReason);
+  if (state === 'failed') return { ...base, state: 'failed' };
+  if (state === 'active') return { ...base, state: 'active' };
+  return { ...base, state: job.attemptsMade > 0 ? 'retrying' : 'waiting' };
+}
