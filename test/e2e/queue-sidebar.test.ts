@@ -1,14 +1,16 @@
 /**
  * The queue side bar, batch count and Queue front end to end (Debian's Chromium, a real `serve`):
  * a batch of three queues three jobs whose seeds move on (increment) and whose finished cards carry
- * their image as a thumbnail; a job queued at the front is listed, and run, before one already
- * waiting.
+ * their image as a thumbnail and Open the workflow it ran (from the engine's history, so also
+ * after a reload and on another page); a job queued at the front is listed, and run, before one
+ * already waiting.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HistoryEntry } from '../../app/protocol/index.js';
 import type { PageGlobals } from './page-globals.js';
+import { EditorPage } from './editor-page.js';
 import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const SAMPLER = 5;
@@ -65,6 +67,26 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     assert.equal(sampler.widgets.seed, 42, 'the seed that job ran with, not the one the canvas moved on to');
     assert.equal(sampler.widget_controls.seed, 'increment');
     await browser.screenshot('queue-03-opened');
+    await page.locator('[data-testid="workflow-tab"]').nth(0).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.seed === 45);
+  });
+
+  test("Open works for any job in the engine's history: after a reload, and on another page", async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const oldest = (await cards(page, 'done')).at(-1)!;
+    await page.reload();
+    await editor.waitReady();
+    await page.locator(`[data-testid="queue-card"][data-job-id="${oldest}"] [data-testid="queue-card-open"]`).click();
+    await page.locator('[data-testid="workflow-tab"][aria-selected="true"]', { hasText: 'default (from queue)' }).waitFor();
+    assert.equal((await editor.snapshot()).nodes.find((node) => node.id === SAMPLER)!.widgets.seed, 42, 'restored from the history after a reload');
+
+    const other = new EditorPage(await page.context().newPage());
+    await other.open(session.serve.url);
+    await other.page.locator(`[data-testid="queue-card"][data-job-id="${oldest}"] [data-testid="queue-card-open"]`).click();
+    await other.page.locator('[data-testid="workflow-tab"][aria-selected="true"]', { hasText: 'default (from queue)' }).waitFor();
+    assert.equal((await other.snapshot()).nodes.find((node) => node.id === SAMPLER)!.widgets.seed, 42, 'another page opens it too');
+    await other.page.close();
     await page.locator('[data-testid="workflow-tab"]').nth(0).click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.seed === 45);
   });

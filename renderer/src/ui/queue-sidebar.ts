@@ -15,9 +15,7 @@ export interface QueueSidebarSources {
   gallery: readonly GalleryImage[];
   pendingOrder: () => readonly string[];
   cancel(jobId: string): void;
-  /** Whether the workflow a job ran is known here (it was queued from this page). */
-  canOpen(jobId: string): boolean;
-  /** Opens the workflow a job ran in a new tab. */
+  /** Opens the workflow a job ran (the engine's history keeps it) in a new tab. */
   open(jobId: string): void;
 }
 
@@ -83,7 +81,8 @@ export class QueueSidebar {
     return this.#card(`finished:${job.jobId}:${image?.url ?? ''}`, () => {
       const seconds = job.startedAt !== undefined && job.finishedAt !== undefined ? ` · ${((job.finishedAt - job.startedAt) / 1000).toFixed(1)}s` : '';
       const thumb = image ? element('a', { href: image.url, target: '_blank', rel: 'noopener', title: image.filename }, element('img', { class: 'queue-thumb', src: image.url, alt: image.filename, loading: 'lazy', 'data-testid': 'queue-thumb' })) : element('div', { class: 'queue-thumb placeholder' });
-      const open = this.sources.canOpen(job.jobId) ? button('Open', () => this.sources.open(job.jobId), { title: 'Open the workflow this job ran in a new tab', 'data-testid': 'queue-card-open' }) : null;
+      // A job removed from the queue before it started never ran, so the history has no workflow for it.
+      const open = job.startedAt !== undefined ? button('Open', () => this.sources.open(job.jobId), { title: 'Open the workflow this job ran in a new tab', 'data-testid': 'queue-card-open' }) : null;
       return element('div', { class: `queue-card finished status-${job.status}`, 'data-job-id': job.jobId, 'data-status': job.status, 'data-testid': 'queue-card' }, thumb, element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' }, `${job.status}${seconds}`)), open);
     });
   }
