@@ -54,6 +54,11 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
       const thumb = await page.locator(`[data-testid="queue-card"][data-job-id="${jobId}"] img[data-testid="queue-thumb"]`).getAttribute('src');
       assert.equal(new URLSearchParams(thumb!.split('?')[1]).get('filename'), written, jobId);
     }
+    // Each finished card folds its nodes' statuses; the progress panel beside the canvas lists no queue.
+    const nodeRows = await page.locator(`[data-testid="queue-card"][data-job-id="${done[0]!}"] [data-testid="finished-job"] [data-testid="node-run"]`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    assert.equal(nodeRows.length, 7);
+    assert.equal(await page.locator('[data-testid="run-panel"] [data-job-id]').count(), 0);
+    assert.equal(await page.locator('[data-testid="sidebar-queue"]').getAttribute('data-badge'), null, 'nothing running or waiting');
     await browser.screenshot('queue-02-batch-done');
   });
 
@@ -113,6 +118,9 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     const [running] = await cards(page, 'running');
     const [waiting] = await cards(page, 'queued');
     assert.ok(running && waiting);
+    // The waiting job is listed once, in the side bar; the panel beside the canvas shows the running one's progress.
+    assert.deepEqual(await page.locator('[data-testid="run-panel"] [data-job-id]').evaluateAll((jobs) => jobs.map((job) => job.getAttribute('data-job-id'))), [running]);
+    await page.locator('[data-testid="sidebar-queue"][data-badge="2"]').waitFor();
     await page.fill('[data-testid="batch-count"]', '1');
     await page.click('[data-testid="queue-front"]');
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="queued"]').length === 2);
@@ -136,6 +144,7 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="cancelled"]').length === 4, undefined, { timeout: 60_000 });
     assert.deepEqual(await cards(page, 'queued'), []);
     assert.deepEqual(await cards(page, 'running'), []);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="sidebar-queue"]')!.getAttribute('data-badge') === null);
   });
 
   test('no Content-Security-Policy violation and no page error happened', async () => {

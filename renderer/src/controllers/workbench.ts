@@ -66,11 +66,17 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
     if (!entry) return error('That job is no longer in the engine\'s history, so its workflow cannot be opened.');
     tabs.open({ history: new PatchHistory(entry.workflow), name: `${entry.label ?? 'job'} (from queue)`, path: undefined, savedJson: null });
   };
-  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, cancel: (jobId) => void runs.cancel(jobId), open: (jobId) => void openFinished(jobId) });
-  runs.onChange(() => queueSidebar.render());
-  order.onChange(() => queueSidebar.render());
+  const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, titleOf, cancel: (jobId) => void runs.cancel(jobId), open: (jobId) => void openFinished(jobId) });
   const library = new NodeLibrary(search, (type) => addNodeAt(editor.canvas, type, viewCentre(editor.canvas)));
-  installSidebar(library, queueSidebar, settings, storage);
+  const sidebar = installSidebar(library, queueSidebar, settings, storage);
+  const renderQueue = () => {
+    queueSidebar.render();
+    const active = runs.tracker.jobs.filter((job) => job.status === 'running' || job.status === 'queued').length;
+    sidebar.setBadge('queue', active > 0 ? String(active) : '');
+  };
+  runs.onChange(renderQueue);
+  order.onChange(renderQueue);
 
   const batch = new BatchQueue(runs, () => controls.batchCount);
   const controls = new QueueControls(document.querySelector('[data-testid="queue"]')!, () => void batch.queue({ front: true }));
@@ -83,7 +89,7 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
     },
     started: () => {
       tabs.restore();
-      queueSidebar.render();
+      renderQueue();
       void order.refresh();
     },
   };
@@ -121,10 +127,10 @@ function installTabs(doc: WorkflowDocument, view: ViewControl, storage: Storage,
   return tabs;
 }
 
-function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: EditorSettingsStore, storage: Storage): void {
+function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: EditorSettingsStore, storage: Storage): Sidebar {
   const settingsDialog = new SettingsDialog(settings);
   const shortcutsDialog = new ShortcutsDialog();
-  new Sidebar(
+  return new Sidebar(
     document.getElementById('workspace')!,
     [
       { id: 'nodes', label: 'Node library', icon: '⬚', content: library.root },
