@@ -246,7 +246,8 @@ export class RunController {
   }
 
   async #attachSettings(jobId: string, durationMs: number): Promise<void> {
-    const history = await this.engine.request('history', { limit: 50 }).catch(() => []);
+    // The job just finished is among the newest; entries carry whole workflows, so few are asked for.
+    const history = await this.engine.request('history', { limit: 10 }).catch(() => []);
     const entry = history.find((candidate) => candidate.jobId === jobId);
     const settings = entry ? summarisePrompt(entry.prompt) : undefined;
     for (const image of this.gallery) {
