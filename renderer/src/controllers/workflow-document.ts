@@ -88,7 +88,9 @@ export class WorkflowDocument {
   }
 
   /** Nothing would be lost by showing another graph here: it is empty, or the default as it was opened. */
-  get reusable(): boolean {
+  isReusable(): boolean {
+    // An edit still settling (a node just added to an empty graph) counts.
+    this.#commitEdit();
     return this.#history.present.nodes.length === 0 || (this.#name === 'default' && this.#path === undefined && !this.dirty);
   }
 

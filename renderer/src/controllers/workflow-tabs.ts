@@ -45,7 +45,7 @@ export class WorkflowTabs {
   ) {
     doc.onChange(() => this.#changed());
     doc.openFilesWith(() => {
-      if (!doc.reusable) this.add();
+      if (!doc.isReusable()) this.add();
     });
   }
 
