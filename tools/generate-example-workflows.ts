@@ -4,13 +4,16 @@
  * count), with the settings of tools/emoji-scalecrafter-rule.ts, which bench:fidelity measures; and
  * workflows/sdxl*.json: the default workflow on an SDXL checkpoint (tiny-sdxl, the seeded test-size
  * SDXL created on first use, until the user picks a real one) at 1024², and at 2048² with the
- * reference's ScaleCrafter preset; workflows/hires-fix-*.json: the hires-fix baseline. Run:
+ * reference's ScaleCrafter preset; workflows/hires-fix-*.json: the hires-fix baseline. Every file,
+ * workflows/default.json included, is laid out in three columns that fit a 1280×800 window at the
+ * readable start zoom (tools/workflow-layout.ts). Run:
  *
  *   node --import tsx tools/generate-example-workflows.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Workflow } from '../app/protocol/index.js';
 import { scaledRule } from './emoji-scalecrafter-rule.js';
+import { layOutInColumns } from './workflow-layout.js';
 import { HIRES_FIX_DENOISE, insertHiresFix, insertModelPatch, setWidgets } from './workflow-patching.js';
 
 interface Example {
@@ -32,6 +35,13 @@ const EXAMPLES: Example[] = [
 
 const base = JSON.parse(readFileSync(new URL('../workflows/default.json', import.meta.url), 'utf8')) as Workflow;
 
+function write(file: string, workflow: Workflow): void {
+  layOutInColumns(workflow);
+  writeFileSync(new URL(`../workflows/${file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
+}
+
+write('default.json', structuredClone(base));
+
 for (const example of EXAMPLES) {
   const workflow = structuredClone(base);
   const rule = scaledRule((example.width * example.height) / TRAINING_SIZE ** 2);
@@ -40,7 +50,7 @@ for (const example of EXAMPLES) {
   insertModelPatch(workflow, 'ReDilate', { layers: rule.dilation, factor: 2, start: 0, end: rule.tau, progressive: rule.progressive }, [860, 520]);
   if (example.noiseDamped) insertModelPatch(workflow, 'NoiseDampedCFG', { layers: rule.noiseDampedBase, factor: 2, start: 0, end: rule.tau, progressive: rule.progressive }, [860, 800]);
   workflow.extra = { ...workflow.extra, description: `${example.title}. On the emoji model (trained at ${TRAINING_SIZE}²), with the reference's SD 1.5 rule scaled to its UNet (docs/scalecrafter-experiment.md). For a real SD 1.5 / 2.1 / SDXL checkpoint use a ScaleCrafterPreset node instead (docs/scalecrafter.md).` };
-  writeFileSync(new URL(`../workflows/${example.file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
+  write(example.file, workflow);
 }
 
 /**
@@ -53,7 +63,7 @@ for (const ratio of [4, 16]) {
   setWidgets(workflow, 'SaveImage', { filename_prefix: file.replace(/\.json$/, '') });
   insertHiresFix(workflow, Math.sqrt(ratio), HIRES_FIX_DENOISE, [860, 520]);
   workflow.extra = { ...workflow.extra, description: `Hires fix at ${ratio}× pixels: the emoji model at its ${TRAINING_SIZE}² training size, the latent upscaled ${Math.sqrt(ratio)}× (LatentUpscaleBy), then re-sampled at denoise ${HIRES_FIX_DENOISE} — the usual ComfyUI route to a large image, and the baseline ScaleCrafter is compared with.` };
-  writeFileSync(new URL(`../workflows/${file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
+  write(file, workflow);
 }
 
 /** SDXL base's usual settings: 1024², Euler (its shipped scheduler), guidance 5. */
@@ -74,4 +84,4 @@ const sdxlExamples: Array<[string, Workflow]> = [
   ['sdxl-scalecrafter-4x.json', sdxlWorkflow(2048, 'sdxl-scalecrafter-4x', 'SDXL at 2048² (4× its training pixels) with the reference preset sdxl_2048x2048 (re-dilation 2 for 30 of 50 steps) and FreeU\'s SDXL factors.')],
 ];
 insertModelPatch(sdxlExamples[1]![1], 'ScaleCrafterPreset', { family: 'sdxl', width: 2048, height: 2048, variant: 'standard', freeu: true }, [860, 520]);
-for (const [file, workflow] of sdxlExamples) writeFileSync(new URL(`../workflows/${file}`, import.meta.url), `${JSON.stringify(workflow, null, 2)}\n`);
+for (const [file, workflow] of sdxlExamples) write(file, workflow);

@@ -54,12 +54,14 @@ export class EngineService {
   ) {
     this.#queue = new JobQueue(registry, emit);
     this.#handlers = {
-      enqueue: ({ workflow, options, overrides }) => {
+      enqueue: ({ workflow, options, overrides, editorWorkflow }) => {
         const prepared = this.prepare(workflow, overrides);
         if (!prepared.ok) return prepared;
+        const shown = editorWorkflow === undefined ? undefined : loadWorkflow(editorWorkflow, this.registry);
         const queued = this.#queue.enqueue(
           {
             ...prepared.run,
+            ...(shown?.ok ? { editorWorkflow: shown.workflow } : {}),
             outputDir: options.outputDir,
             executionProvider: options.executionProvider,
             ...(options.label ? { label: options.label } : {}),

@@ -16,6 +16,8 @@ export interface QueuedJob {
   outputDir: string;
   executionProvider: ExecutionProviderPreference;
   label?: string;
+  /** The graph as the client's editor showed it, when `workflow` was made from a prompt: kept for the history. */
+  editorWorkflow?: Workflow;
 }
 
 interface PendingJob extends QueuedJob {
@@ -131,6 +133,7 @@ export class JobQueue {
         cached: outcome.cached,
         outputs: outcome.outputs,
         ...(outcome.failure ? { failure: outcome.failure } : {}),
+        workflow: job.editorWorkflow ?? job.workflow,
       });
       if (this.#history.length > this.historyLimit) this.#history.shift();
     }

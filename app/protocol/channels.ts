@@ -48,6 +48,12 @@ export const historyEntrySchema = z.object({
   cached: z.array(z.string()),
   outputs: z.record(z.string(), uiPayloadSchema),
   failure: nodeFailureSchema.optional(),
+  /**
+   * The graph the job ran as its editor showed it (enqueue's `editorWorkflow`, else the workflow
+   * queued): what "Open" on a finished job opens, from any page, as ComfyUI's history keeps
+   * extra_pnginfo.workflow.
+   */
+  workflow: workflowSchema,
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
@@ -113,7 +119,16 @@ export type ModelInfo = z.infer<typeof modelInfoSchema>;
 export const engineRequests = {
   /** Queue a workflow file's contents (any JSON: the engine parses, migrates and validates it). */
   enqueue: {
-    params: z.object({ workflow: z.unknown(), options: runOptionsSchema, overrides: z.array(widgetOverrideSchema).default([]) }),
+    params: z.object({
+      workflow: z.unknown(),
+      options: runOptionsSchema,
+      overrides: z.array(widgetOverrideSchema).default([]),
+      /**
+       * When `workflow` is a prompt made from an editor's graph (ComfyUI's /prompt with
+       * extra_data.extra_pnginfo.workflow), that graph: the history keeps it for "Open" when it loads.
+       */
+      editorWorkflow: z.unknown().optional(),
+    }),
     result: enqueueResultSchema,
   },
   /** Check a workflow without running it. */

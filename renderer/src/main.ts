@@ -93,7 +93,7 @@ async function start(): Promise<void> {
     ...(preload ? {} : { renderOnFarm: installFarm({ client: new FarmClient(new URL('./', window.location.href)), editor, schemas, storage: window.localStorage, session: window.sessionStorage, panelParent: side }) }),
   };
   const toolbar = new Toolbar(app, commands);
-  const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm });
+  const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm, error: documentNotices.error });
   const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));

@@ -88,15 +88,43 @@ export class EditorPage {
     await this.page.mouse.up();
   }
 
-  /** Waits until the queue view lists `count` finished jobs; returns the newest one's status and its nodes' statuses by id. */
+  /**
+   * Waits until the queue side bar lists `count` finished jobs; returns the newest one's status and
+   * its nodes' statuses by id (from its folded "Nodes" details).
+   */
   async waitForFinishedJob(count: number): Promise<Record<string, string>> {
-    await this.page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="finished-job"]').length >= n, count, { timeout: 120_000 });
-    return this.page.evaluate(() => {
-      const job = (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="finished-job"]')!;
-      const statuses: Record<string, string> = { job: job.getAttribute('data-status') ?? '' };
-      for (const row of job.querySelectorAll('[data-testid="node-run"]')) statuses[row.getAttribute('data-node-id')!] = row.getAttribute('data-status')!;
-      return statuses;
+    return this.withQueueShown(async () => {
+      await this.page.waitForFunction((n) => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="finished-job"]').length >= n, count, { timeout: 120_000 });
+      return this.page.evaluate(() => {
+        const job = (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="finished-job"]')!;
+        const statuses: Record<string, string> = { job: job.getAttribute('data-status') ?? '' };
+        for (const row of job.querySelectorAll('[data-testid="node-run"]')) statuses[row.getAttribute('data-node-id')!] = row.getAttribute('data-status')!;
+        return statuses;
+      });
     });
+  }
+
+  /** The statuses of the finished jobs the queue side bar lists, newest first. */
+  finishedJobs(): Promise<string[]> {
+    return this.withQueueShown(() => this.page.locator('[data-testid="finished-job"]').evaluateAll((jobs) => jobs.map((job) => job.getAttribute('data-status')!)));
+  }
+
+  /**
+   * Runs `read` with the queue side bar open, then closes it again if it was closed, so the canvas
+   * (which the open pane narrows) is where it was for the next click.
+   */
+  async withQueueShown<T>(read: () => Promise<T>): Promise<T> {
+    const toggle = this.page.locator('[data-testid="sidebar-queue"]');
+    const wasOpen = (await toggle.getAttribute('aria-pressed')) === 'true';
+    if (!wasOpen) await toggle.click();
+    try {
+      return await read();
+    } finally {
+      if (!wasOpen) {
+        await toggle.click();
+        await this.settled();
+      }
+    }
   }
 
   /** Drops a file on the canvas as the OS would: a DataTransfer holding a File. */

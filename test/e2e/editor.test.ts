@@ -79,7 +79,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
 
   test('queueing again after a widget change re-runs only the nodes downstream of it', async () => {
     // The reload before this test kept the first job listed (restored from the engine's history).
-    const finished = await session.browser.page.locator('[data-testid="finished-job"]').count();
+    const finished = (await session.editor.finishedJobs()).length;
     assert.equal(finished, 1);
     await session.browser.page.keyboard.press('Control+Enter');
     const statuses = await session.editor.waitForFinishedJob(finished + 1);
@@ -173,7 +173,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     await session.browser.page.click('[data-testid="load-default"]');
     await session.browser.page.locator('[data-testid="document-title"]', { hasText: /^default$/ }).waitFor();
     const control = await session.editor.widgetBox(SAMPLER, 'seed control');
-    const finished = await session.browser.page.locator('[data-testid="finished-job"]').count();
+    const finished = (await session.editor.finishedJobs()).length;
     // The combo's right arrow steps fixed → increment.
     await session.browser.page.mouse.click(control.left + control.width - 14 * (control.height / 20), control.top + control.height / 2);
     await session.browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widget_controls.seed === 'increment');
@@ -214,7 +214,7 @@ describe('the node editor in a browser', { timeout: 300_000, skip: chromiumSkip 
     await stepsPrompt.fill(String(LONG_STEPS));
     await stepsPrompt.press('Enter');
     await waitForWidget(session.editor, SAMPLER, 'steps', LONG_STEPS);
-    const finished = await page.locator('[data-testid="finished-job"]').count();
+    const finished = (await session.editor.finishedJobs()).length;
     await page.click('[data-testid="queue"]');
     await page.locator(`[data-testid="node-run"][data-node-id="${SAMPLER}"] .node-status`, { hasText: new RegExp(`step \\d+/${LONG_STEPS}`) }).waitFor({ timeout: 60_000 });
     await page.click('[data-testid="cancel-job"]');

@@ -19,6 +19,7 @@ export interface DebugHandle {
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Point | null;
   decoration(nodeId: number): { kind: string; lines?: string[] } | null;
   nodeRect(nodeId: number): Rect | null;
+  screenRect(nodeId: number): { node: Rect; canvas: Rect } | null;
   previewRect(nodeId: number): Rect | null;
   hasOutputImage(nodeId: number): boolean;
   widgetDisplay(nodeId: number, widgetName: string): string | null;

@@ -1,8 +1,8 @@
 /**
  * Images on nodes, end to end (Debian's Chromium, a real `serve`): after a run the Sampler's last
  * step preview sits beside it, over no other node, and the Save Image node shows its image; an edit
- * takes off exactly the images whose node's inputs changed (the file prefix: only the saved image;
- * the prompt, upstream of both: the preview too), and moving a node takes off nothing.
+ * takes off exactly the images and "done" marks whose node's inputs changed (the file prefix: only
+ * Save Image's; the prompt, upstream of both: the Sampler's too), and moving a node takes off nothing.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -12,6 +12,8 @@ import { chromiumSkip, useEditorSession } from './editor-session.js';
 const SAMPLER = 5;
 const SAVE = 7;
 const PROMPT = 2;
+const CHECKPOINT = 1;
+const NEGATIVE = 3;
 
 const overlap = (a: Rect, b: Rect) => Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
 
@@ -19,6 +21,8 @@ describe('previews and output images on nodes', { timeout: 200_000, skip: chromi
   const session = useEditorSession();
   const previewRect = () => session.browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.previewRect(id), SAMPLER);
   const hasOutput = () => session.browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.hasOutputImage(id), SAVE);
+  const mark = async (nodeId: number) => (await session.editor.decoration(nodeId))?.kind ?? null;
+  const marks = async () => ({ checkpoint: await mark(CHECKPOINT), prompt: await mark(PROMPT), sampler: await mark(SAMPLER), save: await mark(SAVE) });
 
   async function editText(nodeId: number, widget: string, append: string, multiline: boolean): Promise<void> {
     const { editor, browser } = session;
@@ -46,6 +50,7 @@ describe('previews and output images on nodes', { timeout: 200_000, skip: chromi
     });
     const sampler = rects.find((entry) => entry.id === SAMPLER)!.rect;
     for (const { id, rect } of rects) assert.equal(overlap(preview, rect), 0, `the preview covers node ${id}`);
+    assert.deepEqual(await marks(), { checkpoint: 'done', prompt: 'done', sampler: 'done', save: 'done' });
     // Beside: touching the Sampler's box with a small gap on one side.
     const gap = Math.max(preview.x - (sampler.x + sampler.w), sampler.x - (preview.x + preview.w), preview.y - (sampler.y + sampler.h), sampler.y - (preview.y + preview.h));
     assert.ok(gap > 0 && gap <= 16, `the preview is ${gap} units from the Sampler`);
@@ -66,13 +71,28 @@ describe('previews and output images on nodes', { timeout: 200_000, skip: chromi
     await editText(SAVE, 'filename_prefix', '-b', false);
     await browser.page.waitForFunction((id) => !(globalThis as unknown as PageGlobals).scalecrafterDebug.hasOutputImage(id), SAVE);
     assert.notEqual(await previewRect(), null, 'the Sampler does not depend on the file prefix');
+    assert.deepEqual(await marks(), { checkpoint: 'done', prompt: 'done', sampler: 'done', save: null });
   });
 
   test('editing the prompt, upstream of the Sampler, takes its preview off', async () => {
     const { browser } = session;
     await editText(PROMPT, 'text', ', at dusk', true);
     await browser.page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.previewRect(id) === null, SAMPLER);
+    assert.deepEqual(await marks(), { checkpoint: 'done', prompt: null, sampler: null, save: null });
     await browser.screenshot('previews-cleared');
+  });
+
+  test('a rerun marks the unchanged nodes cached; an edit upstream takes those marks off too', async () => {
+    const { editor, browser } = session;
+    await browser.page.click('[data-testid="queue"]');
+    assert.equal((await editor.waitForFinishedJob(2)).job, 'done');
+    await browser.page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.decoration(id)?.kind === 'done', SAVE);
+    assert.deepEqual(await marks(), { checkpoint: 'cached', prompt: 'done', sampler: 'done', save: 'done' });
+    assert.equal(await mark(NEGATIVE), 'cached');
+    await editText(PROMPT, 'text', ' again', true);
+    await browser.page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.decoration(id) === null, SAMPLER);
+    assert.deepEqual(await marks(), { checkpoint: 'cached', prompt: null, sampler: null, save: null });
+    assert.equal(await mark(NEGATIVE), 'cached', 'the negative prompt is not downstream of the edit');
   });
 
   test('no Content-Security-Policy violation and no page error happened', async () => {

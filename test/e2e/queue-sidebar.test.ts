@@ -1,14 +1,16 @@
 /**
  * The queue side bar, batch count and Queue front end to end (Debian's Chromium, a real `serve`):
  * a batch of three queues three jobs whose seeds move on (increment) and whose finished cards carry
- * their image as a thumbnail; a job queued at the front is listed, and run, before one already
- * waiting.
+ * their image as a thumbnail and Open the workflow it ran (from the engine's history, so also
+ * after a reload and on another page); a job queued at the front is listed, and run, before one
+ * already waiting.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { HistoryEntry } from '../../app/protocol/index.js';
 import type { PageGlobals } from './page-globals.js';
+import { EditorPage } from './editor-page.js';
 import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const SAMPLER = 5;
@@ -52,6 +54,11 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
       const thumb = await page.locator(`[data-testid="queue-card"][data-job-id="${jobId}"] img[data-testid="queue-thumb"]`).getAttribute('src');
       assert.equal(new URLSearchParams(thumb!.split('?')[1]).get('filename'), written, jobId);
     }
+    // Each finished card folds its nodes' statuses; the progress panel beside the canvas lists no queue.
+    const nodeRows = await page.locator(`[data-testid="queue-card"][data-job-id="${done[0]!}"] [data-testid="finished-job"] [data-testid="node-run"]`).evaluateAll((rows) => rows.map((row) => row.getAttribute('data-status')));
+    assert.equal(nodeRows.length, 7);
+    assert.equal(await page.locator('[data-testid="run-panel"] [data-job-id]').count(), 0);
+    assert.equal(await page.locator('[data-testid="sidebar-queue"]').getAttribute('data-badge'), null, 'nothing running or waiting');
     await browser.screenshot('queue-02-batch-done');
   });
 
@@ -65,6 +72,26 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     assert.equal(sampler.widgets.seed, 42, 'the seed that job ran with, not the one the canvas moved on to');
     assert.equal(sampler.widget_controls.seed, 'increment');
     await browser.screenshot('queue-03-opened');
+    await page.locator('[data-testid="workflow-tab"]').nth(0).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.seed === 45);
+  });
+
+  test("Open works for any job in the engine's history: after a reload, and on another page", async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const oldest = (await cards(page, 'done')).at(-1)!;
+    await page.reload();
+    await editor.waitReady();
+    await page.locator(`[data-testid="queue-card"][data-job-id="${oldest}"] [data-testid="queue-card-open"]`).click();
+    await page.locator('[data-testid="workflow-tab"][aria-selected="true"]', { hasText: 'default (from queue)' }).waitFor();
+    assert.equal((await editor.snapshot()).nodes.find((node) => node.id === SAMPLER)!.widgets.seed, 42, 'restored from the history after a reload');
+
+    const other = new EditorPage(await page.context().newPage());
+    await other.open(session.serve.url);
+    await other.page.locator(`[data-testid="queue-card"][data-job-id="${oldest}"] [data-testid="queue-card-open"]`).click();
+    await other.page.locator('[data-testid="workflow-tab"][aria-selected="true"]', { hasText: 'default (from queue)' }).waitFor();
+    assert.equal((await other.snapshot()).nodes.find((node) => node.id === SAMPLER)!.widgets.seed, 42, 'another page opens it too');
+    await other.page.close();
     await page.locator('[data-testid="workflow-tab"]').nth(0).click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes[4]?.widgets.seed === 45);
   });
@@ -91,6 +118,9 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     const [running] = await cards(page, 'running');
     const [waiting] = await cards(page, 'queued');
     assert.ok(running && waiting);
+    // The waiting job is listed once, in the side bar; the panel beside the canvas shows the running one's progress.
+    assert.deepEqual(await page.locator('[data-testid="run-panel"] [data-job-id]').evaluateAll((jobs) => jobs.map((job) => job.getAttribute('data-job-id'))), [running]);
+    await page.locator('[data-testid="sidebar-queue"][data-badge="2"]').waitFor();
     await page.fill('[data-testid="batch-count"]', '1');
     await page.click('[data-testid="queue-front"]');
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="queued"]').length === 2);
@@ -114,6 +144,7 @@ describe('the queue side bar, batch count and Queue front', { timeout: 300_000, 
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelectorAll('[data-testid="queue-card"][data-status="cancelled"]').length === 4, undefined, { timeout: 60_000 });
     assert.deepEqual(await cards(page, 'queued'), []);
     assert.deepEqual(await cards(page, 'running'), []);
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-testid="sidebar-queue"]')!.getAttribute('data-badge') === null);
   });
 
   test('no Content-Security-Policy violation and no page error happened', async () => {

@@ -58,9 +58,8 @@ describe('runs across a reload', { timeout: 300_000, skip: chromiumSkip }, () =>
     assert.equal(before.length, 2);
     await browser.page.reload();
     await editor.waitReady();
-    await browser.page.locator('[data-testid="finished-job"]').nth(1).waitFor({ timeout: 10_000 });
-    const statuses = await browser.page.locator('[data-testid="finished-job"]').evaluateAll((jobs) => jobs.map((job) => job.getAttribute('data-status')));
-    assert.deepEqual(statuses, ['done', 'done']);
+    await editor.waitForFinishedJob(2);
+    assert.deepEqual(await editor.finishedJobs(), ['done', 'done']);
     const after = await browser.page.locator('[data-testid="gallery-image"]').evaluateAll((images) => images.map((image) => image.getAttribute('src')));
     assert.deepEqual(after, before, 'the same images, newest first');
     assert.equal(await browser.page.locator('[data-testid="image-settings"]').count(), 2, 'each with its settings');

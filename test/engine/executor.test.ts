@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { HistoryEntry, LoadWorkflowResult } from '../../app/protocol/index.js';
 import { EngineHarness } from '../support/engine-harness.js';
 import { textAsNumber } from '../support/text-workflows.js';
 import { WorkflowBuilder } from '../support/workflow-builder.js';
@@ -167,5 +168,20 @@ describe('executor failures', () => {
     const history = engine.service.handle('history', {}) as Array<{ status: string; failure?: { nodeId: string } }>;
     assert.deepEqual(history.map((entry) => entry.status), ['success', 'error']);
     assert.equal(history[1]!.failure?.nodeId, '2');
+  });
+});
+
+describe('history', () => {
+  test('each finished job keeps the workflow it was queued with, layout included, for "Open"', async () => {
+    const engine = new EngineHarness();
+    const graph = diamond(engine);
+    graph.node(5).pos = [321, 654];
+    const workflow = graph.build();
+    await engine.run(workflow);
+    const [entry] = engine.service.handle('history', {}) as HistoryEntry[];
+    const loaded = engine.service.handle('loadWorkflow', { workflow }) as LoadWorkflowResult;
+    assert.ok(loaded.ok);
+    assert.deepEqual(entry!.workflow, loaded.workflow);
+    assert.deepEqual(entry!.workflow.nodes.find((node) => node.id === 5)?.pos, [321, 654]);
   });
 });

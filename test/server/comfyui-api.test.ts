@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { EngineClient } from '../../app/engine/engine-client.js';
+import type { HistoryEntry } from '../../app/protocol/index.js';
 import { decodePng, encodeRgbPng } from '../../app/imaging/png-metadata.js';
 import { startHttpApi, type HttpApi } from '../../app/server/http-api.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
@@ -148,6 +149,26 @@ describe("ComfyUI's API", () => {
     const png = Buffer.from(await view.arrayBuffer());
     assert.deepEqual(png, readFileSync(path.join(outputDir, images[0]!.filename)));
     assert.equal(decodePng(png).width, 64);
+  });
+
+  test("a prompt sent with extra_pnginfo.workflow (as ComfyUI's frontend sends it) keeps that graph in the engine's history", async () => {
+    const uiWorkflow = JSON.parse(readFileSync(new URL('../fixtures/comfyui/default-workflow.json', import.meta.url), 'utf8')) as { nodes: Array<{ id: number; pos: [number, number] }> };
+    const extraData = { extra_pnginfo: { workflow: uiWorkflow } };
+    const posted = await postPrompt(api.url, { prompt: txt2imgPrompt({ steps: 1, seed: 11 }), extra_data: extraData });
+    assert.equal(posted.status, 200);
+    const promptId = posted.json.prompt_id as string;
+    let entry: HistoryEntry | undefined;
+    for (let waited = 0; !entry && waited < 60_000; waited += 50) {
+      entry = (await engine.request('history', {})).find((candidate) => candidate.jobId === promptId);
+      if (!entry) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(entry, 'the job finished');
+    const loaded = await engine.request('loadWorkflow', { workflow: uiWorkflow });
+    assert.ok(loaded.ok);
+    assert.deepEqual(entry.workflow, loaded.workflow);
+    assert.deepEqual(entry.workflow.nodes.map((node) => node.pos).sort(), uiWorkflow.nodes.map((node) => node.pos).sort(), "the editor's layout, not one made up from the prompt");
+    const comfy = (await (await fetch(`${api.url}/history/${promptId}`)).json()) as Record<string, { prompt: unknown[] }>;
+    assert.deepEqual(comfy[promptId]!.prompt[3], extraData, 'ComfyUI clients get extra_data back as they sent it');
   });
 
   test('a node that fails sends execution_error to its client and records the error in the history', async () => {

@@ -118,7 +118,14 @@ export class ComfyApi {
     const clientId = typeof json.client_id === 'string' ? json.client_id : null;
     const extraData = { ...(isRecord(json.extra_data) ? json.extra_data : {}), ...(clientId === null ? {} : { client_id: clientId }) };
     const client = prepareClientPrompt(json.prompt, this.#folders);
-    const result = await this.#engine.request('enqueue', { workflow: client.forEngine, options: { outputDir: this.#folders.outputDir, front: json.front === true }, overrides: [] });
+    const pngInfo = isRecord(json.extra_data) ? json.extra_data.extra_pnginfo : undefined;
+    const editorWorkflow = isRecord(pngInfo) ? pngInfo.workflow : undefined;
+    const result = await this.#engine.request('enqueue', {
+      workflow: client.forEngine,
+      options: { outputDir: this.#folders.outputDir, front: json.front === true },
+      overrides: [],
+      ...(editorWorkflow === undefined ? {} : { editorWorkflow }),
+    });
     const info = await this.#objectInfo();
     const outputNodes = outputNodeIds(json.prompt, info);
     if (!result.ok) return sendJson(response, 400, comfyRejection(result.issues, { prompt: json.prompt, client, outputNodes, objectInfo: info }));

@@ -45,10 +45,15 @@ export class NodeDecorations {
     this.redraw();
   }
 
-  /** Takes a node's preview and output image off (its inputs changed since they were made). */
-  clearImages(nodeId: number): void {
+  /**
+   * Takes a node's preview, output image and done/cached mark off (its inputs changed since the run);
+   * a running or failed mark stays, since the run and the problem list own those.
+   */
+  clearResults(nodeId: number): void {
     this.#previews.delete(nodeId);
     this.#outputs.delete(nodeId);
+    const kind = this.#state.get(nodeId)?.kind;
+    if (kind === 'done' || kind === 'cached') this.#state.delete(nodeId);
     this.redraw();
   }
 

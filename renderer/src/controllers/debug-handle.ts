@@ -19,6 +19,8 @@ export interface DebugHandle {
   decoration(nodeId: number): unknown;
   /** A node's box in graph space, title bar included. */
   nodeRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
+  /** The node, title included, in page pixels, and the canvas element's box: what is on screen. */
+  screenRect(nodeId: number): { node: { x: number; y: number; w: number; h: number }; canvas: { x: number; y: number; w: number; h: number } } | null;
   /** Where the node's live preview is drawn, in graph space; null when it shows none. */
   previewRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
   hasOutputImage(nodeId: number): boolean;
@@ -60,6 +62,14 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return toPage(position[0]!, position[1]!);
     },
     decoration: (nodeId) => editor.decorations.get(nodeId) ?? null,
+    screenRect(nodeId) {
+      const rect = this.nodeRect(nodeId);
+      if (!rect) return null;
+      const scale = editor.canvas.ds.scale;
+      const topLeft = toPage(rect.x, rect.y);
+      const box = editor.canvas.canvas.getBoundingClientRect();
+      return { node: { ...topLeft, w: rect.w * scale, h: rect.h * scale }, canvas: { x: box.left, y: box.top, w: box.width, h: box.height } };
+    },
     nodeRect(nodeId) {
       const node = editor.node(nodeId);
       return node ? { x: node.pos[0], y: node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT, w: node.size[0], h: node.size[1] + LiteGraph.NODE_TITLE_HEIGHT } : null;

@@ -9,7 +9,7 @@ import type { EngineApi } from '../engine/engine-api.js';
 import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
 import { summarisePrompt, type PromptSummaryLine } from '../run/prompt-summary.js';
 import { RunTracker } from '../run/run-tracker.js';
-import { ImageFreshness } from './image-freshness.js';
+import { ResultFreshness } from './result-freshness.js';
 
 export interface GalleryImage extends OutputImage {
   jobId: string;
@@ -33,7 +33,7 @@ export class RunController {
   readonly gallery: GalleryImage[] = [];
   problems: Problem[] = [];
   readonly #listeners = new Set<() => void>();
-  readonly #freshness: ImageFreshness;
+  readonly #freshness: ResultFreshness;
   #refreshQueued = false;
   #revalidateTimer: ReturnType<typeof setTimeout> | undefined;
   /** The "cannot run" notice of the problems shown, taken down when they are gone. */
@@ -46,7 +46,7 @@ export class RunController {
     private readonly notify: RunNotify,
     private readonly device: () => ExecutionProviderPreference = () => 'auto',
   ) {
-    this.#freshness = new ImageFreshness(editor);
+    this.#freshness = new ResultFreshness(editor);
     engine.onEvent((event) => this.#onEvent(event));
   }
 
@@ -97,7 +97,7 @@ export class RunController {
     this.#freshness.seedsMoved(jobIds, updates);
   }
 
-  /** After an edit: previews and output images whose node's inputs changed are taken off the canvas. */
+  /** After an edit: previews, output images and done/cached marks whose node's inputs changed are taken off the canvas. */
   graphChanged(): void {
     this.#freshness.graphChanged();
   }
@@ -177,7 +177,7 @@ export class RunController {
         for (const id of event.nodes) marks.setPreview(node(id), null);
         break;
       case 'cached':
-        for (const id of event.nodes) marks.set(node(id), { kind: 'cached' });
+        for (const id of event.nodes) if (this.#freshness.mayShow(event.jobId, node(id))) marks.set(node(id), { kind: 'cached' });
         break;
       case 'executing':
         this.#markFinished(job.jobId);
@@ -217,16 +217,20 @@ export class RunController {
     this.#changed();
   }
 
-  /** The node that just finished gets its time; its preview stays until the next run. */
+  /** The node that just finished gets its time (unless edited meanwhile); its preview stays until the next run. */
   #markFinished(jobId: string): void {
     const job = this.tracker.job(jobId);
     if (!job) return;
     for (const [id, run] of job.nodes) {
       const current = this.editor.decorations.get(Number(id));
-      if (run.status === 'done' && current?.kind === 'running') {
-        const seconds = run.startedAt !== undefined && run.finishedAt !== undefined ? (run.finishedAt - run.startedAt) / 1000 : undefined;
-        this.editor.decorations.set(Number(id), { kind: 'done', ...(seconds === undefined ? {} : { seconds }) });
+      if (run.status !== 'done' || current?.kind !== 'running') continue;
+      // Edited while it ran: what it made belongs to a graph the canvas no longer shows.
+      if (!this.#freshness.mayShow(jobId, Number(id))) {
+        this.editor.decorations.set(Number(id), null);
+        continue;
       }
+      const seconds = run.startedAt !== undefined && run.finishedAt !== undefined ? (run.finishedAt - run.startedAt) / 1000 : undefined;
+      this.editor.decorations.set(Number(id), { kind: 'done', ...(seconds === undefined ? {} : { seconds }) });
     }
   }
 
@@ -241,7 +245,8 @@ export class RunController {
   }
 
   async #attachSettings(jobId: string, durationMs: number): Promise<void> {
-    const history = await this.engine.request('history', { limit: 50 }).catch(() => []);
+    // The job just finished is among the newest; entries carry whole workflows, so few are asked for.
+    const history = await this.engine.request('history', { limit: 10 }).catch(() => []);
     const entry = history.find((candidate) => candidate.jobId === jobId);
     const settings = entry ? summarisePrompt(entry.prompt) : undefined;
     for (const image of this.gallery) {

@@ -3,7 +3,7 @@
  * search by ComfyUI names, the node library and queue side bar, batch count and Queue front,
  * workflow tabs, the minimap and zoom buttons, settings and the keyboard-shortcut panel.
  */
-import type { NodeSchema, Workflow } from '../../../app/protocol/index.js';
+import type { NodeSchema } from '../../../app/protocol/index.js';
 import { applyEditorSettings } from '../canvas/apply-settings.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import { acceptNodeDrops, addNodeAt, viewCentre } from '../canvas/node-placement.js';
@@ -37,6 +37,7 @@ export interface WorkbenchParts {
   engine: EngineApi;
   storage: Storage;
   confirm(question: string): boolean;
+  error(text: string): void;
 }
 
 export interface Workbench {
@@ -48,7 +49,7 @@ export interface Workbench {
   started(): void;
 }
 
-export function installWorkbench({ schemas, editor, doc, runs, engine, storage, confirm }: WorkbenchParts): Workbench {
+export function installWorkbench({ schemas, editor, doc, runs, engine, storage, confirm, error }: WorkbenchParts): Workbench {
   const search = new NodeSearch(schemas);
   installNodeSearch(editor.canvas, search);
   acceptNodeDrops(editor.canvas);
@@ -57,18 +58,27 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   const tabs = installTabs(doc, view, storage, confirm);
 
   const order = new QueueOrder(engine);
-  const sent = new SentWorkflows(editor, doc, runs);
-  const openSent = (jobId: string) => {
-    const job = sent.get(jobId);
-    if (job) tabs.open({ history: new PatchHistory(job.workflow), name: `${job.name} (from queue)`, path: undefined, savedJson: null });
+  // The engine's history keeps the workflow each job ran (before the seed control moved on), so any
+  // job it remembers opens again — after a reload, or queued from another page (ComfyUI's "Load workflow").
+  const openFinished = async (jobId: string) => {
+    const history = await engine.request('history', {}).catch(() => []);
+    const entry = history.find((candidate) => candidate.jobId === jobId);
+    if (!entry) return error('That job is no longer in the engine\'s history, so its workflow cannot be opened.');
+    tabs.open({ history: new PatchHistory(entry.workflow), name: `${entry.label ?? 'job'} (from queue)`, path: undefined, savedJson: null });
   };
-  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, cancel: (jobId) => void runs.cancel(jobId), canOpen: (jobId) => sent.has(jobId), open: openSent });
-  runs.onChange(() => queueSidebar.render());
-  order.onChange(() => queueSidebar.render());
+  const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+  const queueSidebar = new QueueSidebar({ tracker: runs.tracker, gallery: runs.gallery, pendingOrder: () => order.pending, titleOf, cancel: (jobId) => void runs.cancel(jobId), open: (jobId) => void openFinished(jobId) });
   const library = new NodeLibrary(search, (type) => addNodeAt(editor.canvas, type, viewCentre(editor.canvas)));
-  installSidebar(library, queueSidebar, settings, storage);
+  const sidebar = installSidebar(library, queueSidebar, settings, storage);
+  const renderQueue = () => {
+    queueSidebar.render();
+    const active = runs.tracker.jobs.filter((job) => job.status === 'running' || job.status === 'queued').length;
+    sidebar.setBadge('queue', active > 0 ? String(active) : '');
+  };
+  runs.onChange(renderQueue);
+  order.onChange(renderQueue);
 
-  const batch = new BatchQueue(sent, () => controls.batchCount);
+  const batch = new BatchQueue(runs, () => controls.batchCount);
   const controls = new QueueControls(document.querySelector('[data-testid="queue"]')!, () => void batch.queue({ front: true }));
   return {
     queue: async () => {
@@ -79,7 +89,7 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
     },
     started: () => {
       tabs.restore();
-      queueSidebar.render();
+      renderQueue();
       void order.refresh();
     },
   };
@@ -117,10 +127,10 @@ function installTabs(doc: WorkflowDocument, view: ViewControl, storage: Storage,
   return tabs;
 }
 
-function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: EditorSettingsStore, storage: Storage): void {
+function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: EditorSettingsStore, storage: Storage): Sidebar {
   const settingsDialog = new SettingsDialog(settings);
   const shortcutsDialog = new ShortcutsDialog();
-  new Sidebar(
+  return new Sidebar(
     document.getElementById('workspace')!,
     [
       { id: 'nodes', label: 'Node library', icon: '⬚', content: library.root },
@@ -132,34 +142,4 @@ function installSidebar(library: NodeLibrary, queue: QueueSidebar, settings: Edi
     ],
     storage,
   );
-}
-
-/**
- * Queues through the run controller and remembers the workflow each job was sent with (before the
- * seed control moved on), so the queue can open it again (ComfyUI's "Load workflow").
- */
-class SentWorkflows {
-  readonly #sent = new Map<string, { workflow: Workflow; name: string }>();
-
-  constructor(
-    private readonly editor: GraphEditor,
-    private readonly doc: WorkflowDocument,
-    private readonly runs: RunController,
-  ) {}
-
-  async queue(options?: { front?: boolean }): Promise<string | undefined> {
-    const workflow = this.editor.snapshot();
-    const name = this.doc.name;
-    const jobId = await this.runs.queue(options);
-    if (jobId) this.#sent.set(jobId, { workflow, name });
-    return jobId;
-  }
-
-  has(jobId: string): boolean {
-    return this.#sent.has(jobId);
-  }
-
-  get(jobId: string): { workflow: Workflow; name: string } | undefined {
-    return this.#sent.get(jobId);
-  }
 }

@@ -2,7 +2,9 @@
  * The open document: its graph history (undo/redo as immer patches), name, file path, whether it
  * has unsaved changes, autosave, recent files, and New / Open / Save / Save As / Save as ComfyUI / drop.
  * Everything that reaches the canvas goes through the engine's loadWorkflow request first, so our
- * older files are migrated and ComfyUI files imported exactly as the CLI would.
+ * older files are migrated and ComfyUI files imported exactly as the CLI would. A file opened
+ * (Open, Recent, drop) goes where `openFilesWith` says, a tab of its own (as in ComfyUI), so it
+ * never replaces work; New and Default replace the shown graph after asking.
  */
 import type { ComfyUiExportResult, LoadWorkflowResult, Workflow } from '../../../app/protocol/index.js';
 import { formatIssue, WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../../app/protocol/index.js';
@@ -38,6 +40,8 @@ export class WorkflowDocument {
   #savedJson: string | null = null;
   readonly #listeners = new Set<() => void>();
   readonly #replaceListeners = new Set<() => void>();
+  /** Makes the shown document the place for a file about to open (WorkflowTabs: a new tab). */
+  #roomForFile: () => void = () => undefined;
 
   constructor(
     private readonly editor: GraphEditor,
@@ -78,6 +82,18 @@ export class WorkflowDocument {
     return () => this.#replaceListeners.delete(listener);
   }
 
+  /** `makeRoom` runs once a file has been read and can be shown, before it replaces the shown graph. */
+  openFilesWith(makeRoom: () => void): void {
+    this.#roomForFile = makeRoom;
+  }
+
+  /** Nothing would be lost by showing another graph here: it is empty, or the default as it was opened. */
+  isReusable(): boolean {
+    // An edit still settling (a node just added to an empty graph) counts.
+    this.#commitEdit();
+    return this.#history.present.nodes.length === 0 || (this.#name === 'default' && this.#path === undefined && !this.dirty);
+  }
+
   /** Restores the autosaved document, or opens the default workflow on a first start. */
   async start(): Promise<void> {
     const saved = readAutosave(this.storage);
@@ -103,7 +119,6 @@ export class WorkflowDocument {
 
   /** A file opened or dropped on the canvas: a workflow .json, or a PNG that carries one. */
   async openBytes(fileName: string, bytes: Uint8Array, path?: string): Promise<boolean> {
-    if (!this.#mayDiscard()) return false;
     let json: unknown;
     try {
       json = workflowJsonFromBytes(fileName, bytes);
@@ -112,7 +127,7 @@ export class WorkflowDocument {
       return false;
     }
     const name = documentNameOf(fileName);
-    const shown = await this.#show(json, { name, path, savedJson: 'same' });
+    const shown = await this.#show(json, { name, path, savedJson: 'same' }, { inRoom: true });
     if (shown) this.#remember({ name, ...(path ? { path } : {}), text: this.#text(), savedAt: Date.now(), kind: 'opened' });
     return shown;
   }
@@ -123,7 +138,6 @@ export class WorkflowDocument {
       await this.openBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text), entry.path);
       return;
     }
-    if (!this.#mayDiscard()) return;
     let json: unknown;
     try {
       json = workflowJsonFromBytes(`${entry.name}.json`, new TextEncoder().encode(entry.text));
@@ -131,7 +145,7 @@ export class WorkflowDocument {
       this.#fail(error);
       return;
     }
-    await this.#show(json, { name: entry.name, path: entry.path, savedJson: null });
+    await this.#show(json, { name: entry.name, path: entry.path, savedJson: null }, { inRoom: true });
   }
 
   /**
@@ -225,8 +239,11 @@ export class WorkflowDocument {
     await this.#show(this.defaultWorkflow, { name: 'default', path: undefined, savedJson: 'same' });
   }
 
-  /** Asks the engine to normalise `json`, then shows it; false (with a message) when it cannot be opened. */
-  async #show(json: unknown, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }): Promise<boolean> {
+  /**
+   * Asks the engine to normalise `json`, then shows it (`inRoom`: where openFilesWith's callback
+   * makes room); false (with a message) when it cannot be opened.
+   */
+  async #show(json: unknown, meta: { name: string; path: string | undefined; savedJson: string | null | 'same' }, { inRoom = false } = {}): Promise<boolean> {
     let result: LoadWorkflowResult;
     try {
       result = await this.engine.request('loadWorkflow', { workflow: json });
@@ -240,6 +257,7 @@ export class WorkflowDocument {
     }
     for (const note of result.notes) this.notices.info(note);
     if (result.unknownTypes.length > 0) this.notices.error(`Unknown node types (kept, but they cannot run): ${result.unknownTypes.join(', ')}`);
+    if (inRoom) this.#roomForFile();
     this.#replace(result.workflow, meta);
     return true;
   }

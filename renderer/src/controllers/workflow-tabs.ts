@@ -1,8 +1,9 @@
 /**
  * Several open workflows, one tab each (ComfyUI's workflow tabs). The shown tab's document lives in
  * the WorkflowDocument (and the canvas); the others keep their DocumentState, undo history and view
- * included, until they are shown again. Closing a tab with unsaved work asks first. The tabs are
- * kept in Web Storage after every change (workflow/tab-storage.ts).
+ * included, until they are shown again. Closing a tab with unsaved work asks first. A file opened
+ * (Open, Recent, drop) gets a new tab, as in ComfyUI, unless the shown tab is empty or the untouched
+ * default. The tabs are kept in Web Storage after every change (workflow/tab-storage.ts).
  */
 import { PatchHistory } from '../workflow/patch-history.js';
 import { readTabs, writeTabs } from '../workflow/tab-storage.js';
@@ -43,6 +44,9 @@ export class WorkflowTabs {
     private readonly host: TabHost,
   ) {
     doc.onChange(() => this.#changed());
+    doc.openFilesWith(() => {
+      if (!doc.isReusable()) this.add();
+    });
   }
 
   get active(): number {

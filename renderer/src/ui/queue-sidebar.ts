@@ -1,12 +1,14 @@
 /**
- * The queue sidebar (ComfyUI's Queue tab): the running job with its progress and live preview, the
- * waiting jobs in the engine's order (each removable), and the finished jobs newest first, each
- * with a thumbnail of its first image, its status and run time. Cards are made once per job and
- * state, so a button stays the same element while progress events re-render the list.
+ * The queue sidebar (ComfyUI's Queue tab), the one place the queue is listed: the running job with
+ * its progress and live preview, the waiting jobs in the engine's order (each removable), and the
+ * finished jobs newest first, each with a thumbnail of its first image, its status and run time,
+ * what failed, and its nodes' statuses and times folded under "Nodes". Cards are made once per job
+ * and state, so a button stays the same element while progress events re-render the list.
  */
 import type { GalleryImage } from '../controllers/run-controller.js';
 import type { JobRun, RunTracker } from '../run/run-tracker.js';
 import { button, element, setChildren } from './element.js';
+import { nodeRunRows } from './node-run-rows.js';
 
 const FINISHED_SHOWN = 50;
 
@@ -14,10 +16,9 @@ export interface QueueSidebarSources {
   tracker: RunTracker;
   gallery: readonly GalleryImage[];
   pendingOrder: () => readonly string[];
+  titleOf(nodeId: string): string;
   cancel(jobId: string): void;
-  /** Whether the workflow a job ran is known here (it was queued from this page). */
-  canOpen(jobId: string): boolean;
-  /** Opens the workflow a job ran in a new tab. */
+  /** Opens the workflow a job ran (the engine's history keeps it) in a new tab. */
   open(jobId: string): void;
 }
 
@@ -83,9 +84,21 @@ export class QueueSidebar {
     return this.#card(`finished:${job.jobId}:${image?.url ?? ''}`, () => {
       const seconds = job.startedAt !== undefined && job.finishedAt !== undefined ? ` · ${((job.finishedAt - job.startedAt) / 1000).toFixed(1)}s` : '';
       const thumb = image ? element('a', { href: image.url, target: '_blank', rel: 'noopener', title: image.filename }, element('img', { class: 'queue-thumb', src: image.url, alt: image.filename, loading: 'lazy', 'data-testid': 'queue-thumb' })) : element('div', { class: 'queue-thumb placeholder' });
-      const open = this.sources.canOpen(job.jobId) ? button('Open', () => this.sources.open(job.jobId), { title: 'Open the workflow this job ran in a new tab', 'data-testid': 'queue-card-open' }) : null;
-      return element('div', { class: `queue-card finished status-${job.status}`, 'data-job-id': job.jobId, 'data-status': job.status, 'data-testid': 'queue-card' }, thumb, element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' }, `${job.status}${seconds}`)), open);
+      // A job removed from the queue before it started never ran, so the history has no workflow for it.
+      const open = job.startedAt !== undefined ? button('Open', () => this.sources.open(job.jobId), { title: 'Open the workflow this job ran in a new tab', 'data-testid': 'queue-card-open' }) : null;
+      const text = element('div', { class: 'queue-card-text' }, element('strong', {}, job.label ?? 'job'), element('span', { class: 'queue-card-state' }, `${job.status}${seconds}`), ...this.#details(job));
+      return element('div', { class: `queue-card finished status-${job.status}`, 'data-job-id': job.jobId, 'data-status': job.status, 'data-testid': 'queue-card' }, thumb, text, open);
     });
+  }
+
+  /** What went wrong, and each node's status and time (folded). */
+  #details(job: JobRun): HTMLElement[] {
+    const { tracker, titleOf } = this.sources;
+    return [
+      ...(job.failure ? [element('p', { class: 'job-failure' }, `${titleOf(job.failure.nodeId)}: ${job.failure.message}`)] : []),
+      ...(job.issues ? [element('p', { class: 'job-failure' }, `${job.issues.length} problem${job.issues.length === 1 ? '' : 's'} found before it ran`)] : []),
+      element('details', { class: 'queue-card-nodes', 'data-testid': 'finished-job', 'data-status': job.status }, element('summary', {}, 'Nodes'), element('ul', { class: 'node-runs' }, ...nodeRunRows(job, tracker, titleOf))),
+    ];
   }
 }
 

@@ -39,6 +39,14 @@ export class Sidebar {
     this.#show(storage.getItem(KEY) ?? '');
   }
 
+  /** A short count on a tab's button (the queue's running and waiting jobs), shown while the pane is closed too; '' removes it. */
+  setBadge(id: string, text: string): void {
+    const toggle = this.#buttons.get(id);
+    if (!toggle) return;
+    if (text === '') delete toggle.dataset.badge;
+    else toggle.dataset.badge = text;
+  }
+
   toggle(id: string): void {
     const open = this.#pane.dataset.open === id ? '' : id;
     this.storage.setItem(KEY, open);

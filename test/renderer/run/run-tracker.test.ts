@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { EngineEvent } from '../../../app/protocol/index.js';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type EngineEvent, type Workflow } from '../../../app/protocol/index.js';
 import { RunTracker } from '../../../renderer/src/run/run-tracker.js';
 
 /** Replays events at given times (ms) on a tracker whose clock the test controls. */
@@ -69,7 +69,7 @@ describe('run tracker', () => {
 
   test('a job from the engine\'s history is listed as finished with its nodes\' final statuses', () => {
     const tracker = new RunTracker(() => 0);
-    const entry = { jobId: 'old', label: 'default', status: 'error' as const, queuedAt: 1, startedAt: 2, finishedAt: 9, prompt: {}, executed: ['5', '6'], cached: ['1'], outputs: {}, failure: { nodeId: '6', nodeType: 'VAEDecode', message: 'boom' } };
+    const entry = { jobId: 'old', label: 'default', status: 'error' as const, queuedAt: 1, startedAt: 2, finishedAt: 9, prompt: {}, executed: ['5', '6'], cached: ['1'], outputs: {}, failure: { nodeId: '6', nodeType: 'VAEDecode', message: 'boom' }, workflow: emptyWorkflow() };
     const run = tracker.restore(entry);
     assert.equal(run.status, 'failed');
     assert.deepEqual([...run.nodes.values()].map((node) => [node.nodeId, node.status]), [['1', 'cached'], ['5', 'done'], ['6', 'failed']]);
@@ -108,3 +108,7 @@ describe('run tracker', () => {
     assert.equal(tracker.job(job)!.position, 2);
   });
 });
+
+function emptyWorkflow(): Workflow {
+  return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, last_node_id: 0, last_link_id: 0, nodes: [], links: [], groups: [], extra: {} };
+}

@@ -1,8 +1,8 @@
 /**
- * Keeps the images drawn on nodes (live step previews, written outputs) true to the graph: an
- * image is drawn only while its node's signature (run/node-signature.ts: its widgets and
- * everything upstream) is the one the job ran with, and goes as soon as an edit changes it. Seeds
- * that move on after queueing count as part of the queued graph, not as an edit.
+ * Keeps what a run leaves on nodes true to the graph: images (live step previews, written outputs)
+ * and the "done" and "cached" marks are drawn only while the node's signature (run/node-signature.ts:
+ * its widgets and everything upstream) is the one the job ran with, and go as soon as an edit
+ * changes it. Seeds that move on after queueing count as part of the queued graph, not as an edit.
  */
 import { withControlUpdates, type ControlUpdate, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
@@ -11,7 +11,7 @@ import { nodeSignatures } from '../run/node-signature.js';
 /** Jobs whose graphs are remembered; older ones draw without the check (their images are long replaced). */
 const JOBS_KEPT = 20;
 
-export class ImageFreshness {
+export class ResultFreshness {
   readonly #jobs = new Map<string, { workflow: Workflow; signatures?: Map<number, string> }>();
   #current: Map<number, string> | undefined;
   /** Signature of what is drawn on each node. */
@@ -33,7 +33,7 @@ export class ImageFreshness {
     }
   }
 
-  /** Whether `jobId`'s image for `nodeId` still fits the canvas; if so it is recorded as drawn. */
+  /** Whether `jobId`'s result for `nodeId` (an image, a done or cached mark) still fits the canvas; if so it is recorded as drawn. */
   mayShow(jobId: string, nodeId: number): boolean {
     const current = this.#currentSignatures().get(nodeId);
     const job = this.#jobs.get(jobId);
@@ -43,14 +43,14 @@ export class ImageFreshness {
     return true;
   }
 
-  /** After an edit: images whose node's signature changed are taken off. */
+  /** After an edit: the images and marks of nodes whose signature changed are taken off. */
   graphChanged(): void {
     this.#current = undefined;
     const current = this.#currentSignatures();
     for (const [nodeId, signature] of this.#shown) {
       if (current.get(nodeId) === signature) continue;
       this.#shown.delete(nodeId);
-      this.editor.decorations.clearImages(nodeId);
+      this.editor.decorations.clearResults(nodeId);
     }
   }
 
