@@ -12,6 +12,8 @@ export interface FollowOptions {
   /** Tries per job for failures that may pass (a crash, out of memory); bad input is never retried. */
   attempts: number;
   log: (line: string) => void;
+  /** How often the follower asks Redis for jobs that finished unseen (events missed while Redis restarted). */
+  pollMs?: number;
 }
 
 export interface JobOutcome {
@@ -44,8 +46,10 @@ export async function submitAndFollow(jobs: readonly FarmJobData[], options: Fol
       options.log(describeOutcome(outcome, outcomes.length, jobs.length));
       if (pending.size === 0) resolveAll();
     };
-    events.on('completed', ({ jobId }) => void settle(jobId));
-    events.on('failed', ({ jobId }) => void settle(jobId));
+    const settleQuietly = (jobId: string) => void settle(jobId).catch(() => undefined);
+    events.on('completed', ({ jobId }) => settleQuietly(jobId));
+    events.on('failed', ({ jobId }) => settleQuietly(jobId));
+    reportConnectionLoss([queue, events], options.log);
     await queue.addBulk(jobs.map((data) => ({
       name: data.name,
       data,
@@ -53,11 +57,33 @@ export async function submitAndFollow(jobs: readonly FarmJobData[], options: Fol
     })));
     // Jobs that finished before (an earlier submission of the same batch) send no events now.
     await Promise.all(jobs.map((job) => settle(job.name)));
-    if (pending.size > 0) await allDone;
+    // Events sent while this follower was cut off from Redis are not sent again: ask now and then.
+    const poll = setInterval(() => [...pending].forEach(settleQuietly), options.pollMs ?? 2000);
+    try {
+      if (pending.size > 0) await allDone;
+    } finally {
+      clearInterval(poll);
+    }
     return { outcomes, wallMs: Date.now() - started };
   } finally {
     await events.close();
     await queue.close();
+  }
+}
+
+interface ErrorSource {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+/** ioredis reconnects by itself (BullMQ retries about every second): say so, once per outage rather than per retry. */
+function reportConnectionLoss(clients: readonly ErrorSource[], log: (line: string) => void): void {
+  let lastReport = 0;
+  for (const client of clients) {
+    client.on('error', (error) => {
+      if (Date.now() - lastReport < 10_000) return;
+      lastReport = Date.now();
+      log(`lost Redis (${error.message}); reconnecting, the batch goes on when it is back`);
+    });
   }
 }
 

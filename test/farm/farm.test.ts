@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,7 +7,8 @@ import { Queue } from 'bullmq';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { OWN_WORKFLOW_CHUNK, type Workflow } from '../../app/protocol/index.js';
 import { runCli } from '../support/cli-process.js';
-import { nodeOfType, tinySdWorkflow } from '../support/default-workflow.js';
+import { nodeOfType } from '../support/default-workflow.js';
+import { jobPngs, pngsIn, smallWorkflow, writeJson as writeFixture } from '../support/farm-fixtures.js';
 import { startWorker, type WorkerProcess } from '../support/farm-workers.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
@@ -17,22 +18,8 @@ let redis: RedisServer;
 let modelsDir: string;
 const workers: WorkerProcess[] = [];
 
-function writeJson(name: string, value: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-}
-
-/** tiny-sd at 64² with 2 steps: seconds per job on a CPU. */
-function smallWorkflow(steps = 2): Workflow {
-  const workflow = tinySdWorkflow();
-  Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: 64, height: 64 });
-  Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps });
-  return workflow;
-}
-
+const writeJson = (name: string, value: unknown) => writeFixture(dir, name, value);
 const workflowFile = () => writeJson('workflow.json', smallWorkflow());
-const pngsIn = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.png')).sort();
 
 async function worker(name: string, queue: string, models: string, extra: string[] = []): Promise<WorkerProcess> {
   const started = await startWorker(name, ['--redis', redis.url, '--queue', queue, '--models', models, '--device', 'cpu', ...extra]);
@@ -56,7 +43,7 @@ describe('render farm: scalecrafter worker and batch on a real Redis', () => {
     const out = path.join(dir, 'sweep-out');
     const result = await runCli(['batch', workflowFile(), '--sweep', sweep, '--redis', redis.url, '--queue', 'sweep', '--out', out, '--models', modelsDir, '--batch-id', 'six']);
     assert.equal(result.code, 0, result.stderr + result.stdout);
-    const names = Array.from({ length: 6 }, (_, index) => `six-${String(index).padStart(4, '0')}.png`);
+    const names = jobPngs('six', 6);
     assert.deepEqual(pngsIn(out), names);
     for (const [index, name] of names.entries()) {
       const embedded = JSON.parse(decodePng(readFileSync(path.join(out, name))).text[OWN_WORKFLOW_CHUNK]!) as Workflow;
