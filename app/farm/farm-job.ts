@@ -24,6 +24,8 @@ export type FarmJobData = z.infer<typeof farmJobDataSchema>;
 
 export const farmJobResultSchema = z.object({
   worker: z.string(),
+  /** The worker's `--device` (the engine falls back from it when that provider is missing). */
+  device: z.string().optional(),
   /** Paths relative to the output folder. */
   files: z.array(z.string()),
   /** The outputs were there already (a retry after the files were written): nothing ran. */

@@ -48,14 +48,14 @@ async function renderJob(job: Job<FarmJobData, FarmJobResult>, options: FarmWork
   const data = parsed.data;
   const outputDir = path.resolve(options.outputDir ?? data.outputDir);
   const existing = await publishedOutputs(outputDir, data.name);
-  if (existing.length > 0) return { worker: options.workerName, files: existing, skipped: true, durationMs: Date.now() - started };
+  if (existing.length > 0) return { worker: options.workerName, device: options.device, files: existing, skipped: true, durationMs: Date.now() - started };
   await checkModels(data, options);
 
   const staging = await stagingFolder(outputDir, data.name);
   const rendered = await renderInto(staging, data, job, options);
   const files = await publishOutputs(outputDir, staging, rendered);
   options.onJob?.(`${data.name}: wrote ${files.join(', ')}`);
-  return { worker: options.workerName, files, skipped: false, durationMs: Date.now() - started };
+  return { worker: options.workerName, device: options.device, files, skipped: false, durationMs: Date.now() - started };
 }
 
 async function checkModels(data: FarmJobData, options: FarmWorkerOptions): Promise<void> {
@@ -89,7 +89,11 @@ async function renderInto(staging: string, data: FarmJobData, job: Job, options:
   });
   try {
     const end = await engine.waitForJob(queued.jobId);
-    if (end.type === 'error') throw new Error(`job ${data.name} failed on worker ${options.workerName}: ${formatIssue({ code: 'execution_failed', ...end.failure })}`);
+    if (end.type === 'error') {
+      const message = `job ${data.name} failed on worker ${options.workerName}: ${formatIssue({ code: 'execution_failed', ...end.failure })}`;
+      // A failure that names a field is the job's input, which another try would only repeat.
+      throw end.failure.field ? new UnrecoverableError(message) : new Error(message);
+    }
     if (end.type === 'cancelled') throw new Error(`job ${data.name} was cancelled on worker ${options.workerName}`);
     return files;
   } finally {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Queue } from 'bullmq';
 import { runCli } from '../support/cli-process.js';
-import { jobPngs, pngsIn, smallWorkflow, writeJson } from '../support/farm-fixtures.js';
+import { jobPngs, pngsIn, routeQueueFor, smallWorkflow, writeJson } from '../support/farm-fixtures.js';
 import { startWorker, type WorkerProcess } from '../support/farm-workers.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 async function countsOf(queueName: string): Promise<{ completed: number; active: number }> {
-  const queue = new Queue(queueName, { connection: { url: redis.url } });
+  const queue = new Queue(await routeQueueFor(queueName, modelsDir), { connection: { url: redis.url } });
   try {
     const counts = await queue.getJobCounts('completed', 'active');
     return { completed: counts.completed ?? 0, active: counts.active ?? 0 };

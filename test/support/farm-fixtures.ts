@@ -1,6 +1,8 @@
 /** Files the farm tests submit: small tiny-sd workflows and sweeps in a scratch folder. */
 import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { routeOf, routeQueueName } from '../../app/farm/farm-routes.js';
+import { identifyModel } from '../../app/farm/model-identity.js';
 import type { Workflow } from '../../app/protocol/index.js';
 import { nodeOfType, tinySdWorkflow } from './default-workflow.js';
 
@@ -22,3 +24,10 @@ export const pngsIn = (folder: string) => readdirSync(folder).filter((name) => n
 
 /** `<batchId>-0000.png` … for `count` jobs, as the farm names one-image outputs. */
 export const jobPngs = (batchId: string, count: number) => Array.from({ length: count }, (_, index) => `${batchId}-${String(index).padStart(4, '0')}.png`);
+
+/** The BullMQ queue a farm's jobs on `model` (as in `modelsDir`) go to. */
+export async function routeQueueFor(queueName: string, modelsDir: string, model = 'tiny-sd'): Promise<string> {
+  const identity = await identifyModel({ modelsDir }, model);
+  if (!identity) throw new Error(`no ${model} in ${modelsDir}`);
+  return routeQueueName(queueName, routeOf([identity]));
+}

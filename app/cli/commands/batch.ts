@@ -19,6 +19,7 @@ interface BatchOptions {
   models?: string;
   batchId?: string;
   attempts: number;
+  unservedTimeout: number;
 }
 
 /** Exit codes: 0 every job done, 1 some failed, 2 the workflow or sweep is invalid. */
@@ -34,6 +35,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--models <dir>', 'models folder whose files identify the models (default: $SCALECRAFTER_MODELS_DIR or ./models)')
     .option('--batch-id <id>', 'name the batch (default: derived from the workflow and sweep, so resubmitting resumes it)')
     .option('--attempts <n>', 'tries per job for failures that may pass; bad input is never retried', positiveInteger, 2)
+    .option('--unserved-timeout <s>', 'give up jobs that no worker can take (none has their models) after this many seconds', positiveInteger, 600)
     .action(async (file: string, options: BatchOptions) => {
       process.exitCode = await runBatch(file, options);
     });
@@ -65,7 +67,7 @@ async function runBatch(file: string, options: BatchOptions): Promise<number> {
   }
   process.stderr.write(`batch ${jobs[0]!.batchId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} into ${path.resolve(options.out)}\n`);
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const summary = await submitAndFollow(jobs, { redisUrl, queueName: options.queue, attempts: options.attempts, log });
+  const summary = await submitAndFollow(jobs, { redisUrl, queueName: options.queue, attempts: options.attempts, log, unservedTimeoutMs: options.unservedTimeout * 1000 });
   log(`finished in ${(summary.wallMs / 1000).toFixed(2)} s`);
   for (const line of throughputLines(summary)) log(`  ${line}`);
   return summary.outcomes.some((outcome) => outcome.failure !== undefined) ? 1 : 0;
