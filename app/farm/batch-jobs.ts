@@ -11,12 +11,14 @@ import { formatIssue, type Issue, type Workflow } from '../protocol/index.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { batchIdFor, jobNameFor, type FarmJobData } from './farm-job.js';
 import { identifyModel, modelNamesIn, type ModelIdentity } from './model-identity.js';
+import { isS3Url, parseS3Url } from './s3-outputs.js';
 import { expandSweep, type Sweep } from './sweep.js';
 
 export interface BatchInput {
   workflowFile: string;
   workflowJson: unknown;
   sweep: Sweep;
+  /** A folder, or s3://BUCKET/PREFIX. */
   outputDir: string;
   /** Overrides the id derived from the workflow and sweep (reusing an id resumes that batch). */
   batchId?: string;
@@ -37,7 +39,7 @@ export async function prepareBatch(engine: EngineClient, config: Pick<EngineConf
     const { issues } = await engine.request('validate', { workflow: applied.workflow, overrides: [] });
     if (issues.length > 0) throw invalid(`combination ${index} (${describe(overrides)}) of ${input.workflowFile} cannot run`, issues);
     const models = await identifyModels(config, applied.workflow, identities);
-    jobs.push({ batchId, name, workflow: applied.workflow, overrides, models, outputDir: path.resolve(input.outputDir) });
+    jobs.push({ batchId, name, workflow: applied.workflow, overrides, models, outputDir: outputLocation(input.outputDir) });
   }
   return jobs;
 }
@@ -56,6 +58,13 @@ async function identifyModels(config: Pick<EngineConfig, 'modelsDir' | 'comfyui'
     identities.push(identity);
   }
   return identities;
+}
+
+/** A folder as an absolute path (workers may mount it elsewhere: their --out); an S3 URL checked and kept. */
+function outputLocation(out: string): string {
+  if (!isS3Url(out)) return path.resolve(out);
+  parseS3Url(out);
+  return out;
 }
 
 function describe(overrides: readonly { nodeId: string; field: string; value: unknown }[]): string {

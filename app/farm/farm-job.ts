@@ -17,7 +17,7 @@ export const farmJobDataSchema = z.object({
   workflow: z.unknown(),
   overrides: z.array(widgetOverrideSchema),
   models: z.array(z.object({ name: z.string(), fingerprint: z.string() })),
-  /** The shared output folder as the coordinator sees it; a worker's `--out` says where it is mounted there. */
+  /** The shared output folder as the coordinator sees it (a worker's `--out` says where it is mounted there), or s3://BUCKET/PREFIX. */
   outputDir: z.string().min(1),
 });
 export type FarmJobData = z.infer<typeof farmJobDataSchema>;

@@ -31,7 +31,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--sweep <file>', 'sweep JSON: {"seeds": [1, 2], "sizes": ["64x64"], "set": {"NODE_ID.FIELD": [values…]}} (default: the workflow once)')
     .option('--redis <url>', 'Redis URL, e.g. rediss://:PASSWORD@host:6380 (default: $SCALECRAFTER_REDIS_URL)')
     .option('--queue <name>', 'queue name', DEFAULT_QUEUE_NAME)
-    .option('-o, --out <dir>', 'the shared output folder the workers write into', 'out')
+    .option('-o, --out <dir>', 'the shared output folder the workers write into, or s3://BUCKET/PREFIX (an S3-compatible bucket)', 'out')
     .option('--models <dir>', 'models folder whose files identify the models (default: $SCALECRAFTER_MODELS_DIR or ./models)')
     .option('--batch-id <id>', 'name the batch (default: derived from the workflow and sweep, so resubmitting resumes it)')
     .option('--attempts <n>', 'tries per job for failures that may pass; bad input is never retried', positiveInteger, 2)
@@ -65,7 +65,7 @@ async function runBatch(file: string, options: BatchOptions): Promise<number> {
   } finally {
     await engine.close();
   }
-  process.stderr.write(`batch ${jobs[0]!.batchId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} into ${path.resolve(options.out)}\n`);
+  process.stderr.write(`batch ${jobs[0]!.batchId}: ${jobs.length} job${jobs.length === 1 ? '' : 's'} into ${jobs[0]!.outputDir}\n`);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const summary = await submitAndFollow(jobs, { redisUrl, queueName: options.queue, attempts: options.attempts, log, unservedTimeoutMs: options.unservedTimeout * 1000 });
   log(`finished in ${(summary.wallMs / 1000).toFixed(2)} s`);

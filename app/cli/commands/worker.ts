@@ -16,6 +16,7 @@ interface WorkerOptions {
   models?: string;
   modelsFrom?: string;
   out?: string;
+  s3Endpoint?: string;
   name: string;
   lockDuration: number;
 }
@@ -32,6 +33,7 @@ export function registerWorkerCommand(program: Command): void {
     .option('--models <dir>', 'models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
     .option('--models-from <dir>', 'the farm\'s shared models location (a models folder): a model this worker lacks is copied from there, checked by content')
     .option('--out <dir>', 'where the shared output folder is mounted on this machine (default: the path the batch gave)')
+    .option('--s3-endpoint <url>', 'S3-compatible server for s3:// outputs (MinIO, R2…; default: $AWS_ENDPOINT_URL_S3, else AWS); credentials: $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY')
     .option('--name <name>', 'this worker\'s name in results and errors', `${hostname()}-${process.pid}`)
     .option('--lock-duration <ms>', 'a dead worker\'s job is handed to another after about this long', positiveInteger, 30_000)
     .action(async (options: WorkerOptions) => {
@@ -54,6 +56,7 @@ async function runWorker(options: WorkerOptions): Promise<void> {
     concurrency: options.concurrency,
     ...(options.out ? { outputDir: path.resolve(options.out) } : {}),
     ...(options.modelsFrom ? { modelsFrom: path.resolve(options.modelsFrom) } : {}),
+    ...s3SettingsOf(options.s3Endpoint),
     lockDurationMs: options.lockDuration,
     onJob: log,
     log,
@@ -66,4 +69,10 @@ async function runWorker(options: WorkerOptions): Promise<void> {
   });
   await worker.close();
   await engine.close();
+}
+
+/** Only the endpoint is an option: keys stay in the environment, out of `ps`. */
+function s3SettingsOf(option: string | undefined, env: NodeJS.ProcessEnv = process.env): { s3?: { endpoint: string } } {
+  const endpoint = option ?? env.AWS_ENDPOINT_URL_S3;
+  return endpoint ? { s3: { endpoint } } : {};
 }
