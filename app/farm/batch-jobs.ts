@@ -11,7 +11,7 @@ import { formatIssue, type Issue, type Workflow } from '../protocol/index.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { batchIdFor, jobNameFor, type FarmJobData } from './farm-job.js';
 import { identifyModel, modelNamesIn, type ModelIdentity } from './model-identity.js';
-import { isS3Url, parseS3Url } from './s3-outputs.js';
+import { isS3Url, parseS3Url } from './s3-location.js';
 import { expandSweep, type Sweep } from './sweep.js';
 
 export interface BatchInput {

@@ -14,7 +14,7 @@ import { UserFacingError } from '../protocol/user-facing-error.js';
 import { farmJobDataSchema, type FarmJobData, type FarmJobResult } from './farm-job.js';
 import { identifyModel } from './model-identity.js';
 import { outputStoreFor } from './output-store.js';
-import type { S3Settings } from './s3-outputs.js';
+import type { S3Settings } from './s3-location.js';
 
 export interface FarmWorkerOptions {
   redisUrl: string;
@@ -49,7 +49,7 @@ async function renderJob(job: Job<FarmJobData, FarmJobResult>, options: FarmWork
   const parsed = farmJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a ScaleCrafter farm job: ${parsed.error.message}`);
   const data = parsed.data;
-  const store = outputStoreFor(data.outputDir, { ...(options.outputDir ? { localFolder: options.outputDir } : {}), ...(options.s3 ? { s3: options.s3 } : {}) });
+  const store = await outputStoreFor(data.outputDir, { ...(options.outputDir ? { localFolder: options.outputDir } : {}), ...(options.s3 ? { s3: options.s3 } : {}) });
   const existing = await store.published(data.name);
   if (existing.length > 0) return { worker: options.workerName, device: options.device, files: existing, skipped: true, durationMs: Date.now() - started };
   await checkModels(data, options);

@@ -8,7 +8,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { isS3Url, parseS3Url, publishedKeys, putIfAbsent, s3ClientFor, type S3Location, type S3Settings } from './s3-outputs.js';
+import { isS3Url, parseS3Url, type S3Location, type S3Settings } from './s3-location.js';
 import { outputName, outputNamePattern, publishedOutputs, publishOutputs, stagingFolder } from './shared-outputs.js';
 
 export interface OutputStore {
@@ -28,13 +28,14 @@ export interface OutputStoreOptions {
 
 const s3Clients = new Map<string, S3Client>();
 
-export function outputStoreFor(location: string, options: OutputStoreOptions = {}): OutputStore {
+export async function outputStoreFor(location: string, options: OutputStoreOptions = {}): Promise<OutputStore> {
   if (!isS3Url(location)) return folderStore(path.resolve(options.localFolder ?? location));
+  const s3 = await import('./s3-outputs.js');
   const settings = options.s3 ?? {};
   const key = settings.endpoint ?? '';
-  const client = s3Clients.get(key) ?? s3ClientFor(settings);
+  const client = s3Clients.get(key) ?? s3.s3ClientFor(settings);
   s3Clients.set(key, client);
-  return bucketStore(client, parseS3Url(location));
+  return bucketStore(s3, client, parseS3Url(location));
 }
 
 function folderStore(outputDir: string): OutputStore {
@@ -45,9 +46,9 @@ function folderStore(outputDir: string): OutputStore {
   };
 }
 
-function bucketStore(client: S3Client, location: S3Location): OutputStore {
+function bucketStore(s3: typeof import('./s3-outputs.js'), client: S3Client, location: S3Location): OutputStore {
   return {
-    published: (jobName) => publishedKeys(client, location, outputNamePattern(jobName), jobName),
+    published: (jobName) => s3.publishedKeys(client, location, outputNamePattern(jobName), jobName),
     staging: async (jobName) => {
       const folder = path.join(tmpdir(), 'scalecrafter-farm-staging', `${jobName}.${randomUUID()}`);
       await mkdir(folder, { recursive: true });
@@ -56,7 +57,7 @@ function bucketStore(client: S3Client, location: S3Location): OutputStore {
     publish: async (jobName, staging, files) => {
       try {
         const names = files.map((file, k) => outputName(jobName, k, files.length, file));
-        for (const [k, file] of files.entries()) await putIfAbsent(client, location, names[k]!, file);
+        for (const [k, file] of files.entries()) await s3.putIfAbsent(client, location, names[k]!, file);
         return names;
       } finally {
         await rm(staging, { recursive: true, force: true });

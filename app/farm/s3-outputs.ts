@@ -3,34 +3,13 @@
  * under keys derived from the job's name, never overwritten. A put is conditional (If-None-Match:
  * *, which S3, MinIO and R2 enforce atomically); a key found already there is kept, as the shared
  * folder keeps a file another worker linked first. Endpoint and credentials come from the worker's
- * environment (the AWS variables) or its --s3-endpoint, never from the job.
+ * environment (the AWS variables) or its --s3-endpoint, never from the job. Loaded only when a
+ * job's output is in a bucket: the SDK takes most of a second to load.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { UserFacingError } from '../protocol/user-facing-error.js';
-
-export interface S3Location {
-  bucket: string;
-  /** '' or ending in '/'. */
-  prefix: string;
-}
-
-export interface S3Settings {
-  /** An S3-compatible server other than AWS (MinIO, R2…): addressed path-style, as those expect. */
-  endpoint?: string;
-}
-
-export function isS3Url(location: string): boolean {
-  return location.startsWith('s3://');
-}
-
-export function parseS3Url(url: string): S3Location {
-  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
-  if (!match) throw new UserFacingError(`"${url}" is not an S3 location`, { field: 'out', hint: 'write s3://BUCKET/PREFIX, with a bucket name of 3 to 63 lower-case letters, digits, "." and "-"' });
-  const prefix = match[2] ?? '';
-  return { bucket: match[1]!, prefix: prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/` };
-}
+import type { S3Location, S3Settings } from './s3-location.js';
 
 export function s3ClientFor(settings: S3Settings, env: NodeJS.ProcessEnv = process.env): S3Client {
   return new S3Client({

@@ -6,6 +6,7 @@ import { defaultEngineConfig } from '../../engine/engine-config.js';
 import { prepareBatch } from '../../farm/batch-jobs.js';
 import { submitAndFollow, throughputLines } from '../../farm/batch-follow.js';
 import { DEFAULT_QUEUE_NAME } from '../../farm/farm-job.js';
+import { isS3Url, parseS3Url } from '../../farm/s3-location.js';
 import { parseSweep } from '../../farm/sweep.js';
 import { UserFacingError } from '../../protocol/user-facing-error.js';
 import { positiveInteger, redisUrlOf } from '../farm-options.js';
@@ -53,15 +54,21 @@ async function runBatch(file: string, options: BatchOptions): Promise<number> {
     return 2;
   }
   const sweep = options.sweep ? parseSweep(await readJson(options.sweep), options.sweep) : { set: {} };
+  // A mistyped bucket is found before the engine starts (seconds), not after.
+  if (isS3Url(options.out)) {
+    try {
+      parseS3Url(options.out);
+    } catch (error) {
+      return reportInvalid(error);
+    }
+  }
   const engineConfig = { ...defaultEngineConfig(), ...(options.models ? { modelsDir: path.resolve(options.models) } : {}) };
   const engine = await EngineClient.start(engineConfig);
   let jobs;
   try {
     jobs = await prepareBatch(engine, engineConfig, { workflowFile: file, workflowJson: read.json, sweep, outputDir: options.out, ...(options.batchId ? { batchId: options.batchId } : {}) });
   } catch (error) {
-    if (!(error instanceof UserFacingError)) throw error;
-    process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
-    return 2;
+    return reportInvalid(error);
   } finally {
     await engine.close();
   }
@@ -71,6 +78,13 @@ async function runBatch(file: string, options: BatchOptions): Promise<number> {
   log(`finished in ${(summary.wallMs / 1000).toFixed(2)} s`);
   for (const line of throughputLines(summary)) log(`  ${line}`);
   return summary.outcomes.some((outcome) => outcome.failure !== undefined) ? 1 : 0;
+}
+
+/** Exit code 2 for what the user gave (workflow, sweep, --out); anything else is not ours to explain. */
+function reportInvalid(error: unknown): number {
+  if (!(error instanceof UserFacingError)) throw error;
+  process.stderr.write(`error: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  return 2;
 }
 
 async function readJson(file: string): Promise<unknown> {
