@@ -32,10 +32,13 @@ export interface FarmWorkerOptions {
   /** How long a job's lock lasts without renewal: a dead worker's job goes back to the queue after about this long. */
   lockDurationMs: number;
   onJob?: (line: string) => void;
+  /** Wraps each job's rendering: a worker serving several routes lets one engine render its jobs in turn (engine-gate.ts). */
+  holdEngine?: <T>(render: () => Promise<T>) => Promise<T>;
 }
 
 export function startFarmWorker(options: FarmWorkerOptions): Worker<FarmJobData, FarmJobResult> {
-  return new Worker<FarmJobData, FarmJobResult>(options.queueName, (job) => renderJob(job, options), {
+  const hold = options.holdEngine ?? ((render) => render());
+  return new Worker<FarmJobData, FarmJobResult>(options.queueName, (job) => hold(() => renderJob(job, options)), {
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,

@@ -5,6 +5,7 @@
  */
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { EngineGate } from './engine-gate.js';
 import { startFarmWorker, type FarmWorkerOptions } from './farm-worker.js';
 import { describeModels, HEARTBEAT_EVERY_MS, publishWorkerStatus, readRoutes, removeWorkerStatus, routeQueueName } from './farm-routes.js';
 import type { ModelIdentity } from './model-identity.js';
@@ -39,7 +40,7 @@ export async function startRoutedFarmWorker(options: RoutedFarmWorkerOptions): P
     }
     delete skips[route];
     if (supplied.copied.length > 0) options.log(`copied ${supplied.copied.join(', ')} from ${options.modelsFrom}`);
-    const worker = startFarmWorker({ ...options, queueName: routeQueueName(options.queueName, route) });
+    const worker = startFarmWorker({ ...options, queueName: routeQueueName(options.queueName, route), holdEngine: (render) => gate.run(render) });
     worker.on('error', (error) => options.log(`queue error: ${error.message}`));
     worker.on('failed', (job, error) => options.log(`${job?.name ?? 'a job'} failed: ${error.message}`));
     gate.add(worker);
@@ -72,33 +73,4 @@ function setRepeating(task: () => Promise<void>, ms: number, onError: (error: Er
     running = true;
     task().catch(onError).finally(() => (running = false));
   }, ms);
-}
-
-/**
- * One engine renders one job at a time, so the route workers of a process together hold at most
- * `--concurrency` jobs: all pause while that many are in hand. (A fetch already under way when
- * they pause can still bring one more; it waits for the engine.)
- */
-class EngineGate {
-  private busy = 0;
-  private readonly workers: Worker[] = [];
-
-  constructor(private readonly capacity: number) {}
-
-  add(worker: Worker): void {
-    this.workers.push(worker);
-    worker.on('active', () => this.change(+1));
-    worker.on('completed', () => this.change(-1));
-    worker.on('failed', () => this.change(-1));
-    if (this.busy >= this.capacity) void worker.pause(true);
-  }
-
-  private change(delta: number): void {
-    const wasFull = this.busy >= this.capacity;
-    this.busy = Math.max(0, this.busy + delta);
-    const full = this.busy >= this.capacity;
-    // A lone route worker is bounded by its own concurrency; pausing it would only delay its next fetch.
-    if (full === wasFull || this.workers.length < 2) return;
-    for (const worker of this.workers) void (full ? worker.pause(true) : worker.resume());
-  }
 }
