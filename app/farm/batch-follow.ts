@@ -40,8 +40,9 @@ export async function submitAndFollow(jobs: readonly FarmJobData[], options: Fol
   const started = Date.now();
   try {
     await Promise.all(lanes.map((lane) => lane.events.waitUntilReady()));
-    await registerRoutes(redis, options.queueName, new Map(lanes.map((lane) => [lane.route, lane.jobs[0]!.models])));
-    return await follow(lanes, new UnservedRoutes(redis, options.queueName, options.unservedTimeoutMs ?? 600_000, options.log), options, started);
+    const renewRoutes = (pending: ReadonlySet<string>) => registerRoutes(redis, options.queueName, new Map(lanes.filter((lane) => lane.jobs.some((job) => pending.has(job.name))).map((lane) => [lane.route, lane.jobs[0]!.models])));
+    await renewRoutes(new Set(jobs.map((job) => job.name)));
+    return await follow(lanes, { unserved: new UnservedRoutes(redis, options.queueName, options.unservedTimeoutMs ?? 600_000, options.log), renewRoutes }, options, started);
   } finally {
     await Promise.all(lanes.flatMap((lane) => [lane.events.close(), lane.queue.close()]));
     redis.disconnect();
@@ -60,7 +61,13 @@ function lanesOf(jobs: readonly FarmJobData[], queueName: string, connection: { 
   });
 }
 
-async function follow(lanes: readonly Lane[], unserved: UnservedRoutes, options: FollowOptions, started: number): Promise<BatchSummary> {
+interface RouteKeeping {
+  unserved: UnservedRoutes;
+  /** Keeps the routes of jobs still pending fresh for workers (ROUTE_FRESH_MS). */
+  renewRoutes: (pending: ReadonlySet<string>) => Promise<void>;
+}
+
+async function follow(lanes: readonly Lane[], routes: RouteKeeping, options: FollowOptions, started: number): Promise<BatchSummary> {
   const laneOf = new Map(lanes.flatMap((lane) => lane.jobs.map((job) => [job.name, lane] as const)));
   const pending = new Set(laneOf.keys());
   const outcomes: JobOutcome[] = [];
@@ -90,7 +97,8 @@ async function follow(lanes: readonly Lane[], unserved: UnservedRoutes, options:
   // Events sent while this follower was cut off from Redis are not sent again: ask now and then.
   const check = async () => {
     await Promise.all([...pending].map(settle));
-    await giveUpUnserved(lanes, pending, unserved, record);
+    await routes.renewRoutes(pending);
+    await giveUpUnserved(lanes, pending, routes.unserved, record);
   };
   const poll = setInterval(() => void check().catch(() => undefined), options.pollMs ?? 2000);
   try {

@@ -9,7 +9,13 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ModelIdentity } from './model-identity.js';
 
-const modelsSchema = z.array(z.object({ name: z.string(), fingerprint: z.string() }));
+const routeEntrySchema = z.object({ models: z.array(z.object({ name: z.string(), fingerprint: z.string() })), at: z.number() });
+
+/**
+ * A batch renews its routes while it follows them; a worker starts serving (and copying models
+ * for) only routes renewed this recently, not every route a finished batch once listed.
+ */
+export const ROUTE_FRESH_MS = 60_000;
 
 /** A heartbeat older than this is a worker that left (or died). */
 export const WORKER_SILENT_AFTER_MS = 15_000;
@@ -44,17 +50,19 @@ export function routeQueueName(queueName: string, route: string): string {
 const routesKey = (queueName: string) => `scalecrafter:farm:${queueName}:routes`;
 const workersKey = (queueName: string) => `scalecrafter:farm:${queueName}:workers`;
 
-export async function registerRoutes(redis: Redis, queueName: string, routes: ReadonlyMap<string, readonly ModelIdentity[]>): Promise<void> {
+/** Lists (or renews) routes as wanted now. */
+export async function registerRoutes(redis: Redis, queueName: string, routes: ReadonlyMap<string, readonly ModelIdentity[]>, now = Date.now()): Promise<void> {
   if (routes.size === 0) return;
-  await redis.hset(routesKey(queueName), Object.fromEntries([...routes].map(([route, models]) => [route, JSON.stringify(models)])));
+  await redis.hset(routesKey(queueName), Object.fromEntries([...routes].map(([route, models]) => [route, JSON.stringify({ models, at: now })])));
 }
 
-export async function readRoutes(redis: Redis, queueName: string): Promise<Map<string, ModelIdentity[]>> {
+/** The routes some batch renewed within ROUTE_FRESH_MS, with their models. */
+export async function readRoutes(redis: Redis, queueName: string, now = Date.now()): Promise<Map<string, ModelIdentity[]>> {
   const entries = await redis.hgetall(routesKey(queueName));
   const routes = new Map<string, ModelIdentity[]>();
   for (const [route, json] of Object.entries(entries)) {
-    const parsed = modelsSchema.safeParse(JSON.parse(json));
-    if (parsed.success) routes.set(route, parsed.data);
+    const parsed = routeEntrySchema.safeParse(JSON.parse(json));
+    if (parsed.success && now - parsed.data.at < ROUTE_FRESH_MS) routes.set(route, parsed.data.models);
   }
   return routes;
 }
