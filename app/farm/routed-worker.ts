@@ -32,7 +32,9 @@ export async function startRoutedFarmWorker(options: RoutedFarmWorkerOptions): P
   const gate = new EngineGate(options.concurrency);
 
   const serve = async (route: string, models: readonly ModelIdentity[]) => {
-    const supplied = await supplyModels(models, { local: options.engineConfig, ...(options.modelsFrom ? { modelsFrom: options.modelsFrom } : {}) });
+    // A copy that fails (disk full, no permission) is this route's problem, reported like a missing model.
+    const supplied = await supplyModels(models, { local: options.engineConfig, ...(options.modelsFrom ? { modelsFrom: options.modelsFrom } : {}) })
+      .catch((error: Error) => ({ ok: false as const, reason: `could not get the models: ${error.message}` }));
     if (!supplied.ok) {
       if (skips[route] !== supplied.reason) options.log(`not taking jobs for ${describeModels(models)}: worker ${options.workerName} ${supplied.reason}`);
       skips[route] = supplied.reason;
