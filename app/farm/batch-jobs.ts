@@ -11,12 +11,14 @@ import { formatIssue, type Issue, type Workflow } from '../protocol/index.js';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { batchIdFor, jobNameFor, type FarmJobData } from './farm-job.js';
 import { identifyModel, modelNamesIn, type ModelIdentity } from './model-identity.js';
+import { isS3Url, parseS3Url } from './s3-location.js';
 import { expandSweep, type Sweep } from './sweep.js';
 
 export interface BatchInput {
   workflowFile: string;
   workflowJson: unknown;
   sweep: Sweep;
+  /** A folder, or s3://BUCKET/PREFIX. */
   outputDir: string;
   /** Overrides the id derived from the workflow and sweep (reusing an id resumes that batch). */
   batchId?: string;
@@ -27,7 +29,8 @@ export async function prepareBatch(engine: EngineClient, config: Pick<EngineConf
   if (!loaded.ok) throw invalid(`${input.workflowFile} cannot run`, loaded.issues);
   const workflow = loaded.workflow;
   const batchId = input.batchId ?? batchIdFor(workflow, input.sweep);
-  const models = await identifyModels(config, workflow);
+  // A sweep may change the model (mixed families in one batch): each job names its own.
+  const identities = new Map<string, ModelIdentity>();
   const jobs: FarmJobData[] = [];
   for (const { index, overrides } of expandSweep(input.sweep, workflow)) {
     const name = jobNameFor(batchId, index);
@@ -35,24 +38,33 @@ export async function prepareBatch(engine: EngineClient, config: Pick<EngineConf
     if (!applied.ok) throw invalid(`the sweep does not fit ${input.workflowFile}`, applied.issues);
     const { issues } = await engine.request('validate', { workflow: applied.workflow, overrides: [] });
     if (issues.length > 0) throw invalid(`combination ${index} (${describe(overrides)}) of ${input.workflowFile} cannot run`, issues);
-    jobs.push({ batchId, name, workflow: applied.workflow, overrides, models, outputDir: path.resolve(input.outputDir) });
+    const models = await identifyModels(config, applied.workflow, identities);
+    jobs.push({ batchId, name, workflow: applied.workflow, overrides, models, outputDir: outputLocation(input.outputDir) });
   }
   return jobs;
 }
 
-async function identifyModels(config: Pick<EngineConfig, 'modelsDir' | 'comfyui'>, workflow: Workflow): Promise<ModelIdentity[]> {
+async function identifyModels(config: Pick<EngineConfig, 'modelsDir' | 'comfyui'>, workflow: Workflow, known: Map<string, ModelIdentity>): Promise<ModelIdentity[]> {
   const identities: ModelIdentity[] = [];
   for (const name of modelNamesIn(workflow)) {
-    const identity = await identifyModel(config, name);
+    const identity = known.get(name) ?? (await identifyModel(config, name));
     if (identity === null) {
       throw new UserFacingError(`the model "${name}" is not in ${config.modelsDir} on this machine, so the batch cannot say which version the workers must use`, {
         field: 'model',
         hint: 'submit from a machine that has the model (pass --models), the same files the workers have',
       });
     }
+    known.set(name, identity);
     identities.push(identity);
   }
   return identities;
+}
+
+/** A folder as an absolute path (workers may mount it elsewhere: their --out); an S3 URL checked and kept. */
+function outputLocation(out: string): string {
+  if (!isS3Url(out)) return path.resolve(out);
+  parseS3Url(out);
+  return out;
 }
 
 function describe(overrides: readonly { nodeId: string; field: string; value: unknown }[]): string {

@@ -5,10 +5,13 @@
  * Once every job is done or failed for good, it lets go of Redis and keeps the final view.
  */
 import { Job, Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { farmFailureOf, type FarmBatchView, type FarmJobView } from '../protocol/farm.js';
-import type { WidgetOverride } from '../protocol/index.js';
 import { farmJobResultSchema, type FarmJobData, type FarmJobResult } from './farm-job.js';
 import { redactRedisUrl } from './batch-submit.js';
+import { registerRoutes } from './farm-routes.js';
+import { routeLanesOf, wantedRoutes, type RouteLane } from './route-lanes.js';
+import { UnservedRoutes } from './unserved-routes.js';
 import { workerViews } from './worker-throughput.js';
 
 const POLL_MS = 2000;
@@ -20,11 +23,22 @@ export interface MonitorOptions {
   queueName: string;
   outputDir: string;
   pollMs?: number;
+  /** Jobs no worker can take (none has their models) for this long are given up; default 10 minutes. */
+  unservedTimeoutMs?: number;
+}
+
+/** One route's queue and its events, for the jobs of the batch on that route. */
+interface WatchedLane extends RouteLane {
+  queue: Queue<FarmJobData, FarmJobResult>;
+  events: QueueEvents;
 }
 
 export class BatchMonitor {
-  readonly #queue: Queue<FarmJobData, FarmJobResult>;
-  readonly #events: QueueEvents;
+  readonly #lanes: WatchedLane[];
+  readonly #laneOf = new Map<string, WatchedLane>();
+  /** Renews the batch's routes: workers serve only routes a follower keeps fresh. */
+  readonly #redis: Redis;
+  readonly #unserved: UnservedRoutes;
   readonly #jobs = new Map<string, FarmJobView>();
   readonly #listeners = new Set<(view: FarmBatchView) => void>();
   readonly #closeListeners = new Set<() => void>();
@@ -37,19 +51,25 @@ export class BatchMonitor {
 
   constructor(
     readonly batchId: string,
-    jobs: readonly { name: string; overrides: WidgetOverride[] }[],
+    jobs: readonly FarmJobData[],
     private readonly options: MonitorOptions,
   ) {
     for (const { name, overrides } of jobs) this.#jobs.set(name, { name, overrides, state: 'waiting', progress: 0, attempts: 0, files: [], skipped: false });
     const connection = { url: options.redisUrl, maxRetriesPerRequest: null };
-    this.#queue = new Queue(options.queueName, { connection });
-    this.#events = new QueueEvents(options.queueName, { connection });
     const refresh = ({ jobId }: { jobId: string }) => void this.#refresh([jobId]);
-    for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'delayed', 'stalled'] as const) this.#events.on(event, refresh);
     const lost = (error: Error) => this.#lost(error);
-    this.#events.on('error', lost);
-    this.#queue.on('error', lost);
-    this.#poll = setInterval(() => void this.#refresh(this.#unfinished()), options.pollMs ?? POLL_MS);
+    this.#lanes = routeLanesOf(jobs, options.queueName).map((lane) => {
+      const watched = { ...lane, queue: new Queue<FarmJobData, FarmJobResult>(lane.queueName, { connection }), events: new QueueEvents(lane.queueName, { connection }) };
+      for (const event of ['active', 'progress', 'completed', 'failed', 'waiting', 'delayed', 'stalled'] as const) watched.events.on(event, refresh);
+      watched.events.on('error', lost);
+      watched.queue.on('error', lost);
+      for (const job of lane.jobs) this.#laneOf.set(job.name, watched);
+      return watched;
+    });
+    this.#redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+    this.#redis.on('error', () => undefined); // the queues report losing Redis
+    this.#unserved = new UnservedRoutes(this.#redis, options.queueName, options.unservedTimeoutMs ?? 600_000, () => undefined);
+    this.#poll = setInterval(() => void this.#pollOnce(), options.pollMs ?? POLL_MS);
     void this.#refresh([...this.#jobs.keys()]);
   }
 
@@ -97,9 +117,42 @@ export class BatchMonitor {
   #stop(): Promise<void> {
     this.#stopped ??= (async () => {
       clearInterval(this.#poll);
-      await Promise.all([this.#events.close(), this.#queue.close()]);
+      await Promise.all(this.#lanes.flatMap((lane) => [lane.events.close(), lane.queue.close()]));
+      this.#redis.disconnect();
     })();
     return this.#stopped;
+  }
+
+  async #pollOnce(): Promise<void> {
+    const unfinished = new Set(this.#unfinished());
+    await this.#refresh([...unfinished]);
+    if (this.#stopped) return;
+    try {
+      await registerRoutes(this.#redis, this.options.queueName, wantedRoutes(this.#lanes, unfinished));
+      await this.#explainUnserved(unfinished);
+    } catch (error) {
+      this.#lost(error as Error);
+    }
+  }
+
+  /** Says on each waiting job why no worker takes it, and gives it up after the timeout. */
+  async #explainUnserved(unfinished: ReadonlySet<string>): Promise<void> {
+    const waiting = this.#lanes.filter((lane) => lane.jobs.some((job) => this.#jobs.get(job.name)?.state === 'waiting'));
+    const { unserved, expired } = await this.#unserved.check(wantedRoutes(waiting, unfinished));
+    for (const lane of this.#lanes) {
+      for (const { name } of lane.jobs.filter((job) => unfinished.has(job.name))) {
+        const { waitingFor: _before, ...view } = this.#jobs.get(name)!;
+        const reason = unserved.get(lane.route);
+        if (expired.has(lane.route) && view.state === 'waiting') {
+          await lane.queue.remove(name);
+          this.#jobs.set(name, { ...view, state: 'failed', failure: { message: `no worker can run it: ${expired.get(lane.route)!}` } });
+        } else {
+          this.#jobs.set(name, { ...view, ...(reason !== undefined && view.state === 'waiting' ? { waitingFor: reason } : {}) });
+        }
+      }
+    }
+    this.#emitSoon();
+    if (this.view.finished) void this.#stop();
   }
 
   #unfinished(): string[] {
@@ -111,7 +164,7 @@ export class BatchMonitor {
     if (ours.length === 0 || this.#stopped) return;
     try {
       // All at once: ioredis writes the commands without waiting for each reply (one round trip, not one per job).
-      const jobs = await Promise.all(ours.map((name) => Job.fromId<FarmJobData, FarmJobResult>(this.#queue, name)));
+      const jobs = await Promise.all(ours.map((name) => Job.fromId<FarmJobData, FarmJobResult>(this.#laneOf.get(name)!.queue, name)));
       const views = await Promise.all(jobs.map((job) => (job ? viewOf(this.#jobs.get(job.id!)!, job) : null)));
       for (const view of views) if (view) this.#jobs.set(view.name, view);
       this.#connectionProblem = undefined;

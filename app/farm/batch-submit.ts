@@ -7,6 +7,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import type { FarmJobData, FarmJobResult } from './farm-job.js';
+import { registerRoutes } from './farm-routes.js';
+import { addLaneJobs, routeLanesOf, wantedRoutes } from './route-lanes.js';
 
 export interface SubmitOptions {
   redisUrl: string;
@@ -46,17 +48,25 @@ export async function checkRedisReachable(redisUrl: string, connectTimeoutMs = 3
   }
 }
 
-/** Adds the jobs under their names as ids: a job the queue still holds is not added twice. */
+/**
+ * Lists the jobs' routes (so workers holding their models start serving them) and adds each job to
+ * its route's queue; the follower keeps the routes fresh (batch-monitor.ts).
+ */
 export async function submitJobs(jobs: readonly FarmJobData[], options: SubmitOptions): Promise<void> {
   await checkRedisReachable(options.redisUrl, options.connectTimeoutMs);
-  const queue = new Queue<FarmJobData, FarmJobResult>(options.queueName, { connection: { url: options.redisUrl, maxRetriesPerRequest: null } });
+  const lanes = routeLanesOf(jobs, options.queueName);
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   try {
-    await queue.addBulk(jobs.map((data) => ({
-      name: data.name,
-      data,
-      opts: { jobId: data.name, attempts: options.attempts, backoff: { type: 'exponential', delay: 1000 } },
-    })));
+    await registerRoutes(redis, options.queueName, wantedRoutes(lanes, new Set(jobs.map((job) => job.name))));
   } finally {
-    await queue.close();
+    redis.disconnect();
+  }
+  for (const lane of lanes) {
+    const queue = new Queue<FarmJobData, FarmJobResult>(lane.queueName, { connection: { url: options.redisUrl, maxRetriesPerRequest: null } });
+    try {
+      await addLaneJobs(queue, lane.jobs, options.attempts);
+    } finally {
+      await queue.close();
+    }
   }
 }

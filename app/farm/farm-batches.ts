@@ -23,6 +23,8 @@ export interface FarmBatchesOptions {
   engineConfig: Pick<EngineConfig, 'modelsDir' | 'comfyui'>;
   /** The host's output folder: a relative farm folder is inside it. */
   outputDir: string;
+  /** Jobs no worker can take are given up after this long; default 10 minutes. */
+  unservedTimeoutMs?: number;
 }
 
 export class FarmBatches {
@@ -61,7 +63,7 @@ export class FarmBatches {
     const batchId = jobs[0]!.batchId;
     // The same workflow and sweep give the same batch: submitted again, it is followed afresh.
     await this.#monitors.get(batchId)?.close();
-    this.#monitors.set(batchId, new BatchMonitor(batchId, jobs, { redisUrl, queueName, outputDir }));
+    this.#monitors.set(batchId, new BatchMonitor(batchId, jobs, { redisUrl, queueName, outputDir, ...(this.options.unservedTimeoutMs === undefined ? {} : { unservedTimeoutMs: this.options.unservedTimeoutMs }) }));
     return { ok: true, batchId, jobs: jobs.length, outputDir };
   }
 }

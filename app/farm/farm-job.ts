@@ -17,13 +17,15 @@ export const farmJobDataSchema = z.object({
   workflow: z.unknown(),
   overrides: z.array(widgetOverrideSchema),
   models: z.array(z.object({ name: z.string(), fingerprint: z.string() })),
-  /** The shared output folder as the coordinator sees it; a worker's `--out` says where it is mounted there. */
+  /** The shared output folder as the coordinator sees it (a worker's `--out` says where it is mounted there), or s3://BUCKET/PREFIX. */
   outputDir: z.string().min(1),
 });
 export type FarmJobData = z.infer<typeof farmJobDataSchema>;
 
 export const farmJobResultSchema = z.object({
   worker: z.string(),
+  /** The worker's `--device` (the engine falls back from it when that provider is missing). */
+  device: z.string().optional(),
   /** Paths relative to the output folder. */
   files: z.array(z.string()),
   /** The outputs were there already (a retry after the files were written): nothing ran. */

@@ -13,7 +13,8 @@ import { formatIssue, type EngineEvent, type ExecutionProviderPreference } from 
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import { farmJobDataSchema, type FarmJobData, type FarmJobResult } from './farm-job.js';
 import { identifyModel } from './model-identity.js';
-import { publishedOutputs, publishOutputs, stagingFolder } from './shared-outputs.js';
+import { outputStoreFor } from './output-store.js';
+import type { S3Settings } from './s3-location.js';
 
 export interface FarmWorkerOptions {
   redisUrl: string;
@@ -26,13 +27,18 @@ export interface FarmWorkerOptions {
   concurrency: number;
   /** Where the shared output folder is on this machine; by default where the coordinator has it. */
   outputDir?: string;
+  /** How to reach the S3-compatible server of jobs whose output is s3://… (credentials: the AWS environment variables). */
+  s3?: S3Settings;
   /** How long a job's lock lasts without renewal: a dead worker's job goes back to the queue after about this long. */
   lockDurationMs: number;
   onJob?: (line: string) => void;
+  /** Wraps each job's rendering: a worker serving several routes lets one engine render its jobs in turn (engine-gate.ts). */
+  holdEngine?: <T>(render: () => Promise<T>) => Promise<T>;
 }
 
 export function startFarmWorker(options: FarmWorkerOptions): Worker<FarmJobData, FarmJobResult> {
-  return new Worker<FarmJobData, FarmJobResult>(options.queueName, (job) => renderJob(job, options), {
+  const hold = options.holdEngine ?? ((render) => render());
+  return new Worker<FarmJobData, FarmJobResult>(options.queueName, (job) => hold(() => renderJob(job, options)), {
     connection: { url: options.redisUrl, maxRetriesPerRequest: null },
     concurrency: options.concurrency,
     lockDuration: options.lockDurationMs,
@@ -46,16 +52,16 @@ async function renderJob(job: Job<FarmJobData, FarmJobResult>, options: FarmWork
   const parsed = farmJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`job ${job.id} is not a ScaleCrafter farm job: ${parsed.error.message}`);
   const data = parsed.data;
-  const outputDir = path.resolve(options.outputDir ?? data.outputDir);
-  const existing = await publishedOutputs(outputDir, data.name);
-  if (existing.length > 0) return { worker: options.workerName, files: existing, skipped: true, durationMs: Date.now() - started };
+  const store = await outputStoreFor(data.outputDir, { ...(options.outputDir ? { localFolder: options.outputDir } : {}), ...(options.s3 ? { s3: options.s3 } : {}) });
+  const existing = await store.published(data.name);
+  if (existing.length > 0) return { worker: options.workerName, device: options.device, files: existing, skipped: true, durationMs: Date.now() - started };
   await checkModels(data, options);
 
-  const staging = await stagingFolder(outputDir, data.name);
+  const staging = await store.staging(data.name);
   const rendered = await renderInto(staging, data, job, options);
-  const files = await publishOutputs(outputDir, staging, rendered);
+  const files = await store.publish(data.name, staging, rendered);
   options.onJob?.(`${data.name}: wrote ${files.join(', ')}`);
-  return { worker: options.workerName, files, skipped: false, durationMs: Date.now() - started };
+  return { worker: options.workerName, device: options.device, files, skipped: false, durationMs: Date.now() - started };
 }
 
 async function checkModels(data: FarmJobData, options: FarmWorkerOptions): Promise<void> {
@@ -89,7 +95,11 @@ async function renderInto(staging: string, data: FarmJobData, job: Job, options:
   });
   try {
     const end = await engine.waitForJob(queued.jobId);
-    if (end.type === 'error') throw new Error(`job ${data.name} failed on worker ${options.workerName}: ${formatIssue({ code: 'execution_failed', ...end.failure })}`);
+    if (end.type === 'error') {
+      const message = `job ${data.name} failed on worker ${options.workerName}: ${formatIssue({ code: 'execution_failed', ...end.failure })}`;
+      // A failure that names a field is the job's input, which another try would only repeat.
+      throw end.failure.field ? new UnrecoverableError(message) : new Error(message);
+    }
     if (end.type === 'cancelled') throw new Error(`job ${data.name} was cancelled on worker ${options.workerName}`);
     return files;
   } finally {

@@ -16,6 +16,15 @@ export async function stagingFolder(outputDir: string, jobName: string): Promise
   return folder;
 }
 
+/** `<jobName><ext>`, or `<jobName>_<k><ext>` when the job rendered several files: the same in every output store. */
+export function outputName(jobName: string, k: number, count: number, file: string): string {
+  return `${jobName}${count > 1 ? `_${k}` : ''}${path.extname(file)}`;
+}
+
+export function outputNamePattern(jobName: string): RegExp {
+  return new RegExp(`^${jobName.replace(/[.]/g, '\\.')}(_\\d+)?\\.[a-z]+$`);
+}
+
 /** The files a job published earlier (a retry after they were written, or a second submission). */
 export async function publishedOutputs(outputDir: string, jobName: string): Promise<string[]> {
   let names: string[];
@@ -24,7 +33,7 @@ export async function publishedOutputs(outputDir: string, jobName: string): Prom
   } catch {
     return [];
   }
-  const pattern = new RegExp(`^${jobName.replace(/[.]/g, '\\.')}(_\\d+)?\\.[a-z]+$`);
+  const pattern = outputNamePattern(jobName);
   return names.filter((name) => pattern.test(name)).sort();
 }
 
@@ -34,7 +43,7 @@ export async function publishOutputs(outputDir: string, staging: string, rendere
   const published: string[] = [];
   try {
     for (const [k, file] of renderedFiles.entries()) {
-      const name = `${jobName}${renderedFiles.length > 1 ? `_${k}` : ''}${path.extname(file)}`;
+      const name = outputName(jobName, k, renderedFiles.length, file);
       try {
         await link(file, path.join(outputDir, name));
       } catch (error) {

@@ -56,6 +56,8 @@ export const farmJobViewSchema = z.object({
   skipped: z.boolean(),
   durationMs: z.number().optional(),
   failure: farmFailureSchema.optional(),
+  /** Why a waiting job is not taken: no live worker serves its models (which worker lacks what). */
+  waitingFor: z.string().optional(),
 });
 export type FarmJobView = z.infer<typeof farmJobViewSchema>;
 

@@ -38,6 +38,8 @@ export interface HttpApiOptions {
   maxBodyBytes?: number;
   /** The models folder the render farm identifies a batch's models in; by default the engine's default. */
   farmModels?: Pick<EngineConfig, 'modelsDir' | 'comfyui'>;
+  /** A farm job no worker can take (none has its models) is given up after this long; 10 minutes by default. */
+  farmUnservedTimeoutMs?: number;
 }
 
 export interface HttpApi {
@@ -56,7 +58,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     maxBodyBytes,
     loopbackOnly,
     comfy: new ComfyApi({ engine: options.engine, folders: comfyFolders(inputDir, options.outputDir), maxBodyBytes, trusted: (request) => isTrustedRequest(request, { loopbackOnly }) }),
-    farm: new FarmRoutes({ engine: options.engine, engineConfig: options.farmModels ?? defaultEngineConfig(), outputDir: options.outputDir, maxBodyBytes }),
+    farm: new FarmRoutes({ engine: options.engine, engineConfig: options.farmModels ?? defaultEngineConfig(), outputDir: options.outputDir, maxBodyBytes, ...(options.farmUnservedTimeoutMs === undefined ? {} : { unservedTimeoutMs: options.farmUnservedTimeoutMs }) }),
   };
   const server = createServer((request, response) => {
     route(request, response, context).catch((error: unknown) => sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) }));

@@ -71,7 +71,7 @@ describe("the editor's render farm over HTTP, on a real Redis and a real worker"
     let modelsDir: string;
     [redis, modelsDir] = await Promise.all([startRedisServer(), tinyModelsDir()]);
     engine = await EngineClient.start({ modelsDir });
-    api = await startHttpApi({ engine, outputDir: dir, host: '127.0.0.1', port: 0, rendererDir: null, farmModels: { modelsDir } });
+    api = await startHttpApi({ engine, outputDir: dir, host: '127.0.0.1', port: 0, rendererDir: null, farmModels: { modelsDir }, farmUnservedTimeoutMs: 8000 });
     workers.push(await startWorker('w1', ['--redis', redis.url, '--queue', 'editor', '--models', modelsDir, '--device', 'cpu']));
     const bare = path.join(dir, 'no-models');
     mkdirSync(bare);
@@ -117,13 +117,15 @@ describe("the editor's render farm over HTTP, on a real Redis and a real worker"
     assert.equal(readdirSync(submitted.outputDir).filter((name) => name.endsWith('.png')).length, 2);
   });
 
-  test('a worker without the model: the job fails once, the failure and the worker\'s failed count are in the view', async () => {
+  test('only a worker without the model: the job waits saying which worker lacks which model, then is given up with why', async () => {
     const submitted = await submit({ workflow: smallWorkflow(), sweep: {}, redisUrl: redis.url, outputDir: path.join(dir, 'bare-out'), queue: 'bare' });
     assert.ok(submitted.ok, JSON.stringify(submitted));
-    const last = (await followUntil(submitted.batchId, (view) => view.finished)).at(-1)!;
+    const views = await followUntil(submitted.batchId, (view) => view.finished);
+    assert.ok(views.some((view) => /worker bare does not have the model "tiny-sd"/.test(view.jobs[0]!.waitingFor ?? '')), 'the waiting job says why');
+    const last = views.at(-1)!;
     assert.equal(last.jobs[0]!.state, 'failed');
-    assert.match(last.jobs[0]!.failure!.message, /worker bare does not have the model "tiny-sd"/);
-    assert.deepEqual(last.workers.map(({ worker, done, failed }) => [worker, done, failed]), [['bare', 0, 1]]);
+    assert.match(last.jobs[0]!.failure!.message, /^no worker can run it: worker bare does not have the model "tiny-sd"/);
+    assert.equal(last.jobs[0]!.attempts, 0, 'the worker never took it');
   });
 
   test('a Redis nobody listens on: a clear error naming the URL, and nothing else happens', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,7 +7,8 @@ import { Queue } from 'bullmq';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { OWN_WORKFLOW_CHUNK, type Workflow } from '../../app/protocol/index.js';
 import { runCli } from '../support/cli-process.js';
-import { nodeOfType, tinySdWorkflow } from '../support/default-workflow.js';
+import { nodeOfType } from '../support/default-workflow.js';
+import { jobPngs, pngsIn, routeQueueFor, smallWorkflow, writeJson as writeFixture } from '../support/farm-fixtures.js';
 import { startWorker, type WorkerProcess } from '../support/farm-workers.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { tinyModelsDir } from '../support/tiny-model.js';
@@ -17,22 +18,8 @@ let redis: RedisServer;
 let modelsDir: string;
 const workers: WorkerProcess[] = [];
 
-function writeJson(name: string, value: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-}
-
-/** tiny-sd at 64² with 2 steps: seconds per job on a CPU. */
-function smallWorkflow(steps = 2): Workflow {
-  const workflow = tinySdWorkflow();
-  Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: 64, height: 64 });
-  Object.assign(nodeOfType(workflow, 'Sampler').widgets, { steps });
-  return workflow;
-}
-
+const writeJson = (name: string, value: unknown) => writeFixture(dir, name, value);
 const workflowFile = () => writeJson('workflow.json', smallWorkflow());
-const pngsIn = (folder: string) => readdirSync(folder).filter((name) => name.endsWith('.png')).sort();
 
 async function worker(name: string, queue: string, models: string, extra: string[] = []): Promise<WorkerProcess> {
   const started = await startWorker(name, ['--redis', redis.url, '--queue', queue, '--models', models, '--device', 'cpu', ...extra]);
@@ -56,15 +43,15 @@ describe('render farm: scalecrafter worker and batch on a real Redis', () => {
     const out = path.join(dir, 'sweep-out');
     const result = await runCli(['batch', workflowFile(), '--sweep', sweep, '--redis', redis.url, '--queue', 'sweep', '--out', out, '--models', modelsDir, '--batch-id', 'six']);
     assert.equal(result.code, 0, result.stderr + result.stdout);
-    const names = Array.from({ length: 6 }, (_, index) => `six-${String(index).padStart(4, '0')}.png`);
+    const names = jobPngs('six', 6);
     assert.deepEqual(pngsIn(out), names);
     for (const [index, name] of names.entries()) {
       const embedded = JSON.parse(decodePng(readFileSync(path.join(out, name))).text[OWN_WORKFLOW_CHUNK]!) as Workflow;
       assert.equal(nodeOfType(embedded, 'Sampler').widgets.seed, [1, 2, 3][Math.floor(index / 2)], name);
       assert.equal(nodeOfType(embedded, 'TextEncode').widgets.text, ['a red apple', 'a blue sky'][index % 2], name);
     }
-    assert.equal((result.stdout.match(/^\[\d\/6\] six-\d{4} done on w\d/gm) ?? []).length, 6, result.stdout);
-    assert.match(result.stdout, /^ {2}w\d: \d jobs?, [\d.]+ jobs\/min/m);
+    assert.equal((result.stdout.match(/^\[\d\/6\] six-\d{4} done on w\d \[cpu\] in [\d.]+ s: six-\d{4}\.png \(w\d: [1-6] done, 0 failed, [\d.]+ images\/min\)$/gm) ?? []).length, 6, result.stdout);
+    assert.match(result.stdout, /^ {2}w\d: \d jobs?, 0 failed, [\d.]+ jobs\/min, [\d.]+ images\/min/m);
 
     const again = await runCli(['batch', workflowFile(), '--sweep', sweep, '--redis', redis.url, '--queue', 'sweep', '--out', out, '--models', modelsDir, '--batch-id', 'six']);
     assert.equal(again.code, 0, again.stderr);
@@ -76,7 +63,7 @@ describe('render farm: scalecrafter worker and batch on a real Redis', () => {
     const out = path.join(dir, 'faults-out');
     const sweep = writeJson('faults-sweep.json', { seeds: [7, 8] });
     const batch = runCli(['batch', writeJson('slow.json', smallWorkflow(12)), '--sweep', sweep, '--redis', redis.url, '--queue', 'faults', '--out', out, '--models', modelsDir, '--batch-id', 'kill']);
-    const queue = new Queue('faults', { connection: { url: redis.url } });
+    const queue = new Queue(await routeQueueFor('faults', modelsDir), { connection: { url: redis.url } });
     try {
       while ((await queue.getActiveCount()) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
@@ -91,20 +78,16 @@ describe('render farm: scalecrafter worker and batch on a real Redis', () => {
     assert.deepEqual(readdirSync(path.join(out, '.farm-staging')).filter((name) => !name.startsWith('kill-')), []);
   });
 
-  test('a worker without the model fails the job once, naming the model and the worker', async () => {
+  test('a worker without the model never takes the job; the batch says which worker lacks which model, then gives it up', async () => {
     const empty = path.join(dir, 'no-models');
     mkdirSync(empty);
-    await worker('bare', 'bare', empty);
-    const result = await runCli(['batch', workflowFile(), '--redis', redis.url, '--queue', 'bare', '--out', path.join(dir, 'bare-out'), '--models', modelsDir, '--attempts', '3']);
+    const bare = await worker('bare', 'bare', empty);
+    const result = await runCli(['batch', workflowFile(), '--redis', redis.url, '--queue', 'bare', '--out', path.join(dir, 'bare-out'), '--models', modelsDir, '--unserved-timeout', '1']);
     assert.equal(result.code, 1, result.stdout);
-    assert.match(result.stdout, /failed: worker bare does not have the model "tiny-sd"/);
-    const queue = new Queue('bare', { connection: { url: redis.url } });
-    try {
-      const [failed] = await queue.getFailed();
-      assert.equal(failed?.attemptsMade, 1, 'bad input is not retried');
-    } finally {
-      await queue.close();
-    }
+    assert.match(result.stdout, /^waiting: no worker takes jobs for "tiny-sd" \(content [0-9a-f]{12}\): worker bare does not have the model "tiny-sd"/m);
+    assert.match(result.stdout, /failed: no worker can run it: worker bare does not have the model "tiny-sd" .* and has no --models-from location; hint: /);
+    assert.match(bare.output(), /not taking jobs for "tiny-sd" .*: worker bare does not have the model/);
+    assert.doesNotMatch(bare.output(), /failed/, 'the worker never picked the job');
   });
 
   test('an invalid sweep value is reported before submitting, naming node and field', async () => {

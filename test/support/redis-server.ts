@@ -7,7 +7,14 @@ import path from 'node:path';
 
 export interface RedisServer {
   url: string;
+  /** Stops the server and starts it again on the same port and folder (with `persistent`, holding the same data). */
+  restart(options?: { downMs?: number }): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /** An append-only file synced on every write, as a farm's Redis should run: a restart loses nothing. */
+  persistent?: boolean;
 }
 
 function freePort(): Promise<number> {
@@ -21,10 +28,9 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function launch(port: number, dir: string, persistent: boolean): Promise<ChildProcess> {
+  const persistence = persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...persistence], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     child.once('error', (error) => reject(new Error(`cannot start redis-server (apt-get install redis-server): ${error.message}`)));
@@ -34,12 +40,29 @@ export async function startRedisServer(): Promise<RedisServer> {
       if (output.includes('Ready to accept connections')) resolve();
     });
   });
+  return child;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'scalecrafter-redis-'));
+  const persistent = options.persistent ?? false;
+  let child = await launch(port, dir, persistent);
   return {
     url: `redis://127.0.0.1:${port}`,
+    restart: async ({ downMs = 0 } = {}) => {
+      await terminate(child);
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = await launch(port, dir, persistent);
+    },
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await terminate(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

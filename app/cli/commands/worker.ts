@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { EngineClient } from '../../engine/engine-client.js';
 import { defaultEngineConfig } from '../../engine/engine-config.js';
 import { DEFAULT_QUEUE_NAME } from '../../farm/farm-job.js';
-import { startFarmWorker } from '../../farm/farm-worker.js';
+import { startRoutedFarmWorker } from '../../farm/routed-worker.js';
 import { EXECUTION_PROVIDER_PREFERENCES, type ExecutionProviderPreference } from '../../protocol/index.js';
 import { positiveInteger, redisUrlOf } from '../farm-options.js';
 
@@ -14,7 +14,9 @@ interface WorkerOptions {
   device: ExecutionProviderPreference;
   concurrency: number;
   models?: string;
+  modelsFrom?: string;
   out?: string;
+  s3Endpoint?: string;
   name: string;
   lockDuration: number;
 }
@@ -29,7 +31,9 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('--device <provider>', 'execution provider; falls back to the next available one').choices(EXECUTION_PROVIDER_PREFERENCES).default('auto'))
     .option('--concurrency <n>', 'jobs held at once (the engine renders them one after another)', positiveInteger, 1)
     .option('--models <dir>', 'models folder (default: $SCALECRAFTER_MODELS_DIR or ./models)')
+    .option('--models-from <dir>', 'the farm\'s shared models location (a models folder): a model this worker lacks is copied from there, checked by content')
     .option('--out <dir>', 'where the shared output folder is mounted on this machine (default: the path the batch gave)')
+    .option('--s3-endpoint <url>', 'S3-compatible server for s3:// outputs (MinIO, R2…; default: $AWS_ENDPOINT_URL_S3, else AWS); credentials: $AWS_ACCESS_KEY_ID and $AWS_SECRET_ACCESS_KEY')
     .option('--name <name>', 'this worker\'s name in results and errors', `${hostname()}-${process.pid}`)
     .option('--lock-duration <ms>', 'a dead worker\'s job is handed to another after about this long', positiveInteger, 30_000)
     .action(async (options: WorkerOptions) => {
@@ -41,7 +45,8 @@ async function runWorker(options: WorkerOptions): Promise<void> {
   const redisUrl = redisUrlOf(options.redis);
   const engineConfig = { ...defaultEngineConfig(), ...(options.models ? { modelsDir: path.resolve(options.models) } : {}) };
   const engine = await EngineClient.start(engineConfig);
-  const worker = startFarmWorker({
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const worker = await startRoutedFarmWorker({
     redisUrl,
     queueName: options.queue,
     workerName: options.name,
@@ -50,13 +55,13 @@ async function runWorker(options: WorkerOptions): Promise<void> {
     device: options.device,
     concurrency: options.concurrency,
     ...(options.out ? { outputDir: path.resolve(options.out) } : {}),
+    ...(options.modelsFrom ? { modelsFrom: path.resolve(options.modelsFrom) } : {}),
+    ...s3SettingsOf(options.s3Endpoint),
     lockDurationMs: options.lockDuration,
-    onJob: (line) => process.stdout.write(`${line}\n`),
+    onJob: log,
+    log,
   });
-  worker.on('failed', (job, error) => process.stderr.write(`${job?.name ?? 'a job'} failed: ${error.message}\n`));
-  worker.on('error', (error) => process.stderr.write(`queue error: ${error.message}\n`));
-  await worker.waitUntilReady();
-  process.stdout.write(`worker ${options.name} is taking jobs from "${options.queue}" (models: ${engineConfig.modelsDir})\n`);
+  log(`worker ${options.name} is taking jobs from "${options.queue}" (models: ${engineConfig.modelsDir}, device: ${options.device})`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -64,4 +69,10 @@ async function runWorker(options: WorkerOptions): Promise<void> {
   });
   await worker.close();
   await engine.close();
+}
+
+/** Only the endpoint is an option: keys stay in the environment, out of `ps`. */
+function s3SettingsOf(option: string | undefined, env: NodeJS.ProcessEnv = process.env): { s3?: { endpoint: string } } {
+  const endpoint = option ?? env.AWS_ENDPOINT_URL_S3;
+  return endpoint ? { s3: { endpoint } } : {};
 }

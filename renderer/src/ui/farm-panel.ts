@@ -61,6 +61,7 @@ export class FarmPanel {
       element('div', { class: 'farm-job-what muted' }, what, job.durationMs !== undefined && !job.skipped ? ` · ${(job.durationMs / 1000).toFixed(1)} s` : ''),
       job.state === 'active' ? element('progress', { max: 100, value: job.progress }) : null,
       job.failure ? this.#failure(job.failure) : null,
+      job.waitingFor && job.state === 'waiting' ? element('div', { class: 'farm-waiting muted', 'data-testid': 'farm-waiting' }, `waiting: ${job.waitingFor}`) : null,
       job.files.length ? element('div', { class: 'farm-files' }, ...job.files.map((name) => this.#thumbnail(batchId, name))) : null,
     );
     if (job.state === 'done' || job.state === 'failed') this.#finished.set(job.name, entry);

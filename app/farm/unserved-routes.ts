@@ -1,0 +1,59 @@
+/**
+ * Jobs no worker can take wait in their route's queue (workers never pick a job they cannot run),
+ * so the batch watches the workers' reports: it says which route waits and why, and after a while
+ * gives those jobs up instead of waiting for a worker that may never come.
+ */
+import type { Redis } from 'ioredis';
+import { describeModels, HEARTBEAT_EVERY_MS, liveWorkers, type WorkerStatus } from './farm-routes.js';
+import type { ModelIdentity } from './model-identity.js';
+
+/** Workers look for new routes every heartbeat: give them two before calling a route unserved. */
+const GRACE_MS = 2 * HEARTBEAT_EVERY_MS;
+
+export class UnservedRoutes {
+  private readonly unservedSince = new Map<string, number>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly queueName: string,
+    private readonly timeoutMs: number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Of the routes with jobs waiting, those no live worker has served for the timeout, with why. */
+  async expired(waiting: ReadonlyMap<string, readonly ModelIdentity[]>, now = Date.now()): Promise<Map<string, string>> {
+    return (await this.check(waiting, now)).expired;
+  }
+
+  /**
+   * Routes no live worker serves: `unserved` once past the workers' grace (with why, for showing
+   * while the jobs wait), `expired` once past the timeout (their jobs are to be given up).
+   */
+  async check(waiting: ReadonlyMap<string, readonly ModelIdentity[]>, now = Date.now()): Promise<{ unserved: Map<string, string>; expired: Map<string, string> }> {
+    const workers = await liveWorkers(this.redis, this.queueName, now);
+    const unserved = new Map<string, string>();
+    const expired = new Map<string, string>();
+    for (const [route, models] of waiting) {
+      if (workers.some((worker) => worker.serves.includes(route))) {
+        this.unservedSince.delete(route);
+        continue;
+      }
+      const since = this.unservedSince.get(route) ?? now;
+      this.unservedSince.set(route, since);
+      const reason = this.whyUnserved(route, workers);
+      if (now - since >= GRACE_MS) {
+        unserved.set(route, reason);
+        if (!this.warned.has(route)) this.log(`waiting: no worker takes jobs for ${describeModels(models)}: ${reason}`);
+        this.warned.add(route);
+      }
+      if (now - since >= Math.max(this.timeoutMs, GRACE_MS)) expired.set(route, reason);
+    }
+    return { unserved, expired };
+  }
+
+  private whyUnserved(route: string, workers: readonly WorkerStatus[]): string {
+    if (workers.length === 0) return `no worker is taking jobs from "${this.queueName}"`;
+    return workers.map((worker) => `worker ${worker.name} ${worker.skips[route] ?? 'has not looked at it yet'}`).join('; ');
+  }
+}
