@@ -1,8 +1,8 @@
 """DDPM training of the pixel-space emoji model (v-prediction, SD's scaled_linear schedule).
 
   /usr/bin/python3 tools/train/train.py          # the first model: 4,500 steps at batch 16, ~75 min on one core
-  # the continued run: 2,500 more steps from the 4,500-step weights, shifted emoji, cosine decay (docs/training.md)
-  /usr/bin/python3 tools/train/train.py --init models/emoji-pixel-32 --out .cache/train/continued --steps 2500 --shift 2 --lr-schedule cosine
+  # the continued run: 1,300 more steps from the 4,500-step weights, shifted emoji, cosine decay (docs/training.md)
+  /usr/bin/python3 tools/train/train.py --init models/emoji-pixel-32 --out .cache/train/continued --steps 1300 --warmup 100 --shift 2 --lr-schedule cosine
 
 Resumes from --out/checkpoint.pt when it exists; every --save-every steps it writes that checkpoint
 and the diffusers-named weights (unet/, text_encoder/). One seeded generator drives init, batches,
