@@ -1,6 +1,7 @@
 """The .safetensors format, written and read directly (huggingface/safetensors docs, "Format"):
 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}} plus
-optional "__metadata__", then the tensors' bytes back to back. Only float32 is needed here.
+optional "__metadata__", then the tensors' bytes back to back. Written as float32; read as float32 or
+float16 (the app's packed models/emoji-pixel-32 weights, which a run can start from).
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+NUMPY_DTYPES = {"F32": "<f4", "F16": "<f2"}
 
 
 def save_safetensors(tensors: dict[str, torch.Tensor], path: Path, metadata: dict[str, str] | None = None) -> None:
@@ -32,17 +35,26 @@ def save_safetensors(tensors: dict[str, torch.Tensor], path: Path, metadata: dic
             file.write(blob)
 
 
+def read_header(raw: bytes) -> tuple[dict, int]:
+    """The JSON header and the offset of the first tensor byte."""
+    (length,) = struct.unpack("<Q", raw[:8])
+    return json.loads(raw[8 : 8 + length]), 8 + length
+
+
+def safetensors_metadata(path: Path) -> dict[str, str]:
+    return read_header(path.read_bytes())[0].get("__metadata__", {})
+
+
 def load_safetensors(path: Path) -> dict[str, torch.Tensor]:
     raw = path.read_bytes()
-    (length,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8 : 8 + length])
-    base = 8 + length
+    header, base = read_header(raw)
     tensors: dict[str, torch.Tensor] = {}
     for name, info in header.items():
         if name == "__metadata__":
             continue
-        if info["dtype"] != "F32":
-            raise ValueError(f"{path}: {name} is {info['dtype']}; this reader handles F32 only")
+        if info["dtype"] not in NUMPY_DTYPES:
+            raise ValueError(f"{path}: {name} is {info['dtype']}; this reader handles {', '.join(NUMPY_DTYPES)} only")
         start, end = info["data_offsets"]
-        tensors[name] = torch.from_numpy(np.frombuffer(raw[base + start : base + end], dtype="<f4").copy()).reshape(info["shape"])
+        array = np.frombuffer(raw[base + start : base + end], dtype=NUMPY_DTYPES[info["dtype"]]).astype("<f4")
+        tensors[name] = torch.from_numpy(array).reshape(info["shape"])
     return tensors

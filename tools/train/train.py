@@ -1,6 +1,8 @@
 """DDPM training of the pixel-space emoji model (v-prediction, SD's scaled_linear schedule).
 
-  /usr/bin/python3 tools/train/train.py          # the shipped model: 4,500 steps at batch 16, ~75 min on one core
+  /usr/bin/python3 tools/train/train.py          # the first model: 4,500 steps at batch 16, ~75 min on one core
+  # the continued run: 1,300 more steps from the 4,500-step weights, shifted emoji, cosine decay (docs/training.md)
+  /usr/bin/python3 tools/train/train.py --init models/emoji-pixel-32 --out .cache/train/continued --steps 1300 --warmup 100 --shift 2 --lr-schedule cosine
 
 Resumes from --out/checkpoint.pt when it exists; every --save-every steps it writes that checkpoint
 and the diffusers-named weights (unet/, text_encoder/). One seeded generator drives init, batches,
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -23,7 +26,7 @@ from torch.nn import functional as F
 sys.path.insert(0, str(Path(__file__).parent))
 from clip_text import ClipTextModel  # noqa: E402
 from model_configs import scheduler_config, text_encoder_config, unet_config  # noqa: E402
-from safetensors_file import save_safetensors  # noqa: E402
+from safetensors_file import load_safetensors, safetensors_metadata, save_safetensors  # noqa: E402
 from unet import UNet2DConditionModel  # noqa: E402
 
 # Classifier-free guidance needs an unconditional model: 10% of captions become the empty prompt (GLIDE; SD uses 10% too).
@@ -41,6 +44,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--lr", type=float, default=3e-4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save-every", type=int, default=250)
+    parser.add_argument("--init", type=Path, help="start from this model folder's weights (a run's or the packed models/emoji-pixel-32) instead of random ones")
+    parser.add_argument("--shift", type=int, default=0, help="move each training image by up to this many pixels in x and y, over white")
+    parser.add_argument("--lr-schedule", choices=["constant", "cosine"], default="constant", help="cosine: linear warm-up over --warmup steps, then cosine decay to 0 at --steps")
+    parser.add_argument("--warmup", type=int, default=200)
     # One thread: on 2 shared cores a second one made steps no faster (0.96–1.4 s at batch 16 either way)
     # and stalled whenever another process took a core (10 s per step).
     parser.add_argument("--threads", type=int, default=1)
@@ -65,6 +72,40 @@ def load_data(folder: Path) -> tuple[Tensor, Tensor, Tensor, int]:
     empty = torch.full((tokens.shape[1],), eos, dtype=torch.long)
     empty[0] = bos
     return images, tokens, empty, max(vocab.values()) + 1
+
+
+def shifted(images: Tensor, limit: int, generator: torch.Generator) -> Tensor:
+    """Each image moved by a whole number of pixels in [-limit, limit] per axis, the uncovered border white.
+
+    Whole pixels: a sub-pixel shift would resample and blur 32² drawings. Never flipped: a mirrored
+    arrow, clock or flag is another emoji than its caption names.
+    """
+    if limit == 0:
+        return images
+    size = images.shape[-1]
+    padded = F.pad(images, (limit,) * 4, value=1.0)  # 1.0 is white in [-1, 1]
+    offsets = torch.randint(0, 2 * limit + 1, (images.shape[0], 2), generator=generator).tolist()
+    return torch.stack([image[:, y : y + size, x : x + size] for image, (y, x) in zip(padded, offsets)])
+
+
+def learning_rate(args: argparse.Namespace, step: int) -> float:
+    """A function of the step only, so a resumed run uses the rate an uninterrupted one would."""
+    if args.lr_schedule == "constant":
+        return args.lr
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    progress = (step - args.warmup) / max(1, args.steps - args.warmup)
+    return args.lr * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+def load_initial_weights(folder: Path, unet: torch.nn.Module, text: torch.nn.Module) -> str:
+    """A run's float32 export or a packed folder's float16 files; returns the step they record."""
+    def weights(subfolder: str, stem: str) -> dict[str, Tensor]:
+        candidates = [folder / subfolder / f"{stem}.safetensors", folder / subfolder / f"{stem}.fp16.safetensors"]
+        return load_safetensors(next(path for path in candidates if path.exists()))
+    unet.load_state_dict(weights("unet", "diffusion_pytorch_model"))
+    text.load_state_dict(weights("text_encoder", "model"))
+    return safetensors_metadata(next((folder / "unet").glob("diffusion_pytorch_model*.safetensors"))).get("step", "?")
 
 
 def training_step(unet: UNet2DConditionModel, text: ClipTextModel, batch: tuple[Tensor, Tensor], cumprod: Tensor, generator: torch.Generator, empty: Tensor) -> Tensor:
@@ -122,6 +163,8 @@ def main() -> None:
     images, tokens, empty, vocab_size = load_data(args.data)
     unet = UNet2DConditionModel(unet_config()).to(args.device)
     text = ClipTextModel(text_encoder_config(vocab_size)).to(args.device)
+    if args.init and not (args.out / "checkpoint.pt").exists():
+        print(f"starting from {args.init} (its step {load_initial_weights(args.init, unet, text)})")
     params = list(unet.parameters()) + list(text.parameters())
     optimizer = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.0)
     generator = torch.Generator().manual_seed(args.seed)
@@ -144,7 +187,9 @@ def main() -> None:
     started, running = time.time(), []
     while step < args.steps:
         index = torch.randint(0, len(images), (args.batch,), generator=generator)
-        loss = training_step(unet, text, (images[index], tokens[index]), cumprod, generator, empty)
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(args, step)
+        loss = training_step(unet, text, (shifted(images[index], args.shift, generator), tokens[index]), cumprod, generator, empty)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -153,7 +198,7 @@ def main() -> None:
         step += 1
         running.append(loss.item())
         if step % 25 == 0 or step == args.steps:
-            print(f"step {step} loss {np.mean(running):.4f} ({(time.time() - started) / len(running):.2f} s/step)", flush=True)
+            print(f"step {step} loss {np.mean(running):.4f} lr {learning_rate(args, step - 1):.2e} ({(time.time() - started) / len(running):.2f} s/step)", flush=True)
             started, running = time.time(), []
         if step % args.save_every == 0 or step == args.steps:
             state = {"unet": unet.state_dict(), "text_encoder": text.state_dict(), "optimizer": optimizer.state_dict(), "generator": generator.get_state(), "average": average.state_dict(), "step": step}
