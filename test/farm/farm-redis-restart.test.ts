@@ -34,7 +34,7 @@ async function countsOf(queueName: string): Promise<{ completed: number; active:
   }
 }
 
-test('Redis restarted mid-batch (append-only file): workers and the batch reconnect; every output exactly once', async () => {
+test('Redis restarted mid-batch (append-only file): workers and the batch reconnect; every output exactly once', { timeout: 240_000 }, async () => {
   for (const name of ['r1', 'r2']) {
     workers.push(await startWorker(name, ['--redis', redis.url, '--queue', 'restart', '--models', modelsDir, '--device', 'cpu', '--lock-duration', '5000']));
   }
@@ -42,7 +42,9 @@ test('Redis restarted mid-batch (append-only file): workers and the batch reconn
   const sweep = writeJson(dir, 'sweep.json', { seeds: [1, 2, 3, 4] });
   const batch = runCli(['batch', writeJson(dir, 'workflow.json', smallWorkflow(6)), '--sweep', sweep, '--redis', redis.url, '--queue', 'restart', '--out', out, '--models', modelsDir, '--batch-id', 'restart']);
   let counts = await countsOf('restart');
+  const deadline = Date.now() + 120_000;
   while (counts.completed === 0) {
+    assert.ok(Date.now() < deadline, `no job completed within 120 s:\n${workers.map((started) => started.output()).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     counts = await countsOf('restart');
   }

@@ -12,6 +12,9 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/** A graceful stop finishes the job in hand: a few seconds on the tiny test models. */
+const STOP_GRACE_MS = 30_000;
+
 export async function startWorker(name: string, args: readonly string[]): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', `${root}app/cli/main.ts`, 'worker', '--name', name, ...args], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
   let output = '';
@@ -31,7 +34,12 @@ export async function startWorker(name: string, args: readonly string[]): Promis
     output: () => output,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // A worker whose graceful close hangs must not hang the suite: its output says where it was.
+      const graceful = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref())]);
+      if (graceful) return;
+      child.kill('SIGKILL');
       await exited;
+      throw new Error(`worker ${name} did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM:\n${output}`);
     },
   };
 }

@@ -67,6 +67,14 @@ async function runWorker(options: WorkerOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // A graceful close waits for the job in hand (and for Redis, if it is away): a second signal means now.
+  const now = () => {
+    log(`worker ${options.name} stops without waiting; BullMQ gives its job to another worker once its lock expires`);
+    process.exit(1);
+  };
+  process.once('SIGINT', now);
+  process.once('SIGTERM', now);
+  log(`worker ${options.name} finishes the job in hand, then stops (signal again to stop now)`);
   await worker.close();
   await engine.close();
 }
