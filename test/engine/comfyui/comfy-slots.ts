@@ -37,13 +37,18 @@ export function tinyDefaultGraph(options: { samplerWidgets: unknown[]; prefix: s
   graph.add(8, 'VAEDecode', COMFY_SLOTS.VAEDecode);
   graph.add(9, 'SaveImage', COMFY_SLOTS.SaveImage, [options.prefix]);
   graph.connect(4, 0, 3, 'model');
+  graph.connect(4, 2, 8, 'vae');
+  wireTextToImage(graph);
+  return graph;
+}
+
+/** The links ComfyUI's default graph's variants share: text encoders from the checkpoint's CLIP (4), sampler (3) in, decoder (8) out to 9. */
+export function wireTextToImage(graph: ComfyGraphBuilder): void {
   graph.connect(4, 1, 6, 'clip');
   graph.connect(4, 1, 7, 'clip');
   graph.connect(6, 0, 3, 'positive');
   graph.connect(7, 0, 3, 'negative');
   graph.connect(5, 0, 3, 'latent_image');
   graph.connect(3, 0, 8, 'samples');
-  graph.connect(4, 2, 8, 'vae');
   graph.connect(8, 0, 9, 'images');
-  return graph;
 }

@@ -14,7 +14,7 @@ import { decodePng } from '../../../app/imaging/png-metadata.js';
 import { ComfyGraphBuilder } from '../../support/comfy-ui-builder.js';
 import { EngineHarness } from '../../support/engine-harness.js';
 import { tinyModelsDir } from '../../support/tiny-model.js';
-import { COMFY_SLOTS, widgetInput } from './comfy-slots.js';
+import { COMFY_SLOTS, widgetInput, wireTextToImage } from './comfy-slots.js';
 
 const SEED = 11;
 const STALE_SEED = 999;
@@ -65,20 +65,10 @@ function reroutesAndPrimitives(): Record<string, unknown> {
   graph.connect(22, 0, 8, 'vae');
   graph.connect(30, 0, 3, 'seed');
   graph.connect(31, 0, 6, 'text');
-  wireMiddle(graph);
+  wireTextToImage(graph);
   return graph.workflow({ groups: [{ title: 'Sampling', bounding: [0, 0, 800, 400], color: '#3f789e', font_size: 24, flags: {} }] });
 }
 
-/** The links every variant shares: text encoders from the checkpoint's CLIP, sampler in, decoder out. */
-function wireMiddle(graph: ComfyGraphBuilder): void {
-  graph.connect(4, 1, 6, 'clip');
-  graph.connect(4, 1, 7, 'clip');
-  graph.connect(6, 0, 3, 'positive');
-  graph.connect(7, 0, 3, 'negative');
-  graph.connect(5, 0, 3, 'latent_image');
-  graph.connect(3, 0, 8, 'samples');
-  graph.connect(8, 0, 9, 'images');
-}
 
 /**
  * A bypassed LoraLoader (no counterpart here) between the checkpoint and everything using MODEL and
