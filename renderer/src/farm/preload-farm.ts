@@ -20,25 +20,32 @@ export class PreloadFarm implements FarmApi {
 
   follow(batchId: string, listener: (view: FarmBatchView) => void, onLost: (gone: boolean) => void): () => void {
     let pushed = false;
-    const stop = this.preload.onFarmBatch((raw) => {
+    let stopped = false;
+    const stopPushes = this.preload.onFarmBatch((raw) => {
       const view = parseShellPush('farmBatch', raw);
       if (view?.batchId !== batchId) return;
       pushed = true;
       listener(view);
     });
-    this.preload.farmFollow(batchId).then(
-      (raw) => {
-        const view = parseShellReply('farmFollow', raw);
-        if (!view) onLost(true);
-        // A push that came first is newer than this answer.
-        else if (!pushed) listener(view);
-      },
-      (error: unknown) => {
-        console.error('following the farm batch failed', error);
-        onLost(true);
-      },
-    );
-    return stop;
+    this.preload
+      .farmFollow(batchId)
+      .then((raw) => parseShellReply('farmFollow', raw))
+      .then(
+        (view) => {
+          if (stopped) return;
+          if (!view) onLost(true);
+          // A push that came first is newer than this answer.
+          else if (!pushed) listener(view);
+        },
+        (error: unknown) => {
+          console.error('following the farm batch failed', error);
+          if (!stopped) onLost(true);
+        },
+      );
+    return () => {
+      stopped = true;
+      stopPushes();
+    };
   }
 
   fileUrl(batchId: string, name: string): string {
