@@ -1,7 +1,7 @@
 /**
  * Electron main process: the app:// scheme, a sandboxed window, the engine process, and the IPC
  * bridge between them. Deliberately thin — everything it calls is tested in plain Node
- * (engine-bridge, workflow-file-dialogs, app-menu, app-protocol, desktop-engine-config), since
+ * (engine-bridge, farm-bridge, workflow-file-dialogs, app-menu, app-protocol, desktop-engine-config), since
  * Electron cannot be launched on CI.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session } from 'electron';
@@ -9,11 +9,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EngineClient } from '../engine/engine-client.js';
+import { FarmBatches } from '../farm/farm-batches.js';
 import { defaultRendererDir } from '../server/renderer-assets.js';
 import { applicationMenu } from './app-menu.js';
-import { APP_INDEX_URL, APP_SCHEME, resolveAppRequest } from './app-protocol.js';
+import { APP_INDEX_URL, APP_SCHEME, resolveAppRequest, type AppRequestSources } from './app-protocol.js';
 import { desktopEngineConfig } from './desktop-engine-config.js';
 import { bridgeEngine } from './engine-bridge.js';
+import { bridgeFarm } from './farm-bridge.js';
 import { handleShellRequest, pushToShell, type IpcHost } from './ipc-boundary.js';
 import { utilityProcessEngine } from './utility-process-engine.js';
 import { WorkflowFiles } from './workflow-file-dialogs.js';
@@ -30,9 +32,9 @@ function outputFolder(): string {
   return dir;
 }
 
-function serveAppScheme(rendererDir: string, outputDir: string): void {
+function serveAppScheme(sources: AppRequestSources): void {
   protocol.handle(APP_SCHEME, async (request) => {
-    const target = await resolveAppRequest(request.url, { rendererDir, outputDir });
+    const target = await resolveAppRequest(request.url, sources);
     if (target.kind === 'refused') return new Response(null, { status: target.status });
     return withSecurityHeaders(await net.fetch(pathToFileURL(target.path).href));
   });
@@ -66,14 +68,16 @@ app.whenReady().then(async () => {
     return;
   }
   const outputDir = outputFolder();
-  serveAppScheme(rendererDir, outputDir);
   const engineConfig = desktopEngineConfig({ isPackaged: app.isPackaged, userDataDir: app.getPath('userData'), resourcesDir: process.resourcesPath });
   const engine = await EngineClient.start(engineConfig, { launch: utilityProcessEngine });
+  const farm = new FarmBatches({ engine, engineConfig, outputDir });
+  serveAppScheme({ rendererDir, outputDir, farm });
   const everyWindow: IpcHost = {
     handle: (channel, handler) => ipcMain.handle(channel, trustedIpcHandler(handler)),
     send: (channel, payload) => BrowserWindow.getAllWindows().forEach((window) => window.webContents.send(channel, payload)),
   };
   bridgeEngine(engine, everyWindow, { outputDir });
+  bridgeFarm(farm, everyWindow);
   const files = new WorkflowFiles({
     chooseFileToOpen: async () => {
       const window = focusedWindow();
@@ -92,7 +96,7 @@ app.whenReady().then(async () => {
   handleShellRequest(everyWindow, 'saveWorkflow', (request) => files.save(request));
   const focused: IpcHost = { ...everyWindow, send: (channel, payload) => focusedWindow()?.webContents.send(channel, payload) };
   Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenu((command) => pushToShell(focused, 'menuCommand', command), process.platform)));
-  app.on('before-quit', () => void engine.close());
+  app.on('before-quit', () => void Promise.all([farm.close(), engine.close()]));
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

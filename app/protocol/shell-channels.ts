@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { engineEventSchema } from './events.js';
+import { farmBatchViewSchema, farmSubmitParamsSchema, farmSubmitResultSchema } from './farm.js';
 
 /** Menu items that act on the document, which the page owns: main sends their names. */
 export const MENU_COMMANDS = ['new', 'open', 'save', 'saveAs', 'saveComfyUi', 'loadDefault', 'queue', 'cancel', 'undo', 'redo'] as const;
@@ -46,6 +47,15 @@ export const shellChannels = {
   openWorkflow: { channel: 'workflow:open', label: 'open request', request: z.undefined(), reply: openedFileSchema.nullable() },
   /** Writes the text to `path`, or asks where first (no path, or Save As); null when cancelled. */
   saveWorkflow: { channel: 'workflow:save', label: 'save request', request: saveWorkflowRequestSchema, reply: savedFileSchema.nullable() },
+  /** The editor's render farm, as the browser mode's POST api/farm/submit (app/protocol/farm.ts). */
+  farmSubmit: { channel: 'farm:submit', label: 'farm submission', request: farmSubmitParamsSchema, reply: farmSubmitResultSchema },
+  /**
+   * The batch's view now, and farmBatch pushes from then on; null when main submitted no such batch
+   * since it started (it was restarted).
+   */
+  farmFollow: { channel: 'farm:follow', label: 'farm batch request', request: z.object({ batchId: z.string().regex(/^[\w-]+$/) }), reply: farmBatchViewSchema.nullable() },
+  /** Each change of a batch main submitted, to every window: a page keeps those of the batch it follows. */
+  farmBatch: { channel: 'farm:batch', label: 'farm batch view', payload: farmBatchViewSchema },
   engineEvent: { channel: 'engine:event', label: 'engine event', payload: engineEventSchema },
   menuCommand: { channel: 'menu:command', label: 'menu command', payload: menuCommandSchema },
 } as const;

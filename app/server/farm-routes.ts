@@ -12,7 +12,8 @@ import type { BatchMonitor } from '../farm/batch-monitor.js';
 import { FarmBatches, type FarmBatchesOptions } from '../farm/farm-batches.js';
 import { farmSubmitParamsSchema, type FarmBatchView } from '../protocol/farm.js';
 import { readJson, refuseBody, sendJson } from './http-json.js';
-import { findOutputFile, contentTypeOf } from './output-file-path.js';
+import { findFarmFile } from './farm-files.js';
+import { contentTypeOf } from './output-file-path.js';
 
 const BATCH_PATH = /^\/api\/farm\/batches\/([\w-]+)\/(events|files\/([\w.-]+))$/;
 
@@ -37,7 +38,7 @@ export class FarmRoutes {
       return true;
     }
     if (match[2] === 'events') streamEvents(request, response, monitor);
-    else await serveFile(response, monitor, match[3]!);
+    else await this.#serveFile(response, match[1]!, match[3]!);
     return true;
   }
 
@@ -54,6 +55,13 @@ export class FarmRoutes {
     if (!params.success) return sendJson(response, 400, { error: `bad farm submission: ${params.error.message}` });
     sendJson(response, 200, await this.#batches.submit(params.data));
   }
+
+  async #serveFile(response: ServerResponse, batchId: string, name: string): Promise<void> {
+    const file = await findFarmFile(this.#batches, batchId, name);
+    if (!file) return sendJson(response, 404, { error: `batch ${batchId} published no file "${name}"` });
+    response.writeHead(200, { 'content-type': contentTypeOf(file), 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    createReadStream(file).pipe(response);
+  }
 }
 
 function streamEvents(request: IncomingMessage, response: ServerResponse, monitor: BatchMonitor): void {
@@ -69,9 +77,3 @@ function streamEvents(request: IncomingMessage, response: ServerResponse, monito
   });
 }
 
-async function serveFile(response: ServerResponse, monitor: BatchMonitor, name: string): Promise<void> {
-  const found = monitor.hasFile(name) ? await findOutputFile(monitor.view.outputDir, name, '') : null;
-  if (!found?.ok) return sendJson(response, 404, { error: `batch ${monitor.batchId} published no file "${name}"` });
-  response.writeHead(200, { 'content-type': contentTypeOf(found.path), 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
-  createReadStream(found.path).pipe(response);
-}

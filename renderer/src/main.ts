@@ -29,7 +29,9 @@ import { PreloadEngine } from './engine/preload-engine.js';
 import { BrowserWorkflowFiles, DesktopWorkflowFiles } from './files/workflow-files.js';
 import { exposeDebugHandle } from './controllers/debug-handle.js';
 import { installFarm } from './controllers/farm-controller.js';
-import { FarmClient } from './farm/farm-client.js';
+import type { FarmApi } from './farm/farm-api.js';
+import { HttpFarm } from './farm/http-farm.js';
+import { PreloadFarm } from './farm/preload-farm.js';
 import { GalleryPanel } from './ui/gallery-panel.js';
 import { ImageViewer } from './ui/image-viewer.js';
 import { askName } from './ui/name-dialog.js';
@@ -44,7 +46,9 @@ async function start(): Promise<void> {
   const side = document.getElementById('side-panel')!;
   const notices = new Notices(document.body);
   const preload = preloadApi();
-  const engine: EngineApi = preload ? new PreloadEngine(preload) : new HttpEngine(new URL('./', window.location.href));
+  const base = new URL('./', window.location.href);
+  const engine: EngineApi = preload ? new PreloadEngine(preload) : new HttpEngine(base);
+  const farm: FarmApi = preload ? new PreloadFarm(preload, base) : new HttpFarm(base);
 
   const schemas = await engine.request('nodeSchemas', {});
   const models = new ModelCatalog(engine);
@@ -89,8 +93,7 @@ async function start(): Promise<void> {
     mute: () => editor.toggleSelected('muted'),
     group: () => editor.groupSelection(),
     fitView: () => editor.fitView(),
-    // The farm goes through the local server's HTTP routes: browser mode only for now.
-    ...(preload ? {} : { renderOnFarm: installFarm({ client: new FarmClient(new URL('./', window.location.href)), editor, schemas, storage: window.localStorage, session: window.sessionStorage, panelParent: side }) }),
+    renderOnFarm: installFarm({ client: farm, editor, schemas, storage: window.localStorage, session: window.sessionStorage, panelParent: side }),
   };
   const toolbar = new Toolbar(app, commands);
   const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm, error: documentNotices.error });

@@ -46,12 +46,14 @@ function loadPreload(electron: ReturnType<typeof fakeElectron>): PreloadApi {
   return electron.exposed.get('scalecrafter') as PreloadApi;
 }
 
+const farmParams = { workflow: {}, sweep: { seeds: [1] }, redisUrl: 'redis://127.0.0.1:6379', outputDir: 'farm' };
+
 describe('the preload (window.scalecrafter)', () => {
   test('exposes exactly the functions the renderer expects, nothing more', () => {
     const electron = fakeElectron();
     const api = loadPreload(electron);
     // Keyed by PreloadApi: adding a member there without exposing it here fails to compile or to pass.
-    const expected: Record<keyof PreloadApi, true> = { request: true, onEvent: true, openWorkflow: true, saveWorkflow: true, onMenuCommand: true };
+    const expected: Record<keyof PreloadApi, true> = { request: true, onEvent: true, openWorkflow: true, saveWorkflow: true, onMenuCommand: true, farmSubmit: true, farmFollow: true, onFarmBatch: true };
     assert.deepEqual([...electron.exposed.keys()], ['scalecrafter']);
     assert.deepEqual(Object.keys(api).sort(), Object.keys(expected).sort());
     for (const member of Object.values(api)) assert.equal(typeof member, 'function');
@@ -63,11 +65,19 @@ describe('the preload (window.scalecrafter)', () => {
     assert.deepEqual(await api.request('queue', {}), { echoed: shellChannels.engineRequest.channel });
     await api.openWorkflow();
     await api.saveWorkflow({ text: '{}', suggestedName: 'a.json' });
+    await api.farmSubmit(farmParams);
+    await api.farmFollow('b1');
     assert.deepEqual(electron.invoked, [
       { channel: shellChannels.engineRequest.channel, args: [{ name: 'queue', params: {} }] },
       { channel: shellChannels.openWorkflow.channel, args: [] },
       { channel: shellChannels.saveWorkflow.channel, args: [{ text: '{}', suggestedName: 'a.json' }] },
+      { channel: shellChannels.farmSubmit.channel, args: [farmParams] },
+      { channel: shellChannels.farmFollow.channel, args: [{ batchId: 'b1' }] },
     ]);
+    for (const { channel, args } of electron.invoked.slice(3)) {
+      const spec = Object.values(shellChannels).find((candidate) => candidate.channel === channel)!;
+      assert.ok('request' in spec && spec.request.safeParse(args[0]).success, `${channel}'s payload passes main's check`);
+    }
   });
 
   test('the preload uses every channel of the protocol map, and no other', async () => {
@@ -76,8 +86,11 @@ describe('the preload (window.scalecrafter)', () => {
     await api.request('queue', {});
     await api.openWorkflow();
     await api.saveWorkflow({ text: '{}', suggestedName: 'a.json' });
+    await api.farmSubmit(farmParams);
+    await api.farmFollow('b1');
     api.onEvent(() => undefined);
     api.onMenuCommand(() => undefined);
+    api.onFarmBatch(() => undefined);
     const used = [...electron.invoked.map(({ channel }) => channel), ...electron.listeners.keys()];
     assert.deepEqual(used.sort(), Object.values(shellChannels).map(({ channel }) => channel).sort());
   });

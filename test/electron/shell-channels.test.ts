@@ -19,6 +19,10 @@ describe('shell channels', () => {
     assert.deepEqual(parseShellReply('saveWorkflow', { path: '/w/a.json', name: 'a.json' }), { path: '/w/a.json', name: 'a.json' });
     assert.throws(() => parseShellReply('openWorkflow', { path: '/w/a.json', name: 'a.json' }), /open request with something unexpected/);
     assert.throws(() => parseShellReply('saveWorkflow', 'saved'), /save request/);
+    assert.deepEqual(parseShellReply('farmSubmit', { ok: false, message: 'no Redis', field: 'redisUrl' }), { ok: false, message: 'no Redis', field: 'redisUrl' });
+    assert.throws(() => parseShellReply('farmSubmit', { ok: true, batchId: 'b1' }), /farm submission with something unexpected/);
+    assert.equal(parseShellReply('farmFollow', null), null);
+    assert.throws(() => parseShellReply('farmFollow', { batchId: 'b1' }), /farm batch request/);
   });
 
   test('every menu command the menu can send is accepted; anything else is dropped', () => {
@@ -28,6 +32,7 @@ describe('shell channels', () => {
     try {
       assert.equal(parseShellPush('menuCommand', 'formatDisk'), null);
       assert.equal(parseShellPush('engineEvent', { type: 'nonsense' }), null);
+      assert.equal(parseShellPush('farmBatch', { batchId: 'b1', jobs: 'all done' }), null);
     } finally {
       console.warn = warn;
     }

@@ -1,17 +1,17 @@
 /**
  * The editor's render farm: the dialog submits the canvas's workflow with a sweep, and the farm
- * panel follows the batch submitted last — again after a reload, while the server still follows it.
+ * panel follows the batch submitted last — again after a reload, while the host still follows it.
  */
 import type { NodeSchema } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
-import type { FarmClient } from '../farm/farm-client.js';
+import type { FarmApi } from '../farm/farm-api.js';
 import { FarmSettingsStore } from '../farm/farm-settings.js';
 import type { SettingStore } from '../run/device-setting.js';
 import { FarmDialog } from '../ui/farm-dialog.js';
 import { FarmPanel } from '../ui/farm-panel.js';
 
 export interface FarmParts {
-  client: FarmClient;
+  client: FarmApi;
   editor: GraphEditor;
   schemas: readonly NodeSchema[];
   storage: SettingStore;
@@ -39,7 +39,7 @@ export function installFarm({ client, editor, schemas, storage, session, panelPa
       (view) => panel.render(view),
       // The key stays even when the batch is gone: a page being unloaded sees its stream closed the same way.
       (gone) => {
-        panel.setInterrupted(gone ? 'The server no longer follows this batch (it was restarted): the farm goes on with it; its outputs arrive in the output folder.' : 'The connection to the server is interrupted; reconnecting…');
+        panel.setInterrupted(gone ? 'This batch is no longer followed here (the app or its server was restarted): the farm goes on with it; its outputs arrive in the output folder.' : 'The connection to the server is interrupted; reconnecting…');
       },
     );
   };

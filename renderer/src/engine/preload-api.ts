@@ -3,6 +3,7 @@
  * renderer may not import from app/electron; the preload's unit test checks the two agree. What
  * comes back is `unknown` on purpose: callers check it against app/protocol/shell-channels.ts.
  */
+import type { FarmSubmitParams } from '../../../app/protocol/farm.js';
 import type { SaveWorkflowRequest } from '../../../app/protocol/index.js';
 
 export interface PreloadApi {
@@ -14,6 +15,12 @@ export interface PreloadApi {
   saveWorkflow(request: SaveWorkflowRequest): Promise<unknown>;
   /** shellChannels.menuCommand: menu items (File ▸ Save…) arrive as command names. */
   onMenuCommand(listener: (command: unknown) => void): () => void;
+  /** shellChannels.farmSubmit */
+  farmSubmit(params: FarmSubmitParams): Promise<unknown>;
+  /** shellChannels.farmFollow */
+  farmFollow(batchId: string): Promise<unknown>;
+  /** shellChannels.farmBatch: every change of every batch main submitted. */
+  onFarmBatch(listener: (view: unknown) => void): () => void;
 }
 
 export function preloadApi(): PreloadApi | null {

@@ -1,12 +1,13 @@
 /**
- * The page's side of the editor's render farm (app/server/farm-routes.ts): submitting a batch and
- * following its progress as server-sent events. Browser mode only — the desktop shell has no farm
- * channel yet. Every reply and event is checked against app/protocol/farm.ts.
+ * Browser mode's render farm over the local server's routes (app/server/farm-routes.ts): submitting
+ * a batch and following its progress as server-sent events. Every reply and event is checked
+ * against app/protocol/farm.ts.
  */
 import { FARM_API, farmBatchViewSchema, farmSubmitResultSchema, type FarmBatchView, type FarmSubmitParams, type FarmSubmitResult } from '../../../app/protocol/farm.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
+import { farmFileUrl, type FarmApi } from './farm-api.js';
 
-export class FarmClient {
+export class HttpFarm implements FarmApi {
   constructor(private readonly base: URL) {}
 
   async submit(params: FarmSubmitParams): Promise<FarmSubmitResult> {
@@ -21,10 +22,6 @@ export class FarmClient {
     return parsed.data;
   }
 
-  /**
-   * Calls `listener` with each view of the batch until the returned function is called; `onLost`
-   * when the stream breaks (`gone`: for good — the server does not know the batch, after a restart).
-   */
   follow(batchId: string, listener: (view: FarmBatchView) => void, onLost: (gone: boolean) => void): () => void {
     const source = new EventSource(new URL(FARM_API.events(batchId), this.base));
     source.addEventListener('message', (message: MessageEvent<string>) => {
@@ -45,6 +42,6 @@ export class FarmClient {
   }
 
   fileUrl(batchId: string, name: string): string {
-    return new URL(FARM_API.file(batchId, name), this.base).href;
+    return farmFileUrl(this.base, batchId, name);
   }
 }
