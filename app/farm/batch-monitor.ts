@@ -90,6 +90,11 @@ export class BatchMonitor {
     };
   }
 
+  /** Where the batch's jobs publish (without building the whole view, as serving a file needs only this). */
+  get outputDir(): string {
+    return this.options.outputDir;
+  }
+
   /** Published files of this batch's jobs: what the server may hand out. */
   hasFile(name: string): boolean {
     return [...this.#jobs.values()].some((job) => job.files.includes(name));

@@ -15,7 +15,6 @@ export interface SubmitOptions {
   queueName: string;
   /** Tries per job for failures that may pass; bad input is never retried (the worker says so). */
   attempts: number;
-  connectTimeoutMs?: number;
 }
 
 /** The URL without its password, for messages. */
@@ -50,10 +49,10 @@ export async function checkRedisReachable(redisUrl: string, connectTimeoutMs = 3
 
 /**
  * Lists the jobs' routes (so workers holding their models start serving them) and adds each job to
- * its route's queue; the follower keeps the routes fresh (batch-monitor.ts).
+ * its route's queue; the follower keeps the routes fresh (batch-monitor.ts). The caller has checked
+ * the Redis with checkRedisReachable first, before validating the batch.
  */
 export async function submitJobs(jobs: readonly FarmJobData[], options: SubmitOptions): Promise<void> {
-  await checkRedisReachable(options.redisUrl, options.connectTimeoutMs);
   const lanes = routeLanesOf(jobs, options.queueName);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   try {

@@ -13,6 +13,6 @@ export const FARM_FILE_PATH = /^\/api\/farm\/batches\/([\w-]+)\/files\/([\w.-]+)
 export async function findFarmFile(batches: Pick<FarmBatches, 'get'>, batchId: string, name: string): Promise<string | null> {
   const monitor = batches.get(batchId);
   if (!monitor?.hasFile(name)) return null;
-  const found = await findOutputFile(monitor.view.outputDir, name, '');
+  const found = await findOutputFile(monitor.outputDir, name, '');
   return found.ok ? found.path : null;
 }
