@@ -13,6 +13,8 @@ const GRACE_MS = 2 * HEARTBEAT_EVERY_MS;
 export class UnservedRoutes {
   private readonly unservedSince = new Map<string, number>();
   private readonly warned = new Set<string>();
+  /** Routes a check has already shown as waiting with every live worker's answer. */
+  private readonly explained = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -28,7 +30,9 @@ export class UnservedRoutes {
 
   /**
    * Routes no live worker serves: `unserved` once past the workers' grace (with why, for showing
-   * while the jobs wait), `expired` once past the timeout (their jobs are to be given up).
+   * while the jobs wait), `expired` once past the timeout (their jobs are to be given up) and only
+   * after an earlier check showed why with every live worker's answer: on a slow machine a worker
+   * may look late, and a job must not fail before its user could read what it waited for.
    */
   async check(waiting: ReadonlyMap<string, readonly ModelIdentity[]>, now = Date.now()): Promise<{ unserved: Map<string, string>; expired: Map<string, string> }> {
     const workers = await liveWorkers(this.redis, this.queueName, now);
@@ -37,17 +41,18 @@ export class UnservedRoutes {
     for (const [route, models] of waiting) {
       if (workers.some((worker) => worker.serves.includes(route))) {
         this.unservedSince.delete(route);
+        this.explained.delete(route);
         continue;
       }
       const since = this.unservedSince.get(route) ?? now;
       this.unservedSince.set(route, since);
       const reason = this.whyUnserved(route, workers);
-      if (now - since >= GRACE_MS) {
-        unserved.set(route, reason);
-        if (!this.warned.has(route)) this.log(`waiting: no worker takes jobs for ${describeModels(models)}: ${reason}`);
-        this.warned.add(route);
-      }
-      if (now - since >= Math.max(this.timeoutMs, GRACE_MS)) expired.set(route, reason);
+      if (now - since < GRACE_MS) continue;
+      unserved.set(route, reason);
+      if (!this.warned.has(route)) this.log(`waiting: no worker takes jobs for ${describeModels(models)}: ${reason}`);
+      this.warned.add(route);
+      if (now - since >= this.timeoutMs && this.explained.has(route)) expired.set(route, reason);
+      if (workers.every((worker) => worker.skips[route] !== undefined)) this.explained.add(route);
     }
     return { unserved, expired };
   }
