@@ -1,10 +1,10 @@
 /**
  * What the canvas offers beyond litegraph's defaults, and what it hides: bypass / mute the selected
- * nodes (Ctrl+B, Ctrl+M), a group around the selected nodes (Ctrl+G and the menu's Add Group), and
- * no "Convert to Subgraph" — the engine runs flat graphs only, and litegraph's conversion removes
- * the nodes it cannot place.
+ * nodes (Ctrl+B, Ctrl+M), a group around the selected nodes (Ctrl+G and the menu's Add Group),
+ * "Open subgraph" on a subgraph instance, and no "Convert to Subgraph" — litegraph's conversion
+ * removes the nodes it cannot place.
  */
-import { LGraphCanvas, LGraphGroup, LGraphNode } from '@comfyorg/litegraph';
+import { LGraphCanvas, LGraphGroup, LGraphNode, SubgraphNode, type Subgraph } from '@comfyorg/litegraph';
 
 /** litegraph modes the engine honours (app/protocol/workflow.ts): 0 always, 2 never (muted), 4 bypass. */
 export const NODE_MODE = { always: 0, muted: 2, bypassed: 4 } as const;
@@ -40,8 +40,8 @@ export function groupSelected(canvas: LGraphCanvas, at?: readonly [number, numbe
   return group;
 }
 
-/** Drops unsupported entries from the canvas and node menus; Add Group wraps the selection. */
-export function installCanvasMenus(canvas: LGraphCanvas): void {
+/** Drops unsupported entries from the canvas and node menus; Add Group wraps the selection; an instance's menu opens its definition. */
+export function installCanvasMenus(canvas: LGraphCanvas, openSubgraph: (subgraph: Subgraph) => void): void {
   const canvasMenu = canvas.getCanvasMenuOptions.bind(canvas);
   const nodeMenu = canvas.getNodeMenuOptions.bind(canvas);
   const supported = <T extends { content?: string } | null>(entry: T) => !(entry?.content !== undefined && UNSUPPORTED_MENU_ENTRY.test(entry.content));
@@ -53,5 +53,9 @@ export function installCanvasMenus(canvas: LGraphCanvas): void {
           ? { ...entry, callback: (_value: unknown, _options: unknown, event: MouseEvent) => void groupSelected(canvas, canvas.convertEventToCanvasOffset(event) as [number, number]) }
           : entry,
       );
-  canvas.getNodeMenuOptions = (node) => nodeMenu(node).filter(supported);
+  canvas.getNodeMenuOptions = (node) => {
+    const entries = nodeMenu(node).filter(supported);
+    if (!(node instanceof SubgraphNode)) return entries;
+    return [{ content: 'Open subgraph', callback: () => openSubgraph(node.subgraph) }, null, ...entries];
+  };
 }
