@@ -16,6 +16,7 @@ export interface DebugHandle {
   dirty(): boolean;
   subgraphPath(): { id: string; name: string }[];
   boundarySlotPoint(side: 'input' | 'output', index: number): Point | null;
+  linkCentre(linkId: number): Point | null;
   nodeSummary(nodeId: number): { title: string; inputs: [string, string][]; outputs: [string, string][]; widgets: string[] } | null;
   screenPoint(nodeId: number, widgetName?: string): Point | null;
   widgetBox(nodeId: number, widgetName: string): Box | null;

@@ -14,6 +14,8 @@ export const POSITIVE_ID = 1;
 export const NEGATIVE_ID = 2;
 /** The positive encoder's own text, which the promoted value overrides while the `text` input feeds it. */
 export const INNER_TEXT = 'a smiling cat face';
+/** The definition's link from its `text` input to the positive encoder. */
+export const TEXT_LINK = 3;
 
 const encoder = (id: number, pos: [number, number], inputs: WorkflowNode['inputs'], text: string, conditioningLinks: number[]): WorkflowNode => ({
   id, type: 'TextEncode', version: 1, pos, size: [340, 150], mode: 0,
@@ -32,13 +34,13 @@ function promptsDefinition(): Record<string, unknown> {
     inputs: [{ name: 'clip', type: 'CLIP' }, { name: 'text', type: 'STRING' }],
     outputs: [{ name: 'positive', type: 'CONDITIONING' }, { name: 'negative', type: 'CONDITIONING' }],
     nodes: [
-      encoder(POSITIVE_ID, [0, 0], [{ name: 'clip', type: 'CLIP', link: 1 }, { name: 'text', type: 'STRING', link: 3 }], INNER_TEXT, [4]),
+      encoder(POSITIVE_ID, [0, 0], [{ name: 'clip', type: 'CLIP', link: 1 }, { name: 'text', type: 'STRING', link: TEXT_LINK }], INNER_TEXT, [4]),
       encoder(NEGATIVE_ID, [0, 260], [{ name: 'clip', type: 'CLIP', link: 2 }], '', [5]),
     ],
     links: [
       { id: 1, origin_id: SUBGRAPH_INPUT_NODE_ID, origin_slot: 0, target_id: POSITIVE_ID, target_slot: 0, type: 'CLIP' },
       { id: 2, origin_id: SUBGRAPH_INPUT_NODE_ID, origin_slot: 0, target_id: NEGATIVE_ID, target_slot: 0, type: 'CLIP' },
-      { id: 3, origin_id: SUBGRAPH_INPUT_NODE_ID, origin_slot: 1, target_id: POSITIVE_ID, target_slot: 1, type: 'STRING' },
+      { id: TEXT_LINK, origin_id: SUBGRAPH_INPUT_NODE_ID, origin_slot: 1, target_id: POSITIVE_ID, target_slot: 1, type: 'STRING' },
       { id: 4, origin_id: POSITIVE_ID, origin_slot: 0, target_id: SUBGRAPH_OUTPUT_NODE_ID, target_slot: 0, type: 'CONDITIONING' },
       { id: 5, origin_id: NEGATIVE_ID, origin_slot: 0, target_id: SUBGRAPH_OUTPUT_NODE_ID, target_slot: 1, type: 'CONDITIONING' },
     ],

@@ -19,6 +19,8 @@ export function installSubgraphNodeTypes(root: LGraph, onDefinition: (subgraph: 
         super(root, subgraph, blank);
         // Copy and paste carry the promoted widgets' values only when asked to.
         this.serialize_widgets = true;
+        // litegraph labels its "open" button with a glyph of PrimeIcons, a font this page does not load.
+        for (const button of this.title_buttons) if (button.name === 'enter_subgraph') button.text = '⤢';
       }
     };
     onDefinition(subgraph);

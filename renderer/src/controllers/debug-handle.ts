@@ -14,6 +14,8 @@ export interface DebugHandle {
   subgraphPath(): { id: string; name: string }[];
   /** Where a shown subgraph's input (or output) slot `index` is on its boundary, in page pixels; `index` = their count: the empty slot that adds one. */
   boundarySlotPoint(side: 'input' | 'output', index: number): { x: number; y: number } | null;
+  /** The marker in the middle of a shown link (click: the link's menu), in page pixels, once drawn. */
+  linkCentre(linkId: number): { x: number; y: number } | null;
   /** What a shown node displays: its title, its slots (name and type) and its widgets' names. */
   nodeSummary(nodeId: number): { title: string; inputs: [string, string][]; outputs: [string, string][]; widgets: string[] } | null;
   /** The centre of a node's title bar, or of one of its widgets, in page pixels. */
@@ -47,6 +49,10 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
     snapshot: () => editor.snapshot(),
     dirty: () => doc.dirty,
     subgraphPath: () => editor.navigation.path,
+    linkCentre(linkId) {
+      const centre = editor.navigation.shown._links.get(linkId)?._pos;
+      return centre ? toPage(centre[0]!, centre[1]!) : null;
+    },
     nodeSummary(nodeId) {
       const node = editor.shownNode(nodeId);
       if (!node) return null;

@@ -1,0 +1,178 @@
+/**
+ * ComfyUI subgraphs in the editor, end to end (Debian's Chromium, a real `serve`): an instance shows
+ * its definition's slots, name and promoted widget; it opens (double-click, or "Open subgraph") onto
+ * the definition's nodes between its input and output boundary, with a breadcrumb back; edits inside
+ * (a widget, a link removed, a link to the boundary that adds an output) go into the definition, undo
+ * and redo, mark the tab unsaved, are saved, and are what Queue runs: the same pixels as the flat
+ * default workflow with those edits. Screenshots land in test-artifacts/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { SUBGRAPH_INPUT_NODE_ID, type Workflow } from '../../app/protocol/index.js';
+import { decodePng } from '../../app/imaging/png-metadata.js';
+import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
+import { INNER_TEXT, INSTANCE_ID, NEGATIVE_ID, POSITIVE_ID, PROMPTS_ID, subgraphWorkflow, TEXT_LINK } from '../support/subgraph-workflow.js';
+import type { PageGlobals, Point } from './page-globals.js';
+import { chromiumSkip, useEditorSession } from './editor-session.js';
+
+const PROMOTED = 'grinning face, twemoji';
+const SUBGRAPH_PREFIX = 'subgraph';
+
+/** The workflow the tests open: its prompts in a subgraph, its image saved under its own prefix. */
+function opened(): Workflow {
+  const workflow = subgraphWorkflow(PROMOTED);
+  nodeOfType(workflow, 'SaveImage').widgets.filename_prefix = SUBGRAPH_PREFIX;
+  return workflow;
+}
+const NEGATIVE = 'blurry';
+
+interface Definition {
+  id: string;
+  name: string;
+  outputs: { name: string; type: string }[];
+  nodes: Workflow['nodes'];
+  links: { id: number; origin_id: number; origin_slot: number; target_id: number; target_slot: number }[];
+}
+
+const definitionOf = (workflow: Workflow) => (workflow.definitions as { subgraphs: Definition[] }).subgraphs.find((definition) => definition.id === PROMPTS_ID)!;
+
+describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, () => {
+  const session = useEditorSession();
+  const summary = (nodeId: number) => session.browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.nodeSummary(id), nodeId);
+  const subgraphPath = () => session.browser.page.evaluate(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.subgraphPath().map((level) => level.name));
+  const boundarySlot = async (side: 'input' | 'output', index: number): Promise<Point> => {
+    await session.editor.settled();
+    const point = await session.browser.page.evaluate(([which, at]) => (globalThis as unknown as PageGlobals).scalecrafterDebug.boundarySlotPoint(which, at), [side, index] as const);
+    if (!point) throw new Error(`no boundary ${side} ${index}`);
+    return point;
+  };
+  const saved = (): Promise<Definition> => session.editor.snapshot().then(definitionOf);
+  /** Polls the saved definition until `ready` holds (an edit settles within a moment). */
+  const definitionWhen = async (ready: (definition: Definition) => boolean): Promise<Definition> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const definition = await saved();
+      if (ready(definition) || Date.now() > deadline) return definition;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const texts = (definition: Definition) => Object.fromEntries(definition.nodes.map((node) => [node.id, node.widgets.text]));
+  const fromBoundary = (definition: Definition, slot: number) => definition.links.filter((link) => link.origin_id === SUBGRAPH_INPUT_NODE_ID && link.origin_slot === slot);
+
+  test('an instance shows its definition\'s name, typed slots and promoted widget', async () => {
+    const { editor, browser } = session;
+    browser.page.on('dialog', (dialog) => void dialog.accept());
+    await editor.open(session.serve.url);
+    await editor.dropFile('prompts.json', Buffer.from(JSON.stringify(opened())), 'application/json');
+    await browser.page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.nodeSummary(id) !== null, INSTANCE_ID);
+    assert.deepEqual(await summary(INSTANCE_ID), {
+      title: 'Prompts',
+      inputs: [['clip', 'CLIP'], ['text', 'STRING']],
+      outputs: [['positive', 'CONDITIONING'], ['negative', 'CONDITIONING']],
+      widgets: ['text'],
+    });
+    assert.equal(await browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.widgetDisplay(id, 'text'), INSTANCE_ID), PROMOTED);
+    assert.equal(await editor.dirty(), false);
+    await browser.screenshot('subgraph-01-instance');
+  });
+
+  test('double-click opens the definition between its boundary, with a breadcrumb back', async () => {
+    const { editor, browser } = session;
+    const clip = await editor.slotPoint(INSTANCE_ID, 'input', 0);
+    const out = await editor.slotPoint(INSTANCE_ID, 'output', 0);
+    await editor.doubleClick({ x: (clip.x + out.x) / 2, y: clip.y });
+    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.subgraphPath().length === 1);
+    assert.deepEqual(await subgraphPath(), ['Prompts']);
+    assert.deepEqual(await browser.page.locator('[data-testid="crumb"]').allTextContents(), ['Workflow', 'Prompts']);
+    assert.equal((await summary(POSITIVE_ID))?.title, 'Text Encode');
+    assert.ok(await boundarySlot('input', 1));
+    assert.equal(await editor.dirty(), false, 'opening a subgraph is not an edit');
+    await browser.screenshot('subgraph-02-opened');
+    await browser.page.locator('[data-testid="crumb"]', { hasText: 'Workflow' }).click();
+    assert.deepEqual(await subgraphPath(), []);
+    assert.equal(await browser.page.locator('[data-testid="subgraph-breadcrumb"]').isHidden(), true);
+    assert.equal((await summary(INSTANCE_ID))?.title, 'Prompts');
+  });
+
+  test('edits inside go into the definition: a widget (undo, redo), a link removed, a link to the boundary', async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const title = (await page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), INSTANCE_ID))!;
+    await page.mouse.click(title.x, title.y, { button: 'right' });
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Open subgraph' }).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.subgraphPath().length === 1);
+
+    const box = await editor.widgetBox(NEGATIVE_ID, 'text');
+    await page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    const field = page.locator('textarea.widget-text-overlay');
+    await field.waitFor();
+    await field.type(NEGATIVE);
+    await field.press('Tab');
+    assert.equal(texts(await definitionWhen((definition) => texts(definition)[NEGATIVE_ID] === NEGATIVE))[NEGATIVE_ID], NEGATIVE);
+    assert.equal(await editor.dirty(), true);
+    const canvas = (await page.locator('#graph-canvas').boundingBox())!;
+    const empty = { x: canvas.x + canvas.width - 60, y: canvas.y + canvas.height / 2 };
+    await page.mouse.click(empty.x, empty.y);
+    await page.keyboard.press('Control+z');
+    assert.equal(texts(await definitionWhen((definition) => texts(definition)[NEGATIVE_ID] === ''))[NEGATIVE_ID], '');
+    assert.deepEqual(await subgraphPath(), ['Prompts'], 'undo stays in the subgraph');
+    await page.keyboard.press('Control+y');
+    assert.equal(texts(await definitionWhen((definition) => texts(definition)[NEGATIVE_ID] === NEGATIVE))[NEGATIVE_ID], NEGATIVE);
+
+    // The link from the subgraph's `text` to the positive encoder, deleted from its marker's menu.
+    await editor.settled();
+    const marker = (await page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.linkCentre(id), TEXT_LINK))!;
+    await page.mouse.click(marker.x, marker.y);
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Delete' }).click();
+    assert.deepEqual(fromBoundary(await definitionWhen((definition) => fromBoundary(definition, 1).length === 0), 1), []);
+    // A link from the positive encoder to the output boundary's empty slot adds a subgraph output.
+    await editor.drag(await editor.slotPoint(POSITIVE_ID, 'output', 0), await boundarySlot('output', 2));
+    const edited = await definitionWhen((definition) => definition.outputs.length === 3);
+    assert.deepEqual(edited.outputs.map((output) => output.type), ['CONDITIONING', 'CONDITIONING', 'CONDITIONING']);
+    await browser.screenshot('subgraph-03-edited');
+
+    await page.locator('[data-testid="crumb"]', { hasText: 'Workflow' }).click();
+    const instance = (await summary(INSTANCE_ID))!;
+    assert.equal(instance.outputs.length, 3, 'every instance shows the new output');
+    assert.deepEqual(instance.widgets, [], 'the text input no longer feeds a widget, so nothing is promoted');
+    await browser.screenshot('subgraph-04-instance-after-edits');
+  });
+
+  test('Save writes the edited definition', async () => {
+    const { editor, browser } = session;
+    const [download] = await Promise.all([browser.page.waitForEvent('download'), browser.page.click('[data-testid="save"]')]);
+    const file = JSON.parse(await readFile(await download.path(), 'utf8')) as Workflow;
+    const definition = definitionOf(file);
+    assert.equal(texts(definition)[NEGATIVE_ID], NEGATIVE);
+    assert.equal(texts(definition)[POSITIVE_ID], INNER_TEXT);
+    assert.deepEqual(fromBoundary(definition, 1), []);
+    assert.equal(definition.outputs.length, 3);
+    assert.deepEqual(file, await editor.snapshot());
+    assert.equal(await editor.dirty(), false);
+  });
+
+  test('Queue runs the edited definition: the same pixels as the flat workflow with those edits', async () => {
+    const { editor, browser } = session;
+    await browser.page.click('[data-testid="queue"]');
+    assert.equal((await editor.waitForFinishedJob(1)).job, 'done');
+    const flat = defaultWorkflow();
+    nodeOfType(flat, 'TextEncode', 0).widgets.text = INNER_TEXT;
+    nodeOfType(flat, 'TextEncode', 1).widgets.text = NEGATIVE;
+    nodeOfType(flat, 'SaveImage').widgets.filename_prefix = 'flat';
+    await editor.dropFile('flat.json', Buffer.from(JSON.stringify(flat)), 'application/json');
+    await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
+    await browser.page.click('[data-testid="queue"]');
+    assert.equal((await editor.waitForFinishedJob(2)).job, 'done');
+    const image = (prefix: string) => {
+      const name = readdirSync(session.serve.outputDir).find((candidate) => candidate.startsWith(prefix) && candidate.endsWith('.png'));
+      assert.ok(name, `an image named ${prefix}… was written`);
+      return decodePng(readFileSync(path.join(session.serve.outputDir, name)));
+    };
+    const [fromSubgraph, fromFlat] = [image(SUBGRAPH_PREFIX), image('flat')];
+    assert.deepEqual([fromSubgraph.width, fromSubgraph.height], [fromFlat.width, fromFlat.height]);
+    assert.ok(Buffer.from(fromSubgraph.data).equals(Buffer.from(fromFlat.data)), 'the subgraph run and the flat run give the same pixels');
+  });
+});
