@@ -97,7 +97,7 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     assert.equal((await summary(INSTANCE_ID))?.title, 'Prompts');
   });
 
-  test('edits inside go into the definition: a widget (undo, redo), a link removed, a link to the boundary', async () => {
+  test('edits inside go into the definition: a widget (undo, redo), a link removed, a link to the boundary, a node deleted (undo)', async () => {
     const { editor, browser } = session;
     const page = browser.page;
     const title = (await page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), INSTANCE_ID))!;
@@ -133,6 +133,14 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     const edited = await definitionWhen((definition) => definition.outputs.length === 3);
     assert.deepEqual(edited.outputs.map((output) => output.type), ['CONDITIONING', 'CONDITIONING', 'CONDITIONING']);
     await browser.screenshot('subgraph-03-edited');
+    // A node deleted inside goes from the definition, and undo brings it back, links and all.
+    const negativeTitle = (await page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(id), NEGATIVE_ID))!;
+    await page.mouse.click(negativeTitle.x, negativeTitle.y);
+    await page.keyboard.press('Delete');
+    assert.equal((await definitionWhen((definition) => definition.nodes.length === 1)).nodes.length, 1);
+    await page.keyboard.press('Control+z');
+    const restored = await definitionWhen((definition) => definition.nodes.length === 2);
+    assert.deepEqual(restored.links, edited.links);
 
     await page.locator('[data-testid="crumb"]', { hasText: 'Workflow' }).click();
     const instance = (await summary(INSTANCE_ID))!;
