@@ -20,6 +20,7 @@ import { chromiumSkip, useEditorSession } from './editor-session.js';
 
 const PROMOTED = 'grinning face, twemoji';
 const SUBGRAPH_PREFIX = 'subgraph';
+const CONVERTED_PREFIX = 'converted';
 
 /** The workflow the tests open: its prompts in a subgraph, its image saved under its own prefix. */
 function opened(): Workflow {
@@ -50,6 +51,11 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     return point;
   };
   const saved = (): Promise<Definition> => session.editor.snapshot().then(definitionOf);
+  const outputImage = (prefix: string) => {
+    const name = readdirSync(session.serve.outputDir).find((candidate) => candidate.startsWith(prefix) && candidate.endsWith('.png'));
+    assert.ok(name, `an image named ${prefix}… was written`);
+    return decodePng(readFileSync(path.join(session.serve.outputDir, name)));
+  };
   /** Polls the saved definition until `ready` holds (an edit settles within a moment). */
   const definitionWhen = async (ready: (definition: Definition) => boolean): Promise<Definition> => {
     const deadline = Date.now() + 10_000;
@@ -174,13 +180,54 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     await browser.page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.length === 7);
     await browser.page.click('[data-testid="queue"]');
     assert.equal((await editor.waitForFinishedJob(2)).job, 'done');
-    const image = (prefix: string) => {
-      const name = readdirSync(session.serve.outputDir).find((candidate) => candidate.startsWith(prefix) && candidate.endsWith('.png'));
-      assert.ok(name, `an image named ${prefix}… was written`);
-      return decodePng(readFileSync(path.join(session.serve.outputDir, name)));
-    };
-    const [fromSubgraph, fromFlat] = [image(SUBGRAPH_PREFIX), image('flat')];
+    const [fromSubgraph, fromFlat] = [outputImage(SUBGRAPH_PREFIX), outputImage('flat')];
     assert.deepEqual([fromSubgraph.width, fromSubgraph.height], [fromFlat.width, fromFlat.height]);
     assert.ok(Buffer.from(fromSubgraph.data).equals(Buffer.from(fromFlat.data)), 'the subgraph run and the flat run give the same pixels');
+  });
+
+  test('Convert to Subgraph turns the selected prompts into an instance of a new definition that runs as before; Unpack puts them back', async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const point = async (id: number) => (await page.evaluate((nodeId) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(nodeId), id))!;
+    const encoders = (await editor.snapshot()).nodes.filter((node) => node.type === 'TextEncode').map((node) => node.id);
+    const [first, second] = [await point(encoders[0]!), await point(encoders[1]!)];
+    await page.mouse.click(first.x, first.y);
+    await page.keyboard.down('Shift');
+    await page.mouse.click(second.x, second.y);
+    await page.keyboard.up('Shift');
+    await page.mouse.click(first.x, first.y, { button: 'right' });
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Convert to Subgraph' }).click();
+    await page.waitForFunction(() => !(globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.some((node) => node.type === 'TextEncode'));
+    const converted = await editor.snapshot();
+    const [definition] = (converted.definitions as { subgraphs: Definition[] & { inputs: { type: string }[] }[] }).subgraphs;
+    const instance = converted.nodes.find((node) => node.type === definition!.id)!;
+    assert.deepEqual(definition!.nodes.map((node) => node.widgets.text), [INNER_TEXT, NEGATIVE]);
+    assert.deepEqual(instance.inputs.map((input) => input.type), ['CLIP'], 'one input: both encoders took the same CLIP');
+    assert.deepEqual(instance.outputs.map((output) => output.type), ['CONDITIONING', 'CONDITIONING']);
+    await browser.screenshot('subgraph-05-converted');
+    // Its own file prefix, so that the run writes an image of its own rather than finding it cached.
+    const save = nodeOfType(converted, 'SaveImage').id;
+    const prefixBox = await editor.widgetBox(save, 'filename_prefix');
+    await page.mouse.click(prefixBox.left + prefixBox.width / 2, prefixBox.top + prefixBox.height / 2);
+    await page.locator('input.widget-text-overlay').fill(CONVERTED_PREFIX);
+    await page.locator('input.widget-text-overlay').press('Enter');
+    await page.click('[data-testid="queue"]');
+    assert.equal((await editor.waitForFinishedJob(3)).job, 'done');
+    assert.ok(Buffer.from(outputImage(CONVERTED_PREFIX).data).equals(Buffer.from(outputImage('flat').data)), 'the converted workflow gives the same pixels');
+
+    const instancePoint = await point(instance.id);
+    await page.mouse.click(instancePoint.x, instancePoint.y, { button: 'right' });
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Unpack subgraph' }).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.filter((node) => node.type === 'TextEncode').length === 2);
+    const unpacked = await editor.snapshot();
+    assert.ok(!unpacked.nodes.some((node) => node.id === instance.id));
+    const sampler = nodeOfType(unpacked, 'Sampler');
+    const feeder = (name: string) => {
+      const link = unpacked.links.find((candidate) => candidate.id === sampler.inputs.find((input) => input.name === name)!.link)!;
+      return unpacked.nodes.find((node) => node.id === link.origin_id)!.widgets.text;
+    };
+    assert.deepEqual([feeder('positive'), feeder('negative')], [INNER_TEXT, NEGATIVE]);
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.some((node) => node.id === id), instance.id);
   });
 });

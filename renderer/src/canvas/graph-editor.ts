@@ -9,6 +9,7 @@ import { LGraph, LGraphCanvas, LGraphNode, LiteGraph, type Subgraph } from '@com
 import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/index.js';
 import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
+import { unpackInstance } from '../workflow/subgraph-unpack.js';
 import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
 import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
 import { installConnectionMenu } from './connection-menu.js';
@@ -48,7 +49,10 @@ export class GraphEditor {
     // Before any load: a definition's node type must exist when its instances are configured.
     installSubgraphNodeTypes(this.graph, (subgraph) => this.#watchDefinition(subgraph));
     this.navigation = new SubgraphNavigation(this.graph, this.canvas, () => this.#startView());
-    installCanvasMenus(this.canvas, (subgraph) => this.navigation.open(subgraph));
+    installCanvasMenus(this.canvas, () => ({
+      open: (subgraph) => this.navigation.open(subgraph),
+      ...(this.navigation.atRoot ? { unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)) } : {}),
+    }));
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
@@ -230,6 +234,14 @@ export class GraphEditor {
   /** Ctrl+G: a group around the selected nodes. */
   groupSelection(): void {
     if (groupSelected(this.canvas)) this.#edited(0);
+  }
+
+  /** "Unpack subgraph": the workflow's instance `nodeId` replaced by its definition's nodes, as one edit. */
+  unpackSubgraph(nodeId: number): void {
+    const unpacked = unpackInstance(this.snapshot(), nodeId);
+    if (!unpacked) return;
+    this.load(unpacked, { fitView: false });
+    this.#edited(0);
   }
 
   /** Centres the view on a node and selects it (an error list entry was clicked). */

@@ -61,9 +61,12 @@ function readSlot(slot: Subgraph['inputs'][number] | Subgraph['outputs'][number]
   return { name: slot.name, type: String(slot.type), linkIds: slot.linkIds.map(Number), extra: structuredClone(extra) };
 }
 
+/** The size a boundary is saved with when its file gave none (a definition made here); litegraph sizes it to its slots anyway. */
+const BOUNDARY_SIZE = [120, 60];
+
 /** The boundary node as saved, at the place the user left it (its size as the file had it). */
-function readBoundary(saved: unknown, live: { id: number; pos: ArrayLike<number>; size: ArrayLike<number> }): Record<string, unknown> {
-  const bounding = isRecord(saved) && Array.isArray(saved.bounding) ? saved.bounding : [0, 0, live.size[0], live.size[1]];
+function readBoundary(saved: unknown, live: { id: number; pos: ArrayLike<number> }): Record<string, unknown> {
+  const bounding = isRecord(saved) && Array.isArray(saved.bounding) ? saved.bounding : [0, 0, ...BOUNDARY_SIZE];
   return { ...(isRecord(saved) ? structuredClone(saved) : { id: live.id }), bounding: [live.pos[0], live.pos[1], bounding[2], bounding[3]] };
 }
 
@@ -78,8 +81,8 @@ export function readSubgraph(subgraph: Subgraph, graph: CanvasGraph): CanvasSubg
     graph,
     extra: {
       ...structuredClone(kept),
-      inputNode: readBoundary(kept.inputNode, { id: SUBGRAPH_INPUT_NODE_ID, pos: inputNode.pos, size: inputNode.size }),
-      outputNode: readBoundary(kept.outputNode, { id: SUBGRAPH_OUTPUT_NODE_ID, pos: outputNode.pos, size: outputNode.size }),
+      inputNode: readBoundary(kept.inputNode, { id: SUBGRAPH_INPUT_NODE_ID, pos: inputNode.pos }),
+      outputNode: readBoundary(kept.outputNode, { id: SUBGRAPH_OUTPUT_NODE_ID, pos: outputNode.pos }),
     },
   };
 }
