@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { SUBGRAPH_INPUT_NODE_ID, type Workflow } from '../../app/protocol/index.js';
+import { SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_WIDGET_VALUES_PROPERTY, type Workflow } from '../../app/protocol/index.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { defaultWorkflow, nodeOfType } from '../support/default-workflow.js';
 import { INNER_TEXT, INSTANCE_ID, NEGATIVE_ID, POSITIVE_ID, PROMPTS_ID, subgraphWorkflow, TEXT_LINK } from '../support/subgraph-workflow.js';
@@ -68,7 +68,7 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
   const texts = (definition: Definition) => Object.fromEntries(definition.nodes.map((node) => [node.id, node.widgets.text]));
   const fromBoundary = (definition: Definition, slot: number) => definition.links.filter((link) => link.origin_id === SUBGRAPH_INPUT_NODE_ID && link.origin_slot === slot);
 
-  test('an instance shows its definition\'s name, typed slots and promoted widget', async () => {
+  test('an instance shows its definition\'s name, typed slots and promoted widget, whose value is edited on the node', async () => {
     const { editor, browser } = session;
     browser.page.on('dialog', (dialog) => void dialog.accept());
     await editor.open(session.serve.url);
@@ -83,6 +83,26 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     assert.equal(await browser.page.evaluate((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.widgetDisplay(id, 'text'), INSTANCE_ID), PROMOTED);
     assert.equal(await editor.dirty(), false);
     await browser.screenshot('subgraph-01-instance');
+    // The promoted widget is the instance's own: edited on the node, saved where the engine reads it.
+    const box = await editor.widgetBox(INSTANCE_ID, 'text');
+    await browser.page.mouse.click(box.left + box.width / 2, box.top + box.height / 2);
+    const field = browser.page.locator('textarea.widget-text-overlay');
+    await field.waitFor();
+    await field.press('End');
+    await field.type(', smiling');
+    await field.press('Tab');
+    const promotedValues = async () => (await editor.snapshot()).nodes.find((node) => node.id === INSTANCE_ID)!.properties[SUBGRAPH_WIDGET_VALUES_PROPERTY];
+    await browser.page.waitForFunction(([id, key]) => {
+      const values = (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.find((node) => node.id === id)!.properties[key];
+      return Array.isArray(values) && values[0] !== undefined && String(values[0]).endsWith(', smiling');
+    }, [INSTANCE_ID, SUBGRAPH_WIDGET_VALUES_PROPERTY] as const);
+    assert.deepEqual(await promotedValues(), [`${PROMOTED}, smiling`]);
+    assert.equal(await editor.dirty(), true);
+    const canvas = (await browser.page.locator('#graph-canvas').boundingBox())!;
+    await browser.page.mouse.click(canvas.x + canvas.width - 60, canvas.y + canvas.height / 2);
+    await browser.page.keyboard.press('Control+z');
+    await browser.page.waitForFunction(() => !(globalThis as unknown as PageGlobals).scalecrafterDebug.dirty());
+    assert.deepEqual(await promotedValues(), [PROMOTED]);
   });
 
   test('double-click opens the definition between its boundary, with a breadcrumb back', async () => {
