@@ -2,9 +2,11 @@
  * ComfyUI subgraphs in the editor, end to end (Debian's Chromium, a real `serve`): an instance shows
  * its definition's slots, name and promoted widget; it opens (double-click, or "Open subgraph") onto
  * the definition's nodes between its input and output boundary, with a breadcrumb back; edits inside
- * (a widget, a link removed, a link to the boundary that adds an output) go into the definition, undo
- * and redo, mark the tab unsaved, are saved, and are what Queue runs: the same pixels as the flat
- * default workflow with those edits. Screenshots land in test-artifacts/e2e/.
+ * (a widget, a link removed, a link to the boundary that adds an output, a node deleted) go into the
+ * definition, undo and redo, mark the tab unsaved, are saved, and are what Queue runs: the same pixels
+ * as the flat default workflow with those edits. Convert to Subgraph runs as before and Unpack puts the
+ * nodes back; a subgraph made inside one opens nested, with a three-level breadcrumb. The tests build
+ * on each other, in order. Screenshots land in test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -249,5 +251,35 @@ describe('subgraphs in the editor', { timeout: 400_000, skip: chromiumSkip }, ()
     assert.deepEqual([feeder('positive'), feeder('negative')], [INNER_TEXT, NEGATIVE]);
     await page.keyboard.press('Control+z');
     await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.snapshot().nodes.some((node) => node.id === id), instance.id);
+  });
+
+  test('a subgraph made inside a subgraph opens nested; the breadcrumb goes back one level or all the way', async () => {
+    const { editor, browser } = session;
+    const page = browser.page;
+    const point = async (id: number) => (await page.evaluate((nodeId) => (globalThis as unknown as PageGlobals).scalecrafterDebug.screenPoint(nodeId), id))!;
+    await page.locator('[data-testid="workflow-tab"]', { hasText: 'prompts' }).click();
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobals).scalecrafterDebug.nodeSummary(id) !== null, INSTANCE_ID);
+    const instance = await point(INSTANCE_ID);
+    await page.mouse.click(instance.x, instance.y, { button: 'right' });
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Open subgraph' }).click();
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.subgraphPath().length === 1);
+    const negative = await point(NEGATIVE_ID);
+    await page.mouse.click(negative.x, negative.y);
+    await page.mouse.click(negative.x, negative.y, { button: 'right' });
+    await page.locator('.litecontextmenu .litemenu-entry', { hasText: 'Convert to Subgraph' }).click();
+    const prompts = await definitionWhen((definition) => !definition.nodes.some((node) => node.id === NEGATIVE_ID));
+    const nested = prompts.nodes.find((node) => node.type !== 'TextEncode')!;
+    assert.ok(nested, 'the negative encoder became an instance inside Prompts');
+    const all = (await editor.snapshot()).definitions as { subgraphs: Definition[] };
+    assert.deepEqual(all.subgraphs.find((definition) => definition.id === nested.type)!.nodes.map((node) => node.widgets.text), [NEGATIVE]);
+
+    await editor.doubleClick(await editor.slotPoint(nested.id, 'input', 0).then((slot) => ({ x: slot.x + 60, y: slot.y })));
+    await page.waitForFunction(() => (globalThis as unknown as PageGlobals).scalecrafterDebug.subgraphPath().length === 2);
+    assert.deepEqual(await page.locator('[data-testid="crumb"]').allTextContents(), ['Workflow', 'Prompts', 'New Subgraph']);
+    await browser.screenshot('subgraph-06-nested');
+    await page.locator('[data-testid="crumb"]', { hasText: 'Prompts' }).click();
+    assert.deepEqual(await subgraphPath(), ['Prompts']);
+    await page.locator('[data-testid="crumb"]', { hasText: 'Workflow' }).click();
+    assert.deepEqual(await subgraphPath(), []);
   });
 });
