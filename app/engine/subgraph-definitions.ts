@@ -7,11 +7,10 @@
  * their nodes translated, so the editor can save them back; workflow → prompt expands them.
  */
 import { z } from 'zod';
-import { workflowNodeSchema, type Workflow } from '../protocol/index.js';
+import { rawSubgraphsOf, workflowNodeSchema, type Workflow } from '../protocol/index.js';
 
-/** litegraph's ids for a subgraph's input and output boundary nodes. */
-export const SUBGRAPH_INPUT_NODE_ID = -10;
-export const SUBGRAPH_OUTPUT_NODE_ID = -20;
+/** litegraph's ids for a subgraph's input and output boundary nodes (shared with the editor). */
+export { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID } from '../protocol/index.js';
 
 const boundarySlotSchema = z.looseObject({ name: z.string(), type: z.string() });
 
@@ -36,14 +35,6 @@ export const subgraphDefinitionSchema = z.looseObject({
 
 export type SubgraphDefinition = z.infer<typeof subgraphDefinitionSchema>;
 export type SubgraphLink = z.infer<typeof subgraphLinkSchema>;
-
-const definitionsSchema = z.looseObject({ subgraphs: z.array(z.unknown()).default([]) });
-
-/** The raw definitions a graph (the workflow, or a definition holding nested ones) carries. */
-export function rawSubgraphsOf(graph: Record<string, unknown>): unknown[] {
-  const parsed = definitionsSchema.safeParse(graph.definitions);
-  return parsed.success ? parsed.data.subgraphs : [];
-}
 
 /**
  * Every definition by id: the workflow's own, and any a definition nests in its own `definitions`.

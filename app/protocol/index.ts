@@ -11,3 +11,4 @@ export * from './painted-schedule.js';
 export * from './frontend-nodes.js';
 export * from './value-control.js';
 export * from './control-updates.js';
+export * from './subgraphs.js';

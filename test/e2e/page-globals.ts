@@ -14,6 +14,10 @@ export type Box = { left: number; top: number; width: number; height: number };
 export interface DebugHandle {
   snapshot(): Workflow;
   dirty(): boolean;
+  subgraphPath(): { id: string; name: string }[];
+  boundarySlotPoint(side: 'input' | 'output', index: number): Point | null;
+  linkCentre(linkId: number): Point | null;
+  nodeSummary(nodeId: number): { title: string; inputs: [string, string][]; outputs: [string, string][]; widgets: string[] } | null;
   screenPoint(nodeId: number, widgetName?: string): Point | null;
   widgetBox(nodeId: number, widgetName: string): Box | null;
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Point | null;

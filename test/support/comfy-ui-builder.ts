@@ -132,7 +132,7 @@ export class ComfyGraphBuilder {
     return {
       id,
       version: 1,
-      state: { lastGroupId: 0, lastNodeId: Math.max(0, ...this.nodes.map((node) => node.id)), lastLinkId: 0, lastRerouteId: 0 },
+      state: { lastGroupId: 0, lastNodeId: Math.max(0, ...this.nodes.map((node) => node.id)), lastLinkId: Math.max(0, ...this.links.map((link) => link[0])), lastRerouteId: 0 },
       revision: 0,
       config: {},
       name,

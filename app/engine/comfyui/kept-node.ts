@@ -5,13 +5,13 @@
  * them, so the validator can name it and nothing the user made is lost; a frontend-only node's values
  * are stored by name, for workflow → prompt to use.
  */
-import type { SeedControl, WidgetValue, WorkflowLink, WorkflowNode } from '../../protocol/index.js';
+import { SUBGRAPH_WIDGET_VALUES_PROPERTY, type SeedControl, type WidgetValue, type WorkflowLink, type WorkflowNode } from '../../protocol/index.js';
 import { isJsonObject, readSlotType } from '../migrations/litegraph-layout.js';
 import type { ImportedNode, NodeLayout } from './imported-node.js';
 import { linkIdInto, linkIdsOutOf } from './imported-node.js';
 
-/** Where a kept node's positional `widgets_values` (UI files) go, in ComfyUI's order. */
-export const COMFY_WIDGETS_PROPERTY = 'comfyui_widgets_values';
+/** Where a kept node's positional `widgets_values` (UI files) go, in ComfyUI's order (a subgraph instance's promoted values too). */
+export const COMFY_WIDGETS_PROPERTY = SUBGRAPH_WIDGET_VALUES_PROPERTY;
 /** Where a kept node's literal inputs (API files) go, by ComfyUI's names. */
 export const COMFY_INPUTS_PROPERTY = 'comfyui_inputs';
 

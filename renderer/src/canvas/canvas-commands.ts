@@ -1,16 +1,22 @@
 /**
- * What the canvas offers beyond litegraph's defaults, and what it hides: bypass / mute the selected
- * nodes (Ctrl+B, Ctrl+M), a group around the selected nodes (Ctrl+G and the menu's Add Group), and
- * no "Convert to Subgraph" — the engine runs flat graphs only, and litegraph's conversion removes
- * the nodes it cannot place.
+ * What the canvas offers beyond litegraph's defaults: bypass / mute the selected nodes (Ctrl+B,
+ * Ctrl+M), a group around the selected nodes (Ctrl+G and the menu's Add Group), and on a subgraph
+ * instance "Open subgraph" and "Unpack subgraph". litegraph's own "Convert to Subgraph" stays (its
+ * instances work once their node type is registered, subgraph-node-types.ts), without its 🆕.
  */
-import { LGraphCanvas, LGraphGroup, LGraphNode } from '@comfyorg/litegraph';
+import { LGraphCanvas, LGraphGroup, LGraphNode, SubgraphNode, type Subgraph } from '@comfyorg/litegraph';
+
+/** What an instance's menu does beyond litegraph's entries. */
+export interface SubgraphCommands {
+  open(subgraph: Subgraph): void;
+  /** Replaces the instance by its definition's nodes; offered only where it can (the workflow's root graph). */
+  unpack?(node: SubgraphNode): void;
+}
 
 /** litegraph modes the engine honours (app/protocol/workflow.ts): 0 always, 2 never (muted), 4 bypass. */
 export const NODE_MODE = { always: 0, muted: 2, bypassed: 4 } as const;
 
-/** Menu entries for features the engine does not support. */
-const UNSUPPORTED_MENU_ENTRY = /^Convert to Subgraph/;
+const CONVERT_ENTRY = /^Convert to Subgraph/;
 const GROUP_PADDING = 10;
 
 function selectedNodes(canvas: LGraphCanvas): LGraphNode[] {
@@ -40,18 +46,24 @@ export function groupSelected(canvas: LGraphCanvas, at?: readonly [number, numbe
   return group;
 }
 
-/** Drops unsupported entries from the canvas and node menus; Add Group wraps the selection. */
-export function installCanvasMenus(canvas: LGraphCanvas): void {
+/** Add Group wraps the selection; an instance's menu opens and unpacks its definition. */
+export function installCanvasMenus(canvas: LGraphCanvas, subgraphs: () => SubgraphCommands): void {
   const canvasMenu = canvas.getCanvasMenuOptions.bind(canvas);
   const nodeMenu = canvas.getNodeMenuOptions.bind(canvas);
-  const supported = <T extends { content?: string } | null>(entry: T) => !(entry?.content !== undefined && UNSUPPORTED_MENU_ENTRY.test(entry.content));
+  const relabelled = <T extends { content?: string } | null>(entry: T): T => (entry?.content !== undefined && CONVERT_ENTRY.test(entry.content) ? { ...entry, content: 'Convert to Subgraph' } : entry);
   canvas.getCanvasMenuOptions = () =>
     canvasMenu()
-      .filter(supported)
+      .map(relabelled)
       .map((entry) =>
         entry?.content === 'Add Group'
           ? { ...entry, callback: (_value: unknown, _options: unknown, event: MouseEvent) => void groupSelected(canvas, canvas.convertEventToCanvasOffset(event) as [number, number]) }
           : entry,
       );
-  canvas.getNodeMenuOptions = (node) => nodeMenu(node).filter(supported);
+  canvas.getNodeMenuOptions = (node) => {
+    const entries = nodeMenu(node).map(relabelled);
+    if (!(node instanceof SubgraphNode)) return entries;
+    const { open, unpack } = subgraphs();
+    const own = [{ content: 'Open subgraph', callback: () => open(node.subgraph) }, ...(unpack ? [{ content: 'Unpack subgraph', callback: () => unpack(node) }] : [])];
+    return [...own, null, ...entries];
+  };
 }

@@ -5,15 +5,18 @@
  * itself: search on double-click, the categorised add-menu, typed links, copy/paste, groups,
  * collapse, delete.
  */
-import { LGraph, LGraphCanvas, LGraphNode, LiteGraph } from '@comfyorg/litegraph';
+import { LGraph, LGraphCanvas, LGraphNode, LiteGraph, type Subgraph } from '@comfyorg/litegraph';
 import type { NodeSchema, WidgetValue, Workflow } from '../../../app/protocol/index.js';
 import { canvasToWorkflow } from '../workflow/canvas-to-workflow.js';
 import { workflowToCanvas } from '../workflow/workflow-to-canvas.js';
+import { unpackInstance } from '../workflow/subgraph-unpack.js';
 import { loadCanvasGraph, readCanvasGraph } from './graph-adapter.js';
 import { groupSelected, installCanvasMenus, NODE_MODE, toggleSelectedMode } from './canvas-commands.js';
 import { installConnectionMenu } from './connection-menu.js';
 import { NodeDecorations } from './node-decorations.js';
 import { READABLE_START_SCALE, widenToFitWidgets } from './readable-text.js';
+import { installSubgraphNodeTypes } from './subgraph-node-types.js';
+import { SubgraphNavigation } from './subgraph-navigation.js';
 
 /** Screen pixels between the view's edge and a graph too large to fit at a readable zoom. */
 const VIEW_MARGIN = 24;
@@ -26,6 +29,8 @@ export class GraphEditor {
   readonly canvas: LGraphCanvas;
   readonly decorations: NodeDecorations;
   readonly schemas: ReadonlyMap<string, NodeSchema>;
+  /** Which graph is shown: the workflow, or a subgraph definition opened from it. */
+  readonly navigation: SubgraphNavigation;
   readonly #editListeners = new Set<() => void>();
   readonly #widgetListeners = new Set<(nodeId: number, widget: string) => void>();
   readonly #selectionListeners = new Set<(nodeIds: number[]) => void>();
@@ -41,7 +46,13 @@ export class GraphEditor {
     this.canvas.show_info = false;
     this.canvas.render_canvas_border = false;
     this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
-    installCanvasMenus(this.canvas);
+    // Before any load: a definition's node type must exist when its instances are configured.
+    installSubgraphNodeTypes(this.graph, (subgraph) => this.#watchDefinition(subgraph));
+    this.navigation = new SubgraphNavigation(this.graph, this.canvas, () => this.#startView());
+    installCanvasMenus(this.canvas, () => ({
+      open: (subgraph) => this.navigation.open(subgraph),
+      ...(this.navigation.atRoot ? { unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)) } : {}),
+    }));
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
       this.#decorate(node);
@@ -53,7 +64,8 @@ export class GraphEditor {
     // The deprecated hook is the one litegraph calls for every way a selection changes (click,
     // rubber band, select all, delete); selectedItems is read rather than its argument.
     this.canvas.onSelectionChange = () => {
-      const nodeIds = [...this.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => Number(node.id));
+      // Listeners know the workflow's nodes by id; nodes inside a definition have ids of their own.
+      const nodeIds = !this.navigation.atRoot ? [] : [...this.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => Number(node.id));
       for (const listener of this.#selectionListeners) listener(nodeIds);
     };
     // Edits come from the canvas, litegraph's menus and dialogs (DOM outside the canvas) and keys;
@@ -98,8 +110,9 @@ export class GraphEditor {
     this.#loading = true;
     try {
       loadCanvasGraph(this.graph, workflowToCanvas(workflow, this.schemas));
-      for (const node of this.graph._nodes) {
-        this.#decorate(node);
+      this.navigation.restore(options.keepSelection === true);
+      for (const node of this.graph._nodes) this.#decorate(node);
+      for (const node of this.#allNodes()) {
         // A file may store a size from before a widget was added; never draw widgets outside the node.
         const minimum = node.computeSize();
         node.setSize([Math.max(node.size[0], minimum[0]), Math.max(node.size[1], minimum[1])]);
@@ -109,7 +122,7 @@ export class GraphEditor {
       this.#loading = false;
     }
     clearTimeout(this.#timer);
-    const reselect = selected.flatMap((id) => this.graph.getNodeById(id) ?? []);
+    const reselect = selected.flatMap((id) => this.navigation.shown.getNodeById(id) ?? []);
     if (reselect.length > 0) this.canvas.selectNodes(reselect);
     if (options.fitView) this.#startView();
     this.canvas.setDirty(true, true);
@@ -119,8 +132,14 @@ export class GraphEditor {
     return canvasToWorkflow(readCanvasGraph(this.graph), this.schemas);
   }
 
+  /** A node of the workflow itself (not one inside a subgraph definition). */
   node(id: number): LGraphNode | null {
     return this.graph.getNodeById(id);
+  }
+
+  /** A node of the graph shown: the workflow's, or the opened definition's. */
+  shownNode(id: number): LGraphNode | null {
+    return this.navigation.shown.getNodeById(id);
   }
 
   /** Sets a widget's value as code (the seed control after queueing), recording it as an edit. */
@@ -175,7 +194,10 @@ export class GraphEditor {
   }
 
   #showBounds(minimumScale: number): void {
-    const nodes = this.graph._nodes;
+    const shown = this.navigation.shown;
+    const nodes: { pos: ArrayLike<number>; size: ArrayLike<number> }[] = [...shown._nodes];
+    // A definition's boundary (its inputs and outputs) is part of what it shows.
+    if (isDefinition(shown)) nodes.push(shown.inputNode, shown.outputNode);
     if (nodes.length === 0) {
       this.canvas.ds.offset[0] = 0;
       this.canvas.ds.offset[1] = 0;
@@ -185,10 +207,10 @@ export class GraphEditor {
     let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
     // From pos and size: litegraph's cached bounding boxes are only filled in by a draw.
     for (const node of nodes) {
-      left = Math.min(left, node.pos[0]);
-      top = Math.min(top, node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT);
-      right = Math.max(right, node.pos[0] + node.size[0]);
-      bottom = Math.max(bottom, node.pos[1] + node.size[1]);
+      left = Math.min(left, node.pos[0]!);
+      top = Math.min(top, node.pos[1]! - LiteGraph.NODE_TITLE_HEIGHT);
+      right = Math.max(right, node.pos[0]! + node.size[0]!);
+      bottom = Math.max(bottom, node.pos[1]! + node.size[1]!);
     }
     // litegraph's own fitToBounds measures a different element; fit to the visible canvas here.
     const element = this.canvas.canvas;
@@ -214,10 +236,19 @@ export class GraphEditor {
     if (groupSelected(this.canvas)) this.#edited(0);
   }
 
+  /** "Unpack subgraph": the workflow's instance `nodeId` replaced by its definition's nodes, as one edit. */
+  unpackSubgraph(nodeId: number): void {
+    const unpacked = unpackInstance(this.snapshot(), nodeId);
+    if (!unpacked) return;
+    this.load(unpacked, { fitView: false });
+    this.#edited(0);
+  }
+
   /** Centres the view on a node and selects it (an error list entry was clicked). */
   focusNode(id: number): void {
     const node = this.node(id);
     if (!node) return;
+    this.navigation.showDepth(0);
     this.canvas.centerOnNode(node);
     this.canvas.selectNode(node);
     this.canvas.setDirty(true, true);
@@ -232,6 +263,28 @@ export class GraphEditor {
     };
   }
 
+  /** A definition's nodes are edited like the workflow's; their ids are the definition's own, so only the edit is told. */
+  #watchDefinition(subgraph: Subgraph): void {
+    subgraph.onNodeAdded = (node) => {
+      this.#decorateInner(node);
+      this.#edited(0);
+    };
+    subgraph.onNodeRemoved = () => this.#edited(0);
+    subgraph.onAfterChange = () => this.#edited(0);
+  }
+
+  #decorateInner(node: LGraphNode): void {
+    node.onWidgetChanged = () => {
+      widenToFitWidgets(node);
+      this.#edited(TYPING_SETTLE_MS);
+    };
+  }
+
+  /** The workflow's nodes and every definition's. */
+  #allNodes(): LGraphNode[] {
+    return [this.graph, ...this.graph.subgraphs.values()].flatMap((graph) => graph._nodes);
+  }
+
   #edited(delayMs: number): void {
     if (this.#loading) return;
     clearTimeout(this.#timer);
@@ -239,6 +292,10 @@ export class GraphEditor {
       for (const listener of this.#editListeners) listener();
     }, delayMs);
   }
+}
+
+function isDefinition(graph: LGraph): graph is Subgraph {
+  return 'inputNode' in graph;
 }
 
 function isTextField(target: EventTarget | null): boolean {

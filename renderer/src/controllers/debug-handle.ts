@@ -3,13 +3,21 @@
  * <canvas>, so tests read the graph as the workflow file it would save, and find where a node's
  * widget is on screen to click it like a user would.
  */
-import { LiteGraph } from '@comfyorg/litegraph';
+import { LiteGraph, type Subgraph } from '@comfyorg/litegraph';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { WorkflowDocument } from './workflow-document.js';
 
 export interface DebugHandle {
   snapshot(): unknown;
   dirty(): boolean;
+  /** The opened subgraphs, outermost first (empty at the workflow). Node ids below are the shown graph's. */
+  subgraphPath(): { id: string; name: string }[];
+  /** Where a shown subgraph's input (or output) slot `index` is on its boundary, in page pixels; `index` = their count: the empty slot that adds one. */
+  boundarySlotPoint(side: 'input' | 'output', index: number): { x: number; y: number } | null;
+  /** The marker in the middle of a shown link (click: the link's menu), in page pixels, once drawn. */
+  linkCentre(linkId: number): { x: number; y: number } | null;
+  /** What a shown node displays: its title, its slots (name and type) and its widgets' names. */
+  nodeSummary(nodeId: number): { title: string; inputs: [string, string][]; outputs: [string, string][]; widgets: string[] } | null;
   /** The centre of a node's title bar, or of one of its widgets, in page pixels. */
   screenPoint(nodeId: number, widgetName?: string): { x: number; y: number } | null;
   /** The screen box of a node's widget: left, top, width, height in page pixels. */
@@ -40,15 +48,33 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
   const handle: DebugHandle = {
     snapshot: () => editor.snapshot(),
     dirty: () => doc.dirty,
+    subgraphPath: () => editor.navigation.path,
+    linkCentre(linkId) {
+      const centre = editor.navigation.shown._links.get(linkId)?._pos;
+      return centre ? toPage(centre[0]!, centre[1]!) : null;
+    },
+    nodeSummary(nodeId) {
+      const node = editor.shownNode(nodeId);
+      if (!node) return null;
+      const slots = (list: { name: string; type: unknown }[]) => list.map((slot): [string, string] => [slot.name, String(slot.type)]);
+      return { title: node.title, inputs: slots(node.inputs), outputs: slots(node.outputs), widgets: (node.widgets ?? []).map((widget) => widget.name) };
+    },
+    boundarySlotPoint(side, index) {
+      const shown = editor.navigation.shown as Partial<Pick<Subgraph, 'inputNode' | 'outputNode'>>;
+      const boundary = side === 'input' ? shown.inputNode : shown.outputNode;
+      if (!boundary) return null;
+      const slot = index === boundary.slots.length ? boundary.emptySlot : boundary.slots[index];
+      return slot ? toPage(slot.pos[0]!, slot.pos[1]!) : null;
+    },
     screenPoint(nodeId, widgetName) {
-      const node = editor.node(nodeId);
+      const node = editor.shownNode(nodeId);
       if (!node) return null;
       if (widgetName === undefined) return toPage(node.pos[0] + node.size[0] / 2, node.pos[1] - 15);
       const box = this.widgetBox(nodeId, widgetName);
       return box ? { x: box.left + box.width / 2, y: box.top + box.height / 2 } : null;
     },
     widgetBox(nodeId, widgetName) {
-      const node = editor.node(nodeId);
+      const node = editor.shownNode(nodeId);
       const widget = node?.widgets?.find((candidate) => candidate.name === widgetName);
       if (!node || !widget) return null;
       const topLeft = toPage(node.pos[0], node.pos[1] + widget.y);
@@ -56,7 +82,7 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return { left: topLeft.x, top: topLeft.y, width: node.size[0] * scale, height: (widget.computedHeight ?? LiteGraph.NODE_WIDGET_HEIGHT) * scale };
     },
     slotPoint(nodeId, side, slot) {
-      const node = editor.node(nodeId);
+      const node = editor.shownNode(nodeId);
       if (!node) return null;
       const position = side === 'input' ? node.getInputPos(slot) : node.getOutputPos(slot);
       return toPage(position[0]!, position[1]!);
@@ -71,17 +97,17 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       return { node: { ...topLeft, w: rect.w * scale, h: rect.h * scale }, canvas: { x: box.left, y: box.top, w: box.width, h: box.height } };
     },
     nodeRect(nodeId) {
-      const node = editor.node(nodeId);
+      const node = editor.shownNode(nodeId);
       return node ? { x: node.pos[0], y: node.pos[1] - LiteGraph.NODE_TITLE_HEIGHT, w: node.size[0], h: node.size[1] + LiteGraph.NODE_TITLE_HEIGHT } : null;
     },
     previewRect(nodeId) {
-      const node = editor.node(nodeId);
+      const node = editor.shownNode(nodeId);
       return node ? editor.decorations.previewRect(node) : null;
     },
     hasOutputImage: (nodeId) => editor.decorations.hasOutputImage(nodeId),
     view: () => ({ scale: editor.canvas.ds.scale, widgetTextSize: LiteGraph.NODE_SUBTEXT_SIZE, titleTextSize: LiteGraph.NODE_TEXT_SIZE, font: LiteGraph.NODE_FONT }),
     widgetDisplay(nodeId, widgetName) {
-      const widget = editor.node(nodeId)?.widgets?.find((candidate) => candidate.name === widgetName);
+      const widget = editor.shownNode(nodeId)?.widgets?.find((candidate) => candidate.name === widgetName);
       if (!widget) return null;
       const shown = (widget as { displayText?: unknown }).displayText;
       return typeof shown === 'string' ? shown : String(widget.value);

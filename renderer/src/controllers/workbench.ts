@@ -22,6 +22,7 @@ import { ShortcutsDialog } from '../ui/shortcuts-dialog.js';
 import { Sidebar } from '../ui/sidebar.js';
 import { TabBar } from '../ui/tab-bar.js';
 import { ZoomControls } from '../ui/zoom-controls.js';
+import { SubgraphBreadcrumb } from '../ui/subgraph-breadcrumb.js';
 import { BatchQueue } from './batch-queue.js';
 import { QueueOrder } from './queue-order.js';
 import type { RunController } from './run-controller.js';
@@ -95,10 +96,12 @@ export function installWorkbench({ schemas, editor, doc, runs, engine, storage, 
   };
 }
 
-/** The minimap and zoom buttons in the canvas's corner, and the settings that apply to the canvas. */
+/** The subgraph breadcrumb, the minimap and zoom buttons in the canvas's corners, and the settings that apply to the canvas. */
 function installCanvasCorner(editor: GraphEditor, view: ViewControl, storage: Storage): EditorSettingsStore {
   const minimap = new Minimap(view);
-  document.getElementById('canvas-host')!.append(element('div', { class: 'canvas-corner' }, minimap.root, new ZoomControls(view).root));
+  const breadcrumb = new SubgraphBreadcrumb((depth) => editor.navigation.showDepth(depth));
+  editor.navigation.onChange((path) => breadcrumb.render(path));
+  document.getElementById('canvas-host')!.append(breadcrumb.root, element('div', { class: 'canvas-corner' }, minimap.root, new ZoomControls(view).root));
   const settings = new EditorSettingsStore(storage);
   const apply = () => {
     applyEditorSettings(editor.canvas, settings.value);

@@ -74,6 +74,29 @@ export interface CanvasGraph {
   groups: CanvasGroup[];
   /** The file's `extra` (viewport and anything a newer version wrote). */
   extra: Record<string, unknown>;
+  /** The root graph's subgraph definitions, nested ones included, each once; a definition's own graph has none. */
+  subgraphs: CanvasSubgraph[];
+}
+
+/** One of a subgraph's inputs or outputs: a slot of its boundary inside, and of every instance outside. */
+export interface CanvasSubgraphSlot {
+  name: string;
+  type: string;
+  /** The definition's links that start (input) or end (output) at this slot. */
+  linkIds: number[];
+  /** What else the file or litegraph keeps on the slot (ComfyUI's UUID, label…). */
+  extra: Record<string, unknown>;
+}
+
+/** A subgraph definition: its boundary, and its contents as a graph of their own. */
+export interface CanvasSubgraph {
+  id: string;
+  name: string;
+  inputs: CanvasSubgraphSlot[];
+  outputs: CanvasSubgraphSlot[];
+  graph: CanvasGraph;
+  /** The definition's other keys (the boundary nodes' places, state, revision…), written back as they are. */
+  extra: Record<string, unknown>;
 }
 
 /**

@@ -6,13 +6,27 @@
  */
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, SEED_CONTROLS, type NodeSchema, type SeedControl, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
 import { CARRIED_WORKFLOW_KEYS, type CanvasGraph, type CanvasNode } from './canvas-state.js';
+import { definitionFromCanvas, withDefinitions } from './subgraph-definitions.js';
+import { instanceFileProperties } from './subgraph-instances.js';
+
+/** Subgraph definitions' names by id: a node of such a type is an instance. */
+type SubgraphNames = ReadonlyMap<string, string>;
 
 export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string, NodeSchema>): Workflow {
+  const names: SubgraphNames = new Map(graph.subgraphs.map((subgraph) => [subgraph.id, subgraph.name]));
+  const workflow = graphToWorkflow(graph, schemas, names);
+  if (graph.subgraphs.length === 0) return workflow;
+  const edited = new Map(graph.subgraphs.map((subgraph) => [subgraph.id, definitionFromCanvas(subgraph, (inner) => graphToWorkflow(inner, schemas, names))]));
+  return { ...workflow, definitions: withDefinitions(workflow, edited) };
+}
+
+function graphToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string, NodeSchema>, names: SubgraphNames): Workflow {
   const slotMaps = new Map<number, Map<number, number>>();
   const nodes = [...graph.nodes]
     .sort((a, b) => a.id - b.id)
     .map((node) => {
-      const { node: written, canvasSlotToFile } = toWorkflowNode(node, schemas.get(node.type));
+      const name = names.get(node.type);
+      const { node: written, canvasSlotToFile } = name === undefined ? toWorkflowNode(node, schemas.get(node.type)) : toInstanceNode(node, name);
       slotMaps.set(node.id, canvasSlotToFile);
       return written;
     });
@@ -72,6 +86,14 @@ function toWorkflowNode(node: CanvasNode, schema: NodeSchema | undefined): { nod
   if (node.color !== undefined) written.color = node.color;
   if (node.bgcolor !== undefined) written.bgcolor = node.bgcolor;
   return { node: written, canvasSlotToFile };
+}
+
+/** A subgraph instance keeps every input (each is one of the definition's) and its promoted values as ComfyUI does. */
+function toInstanceNode(node: CanvasNode, name: string): { node: WorkflowNode; canvasSlotToFile: Map<number, number> } {
+  const { node: written } = toWorkflowNode({ ...node, inputs: [], widgets: [], properties: instanceFileProperties(node) }, undefined);
+  written.inputs = node.inputs.map((input) => ({ name: input.name, type: input.type, link: input.link, ...(input.widget ? { widget: { name: input.widget.name } } : {}) }));
+  if (node.title === name) delete written.title;
+  return { node: written, canvasSlotToFile: new Map(node.inputs.map((_input, slot) => [slot, slot])) };
 }
 
 const isSeedControl = (value: unknown): value is SeedControl => (SEED_CONTROLS as readonly unknown[]).includes(value);

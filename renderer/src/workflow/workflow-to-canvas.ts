@@ -6,6 +6,11 @@
  */
 import { controlDefaultOf, linkTypeOf, type NodeSchema, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
 import { CARRIED_WORKFLOW_KEYS, controlWidgetName, type CanvasGraph, type CanvasInput, type CanvasLink, type CanvasNode, type CanvasWidget } from './canvas-state.js';
+import { allDefinitions, definitionToCanvas } from './subgraph-definitions.js';
+import { instanceProperties, promotedWidgets } from './subgraph-instances.js';
+
+/** Subgraph definitions' names by id: a node of such a type is an instance. */
+type SubgraphNames = ReadonlyMap<string, string>;
 
 /** Keys of a workflow node that the canvas models; any other key is carried in `extra`. */
 const MODELLED_NODE_KEYS = new Set(['id', 'type', 'version', 'title', 'pos', 'size', 'mode', 'inputs', 'outputs', 'widgets', 'widget_controls', 'properties', 'flags', 'color', 'bgcolor']);
@@ -13,12 +18,22 @@ const MODELLED_GROUP_KEYS = new Set(['title', 'bounding', 'color']);
 const MODELLED_WORKFLOW_KEYS = new Set(['format', 'version', 'last_node_id', 'last_link_id', 'nodes', 'links', 'groups', 'extra']);
 
 export function workflowToCanvas(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>): CanvasGraph {
+  const definitions = allDefinitions(workflow);
+  const names: SubgraphNames = new Map(definitions.map((definition) => [definition.id, typeof definition.name === 'string' ? definition.name : '']));
+  return {
+    ...graphToCanvas(workflow, schemas, names),
+    subgraphs: definitions.map((definition) => definitionToCanvas(definition, (body) => graphToCanvas(body, schemas, names))),
+  };
+}
+
+function graphToCanvas(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>, names: SubgraphNames): CanvasGraph {
   const slotMaps = new Map<number, Map<number, number>>();
   const nodes = workflow.nodes.map((node) => {
     const schema = schemas.get(node.type);
     const { inputs, fileSlotToCanvas } = schema ? canvasInputs(node, schema) : { inputs: node.inputs.map(copyInput), fileSlotToCanvas: identity(node.inputs.length) };
     slotMaps.set(node.id, fileSlotToCanvas);
-    return toCanvasNode(node, schema, inputs);
+    const name = names.get(node.type);
+    return name === undefined ? toCanvasNode(node, schema, inputs) : toInstanceNode(node, name, inputs);
   });
   const links: CanvasLink[] = workflow.links.map((link) => ({
     id: link.id,
@@ -40,6 +55,7 @@ export function workflowToCanvas(workflow: Workflow, schemas: ReadonlyMap<string
       extra: pickExtra(group, MODELLED_GROUP_KEYS),
     })),
     extra: { ...structuredClone(workflow.extra), ...carriedWorkflowKeys(workflow) },
+    subgraphs: [],
   };
 }
 
@@ -68,6 +84,12 @@ function toCanvasNode(node: WorkflowNode, schema: NodeSchema | undefined, inputs
     properties: structuredClone(node.properties),
     extra: pickExtra(node, MODELLED_NODE_KEYS),
   };
+}
+
+/** A subgraph instance: titled by its definition unless renamed, its promoted values as widgets. */
+function toInstanceNode(node: WorkflowNode, name: string, inputs: CanvasInput[]): CanvasNode {
+  const plain = toCanvasNode({ ...node, title: node.title ?? name, widgets: {}, widget_controls: {}, properties: instanceProperties(node) }, undefined, inputs);
+  return { ...plain, widgets: promotedWidgets(node) };
 }
 
 /** The schema's inputs in order, each carrying the file's link for the input of that name. */

@@ -24,9 +24,12 @@ describe('workflow file ⇄ canvas graph', () => {
     assert.deepEqual(canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas), workflow);
   });
 
-  test('keys of the file the canvas does not model (ComfyUI\'s subgraph definitions) survive the round trip', () => {
-    const definitions = { subgraphs: [{ id: 'a7e3c2d1-0000-4000-8000-000000000001', name: 'Prompts', nodes: [], links: [] }] };
-    const workflow = { ...loaded(defaultWorkflow()), definitions };
+  test('keys of the file the canvas does not model survive the round trip, a subgraph definition\'s too', () => {
+    const definition = {
+      id: 'a7e3c2d1-0000-4000-8000-000000000001', name: 'Prompts', revision: 3, config: {}, inputNode: { id: -10, bounding: [0, 0, 120, 60] },
+      state: { lastGroupId: 0, lastNodeId: 0, lastLinkId: 0, lastRerouteId: 0 }, inputs: [], outputs: [], nodes: [], links: [], groups: [],
+    };
+    const workflow = { ...loaded(defaultWorkflow()), definitions: { subgraphs: [definition] }, custom_key: { kept: true } };
     assert.deepEqual(canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas), workflow);
   });
 

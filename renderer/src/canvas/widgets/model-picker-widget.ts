@@ -18,11 +18,18 @@ const MISSING_COLOR = '#ff6b6b';
 
 export class ModelPickerWidget extends BaseWidget {
   readonly #catalog: ModelCatalog;
+  readonly #spec: StringSpec;
 
   constructor(node: LGraphNode, spec: StringSpec, value: string, catalog: ModelCatalog) {
     super({ type: 'model-picker', name: spec.name, value, options: {}, y: 0 }, node);
     this.#catalog = catalog;
+    this.#spec = spec;
     if (spec.tooltip) this.tooltip = spec.tooltip;
+  }
+
+  /** A subgraph instance shows a promoted widget as a copy; litegraph's copy would call this constructor with its own arguments. */
+  override createCopyForNode(node: LGraphNode): this {
+    return new ModelPickerWidget(node, this.#spec, String(this.value ?? ''), this.#catalog) as this;
   }
 
   get missing(): boolean {

@@ -18,6 +18,7 @@ const ARROW_ZONE = 40;
 export class SafeNumberWidget extends NumberWidget {
   readonly #step: number;
   readonly #integer: boolean;
+  readonly #spec: NumericSpec;
 
   constructor(node: LGraphNode, spec: NumericSpec, value: number) {
     const integer = spec.kind !== 'FLOAT';
@@ -33,7 +34,13 @@ export class SafeNumberWidget extends NumberWidget {
     super({ type: 'number', name: spec.name, value, options, y: 0 }, node);
     this.#step = step;
     this.#integer = integer;
+    this.#spec = spec;
     if (spec.tooltip) this.tooltip = spec.tooltip;
+  }
+
+  /** A subgraph instance shows a promoted widget as a copy; litegraph's copy would call this constructor with its own arguments. */
+  override createCopyForNode(node: LGraphNode): this {
+    return new SafeNumberWidget(node, this.#spec, Number(this.value)) as this;
   }
 
   override setValue(value: number, options: WidgetEventOptions): void {

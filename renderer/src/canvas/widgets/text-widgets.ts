@@ -35,11 +35,18 @@ export function editInOverlay(widget: BaseWidget, { e, node, canvas }: WidgetEve
 
 export class LineTextWidget extends TextWidget {
   readonly #suggestions: readonly string[] | undefined;
+  readonly #spec: StringSpec;
 
   constructor(node: LGraphNode, spec: StringSpec, value: string) {
     super({ type: 'text', name: spec.name, value, options: {}, y: 0 }, node);
+    this.#spec = spec;
     this.#suggestions = spec.suggestions;
     if (spec.tooltip) this.tooltip = spec.tooltip;
+  }
+
+  /** A subgraph instance shows a promoted widget as a copy; litegraph's copy would call this constructor with its own arguments. */
+  override createCopyForNode(node: LGraphNode): this {
+    return new LineTextWidget(node, this.#spec, String(this.value)) as this;
   }
 
   override onClick(options: WidgetEventOptions): void {
@@ -56,9 +63,17 @@ export class LineTextWidget extends TextWidget {
 }
 
 export class MultilineTextWidget extends BaseWidget {
+  readonly #spec: StringSpec;
+
   constructor(node: LGraphNode, spec: StringSpec, value: string) {
     super({ type: 'multiline', name: spec.name, value, options: {}, y: 0 }, node);
+    this.#spec = spec;
     if (spec.tooltip) this.tooltip = spec.tooltip;
+  }
+
+  /** A subgraph instance shows a promoted widget as a copy; litegraph's copy would call this constructor with its own arguments. */
+  override createCopyForNode(node: LGraphNode): this {
+    return new MultilineTextWidget(node, this.#spec, String(this.value)) as this;
   }
 
   /** Grows with the node; at least four lines so a prompt is readable. */
