@@ -246,3 +246,41 @@ export function sampleLcm(model: Denoiser, start: Vector, sigmas: readonly numbe
   }
   return x;
 }
+
+export function sampleDdpm(model: Denoiser, start: Vector, sigmas: readonly number[], draws: StepDraws): Vector {
+  let x = start;
+  for (let i = 0; i < sigmas.length - 1; i++) {
+    const sigma = sigmas[i] as number;
+    const sigmaPrev = sigmas[i + 1] as number;
+    const denoised = model(x, sigma);
+    const noise = toD(x, sigma, denoised);
+    const alphaCumprod = 1 / (sigma * sigma + 1);
+    const alphaCumprodPrev = 1 / (sigmaPrev * sigmaPrev + 1);
+    const alpha = alphaCumprod / alphaCumprodPrev;
+    let mu = scaled(add(scaled(x, 1 / Math.sqrt(1 + sigma ** 2)), noise, -(1 - alpha) / Math.sqrt(1 - alphaCumprod)), Math.sqrt(1 / alpha));
+    if (sigmaPrev > 0) mu = add(mu, brownianIncrement(draws(i), sigma, 0, sigma, sigmaPrev), Math.sqrt(((1 - alpha) * (1 - alphaCumprodPrev)) / (1 - alphaCumprod)));
+    x = sigmaPrev !== 0 ? scaled(mu, Math.sqrt(1 + sigmaPrev ** 2)) : mu;
+  }
+  return x;
+}
+
+export function sampleIpndm(model: Denoiser, start: Vector, sigmas: readonly number[], maxOrder = 4): Vector {
+  let x = start;
+  const buffer: Vector[] = [];
+  for (let i = 0; i < sigmas.length - 1; i++) {
+    const tCur = sigmas[i] as number;
+    const tNext = sigmas[i + 1] as number;
+    const dCur = toD(x, tCur, model(x, tCur));
+    const order = Math.min(maxOrder, i + 1);
+    const at = (back: number): Vector => buffer[buffer.length - back] as Vector;
+    let combined: Vector;
+    if (order === 1) combined = dCur;
+    else if (order === 2) combined = scaled(add(scaled(dCur, 3), at(1), -1), 1 / 2);
+    else if (order === 3) combined = scaled(add(add(scaled(dCur, 23), at(1), -16), at(2), 5), 1 / 12);
+    else combined = scaled(add(add(add(scaled(dCur, 55), at(1), -59), at(2), 37), at(3), -9), 1 / 24);
+    x = add(x, combined, tNext - tCur);
+    if (buffer.length === maxOrder - 1) buffer.shift();
+    buffer.push(dCur);
+  }
+  return x;
+}

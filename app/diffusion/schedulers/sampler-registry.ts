@@ -13,6 +13,7 @@ import { DPM_2, DPM_2_ANCESTRAL, HEUN } from './second-order-samplers.js';
 import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
 import { DPMPP_2M_SDE, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
 import { LCM, LMS } from './lms-lcm.js';
+import { DDPM, IPNDM } from './ddpm-ipndm.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 
 const SAMPLER_DESCRIPTORS = [
@@ -28,7 +29,9 @@ const SAMPLER_DESCRIPTORS = [
   DPMPP_SDE,
   DPMPP_2M_SDE,
   DPMPP_3M_SDE,
+  DDPM,
   LCM,
+  IPNDM,
 ] as const;
 
 type SettingsOf<D> = D extends SamplerDescriptor<infer S> ? S : never;

@@ -37,7 +37,9 @@ const LOOPS: Record<string, ReferenceLoop> = {
   dpmpp_sde: reference.sampleDpmppSde,
   dpmpp_2m_sde: reference.sampleDpmpp2mSde,
   dpmpp_3m_sde: reference.sampleDpmpp3mSde,
+  ddpm: reference.sampleDdpm,
   lcm: reference.sampleLcm,
+  ipndm: (model, start, sigmas) => reference.sampleIpndm(model, start, sigmas),
 };
 
 /** Step i's unit-Gaussian draws, the same for both implementations. */
