@@ -14,6 +14,7 @@ import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
 import { DPMPP_2M_SDE, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
 import { LCM, LMS } from './lms-lcm.js';
 import { DDPM, IPNDM } from './ddpm-ipndm.js';
+import { UNI_PC, UNI_PC_BH2 } from './uni-pc.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 
 const SAMPLER_DESCRIPTORS = [
@@ -32,6 +33,8 @@ const SAMPLER_DESCRIPTORS = [
   DDPM,
   LCM,
   IPNDM,
+  UNI_PC,
+  UNI_PC_BH2,
 ] as const;
 
 type SettingsOf<D> = D extends SamplerDescriptor<infer S> ? S : never;

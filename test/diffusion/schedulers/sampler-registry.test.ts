@@ -42,7 +42,7 @@ describe('sampler registry', () => {
 
   test('an unknown name is refused, naming the known ones', () => {
     assert.throws(
-      () => samplerFromWidgets('uni_pc' as SamplerKind, { schedule: 'normal', eta: 0 }),
+      () => samplerFromWidgets('dpm_fast' as SamplerKind, { schedule: 'normal', eta: 0 }),
       (error: unknown) => error instanceof UserFacingError && SAMPLER_NAMES.every((name) => error.message.includes(name) || String(error.hint).includes(name)),
     );
   });
@@ -55,7 +55,7 @@ describe('sampler registry', () => {
       assert.ok(SAMPLER_NAMES.includes(ours));
       assert.deepEqual(convert(comfy), { value: ours });
     }
-    assert.match(convert('uni_pc').note ?? '', /has no counterpart/);
+    assert.match(convert('dpm_fast').note ?? '', /has no counterpart/);
   });
 
   test("the Sampler node offers the registry's samplers and ComfyUI's schedulers, in any pairing", () => {

@@ -197,11 +197,11 @@ describe('ComfyUI UI format: values that do not carry over', () => {
   });
 
   test('a sampler or scheduler with no counterpart is kept by name and reported', () => {
-    const result = imported(withWidgetValues('default-workflow.json', 3, [1, 'fixed', 20, 8, 'uni_pc', 'kl_optimal', 1]));
+    const result = imported(withWidgetValues('default-workflow.json', 3, [1, 'fixed', 20, 8, 'dpm_fast', 'kl_optimal', 1]));
     const sampler = nodeById(result.workflow, 3);
-    assert.equal(sampler.widgets.sampler, 'uni_pc');
+    assert.equal(sampler.widgets.sampler, 'dpm_fast');
     assert.equal(sampler.widgets.scheduler, 'kl_optimal');
-    assert.ok(result.notes.some((note) => note.includes('sampler') && note.includes('"uni_pc"')));
+    assert.ok(result.notes.some((note) => note.includes('sampler') && note.includes('"dpm_fast"')));
     assert.ok(result.notes.some((note) => note.includes('scheduler') && note.includes('"kl_optimal"')));
   });
 
