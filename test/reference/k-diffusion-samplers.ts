@@ -173,7 +173,7 @@ export function sampleDpmppSde(model: Denoiser, start: Vector, sigmas: readonly 
   return x;
 }
 
-export function sampleDpmpp2mSde(model: Denoiser, start: Vector, sigmas: readonly number[], draws: StepDraws): Vector {
+export function sampleDpmpp2mSde(model: Denoiser, start: Vector, sigmas: readonly number[], draws: StepDraws, solverType: 'midpoint' | 'heun' = 'midpoint'): Vector {
   let x = start;
   let oldDenoised: Vector | null = null;
   let hLast = 0;
@@ -190,7 +190,8 @@ export function sampleDpmpp2mSde(model: Denoiser, start: Vector, sigmas: readonl
       x = add(scaled(x, ((sigmas[i + 1] as number) / (sigmas[i] as number)) * Math.exp(-etaH)), denoised, -Math.expm1(-h - etaH));
       if (oldDenoised !== null) {
         const r = hLast / h;
-        x = add(x, add(denoised, oldDenoised, -1), 0.5 * -Math.expm1(-h - etaH) * (1 / r));
+        const weight = solverType === 'heun' ? -Math.expm1(-h - etaH) / (-h - etaH) + 1 : 0.5 * -Math.expm1(-h - etaH);
+        x = add(x, add(denoised, oldDenoised, -1), weight * (1 / r));
       }
       x = add(x, brownianIncrement(draws(i), sigmas[i] as number, 0, sigmas[i] as number, sigmas[i + 1] as number), (sigmas[i + 1] as number) * Math.sqrt(-Math.expm1(-2 * etaH)));
     }

@@ -5,6 +5,8 @@
  *
  * - dpmpp_2m_sde (solver_type "midpoint"):
  *   x' = (σ'/σ)·e^(−h)·x + (1 − e^(−2h))·D [+ ½(1 − e^(−2h))·(D − D₁)·h/h₁] + σ'·sqrt(1 − e^(−2h))·z
+ * - dpmpp_2m_sde_heun (solver_type "heun"): the correction's ½(1 − e^(−2h)) becomes
+ *   (1 − e^(−2h))/(−2h) + 1.
  * - dpmpp_3m_sde: x' = e^(−2h)·x + (1 − e^(−2h))·D + φ₂·d₁ − φ₃·d₂ + σ'·sqrt(1 − e^(−2h))·z with
  *   the second/third-order corrections from D₁, D₂ (first and second steps use fewer).
  *
@@ -23,7 +25,9 @@ function addNoise(sample: Float32Array, noise: Float32Array, scale: number): Flo
   return elementwise(sample.length, (i) => (sample[i] as number) + (noise[i] as number) * scale);
 }
 
-function dpmpp2mSdeStep(input: StepInput): StepUpdate {
+type SolverType = 'midpoint' | 'heun';
+
+function dpmpp2mSdeStep(input: StepInput, solver: SolverType): StepUpdate {
   const { state, step, noise } = input;
   const x = state.sample;
   const denoised = stepDenoised(input);
@@ -32,8 +36,9 @@ function dpmpp2mSdeStep(input: StepInput): StepUpdate {
   const sampleScale = (step.sigmaNext / step.sigma) * Math.exp(-h);
   const denoisedScale = -Math.expm1(-2 * h);
   const previous = state.denoised;
-  // Midpoint correction: ½(1 − e^(−2h))·(1/r)·(D − D₁) with r = h₁/h.
-  const correction = previous === null ? 0 : (0.5 * denoisedScale) / (earlierH(input, 1) / h);
+  // The second-order correction, ·(1/r)·(D − D₁) with r = h₁/h.
+  const weight = solver === 'midpoint' ? 0.5 * denoisedScale : denoisedScale / (-2 * h) + 1;
+  const correction = previous === null ? 0 : weight / (earlierH(input, 1) / h);
   const deterministic = elementwise(x.length, (i) => {
     const d = denoised[i] as number;
     const older = previous === null ? d : (previous[i] as number);
@@ -73,6 +78,20 @@ function dpmpp3mSdeStep(input: StepInput): StepUpdate {
   return { sample: addNoise(corrected, noise[0] as Float32Array, step.sigmaNext * Math.sqrt(-Math.expm1(-2 * h))), ...kept };
 }
 
-export const DPMPP_2M_SDE = kDiffusionDescriptor({ name: 'dpmpp_2m_sde', label: 'DPM++ 2M SDE', stepNoiseDraws: 1, step: dpmpp2mSdeStep });
+export const DPMPP_2M_SDE = kDiffusionDescriptor({
+  name: 'dpmpp_2m_sde',
+  label: 'DPM++ 2M SDE',
+  comfyAliases: ['dpmpp_2m_sde_gpu'],
+  stepNoiseDraws: 1,
+  step: (input) => dpmpp2mSdeStep(input, 'midpoint'),
+});
 
-export const DPMPP_3M_SDE = kDiffusionDescriptor({ name: 'dpmpp_3m_sde', label: 'DPM++ 3M SDE', stepNoiseDraws: 1, step: dpmpp3mSdeStep });
+export const DPMPP_2M_SDE_HEUN = kDiffusionDescriptor({
+  name: 'dpmpp_2m_sde_heun',
+  label: 'DPM++ 2M SDE Heun',
+  comfyAliases: ['dpmpp_2m_sde_heun_gpu'],
+  stepNoiseDraws: 1,
+  step: (input) => dpmpp2mSdeStep(input, 'heun'),
+});
+
+export const DPMPP_3M_SDE = kDiffusionDescriptor({ name: 'dpmpp_3m_sde', label: 'DPM++ 3M SDE', comfyAliases: ['dpmpp_3m_sde_gpu'], stepNoiseDraws: 1, step: dpmpp3mSdeStep });

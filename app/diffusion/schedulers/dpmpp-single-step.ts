@@ -81,4 +81,4 @@ function* dpmppSdeStep(input: StepInput): StepProgram {
 
 export const DPMPP_2S_ANCESTRAL = kDiffusionDescriptor({ name: 'dpmpp_2s_ancestral', label: 'DPM++ 2S a', stepNoiseDraws: 1, step: dpmpp2sAncestralStep });
 
-export const DPMPP_SDE = kDiffusionDescriptor({ name: 'dpmpp_sde', label: 'DPM++ SDE', stepNoiseDraws: 2, step: dpmppSdeStep });
+export const DPMPP_SDE = kDiffusionDescriptor({ name: 'dpmpp_sde', label: 'DPM++ SDE', comfyAliases: ['dpmpp_sde_gpu'], stepNoiseDraws: 2, step: dpmppSdeStep });

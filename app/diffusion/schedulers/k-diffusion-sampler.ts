@@ -28,6 +28,8 @@ export interface KDiffusionAlgorithm<K extends string> {
   readonly label: string;
   /** Fresh unit-Gaussian arrays per step. */
   readonly stepNoiseDraws: number;
+  /** ComfyUI's `_gpu` twins of an SDE sampler (SamplerDescriptor.comfyAliases). */
+  readonly comfyAliases?: readonly string[];
   /** ComfyUI plans one step more and drops the σ before 0 (dpm_2, dpm_2_ancestral). */
   readonly discardPenultimateSigma?: boolean;
   step(input: StepInput): StepUpdate | StepProgram;
@@ -39,6 +41,7 @@ export function kDiffusionDescriptor<K extends string>(algorithm: KDiffusionAlgo
     name: algorithm.name,
     label: algorithm.label,
     comfyName: algorithm.name,
+    ...(algorithm.comfyAliases ? { comfyAliases: algorithm.comfyAliases } : {}),
     parameterization: 'variance_exploding',
     fromWidgets: ({ schedule }) => ({ kind: algorithm.name, schedule }),
     validate: ({ schedule }) => validateSchedule(schedule),

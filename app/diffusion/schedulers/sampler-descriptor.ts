@@ -51,6 +51,11 @@ export interface SamplerDescriptor<S extends { readonly kind: string }> {
   readonly label: string;
   /** ComfyUI's KSampler sampler_name with the same update rule; absent when ComfyUI has none. */
   readonly comfyName?: string;
+  /**
+   * Other ComfyUI names that import as this sampler: the `_gpu` variants, which differ from theirs
+   * only in where torchsde's Brownian tree runs (our noise reproduces neither). Export uses comfyName.
+   */
+  readonly comfyAliases?: readonly string[];
   readonly parameterization: LatentParameterization;
   fromWidgets(widgets: SamplerWidgets): S;
   /** Throws a UserFacingError for a setting out of range. */

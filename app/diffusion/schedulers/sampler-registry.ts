@@ -11,7 +11,7 @@ import { DDIM } from './ddim.js';
 import { DPMPP_2M } from './dpmpp-2m.js';
 import { DPM_2, DPM_2_ANCESTRAL, HEUN } from './second-order-samplers.js';
 import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
-import { DPMPP_2M_SDE, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
+import { DPMPP_2M_SDE, DPMPP_2M_SDE_HEUN, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
 import { LCM, LMS } from './lms-lcm.js';
 import { DDPM, IPNDM } from './ddpm-ipndm.js';
 import { UNI_PC, UNI_PC_BH2 } from './uni-pc.js';
@@ -29,6 +29,7 @@ const SAMPLER_DESCRIPTORS = [
   DPMPP_2S_ANCESTRAL,
   DPMPP_SDE,
   DPMPP_2M_SDE,
+  DPMPP_2M_SDE_HEUN,
   DPMPP_3M_SDE,
   DDPM,
   LCM,
@@ -48,10 +49,14 @@ export const SAMPLER_NAMES: readonly SamplerKind[] = SAMPLER_DESCRIPTORS.map((de
 /** How descriptions name the samplers, in the node's order. */
 export const SAMPLER_LABELS: readonly string[] = SAMPLER_DESCRIPTORS.map((descriptor) => descriptor.label);
 
-/** ComfyUI sampler_name → ours, for the samplers whose update rule matches ComfyUI's. */
-export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object.fromEntries(
-  SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyName === undefined ? [] : [[descriptor.comfyName, descriptor.name]])),
-);
+/**
+ * ComfyUI sampler_name → ours, for the samplers whose update rule matches ComfyUI's. Aliases come
+ * first so that reading the table backwards (the export) ends on each sampler's own ComfyUI name.
+ */
+export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object.fromEntries([
+  ...SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyAliases ?? []).map((alias) => [alias, descriptor.name])),
+  ...SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyName === undefined ? [] : [[descriptor.comfyName, descriptor.name]])),
+]);
 
 function descriptorNamed(name: string): SamplerDescriptor<Sampler> {
   const descriptor = SAMPLER_DESCRIPTORS.find((candidate) => candidate.name === name);

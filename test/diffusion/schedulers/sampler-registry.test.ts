@@ -56,6 +56,13 @@ describe('sampler registry', () => {
       assert.deepEqual(convert(comfy), { value: ours });
     }
     assert.match(convert('dpm_fast').note ?? '', /has no counterpart/);
+    // ComfyUI's _gpu twins import as the sampler itself and export under its own name.
+    const back = COMFY_NODE_MAP.get('KSampler')?.convertBack?.['sampler'];
+    for (const twin of ['dpmpp_sde_gpu', 'dpmpp_2m_sde_gpu', 'dpmpp_2m_sde_heun_gpu', 'dpmpp_3m_sde_gpu']) {
+      const { value, note } = convert(twin);
+      assert.equal(note, undefined);
+      assert.equal(back?.(value), twin.replace(/_gpu$/, ''));
+    }
   });
 
   test("the Sampler node offers the registry's samplers and ComfyUI's schedulers, in any pairing", () => {
