@@ -285,3 +285,35 @@ export function sampleIpndm(model: Denoiser, start: Vector, sigmas: readonly num
   }
   return x;
 }
+
+export function sampleHeunpp2(model: Denoiser, start: Vector, sigmas: readonly number[]): Vector {
+  let x = start;
+  const sEnd = sigmas[sigmas.length - 1] as number;
+  for (let i = 0; i < sigmas.length - 1; i++) {
+    const sigmaHat = sigmas[i] as number;
+    const d = toD(x, sigmaHat, model(x, sigmaHat));
+    const dt = (sigmas[i + 1] as number) - sigmaHat;
+    if (sigmas[i + 1] === sEnd) {
+      x = add(x, d, dt);
+    } else if (sigmas[i + 2] === sEnd) {
+      const x2 = add(x, d, dt);
+      const d2 = toD(x2, sigmas[i + 1] as number, model(x2, sigmas[i + 1] as number));
+      const w = 2 * (sigmas[0] as number);
+      const w2 = (sigmas[i + 1] as number) / w;
+      const w1 = 1 - w2;
+      x = add(x, add(scaled(d, w1), d2, w2), dt);
+    } else {
+      const x2 = add(x, d, dt);
+      const d2 = toD(x2, sigmas[i + 1] as number, model(x2, sigmas[i + 1] as number));
+      const dt2 = (sigmas[i + 2] as number) - (sigmas[i + 1] as number);
+      const x3 = add(x2, d2, dt2);
+      const d3 = toD(x3, sigmas[i + 2] as number, model(x3, sigmas[i + 2] as number));
+      const w = 3 * (sigmas[0] as number);
+      const w2 = (sigmas[i + 1] as number) / w;
+      const w3 = (sigmas[i + 2] as number) / w;
+      const w1 = 1 - w2 - w3;
+      x = add(x, add(add(scaled(d, w1), d2, w2), d3, w3), dt);
+    }
+  }
+  return x;
+}

@@ -1,6 +1,6 @@
 /**
  * The denoising loop: seeded noise, the scheduler's plan, a guided UNet call per model evaluation
- * (one per step, two for Heun, DPM2, DPM++ SDE …), progress with a preview after every step, and
+ * (one per step, two or three for Heun, DPM2, DPM++ SDE …), progress with a preview after every step, and
  * the cancel signal checked before each evaluation.
  */
 import { GaussianNoiseStream, type NoiseSeed } from '../noise/gaussian-noise.js';

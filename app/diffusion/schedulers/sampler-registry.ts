@@ -9,7 +9,7 @@ import { EULER } from './euler.js';
 import { EULER_ANCESTRAL } from './euler-ancestral.js';
 import { DDIM } from './ddim.js';
 import { DPMPP_2M } from './dpmpp-2m.js';
-import { DPM_2, DPM_2_ANCESTRAL, HEUN } from './second-order-samplers.js';
+import { DPM_2, DPM_2_ANCESTRAL, HEUN, HEUNPP2 } from './second-order-samplers.js';
 import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
 import { DPMPP_2M_SDE, DPMPP_2M_SDE_HEUN, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
 import { LCM, LMS } from './lms-lcm.js';
@@ -23,6 +23,7 @@ const SAMPLER_DESCRIPTORS = [
   DDIM,
   DPMPP_2M,
   HEUN,
+  HEUNPP2,
   DPM_2,
   DPM_2_ANCESTRAL,
   LMS,

@@ -7,9 +7,13 @@
  * - dpm_2 (DPM-Solver-2 in σ): σ_mid = exp(½(ln σ + ln σ')), x₂ = x + d·(σ_mid − σ),
  *   x' = x + (x₂ − D(x₂; σ_mid))/σ_mid · (σ' − σ).
  * - dpm_2_ancestral: dpm_2 down to σ_down (get_ancestral_step, eta = 1), then + σ_up·z.
+ * - heunpp2 (ComfyUI's Heun++): Heun with a third evaluation at σ_{i+2} (Euler from x₂), the
+ *   derivatives weighted w₂ = σ_{i+1}/(3σ₀), w₃ = σ_{i+2}/(3σ₀), w₁ = 1 − w₂ − w₃ (σ₀ the run's
+ *   first σ); two evaluations with weights over 2σ₀ when σ_{i+2} ends the run, one on the last step.
  */
 import type { StepInput, StepProgram } from './sampler-descriptor.js';
 import { ancestralSigmas } from './euler-ancestral.js';
+import type { SamplingPlan } from './sampling-types.js';
 import { denoisedAt, derivative, elementwise, kDiffusionDescriptor, stepDenoised } from './k-diffusion-sampler.js';
 
 function* heunStep(input: StepInput): StepProgram {
@@ -49,6 +53,37 @@ function* dpm2AncestralStep(input: StepInput): StepProgram {
   const fresh = noise[0] as Float32Array;
   return { sample: elementwise(down.sample.length, (i) => (down.sample[i] as number) + (fresh[i] as number) * sigmaUp), denoised: down.denoised };
 }
+
+/** σ_j of the run, the last step's σ_next past the end. */
+function runSigma(plan: SamplingPlan, j: number): number {
+  return plan.steps[j]?.sigma ?? plan.steps[plan.steps.length - 1]!.sigmaNext;
+}
+
+function* heunpp2Step(input: StepInput): StepProgram {
+  const { plan, state, step } = input;
+  const x = state.sample;
+  const denoised = stepDenoised(input);
+  const d = derivative(x, denoised, step.sigma);
+  const dt = step.sigmaNext - step.sigma;
+  const end = runSigma(plan, plan.steps.length);
+  const toNext = elementwise(x.length, (i) => (x[i] as number) + (d[i] as number) * dt);
+  if (step.sigmaNext === end) return { sample: toNext, denoised };
+  const dNext = derivative(toNext, yield* denoisedAt(plan, toNext, step.sigmaNext), step.sigmaNext);
+  const sigmaAfter = runSigma(plan, state.position + 2);
+  const first = runSigma(plan, 0);
+  if (sigmaAfter === end) {
+    const w2 = step.sigmaNext / (2 * first);
+    return { sample: elementwise(x.length, (i) => (x[i] as number) + ((d[i] as number) * (1 - w2) + (dNext[i] as number) * w2) * dt), denoised };
+  }
+  const toAfter = elementwise(x.length, (i) => (toNext[i] as number) + (dNext[i] as number) * (sigmaAfter - step.sigmaNext));
+  const dAfter = derivative(toAfter, yield* denoisedAt(plan, toAfter, sigmaAfter), sigmaAfter);
+  const w2 = step.sigmaNext / (3 * first);
+  const w3 = sigmaAfter / (3 * first);
+  const w1 = 1 - w2 - w3;
+  return { sample: elementwise(x.length, (i) => (x[i] as number) + (w1 * (d[i] as number) + w2 * (dNext[i] as number) + w3 * (dAfter[i] as number)) * dt), denoised };
+}
+
+export const HEUNPP2 = kDiffusionDescriptor({ name: 'heunpp2', label: 'Heun++ 2', stepNoiseDraws: 0, step: heunpp2Step });
 
 export const HEUN = kDiffusionDescriptor({ name: 'heun', label: 'Heun', stepNoiseDraws: 0, step: heunStep });
 

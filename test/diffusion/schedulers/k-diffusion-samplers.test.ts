@@ -32,6 +32,7 @@ type ReferenceLoop = (model: reference.Denoiser, start: reference.Vector, sigmas
 
 const LOOPS: Record<string, ReferenceLoop> = {
   heun: (model, start, sigmas) => reference.sampleHeun(model, start, sigmas),
+  heunpp2: (model, start, sigmas) => reference.sampleHeunpp2(model, start, sigmas),
   dpm_2: (model, start, sigmas) => reference.sampleDpm2(model, start, sigmas),
   dpm_2_ancestral: reference.sampleDpm2Ancestral,
   lms: (model, start, sigmas) => reference.sampleLms(model, start, sigmas),
@@ -88,7 +89,7 @@ describe('k-diffusion samplers against the reference loops', () => {
     }
   }
   test('multistep samplers on runs too short for their full order (1–4 steps)', async () => {
-    for (const name of ['uni_pc', 'uni_pc_bh2', 'lms', 'ipndm', 'dpmpp_3m_sde']) {
+    for (const name of ['uni_pc', 'uni_pc_bh2', 'lms', 'ipndm', 'dpmpp_3m_sde', 'heunpp2']) {
       for (const steps of [1, 2, 3, 4]) await compareWithReference(name, 'exponential', steps);
     }
   });
