@@ -16,13 +16,19 @@ import { ancestralSigmas } from './euler-ancestral.js';
 import type { SamplingPlan } from './sampling-types.js';
 import { denoisedAt, derivative, elementwise, kDiffusionDescriptor, stepDenoised } from './k-diffusion-sampler.js';
 
-function* heunStep(input: StepInput): StepProgram {
-  const { plan, state, step } = input;
+/** The Euler predictor both Heun samplers start from: d at (x, σ) and x + d·(σ' − σ). */
+function eulerPredictor(input: StepInput): { x: Float32Array; denoised: Float32Array; d: Float64Array; dt: number; euler: Float32Array } {
+  const { state, step } = input;
   const x = state.sample;
   const denoised = stepDenoised(input);
   const d = derivative(x, denoised, step.sigma);
   const dt = step.sigmaNext - step.sigma;
-  const euler = elementwise(x.length, (i) => (x[i] as number) + (d[i] as number) * dt);
+  return { x, denoised, d, dt, euler: elementwise(x.length, (i) => (x[i] as number) + (d[i] as number) * dt) };
+}
+
+function* heunStep(input: StepInput): StepProgram {
+  const { plan, step } = input;
+  const { x, denoised, d, dt, euler } = eulerPredictor(input);
   if (step.sigmaNext === 0) return { sample: euler, denoised };
   const corrected = yield* denoisedAt(plan, euler, step.sigmaNext);
   const dNext = derivative(euler, corrected, step.sigmaNext);
@@ -61,12 +67,8 @@ function runSigma(plan: SamplingPlan, j: number): number {
 
 function* heunpp2Step(input: StepInput): StepProgram {
   const { plan, state, step } = input;
-  const x = state.sample;
-  const denoised = stepDenoised(input);
-  const d = derivative(x, denoised, step.sigma);
-  const dt = step.sigmaNext - step.sigma;
+  const { x, denoised, d, dt, euler: toNext } = eulerPredictor(input);
   const end = runSigma(plan, plan.steps.length);
-  const toNext = elementwise(x.length, (i) => (x[i] as number) + (d[i] as number) * dt);
   if (step.sigmaNext === end) return { sample: toNext, denoised };
   const dNext = derivative(toNext, yield* denoisedAt(plan, toNext, step.sigmaNext), step.sigmaNext);
   const sigmaAfter = runSigma(plan, state.position + 2);
