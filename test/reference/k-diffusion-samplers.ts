@@ -317,3 +317,49 @@ export function sampleHeunpp2(model: Denoiser, start: Vector, sigmas: readonly n
   }
   return x;
 }
+
+export function sampleIpndmV(model: Denoiser, start: Vector, sigmas: readonly number[], maxOrder = 4): Vector {
+  let xNext = start;
+  const t = sigmas;
+  const buffer: Vector[] = [];
+  for (let i = 0; i < sigmas.length - 1; i++) {
+    const tCur = t[i] as number;
+    const tNext = t[i + 1] as number;
+    const xCur = xNext;
+    const dCur = toD(xCur, tCur, model(xCur, tCur));
+    const order = Math.min(maxOrder, i + 1);
+    const hn = tNext - tCur;
+    const b = (back: number): Vector => buffer[buffer.length - back] as Vector;
+    let combined: Vector;
+    if (order === 1) {
+      combined = dCur;
+    } else if (order === 2) {
+      const hn1 = tCur - (t[i - 1] as number);
+      combined = add(scaled(dCur, (2 + hn / hn1) / 2), b(1), -(hn / hn1) / 2);
+    } else if (order === 3) {
+      const hn1 = tCur - (t[i - 1] as number);
+      const hn2 = (t[i - 1] as number) - (t[i - 2] as number);
+      const temp = (1 - hn / (3 * (hn + hn1)) * (hn * (hn + hn1)) / (hn1 * (hn1 + hn2))) / 2;
+      const c1 = (2 + (hn / hn1)) / 2 + temp;
+      const c2 = -(hn / hn1) / 2 - (1 + hn1 / hn2) * temp;
+      const c3 = temp * hn1 / hn2;
+      combined = add(add(scaled(dCur, c1), b(1), c2), b(2), c3);
+    } else {
+      const hn1 = tCur - (t[i - 1] as number);
+      const hn2 = (t[i - 1] as number) - (t[i - 2] as number);
+      const hn3 = (t[i - 2] as number) - (t[i - 3] as number);
+      const temp1 = (1 - hn / (3 * (hn + hn1)) * (hn * (hn + hn1)) / (hn1 * (hn1 + hn2))) / 2;
+      const temp2 = ((1 - hn / (3 * (hn + hn1))) / 2 + (1 - hn / (2 * (hn + hn1))) * hn / (6 * (hn + hn1 + hn2)))
+        * (hn * (hn + hn1) * (hn + hn1 + hn2)) / (hn1 * (hn1 + hn2) * (hn1 + hn2 + hn3));
+      const c1 = (2 + (hn / hn1)) / 2 + temp1 + temp2;
+      const c2 = -(hn / hn1) / 2 - (1 + hn1 / hn2) * temp1 - (1 + (hn1 / hn2) + (hn1 * (hn1 + hn2) / (hn2 * (hn2 + hn3)))) * temp2;
+      const c3 = temp1 * hn1 / hn2 + ((hn1 / hn2) + (hn1 * (hn1 + hn2) / (hn2 * (hn2 + hn3))) * (1 + hn2 / hn3)) * temp2;
+      const c4 = -temp2 * (hn1 * (hn1 + hn2) / (hn2 * (hn2 + hn3))) * hn1 / hn2;
+      combined = add(add(add(scaled(dCur, c1), b(1), c2), b(2), c3), b(3), c4);
+    }
+    xNext = add(xCur, combined, tNext - tCur);
+    if (buffer.length === maxOrder - 1) buffer.shift();
+    buffer.push(dCur);
+  }
+  return xNext;
+}

@@ -13,7 +13,7 @@ import { DPM_2, DPM_2_ANCESTRAL, HEUN, HEUNPP2 } from './second-order-samplers.j
 import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
 import { DPMPP_2M_SDE, DPMPP_2M_SDE_HEUN, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
 import { LCM, LMS } from './lms-lcm.js';
-import { DDPM, IPNDM } from './ddpm-ipndm.js';
+import { DDPM, IPNDM, IPNDM_V } from './ddpm-ipndm.js';
 import { UNI_PC, UNI_PC_BH2 } from './uni-pc.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 
@@ -35,6 +35,7 @@ const SAMPLER_DESCRIPTORS = [
   DDPM,
   LCM,
   IPNDM,
+  IPNDM_V,
   UNI_PC,
   UNI_PC_BH2,
 ] as const;

@@ -44,6 +44,7 @@ const LOOPS: Record<string, ReferenceLoop> = {
   ddpm: reference.sampleDdpm,
   lcm: reference.sampleLcm,
   ipndm: (model, start, sigmas) => reference.sampleIpndm(model, start, sigmas),
+  ipndm_v: (model, start, sigmas) => reference.sampleIpndmV(model, start, sigmas),
   uni_pc: (model, start, sigmas) => sampleUniPc(model, start, sigmas, 'bh1'),
   uni_pc_bh2: (model, start, sigmas) => sampleUniPc(model, start, sigmas, 'bh2'),
 };
@@ -89,7 +90,7 @@ describe('k-diffusion samplers against the reference loops', () => {
     }
   }
   test('multistep samplers on runs too short for their full order (1–4 steps)', async () => {
-    for (const name of ['uni_pc', 'uni_pc_bh2', 'lms', 'ipndm', 'dpmpp_3m_sde', 'heunpp2']) {
+    for (const name of ['uni_pc', 'uni_pc_bh2', 'lms', 'ipndm', 'ipndm_v', 'dpmpp_3m_sde', 'heunpp2']) {
       for (const steps of [1, 2, 3, 4]) await compareWithReference(name, 'exponential', steps);
     }
   });
