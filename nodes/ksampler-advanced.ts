@@ -1,7 +1,7 @@
-import { defineNode, type FieldProblem } from '../app/engine/node-definition.js';
+import { defineNode } from '../app/engine/node-definition.js';
 import { sampleStepWindow } from '../app/diffusion/pipeline/sample-latents.js';
 import { runSamplerNode } from '../app/diffusion/pipeline/sampler-node-run.js';
-import { karrasProblems, SAMPLER_NAMES, samplerFromWidgets, SCHEDULE_NAMES } from '../app/diffusion/schedulers/index.js';
+import { SAMPLER_NAMES, samplerFromWidgets, SCHEDULE_NAMES } from '../app/diffusion/schedulers/index.js';
 
 const TOGGLE = ['enable', 'disable'] as const;
 
@@ -36,14 +36,13 @@ export const kSamplerAdvanced = defineNode({
     ],
     outputs: [{ name: 'LATENT', type: 'LATENT' }],
   },
-  checkWidgets: ({ sampler_name, scheduler }): FieldProblem[] => karrasProblems(sampler_name, scheduler),
   execute: async (inputs, context) => {
     const { model, positive, negative } = inputs;
     const fields = { positive: 'positive', negative: 'negative', latent: 'latent_image' };
     const result = await runSamplerNode({ model, positive, negative, latent: inputs.latent_image, fields }, context, (prepared) =>
       sampleStepWindow({
         ...prepared,
-        sampler: samplerFromWidgets(inputs.sampler_name, { karras: inputs.scheduler === 'karras', eta: 0 }),
+        sampler: samplerFromWidgets(inputs.sampler_name, { schedule: inputs.scheduler, eta: 0 }),
         steps: inputs.steps,
         seed: BigInt(inputs.noise_seed),
         guidanceScale: inputs.cfg,

@@ -1,7 +1,7 @@
 import { defineNode, type FieldProblem } from '../app/engine/node-definition.js';
 import { sampleLatents } from '../app/diffusion/pipeline/sample-latents.js';
 import { runSamplerNode } from '../app/diffusion/pipeline/sampler-node-run.js';
-import { karrasProblems, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS, SCHEDULE_NAMES } from '../app/diffusion/schedulers/index.js';
+import { SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS, SCHEDULE_NAMES } from '../app/diffusion/schedulers/index.js';
 import { denoiseProblem } from '../app/diffusion/schedulers/sampling-plan.js';
 
 /** Checked before the run, so a strength that leaves no step to run is marked on its widget at once. */
@@ -34,16 +34,13 @@ export const sampler = defineNode({
     ],
     outputs: [{ name: 'LATENT', type: 'LATENT' }],
   },
-  checkWidgets: ({ sampler: name, scheduler, steps, denoise }): FieldProblem[] => [
-    ...karrasProblems(name, scheduler),
-    ...denoiseProblems(steps, denoise),
-  ],
+  checkWidgets: ({ steps, denoise }): FieldProblem[] => denoiseProblems(steps, denoise),
   execute: async (inputs, context) => {
     const { model, positive, negative, latent } = inputs;
     const result = await runSamplerNode({ model, positive, negative, latent, fields: { positive: 'positive', negative: 'negative', latent: 'latent' } }, context, (prepared) =>
       sampleLatents({
         ...prepared,
-        sampler: samplerFromWidgets(inputs.sampler, { karras: inputs.scheduler === 'karras', eta: inputs.eta }),
+        sampler: samplerFromWidgets(inputs.sampler, { schedule: inputs.scheduler, eta: inputs.eta }),
         steps: inputs.steps,
         denoise: inputs.denoise,
         seed: BigInt(inputs.seed),

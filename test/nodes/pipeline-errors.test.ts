@@ -79,11 +79,11 @@ describe('pipeline errors name the node and the field', () => {
     assert.deepEqual(issues.map((issue) => [issue.nodeType, issue.field, issue.code]), [['Sampler', 'steps', 'out_of_range'], ['Sampler', 'cfg', 'out_of_range']]);
   });
 
-  test('karras with a sampler that has no karras schedule', () => {
+  test('a scheduler this app does not have', () => {
     const workflow = defaultWorkflow();
-    Object.assign(nodeOfType(workflow, 'Sampler').widgets, { sampler: 'ddim', scheduler: 'karras' });
+    Object.assign(nodeOfType(workflow, 'Sampler').widgets, { sampler: 'ddim', scheduler: 'kl_optimal' });
     const [issue] = rejected(engine, workflow);
-    assert.deepEqual([issue!.field, issue!.code], ['scheduler', 'invalid_value']);
+    assert.deepEqual([issue!.field, issue!.code], ['scheduler', 'not_in_options']);
   });
 
   test('an empty positive prompt', async () => {

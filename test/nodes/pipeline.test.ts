@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { SAMPLER_NAMES, SCHEDULE_NAMES } from '../../app/diffusion/schedulers/index.js';
 import { loadWorkflow } from '../../app/engine/workflow-load.js';
 import { decodePng } from '../../app/imaging/png-metadata.js';
 import { OWN_WORKFLOW_CHUNK } from '../../app/protocol/index.js';
@@ -70,11 +71,13 @@ describe('the default workflow on the bundled pixel-space model', () => {
     assert.ok(progress.every((event) => event.type === 'progress' && event.max === 5 && event.preview && event.preview.width === width));
   });
 
-  test('every sampler and schedule combination runs', async () => {
+  test('every sampler runs, and every scheduler', async () => {
     const workflow = defaultWorkflow();
     const sampler = nodeOfType(workflow, 'Sampler');
     sampler.widgets.steps = 3;
-    for (const [name, schedule, eta] of [['ddim', 'normal', 1], ['euler', 'karras', 0], ['euler_ancestral', 'normal', 0], ['dpmpp_2m', 'karras', 0]] as const) {
+    const pairs = SAMPLER_NAMES.map((name, i) => [name, SCHEDULE_NAMES[i % SCHEDULE_NAMES.length]!, name === 'ddim' ? 1 : 0] as const);
+    assert.deepEqual(new Set(pairs.map(([, schedule]) => schedule)), new Set(SCHEDULE_NAMES));
+    for (const [name, schedule, eta] of [...pairs, ['ddim', 'karras', 0], ['euler_ancestral', 'exponential', 0]] as const) {
       Object.assign(sampler.widgets, { sampler: name, scheduler: schedule, eta });
       const job = await engine.run(structuredClone(workflow));
       assert.equal(job.end.type, 'done', `${name}/${schedule}: ${JSON.stringify(job.end)}`);

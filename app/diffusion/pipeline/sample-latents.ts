@@ -1,17 +1,18 @@
 /**
- * The denoising loop: seeded noise, the scheduler's plan, one guided UNet call per step, progress
- * with a preview after every step, and the cancel signal checked before each step.
+ * The denoising loop: seeded noise, the scheduler's plan, a guided UNet call per model evaluation
+ * (one per step, two or three for Heun, DPM2, DPM++ SDE …), progress with a preview after every step, and
+ * the cancel signal checked before each evaluation.
  */
 import { GaussianNoiseStream, type NoiseSeed } from '../noise/gaussian-noise.js';
 import {
+  advanceSampler,
   initialLatents,
   isSamplingDone,
-  modelInput,
   noisedLatents,
   planSampling,
   planStepWindow,
   startSampling,
-  stepSampler,
+  type ModelEvaluation,
   type Sampler,
   type SamplingPlan,
   type SchedulerConfig,
@@ -84,7 +85,7 @@ export async function sampleStepWindow(request: StepWindowRequest): Promise<Late
   const noise = new GaussianNoiseStream(request.seed);
   const initialNoise = noise.next(count);
   // The step noise a single run would have drawn before this part, so parts chain into that run.
-  if (plan.needsStepNoise) for (let skipped = 0; skipped < window.start; skipped++) noise.next(count);
+  for (let skipped = 0; skipped < window.start * plan.stepNoiseDraws; skipped++) noise.next(count);
   const first = plan.steps[0]!;
   const alpha = plan.parameterization === 'variance_preserving' ? alphaAndNoiseScale(first.sigma).alpha : 1;
   let start: Float32Array;
@@ -105,23 +106,28 @@ async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: Gauss
   // Areas and masks are resolved on this latent once, as ComfyUI does before its loop.
   const placed = placeConditioning(request.positive, request.negative, { dims: latent.dims, vaeScaleFactor: request.unet.vaeScaleFactor });
   const { controlsAt } = request;
-  let state = startSampling(plan, start);
-  while (!isSamplingDone(plan, state)) {
+  // ScaleCrafter's controls follow the step an evaluation belongs to, also for a multi-evaluation
+  // sampler's later evaluations at intermediate σ's: the reference schedules by step (`i < tau`).
+  // Conditioning ranges follow the evaluation's own σ, as ComfyUI checks them per model call.
+  const evaluate = (input: ModelEvaluation): Promise<Float32Array> => {
     request.signal.throwIfAborted();
-    const input = modelInput(plan, state);
     const controls = controlsAt?.(input.step.index, plan.totalSteps);
-    const prediction = await guidedPrediction({
+    return guidedPrediction({
       ...(controls ? { controls: controls.main, baseControls: controls.base } : {}),
       ...(controlsAt ? { cropControls: (height: number, width: number) => controlsAt(input.step.index, plan.totalSteps, { height, width }) } : {}),
       unet: request.unet,
       sample: input.sample,
       dims: latent.dims,
       timestep: input.timestep,
-      positive: activeEntries(placed.positive, input.step.sigma, schedule),
-      negative: activeEntries(placed.negative, input.step.sigma, schedule),
+      positive: activeEntries(placed.positive, input.sigma, schedule),
+      negative: activeEntries(placed.negative, input.sigma, schedule),
       scale: request.guidanceScale,
     });
-    state = stepSampler(plan, state, prediction, plan.needsStepNoise ? noise.next(count) : undefined);
+  };
+  let state = startSampling(plan, start);
+  while (!isSamplingDone(plan, state)) {
+    const stepNoise = Array.from({ length: plan.stepNoiseDraws }, () => noise.next(count));
+    state = await advanceSampler(plan, state, evaluate, stepNoise);
     request.onStep(state.position, plan.steps.length, state.denoised ?? state.sample);
   }
   return state.sample;

@@ -15,13 +15,16 @@ import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descrip
 import type { TrainingNoiseSchedule } from './training-schedule.js';
 import { spacedTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
-import { predictDenoised, predictNoise, requireSameLength } from './denoised-prediction.js';
+import { predictDenoised, predictNoise } from './denoised-prediction.js';
+import { diffusersOrComfySchedule, planFromSchedule, validateSchedule } from './sigma-plan.js';
+import type { ScheduleName } from './sigma-schedules.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 
-/** eta ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM-like ancestral noise. */
+/** eta ∈ [0, 1]: 0 deterministic DDIM, 1 DDPM-like ancestral noise; `schedule`: ComfyUI's σ's (sigma-plan.ts). */
 export interface DdimSampler {
   readonly kind: 'ddim';
   readonly eta: number;
+  readonly schedule?: ScheduleName;
 }
 
 export const DDIM: SamplerDescriptor<DdimSampler> = {
@@ -30,16 +33,19 @@ export const DDIM: SamplerDescriptor<DdimSampler> = {
   // ComfyUI's "ddim" is deterministic DDIM, the Euler step of the probability-flow ODE (Karras et al.
   // 2022, §3): ours with eta 0, the widget's default.
   comfyName: 'ddim',
-  supportsKarras: false,
   parameterization: 'variance_preserving',
-  fromWidgets: ({ eta }) => ({ kind: 'ddim', eta }),
-  validate: ({ eta }) => {
+  fromWidgets: ({ eta, schedule }) => ({ kind: 'ddim', eta, ...diffusersOrComfySchedule(schedule, false) }),
+  validate: ({ eta, schedule }) => {
+    if (schedule !== undefined) validateSchedule(schedule);
     if (!(eta >= 0 && eta <= 1)) {
       throw samplingArgumentError('sampler.eta', `must lie in [0, 1], got ${eta}`, 'Use 0 for deterministic DDIM, 1 for DDPM-like sampling');
     }
   },
-  needsStepNoise: ({ eta }) => eta > 0,
-  plan: (_sampler, config, schedule, steps) => ({ steps: planDdimSteps(config, schedule, steps), initNoiseSigma: 1 }),
+  stepNoiseDraws: ({ eta }) => (eta > 0 ? 1 : 0),
+  plan: (sampler, config, schedule, steps) =>
+    sampler.schedule
+      ? planFromSchedule(sampler.schedule, schedule, steps, { parameterization: 'variance_preserving' })
+      : { steps: planDdimSteps(config, schedule, steps), initNoiseSigma: 1 },
   step: ddimStep,
 };
 
@@ -87,16 +93,11 @@ function ddimStep({ eta }: DdimSampler, { plan, state, step, modelOutput, noise 
   const directionScale = Math.sqrt(Math.max(0, betaProdPrev - stdDev * stdDev));
   const denoisedScale = Math.sqrt(alphaProdPrev);
 
-  if (eta > 0) {
-    if (noise === undefined) {
-      throw samplingArgumentError('noise', 'DDIM with eta > 0 needs a unit-Gaussian noise array every step', 'Draw one from a GaussianNoiseStream (plan.needsStepNoise is true)');
-    }
-    requireSameLength(x, noise, 'noise');
-  }
+  const fresh = noise[0];
   const next = new Float32Array(x.length);
   for (let i = 0; i < x.length; i++) {
     let value = denoisedScale * (denoised[i] as number) + directionScale * (epsilon[i] as number);
-    if (eta > 0) value += stdDev * ((noise as Float32Array)[i] as number);
+    if (fresh !== undefined) value += stdDev * (fresh[i] as number);
     next[i] = value;
   }
   return { sample: next, denoised };

@@ -26,23 +26,30 @@ import { dpmSolverTimesteps } from './timestep-spacing.js';
 import { roundHalfEven } from './numpy-ranges.js';
 import { alphaAndNoiseScale, predictDenoised } from './denoised-prediction.js';
 import { samplingArgumentError } from './scheduler-errors.js';
+import { diffusersOrComfySchedule, planFromSchedule, validateSchedule } from './sigma-plan.js';
+import type { ScheduleName } from './sigma-schedules.js';
 
-/** `karras` = diffusers' use_karras_sigmas. */
+/** `karras` = diffusers' use_karras_sigmas; `schedule` = ComfyUI's σ's instead (sigma-plan.ts). */
 export interface DpmPlusPlus2mSampler {
   readonly kind: 'dpmpp_2m';
   readonly karras: boolean;
+  readonly schedule?: ScheduleName;
 }
 
 export const DPMPP_2M: SamplerDescriptor<DpmPlusPlus2mSampler> = {
   name: 'dpmpp_2m',
   label: 'DPM++ 2M',
   comfyName: 'dpmpp_2m',
-  supportsKarras: true,
   parameterization: 'variance_preserving',
-  fromWidgets: ({ karras }) => ({ kind: 'dpmpp_2m', karras }),
-  validate: () => {},
-  needsStepNoise: () => false,
-  plan: (sampler, config, schedule, steps) => ({ steps: planDpmSolverSteps(config, schedule, steps, sampler.karras), initNoiseSigma: 1 }),
+  fromWidgets: ({ schedule }) => ({ kind: 'dpmpp_2m', karras: false, ...diffusersOrComfySchedule(schedule, true) }),
+  validate: ({ schedule }) => {
+    if (schedule !== undefined) validateSchedule(schedule);
+  },
+  stepNoiseDraws: () => 0,
+  plan: (sampler, config, schedule, steps) =>
+    sampler.schedule
+      ? planFromSchedule(sampler.schedule, schedule, steps, { parameterization: 'variance_preserving' })
+      : { steps: planDpmSolverSteps(config, schedule, steps, sampler.karras), initNoiseSigma: 1 },
   step: (_sampler, input) => dpmpp2mStep(input),
 };
 
@@ -86,7 +93,8 @@ function dpmpp2mStep({ plan, state, step, modelOutput }: StepInput): StepUpdate 
   // The full schedule's length: the N asked for, or fewer where diffusers 0.20 dropped repeats.
   const scheduleLength = (plan.steps[plan.steps.length - 1] as PlannedStep).index + 1;
   const isLast = step.index === scheduleLength - 1;
-  const lowerOrderFinal = isLast && ((config.lower_order_final && scheduleLength < 15) || config.final_sigmas_type === 'zero');
+  // σ_next = 0 (ComfyUI's σ's, a finished step window) is first order as in k-diffusion: h is infinite there.
+  const lowerOrderFinal = step.sigmaNext === 0 || (isLast && ((config.lower_order_final && scheduleLength < 15) || config.final_sigmas_type === 'zero'));
   const previous = state.denoised;
   const previousStep = plan.steps[state.position - 1];
 

@@ -12,23 +12,28 @@ import type { SamplerDescriptor, StepInput, StepUpdate } from './sampler-descrip
 import { karrasSigmas, sigmaAtTimestep, timestepForSigma, type TrainingNoiseSchedule } from './training-schedule.js';
 import { spacedTimesteps } from './timestep-spacing.js';
 import { predictDenoised } from './denoised-prediction.js';
+import { diffusersOrComfySchedule, planFromSchedule, validateSchedule } from './sigma-plan.js';
+import type { ScheduleName } from './sigma-schedules.js';
 
-/** `karras` = diffusers' use_karras_sigmas. */
+/** `karras` = diffusers' use_karras_sigmas; `schedule` = ComfyUI's σ's instead (sigma-plan.ts). */
 export interface EulerSampler {
   readonly kind: 'euler';
   readonly karras?: boolean;
+  readonly schedule?: ScheduleName;
 }
 
 export const EULER: SamplerDescriptor<EulerSampler> = {
   name: 'euler',
   label: 'Euler',
   comfyName: 'euler',
-  supportsKarras: true,
   parameterization: 'variance_exploding',
-  fromWidgets: ({ karras }) => ({ kind: 'euler', karras }),
-  validate: () => {},
-  needsStepNoise: () => false,
+  fromWidgets: ({ schedule }) => ({ kind: 'euler', ...diffusersOrComfySchedule(schedule, true) }),
+  validate: ({ schedule }) => {
+    if (schedule !== undefined) validateSchedule(schedule);
+  },
+  stepNoiseDraws: () => 0,
   plan: (sampler, config, schedule, steps) => {
+    if (sampler.schedule) return planFromSchedule(sampler.schedule, schedule, steps, { parameterization: 'variance_exploding' });
     const finalSigma = config.final_sigmas_type === 'zero' ? 0 : (schedule.sigmas[0] as number);
     return planEulerSteps(config, schedule, steps, { karras: sampler.karras ?? false, finalSigma });
   },

@@ -13,9 +13,9 @@ export {
 } from './scheduler-config.js';
 export type { LatentParameterization, PlannedStep, Sampler, SamplerKind, SamplerState, SamplingPlan } from './sampling-types.js';
 export { planSampling, planStepWindow, type StepWindow } from './sampling-plan.js';
-export { COMFY_SAMPLER_NAMES, KARRAS_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS } from './sampler-registry.js';
+export { COMFY_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS } from './sampler-registry.js';
 export type { SamplerDescriptor, SamplerWidgets } from './sampler-descriptor.js';
-export { initialLatents, isSamplingDone, modelInput, noisedLatents, startSampling, stepSampler } from './sampler-state.js';
+export { advanceSampler, initialLatents, isSamplingDone, modelInput, noisedLatents, startSampling, stepSampler, type ModelEvaluation } from './sampler-state.js';
 export { predictDenoised } from './denoised-prediction.js';
 export { samplingArgumentError, SCHEDULER_CONFIG_PROBLEM, schedulerConfigError } from './scheduler-errors.js';
-export { karrasProblems, SCHEDULE_NAMES } from './schedule-choice.js';
+export { SCHEDULE_NAMES, type ScheduleName } from './sigma-schedules.js';

@@ -1,16 +1,44 @@
 /**
  * The sampling algorithms this app offers, in the order the Sampler node lists them. Adding one is
- * a new algorithm file exporting a SamplerDescriptor plus one entry here: the node's options, its
- * Karras check, the ComfyUI import and the plan/step dispatch all read this list.
+ * a new algorithm file exporting a SamplerDescriptor plus one entry here: the node's options, the
+ * ComfyUI import and export and the plan/step dispatch all read this list. The order after the
+ * first four is ComfyUI's KSAMPLER_NAMES order.
  */
 import type { SamplerDescriptor, SamplerWidgets } from './sampler-descriptor.js';
 import { EULER } from './euler.js';
 import { EULER_ANCESTRAL } from './euler-ancestral.js';
 import { DDIM } from './ddim.js';
 import { DPMPP_2M } from './dpmpp-2m.js';
+import { DPM_2, DPM_2_ANCESTRAL, HEUN, HEUNPP2 } from './second-order-samplers.js';
+import { DPMPP_2S_ANCESTRAL, DPMPP_SDE } from './dpmpp-single-step.js';
+import { DPMPP_2M_SDE, DPMPP_2M_SDE_HEUN, DPMPP_3M_SDE } from './dpmpp-multistep-sde.js';
+import { LCM, LMS } from './lms-lcm.js';
+import { DDPM, IPNDM, IPNDM_V } from './ddpm-ipndm.js';
+import { UNI_PC, UNI_PC_BH2 } from './uni-pc.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 
-const SAMPLER_DESCRIPTORS = [EULER, EULER_ANCESTRAL, DDIM, DPMPP_2M] as const;
+const SAMPLER_DESCRIPTORS = [
+  EULER,
+  EULER_ANCESTRAL,
+  DDIM,
+  DPMPP_2M,
+  HEUN,
+  HEUNPP2,
+  DPM_2,
+  DPM_2_ANCESTRAL,
+  LMS,
+  DPMPP_2S_ANCESTRAL,
+  DPMPP_SDE,
+  DPMPP_2M_SDE,
+  DPMPP_2M_SDE_HEUN,
+  DPMPP_3M_SDE,
+  DDPM,
+  LCM,
+  IPNDM,
+  IPNDM_V,
+  UNI_PC,
+  UNI_PC_BH2,
+] as const;
 
 type SettingsOf<D> = D extends SamplerDescriptor<infer S> ? S : never;
 
@@ -23,13 +51,14 @@ export const SAMPLER_NAMES: readonly SamplerKind[] = SAMPLER_DESCRIPTORS.map((de
 /** How descriptions name the samplers, in the node's order. */
 export const SAMPLER_LABELS: readonly string[] = SAMPLER_DESCRIPTORS.map((descriptor) => descriptor.label);
 
-/** The samplers whose scheduler widget may say "karras". */
-export const KARRAS_SAMPLER_NAMES: readonly SamplerKind[] = SAMPLER_DESCRIPTORS.filter((descriptor) => descriptor.supportsKarras).map((descriptor) => descriptor.name);
-
-/** ComfyUI sampler_name → ours, for the samplers whose update rule matches ComfyUI's. */
-export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object.fromEntries(
-  SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyName === undefined ? [] : [[descriptor.comfyName, descriptor.name]])),
-);
+/**
+ * ComfyUI sampler_name → ours, for the samplers whose update rule matches ComfyUI's. Aliases come
+ * first so that reading the table backwards (the export) ends on each sampler's own ComfyUI name.
+ */
+export const COMFY_SAMPLER_NAMES: Readonly<Record<string, SamplerKind>> = Object.fromEntries([
+  ...SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyAliases ?? []).map((alias) => [alias, descriptor.name])),
+  ...SAMPLER_DESCRIPTORS.flatMap((descriptor) => (descriptor.comfyName === undefined ? [] : [[descriptor.comfyName, descriptor.name]])),
+]);
 
 function descriptorNamed(name: string): SamplerDescriptor<Sampler> {
   const descriptor = SAMPLER_DESCRIPTORS.find((candidate) => candidate.name === name);

@@ -5,16 +5,21 @@
  *   const plan = planSampling(config, { kind: 'dpmpp_2m', karras: true }, 25);
  *   let state = startSampling(plan, initialLatents(plan, gaussianNoise(seed, size)));
  *   while (!isSamplingDone(plan, state)) {
- *     const { sample, timestep } = modelInput(plan, state);
- *     const output = await unet(sample, timestep);          // CFG combined by the caller
- *     state = stepSampler(plan, state, output, plan.needsStepNoise ? stream.next(size) : undefined);
+ *     const noise = Array.from({ length: plan.stepNoiseDraws }, () => stream.next(size));
+ *     // CFG combined by the caller; a multi-evaluation sampler (Heun …) calls it more than once.
+ *     state = await advanceSampler(plan, state, ({ sample, timestep }) => unet(sample, timestep), noise);
  *   }
  *   // state.sample is the final latent
+ *
+ * stepSampler is the synchronous step for the samplers that evaluate the model once per step.
  */
 import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
+import type { ExtraEvaluation, StepProgram, StepUpdate } from './sampler-descriptor.js';
 import { alphaAndNoiseScale, requireSameLength } from './denoised-prediction.js';
-import { descriptorOf } from './sampler-registry.js';
+import { descriptorOf, SAMPLER_LABELS, SAMPLER_NAMES } from './sampler-registry.js';
 import { samplingArgumentError } from './scheduler-errors.js';
+import { cachedTrainingSchedule } from './sigma-plan.js';
+import { nearestTimestep } from './sigma-schedules.js';
 
 /** Text-to-image start: unit Gaussian noise × init_noise_sigma. */
 export function initialLatents(plan: SamplingPlan, noise: Float32Array): Float32Array {
@@ -54,15 +59,80 @@ export function modelInput(plan: SamplingPlan, state: SamplerState): { sample: F
   return { sample, timestep: step.timestep, step };
 }
 
+/** One UNet evaluation of a step: its input (already scaled), timestep and σ, and the step it belongs to. */
+export interface ModelEvaluation {
+  readonly sample: Float32Array;
+  readonly timestep: number;
+  readonly sigma: number;
+  readonly step: PlannedStep;
+}
+
 /**
- * Advance one step with the model's output for modelInput(plan, state). `noise` (unit Gaussian,
- * latent-sized) is required exactly when plan.needsStepNoise.
+ * Advance one step with the model's output for modelInput(plan, state), for samplers that evaluate
+ * the model once per step. `noise` (unit Gaussian, latent-sized) is required exactly when
+ * plan.needsStepNoise: one array, or plan.stepNoiseDraws of them.
  */
-export function stepSampler(plan: SamplingPlan, state: SamplerState, modelOutput: Float32Array, noise?: Float32Array): SamplerState {
+export function stepSampler(plan: SamplingPlan, state: SamplerState, modelOutput: Float32Array, noise?: Float32Array | readonly Float32Array[]): SamplerState {
+  const outcome = firstEvaluationStep(plan, state, modelOutput, noise);
+  if (!isStepProgram(outcome)) return nextState(state, outcome);
+  const { done, value } = outcome.next();
+  if (!done) {
+    const label = SAMPLER_LABELS[SAMPLER_NAMES.indexOf(plan.sampler.kind)];
+    throw samplingArgumentError('sampler', `${label} evaluates the model more than once per step`, 'Step it with advanceSampler, which calls the model for each evaluation');
+  }
+  return nextState(state, value);
+}
+
+/**
+ * Advance one step, calling `evaluate` for every model evaluation the sampler makes: the step's own
+ * (modelInput) and, for Heun, DPM2, DPM++ SDE …, the later ones at intermediate σ's. Each carries
+ * the step it belongs to.
+ */
+export async function advanceSampler(
+  plan: SamplingPlan,
+  state: SamplerState,
+  evaluate: (evaluation: ModelEvaluation) => Promise<Float32Array>,
+  noise?: Float32Array | readonly Float32Array[],
+): Promise<SamplerState> {
+  const input = modelInput(plan, state);
+  const output = await evaluate({ ...input, sigma: input.step.sigma });
+  const outcome = firstEvaluationStep(plan, state, output, noise);
+  if (!isStepProgram(outcome)) return nextState(state, outcome);
+  let progress = outcome.next();
+  while (!progress.done) {
+    const extra = progress.value;
+    requireSameLength(state.sample, extra.sample, 'sample');
+    progress = outcome.next(await evaluate(extraEvaluationInput(plan, input.step, extra)));
+  }
+  return nextState(state, progress.value);
+}
+
+function firstEvaluationStep(plan: SamplingPlan, state: SamplerState, modelOutput: Float32Array, noise: Float32Array | readonly Float32Array[] | undefined): StepUpdate | StepProgram {
   const step = currentStep(plan, state);
   requireSameLength(state.sample, modelOutput);
-  const result = descriptorOf(plan.sampler).step(plan.sampler, { plan, state, step, modelOutput, noise });
-  return { position: state.position + 1, sample: result.sample, denoised: result.denoised };
+  const arrays = noise === undefined ? [] : noise instanceof Float32Array ? [noise] : noise;
+  if (plan.needsStepNoise && arrays.length < plan.stepNoiseDraws) {
+    throw samplingArgumentError('noise', `this sampler needs ${plan.stepNoiseDraws} unit-Gaussian noise array(s) every step (the last included), got ${arrays.length}`, 'Draw them from a GaussianNoiseStream (plan.stepNoiseDraws says how many)');
+  }
+  for (const array of arrays) requireSameLength(state.sample, array, 'noise');
+  return descriptorOf(plan.sampler).step(plan.sampler, { plan, state, step, modelOutput, noise: arrays });
+}
+
+/** Samplers with extra evaluations work on variance-exploding latents, scaled as ComfyUI's calculate_input. */
+function extraEvaluationInput(plan: SamplingPlan, step: PlannedStep, extra: ExtraEvaluation): ModelEvaluation {
+  const scale = 1 / Math.sqrt(extra.sigma * extra.sigma + 1);
+  return {
+    sample: extra.sample.map((value) => value * scale),
+    timestep: nearestTimestep(cachedTrainingSchedule(plan.config), extra.sigma),
+    sigma: extra.sigma,
+    step,
+  };
+}
+
+const isStepProgram = (outcome: StepUpdate | StepProgram): outcome is StepProgram => typeof (outcome as StepProgram).next === 'function';
+
+function nextState(state: SamplerState, update: StepUpdate): SamplerState {
+  return { position: state.position + 1, sample: update.sample, denoised: update.denoised, ...(update.history ? { history: update.history } : {}) };
 }
 
 function currentStep(plan: SamplingPlan, state: SamplerState): PlannedStep {

@@ -40,15 +40,18 @@ export function planSampling(config: SchedulerConfig, sampler: Sampler, steps: n
   const runSteps = denoisedStepCount(steps, denoise);
   const problem = denoiseProblem(steps, denoise);
   if (problem) throw samplingArgumentError('denoise', problem.message, problem.hint);
+  const draws = descriptor.stepNoiseDraws(sampler);
   return {
     sampler,
     config,
-    totalSteps: steps,
+    // ddim_uniform can lay out one step more than asked; per-step controls must reach every step.
+    totalSteps: Math.max(steps, full.steps.length),
     denoise,
     steps: full.steps.slice(steps - runSteps),
     initNoiseSigma: full.initNoiseSigma,
     parameterization: descriptor.parameterization,
-    needsStepNoise: descriptor.needsStepNoise(sampler),
+    needsStepNoise: draws > 0,
+    stepNoiseDraws: draws,
   };
 }
 

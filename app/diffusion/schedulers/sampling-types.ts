@@ -42,8 +42,10 @@ export interface SamplingPlan {
   /** txt2img: initial latent = unit Gaussian noise × this (diffusers `init_noise_sigma`). */
   readonly initNoiseSigma: number;
   readonly parameterization: LatentParameterization;
-  /** True when every step needs a fresh unit-Gaussian noise array (Euler ancestral, DDIM with eta > 0). */
+  /** True when every step needs fresh unit-Gaussian noise (ancestral and SDE samplers, DDIM with eta > 0). */
   readonly needsStepNoise: boolean;
+  /** How many fresh unit-Gaussian, latent-sized arrays each step takes (DPM++ SDE: 2). */
+  readonly stepNoiseDraws: number;
 }
 
 /** Immutable state of a sampling loop; each step returns a new one. */
@@ -57,4 +59,9 @@ export interface SamplerState {
    * DPM++ 2M's second-order update needs.
    */
   readonly denoised: Float32Array | null;
+  /**
+   * What a multistep solver keeps beyond the last x0 prediction, most recent first (LMS: its last
+   * derivatives; DPM++ 3M SDE: the x0 prediction before last). Absent before the first step.
+   */
+  readonly history?: readonly Float32Array[];
 }

@@ -6,7 +6,7 @@
  */
 import type { WidgetValue } from '../../protocol/index.js';
 import type { PositionalWidget } from '../positional-widgets.js';
-import { COMFY_SAMPLER_NAMES } from '../../diffusion/schedulers/index.js';
+import { COMFY_SAMPLER_NAMES, SCHEDULE_NAMES } from '../../diffusion/schedulers/index.js';
 
 export interface ConvertedValue {
   value: WidgetValue;
@@ -37,19 +37,15 @@ const widget = (name: string, hasControl = false): PositionalWidget => ({ name, 
 
 /**
  * ComfyUI sampler names whose update rule ours implements with the same meaning come from each
- * sampler's descriptor (`comfyName`); any other sampler is kept by name and reported.
+ * sampler's descriptor (`comfyName`); any other sampler (uni_pc, dpm_fast, …) is kept by name and
+ * reported, so validation flags it on the sampler field.
  */
 
 /**
- * ComfyUI schedulers (comfy/samplers.py SCHEDULER_HANDLERS) with a counterpart here: "normal" spaces
- * the timesteps evenly from that of the model's largest sigma to that of its smallest
- * (`normal_scheduler`), "karras" is Karras et al. 2022 eq. 5 with ρ = 7. ddim_uniform, sgm_uniform, simple, exponential, beta, … are kept by name and
- * reported, so validation flags them on the scheduler field.
+ * ComfyUI schedulers (comfy/samplers.py SCHEDULER_HANDLERS) with a counterpart here, under the same
+ * names (sigma-schedules.ts); linear_quadratic, kl_optimal, … are kept by name and reported.
  */
-const SCHEDULERS: Readonly<Record<string, string>> = {
-  normal: 'normal',
-  karras: 'karras',
-};
+const SCHEDULERS: Readonly<Record<string, string>> = Object.fromEntries(SCHEDULE_NAMES.map((name) => [name, name]));
 
 function throughTable(what: string, table: Readonly<Record<string, string>>) {
   return (value: WidgetValue): ConvertedValue => {

@@ -103,6 +103,8 @@ describe('argument errors name the field', () => {
     assert.throws(() => planSampling(SD, { kind: 'euler' }, 20, 1.5), failsOn('denoise'));
     assert.throws(() => planSampling(SD, { kind: 'euler' }, 10, 0.05), failsOn('denoise'));
     assert.throws(() => planSampling(SD, { kind: 'ddim', eta: 1.5 }, 10), failsOn('sampler.eta'));
-    assert.throws(() => planSampling(SD, { kind: 'heun' } as unknown as Sampler, 10), failsOn('sampler.kind'));
+    assert.throws(() => planSampling(SD, { kind: 'dpm_fast' } as unknown as Sampler, 10), failsOn('sampler.kind'));
+    assert.throws(() => planSampling(SD, { kind: 'heun' } as unknown as Sampler, 10), failsOn('sampler.schedule'));
+    assert.throws(() => planSampling(SD, { kind: 'euler', schedule: 'linear' } as unknown as Sampler, 10), failsOn('sampler.schedule'));
   });
 });

@@ -251,8 +251,10 @@ describe('the node map reads both ways', () => {
       }
     }
     const ksampler = COMFY_NODE_MAP.get('KSampler')!;
-    for (const comfyName of ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m', 'karras', 'normal', 'lms']) {
-      const field = ['karras', 'normal'].includes(comfyName) ? 'scheduler' : 'sampler';
+    const schedulers = ['karras', 'normal', 'exponential', 'sgm_uniform', 'simple', 'ddim_uniform', 'beta', 'kl_optimal'];
+    const samplers = ['euler', 'euler_ancestral', 'ddim', 'dpmpp_2m', 'heun', 'dpm_2', 'dpm_2_ancestral', 'lms', 'dpmpp_2s_ancestral', 'dpmpp_sde', 'dpmpp_2m_sde', 'dpmpp_3m_sde', 'ddpm', 'lcm', 'ipndm', 'uni_pc', 'uni_pc_bh2', 'dpm_fast'];
+    for (const comfyName of [...samplers, ...schedulers]) {
+      const field = schedulers.includes(comfyName) ? 'scheduler' : 'sampler';
       const ours = ksampler.convert![field]!(comfyName).value;
       assert.equal(ksampler.convertBack![field]!(ours), comfyName);
     }

@@ -197,12 +197,19 @@ describe('ComfyUI UI format: values that do not carry over', () => {
   });
 
   test('a sampler or scheduler with no counterpart is kept by name and reported', () => {
-    const result = imported(withWidgetValues('default-workflow.json', 3, [1, 'fixed', 20, 8, 'lms', 'sgm_uniform', 1]));
+    const result = imported(withWidgetValues('default-workflow.json', 3, [1, 'fixed', 20, 8, 'dpm_fast', 'kl_optimal', 1]));
     const sampler = nodeById(result.workflow, 3);
-    assert.equal(sampler.widgets.sampler, 'lms');
-    assert.equal(sampler.widgets.scheduler, 'sgm_uniform');
-    assert.ok(result.notes.some((note) => note.includes('sampler') && note.includes('"lms"')));
-    assert.ok(result.notes.some((note) => note.includes('scheduler') && note.includes('"sgm_uniform"')));
+    assert.equal(sampler.widgets.sampler, 'dpm_fast');
+    assert.equal(sampler.widgets.scheduler, 'kl_optimal');
+    assert.ok(result.notes.some((note) => note.includes('sampler') && note.includes('"dpm_fast"')));
+    assert.ok(result.notes.some((note) => note.includes('scheduler') && note.includes('"kl_optimal"')));
+  });
+
+  test("ComfyUI's k-diffusion samplers and schedulers import under their own names, without notes", () => {
+    const result = imported(withWidgetValues('default-workflow.json', 3, [1, 'fixed', 20, 8, 'dpmpp_2m_sde', 'beta', 1]));
+    const sampler = nodeById(result.workflow, 3);
+    assert.deepEqual([sampler.widgets.sampler, sampler.widgets.scheduler], ['dpmpp_2m_sde', 'beta']);
+    assert.deepEqual(result.notes.filter((note) => note.includes('sampler') || note.includes('scheduler')), []);
   });
 
   test('the boolean seed control of ComfyUI\'s built-in default graph reads as "randomize"', () => {

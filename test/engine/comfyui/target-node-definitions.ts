@@ -7,7 +7,7 @@ import { defineNode } from '../../../app/engine/node-definition.js';
 import type { AnyNodeDefinition } from '../../../app/engine/node-definition.js';
 import { NodeRegistry } from '../../../app/engine/node-registry.js';
 import type { InputSpec } from '../../../app/protocol/index.js';
-import { SAMPLER_NAMES } from '../../../app/diffusion/schedulers/index.js';
+import { SAMPLER_NAMES, SCHEDULE_NAMES } from '../../../app/diffusion/schedulers/index.js';
 
 const common = { category: 'test', description: 'schema for import tests', version: 1, idempotent: true } as const;
 
@@ -84,7 +84,7 @@ export function samplerDefinition(socketOrder: readonly (keyof typeof samplerSoc
         { name: 'steps', kind: 'INT', default: 20, min: 1, max: 1000, step: 1 },
         { name: 'cfg', kind: 'FLOAT', default: 7, min: 0, max: 100, step: 0.1 },
         { name: 'sampler', kind: 'COMBO', options: SAMPLER_NAMES, default: 'euler' },
-        { name: 'scheduler', kind: 'COMBO', options: ['normal', 'karras'], default: 'normal' },
+        { name: 'scheduler', kind: 'COMBO', options: SCHEDULE_NAMES, default: 'normal' },
         { name: 'denoise', kind: 'FLOAT', default: 1, min: 0, max: 1, step: 0.01 },
       ],
       outputs: [{ name: 'LATENT', type: 'LATENT' }],
