@@ -54,6 +54,8 @@ import { imageToMask } from './image-to-mask.js';
 import { latentUpscale } from './latent-upscale.js';
 import { latentUpscaleBy } from './latent-upscale-by.js';
 import { solidMask } from './solid-mask.js';
+import { setLatentNoiseMask } from './set-latent-noise-mask.js';
+import { vaeEncodeForInpaint } from './vae-encode-for-inpaint.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -89,6 +91,8 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
   latentUpscaleBy,
   imageScale,
   imageScaleBy,
+  setLatentNoiseMask,
+  vaeEncodeForInpaint,
 ];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 

@@ -223,6 +223,8 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
   sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
   sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),
   sameNamed('ImageScaleBy', 'Upscale Image By', ['upscale_method', 'scale_by'], ['IMAGE']),
+  sameNamed('SetLatentNoiseMask', 'Set Latent Noise Mask', [], ['LATENT']),
+  sameNamed('VAEEncodeForInpaint', 'VAE Encode (for Inpainting)', ['grow_mask_by'], ['LATENT']),
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));
