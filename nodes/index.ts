@@ -56,6 +56,13 @@ import { latentUpscaleBy } from './latent-upscale-by.js';
 import { solidMask } from './solid-mask.js';
 import { setLatentNoiseMask } from './set-latent-noise-mask.js';
 import { vaeEncodeForInpaint } from './vae-encode-for-inpaint.js';
+import { invertMask } from './invert-mask.js';
+import { maskToImage } from './mask-to-image.js';
+import { growMask } from './grow-mask.js';
+import { featherMask } from './feather-mask.js';
+import { thresholdMask } from './threshold-mask.js';
+import { cropMask } from './crop-mask.js';
+import { maskComposite } from './mask-composite.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -93,6 +100,13 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
   imageScaleBy,
   setLatentNoiseMask,
   vaeEncodeForInpaint,
+  invertMask,
+  maskToImage,
+  growMask,
+  featherMask,
+  thresholdMask,
+  cropMask,
+  maskComposite,
 ];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 
