@@ -104,6 +104,7 @@ function bypassedAndMuted(): Record<string, unknown> {
 }
 
 const PROMPTS_ID = 'a7e3c2d1-0000-4000-8000-000000000001';
+const SAMPLING_INPUTS = [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }];
 const SAMPLING_ID = 'a7e3c2d1-0000-4000-8000-000000000002';
 
 /** The two text encoders as a subgraph (CLIP in; positive, negative out), its prompt fed by a primitive inside. */
@@ -136,21 +137,25 @@ function samplingSubgraph(): Record<string, unknown> {
   return inner.subgraph(SAMPLING_ID, 'Sampling', [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }], [{ name: 'LATENT', type: 'LATENT' }]);
 }
 
-function nestedSubgraphs(): Record<string, unknown> {
-  const graph = new ComfyGraphBuilder();
-  outerNodes(graph);
-  graph.add(40, SAMPLING_ID, { inputs: [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }], outputs: [{ name: 'LATENT', type: 'LATENT' }] });
+/** Instance 40 of a sampling subgraph between the outer nodes (model, clip, latent in; LATENT to the decoder). */
+function wireSamplingInstance(graph: ComfyGraphBuilder): void {
   graph.connect(4, 0, 40, 'model');
   graph.connect(4, 1, 40, 'clip');
   graph.connect(5, 0, 40, 'latent');
   graph.connect(40, 0, 8, 'samples');
   graph.connect(4, 2, 8, 'vae');
   graph.connect(8, 0, 9, 'images');
+}
+
+function nestedSubgraphs(): Record<string, unknown> {
+  const graph = new ComfyGraphBuilder();
+  outerNodes(graph);
+  graph.add(40, SAMPLING_ID, { inputs: SAMPLING_INPUTS, outputs: [{ name: 'LATENT', type: 'LATENT' }] });
+  wireSamplingInstance(graph);
   return graph.workflow({ definitions: { subgraphs: [samplingSubgraph(), promptsSubgraph()] } });
 }
 
 const PROMOTED_ID = 'a7e3c2d1-0000-4000-8000-000000000003';
-const SAMPLING_INPUTS = [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }];
 
 /**
  * The prompts and the KSampler as one subgraph whose seed and prompt text are promoted to the
@@ -182,12 +187,7 @@ function promotedSubgraph(form: 'linked' | 'proxy' | 'mixed'): Record<string, un
   graph.add(40, PROMOTED_ID, { inputs: [...SAMPLING_INPUTS, ...promotedInputs], outputs: [{ name: 'LATENT', type: 'LATENT' }] }, values);
   if (form === 'proxy') graph.node(40).properties.proxyWidgets = [['6', 'seed'], ['1', 'text']];
   if (form === 'mixed') graph.node(40).properties.proxyWidgets = JSON.stringify([['1', 'text'], ['6', 'seed']]);
-  graph.connect(4, 0, 40, 'model');
-  graph.connect(4, 1, 40, 'clip');
-  graph.connect(5, 0, 40, 'latent');
-  graph.connect(40, 0, 8, 'samples');
-  graph.connect(4, 2, 8, 'vae');
-  graph.connect(8, 0, 9, 'images');
+  wireSamplingInstance(graph);
   return graph.workflow({ definitions: { subgraphs: [definition] } });
 }
 
