@@ -44,7 +44,34 @@ const SLOTS = {
   VAEEncodeForInpaint: { inputs: [slot('pixels', 'IMAGE'), slot('vae', 'VAE'), slot('mask', 'MASK')], outputs: [slot('LATENT', 'LATENT')] },
   VAEEncode: { inputs: [slot('pixels', 'IMAGE'), slot('vae', 'VAE')], outputs: [slot('LATENT', 'LATENT')] },
   SetLatentNoiseMask: { inputs: [slot('samples', 'LATENT'), slot('mask', 'MASK')], outputs: [slot('LATENT', 'LATENT')] },
+  maskOp: { inputs: [slot('mask', 'MASK')], outputs: [slot('MASK', 'MASK')] },
+  MaskComposite: { inputs: [slot('destination', 'MASK'), slot('source', 'MASK')], outputs: [slot('MASK', 'MASK')] },
+  SolidMask: { outputs: [slot('MASK', 'MASK')] },
 };
+
+/** ComfyUI's mask nodes in a chain between LoadImage's MASK (node 10) and SetLatentNoiseMask (node 12): grown by 2, the rest leaves it as it is. */
+function maskChain(graph: ComfyGraphBuilder): void {
+  const chain: Array<[number, string, unknown[]]> = [
+    [60, 'GrowMask', [2, true]],
+    [61, 'FeatherMask', [0, 0, 0, 0]],
+    [62, 'ThresholdMask', [0.5]],
+    [63, 'InvertMask', []],
+    [64, 'InvertMask', []],
+    [65, 'CropMask', [0, 0, 512, 512]],
+  ];
+  let previous = 10;
+  let slotIndex = 1;
+  for (const [id, type, widgets] of chain) {
+    graph.add(id, type, SLOTS.maskOp, widgets);
+    graph.connect(previous, slotIndex, id, 'mask');
+    [previous, slotIndex] = [id, 0];
+  }
+  graph.add(66, 'SolidMask', SLOTS.SolidMask, [1, 512, 512]);
+  graph.add(67, 'MaskComposite', SLOTS.MaskComposite, [0, 0, 'multiply']);
+  graph.connect(previous, 0, 67, 'destination');
+  graph.connect(66, 0, 67, 'source');
+  graph.connect(67, 0, 12, 'mask');
+}
 
 /** A picture's side and its masked square [from, to) on both axes, in image pixels. */
 interface Layout {
@@ -72,7 +99,7 @@ function sourcePng(file: string, layout: Layout): string {
 
 const inSquare = ({ from, to }: Layout, y: number, x: number, margin: number) => y >= from - margin && y < to + margin && x >= from - margin && x < to + margin;
 
-type LatentSource = { kind: 'for-inpaint'; grow: number } | { kind: 'noise-mask' } | { kind: 'plain' };
+type LatentSource = { kind: 'for-inpaint'; grow: number } | { kind: 'noise-mask'; maskOps?: true } | { kind: 'plain' };
 
 /** LoadImage → the latent source → (KSampler at `denoise`, or nothing) → VAEDecode → SaveImage. */
 function comfyWorkflow(file: string, source: LatentSource, denoise: number | null, checkpoint = 'tiny-sd'): Record<string, unknown> {
@@ -91,7 +118,8 @@ function comfyWorkflow(file: string, source: LatentSource, denoise: number | nul
   if (source.kind === 'noise-mask') {
     latent = graph.add(12, 'SetLatentNoiseMask', SLOTS.SetLatentNoiseMask);
     graph.connect(11, 0, 12, 'samples');
-    graph.connect(10, 1, 12, 'mask');
+    if (source.maskOps) maskChain(graph);
+    else graph.connect(10, 1, 12, 'mask');
   }
   if (denoise !== null) {
     graph.add(6, 'CLIPTextEncode', COMFY_SLOTS.CLIPTextEncode, ['a red circle']);
@@ -183,6 +211,13 @@ describe('inpainting from ComfyUI files', () => {
       assert.equal(differences(masked, original, outside).max, 0);
       assert.ok(differences(masked, original, (y, x) => inSquare(EMOJI, y, x, 0)).mean > 5);
       assert.ok(differences(unmasked, original, outside).mean > 5);
+    });
+
+    test('the mask through GrowMask (2), FeatherMask, ThresholdMask, InvertMask twice, CropMask and MaskComposite with a SolidMask: kept exactly only outside the grown mask', async () => {
+      const original = { side: EMOJI.side, data: decodePng(readFileSync(source)).data };
+      const masked = await runFile(engine, comfyWorkflow(source, { kind: 'noise-mask', maskOps: true }, 0.6, EMOJI_MODEL_NAME));
+      assert.equal(differences(masked, original, (y, x) => !inSquare(EMOJI, y, x, 2)).max, 0);
+      assert.ok(differences(masked, original, (y, x) => inSquare(EMOJI, y, x, 2) && !inSquare(EMOJI, y, x, 0)).max > 0, 'the grown rim is repainted');
     });
   });
 
