@@ -65,7 +65,13 @@ function rampFromEnd(factors: Float32Array, count: number): void {
 export function growMask(mask: MaskBatch, expand: number, taperedCorners: boolean): MaskBatch {
   let values = mask.values;
   const pick = expand < 0 ? Math.min : Math.max;
-  for (let round = 0; round < Math.abs(expand); round++) values = morphologyStep(values, mask, pick, taperedCorners);
+  for (let round = 0; round < Math.abs(expand); round++) {
+    const next = morphologyStep(values, mask, pick, taperedCorners);
+    // A step that changes nothing is a fixed point: the remaining rounds would not either (and an
+    // expand far beyond the mask's size then costs no more than filling it).
+    if (next.every((value, i) => value === values[i])) break;
+    values = next;
+  }
   return withValues(mask, values === mask.values ? values.slice() : values);
 }
 

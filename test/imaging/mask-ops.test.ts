@@ -54,9 +54,9 @@ describe('mask operations = ComfyUI\'s nodes_mask.py', () => {
     }
   });
 
-  test('GrowMask: growing and shrinking, tapered and square, on soft and hard masks', () => {
+  test('GrowMask: growing and shrinking, tapered and square, on soft and hard masks, past the point where nothing changes', () => {
     for (const mask of [soft, hard]) {
-      for (const expand of [0, 1, 3, -1, -2]) {
+      for (const expand of [0, 1, 3, -1, -2, 30, -30]) {
         for (const tapered of [true, false]) assertSame(growMask(mask, expand, tapered), comfy.grow(asArray(mask), expand, tapered));
       }
     }
