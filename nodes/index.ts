@@ -54,6 +54,15 @@ import { imageToMask } from './image-to-mask.js';
 import { latentUpscale } from './latent-upscale.js';
 import { latentUpscaleBy } from './latent-upscale-by.js';
 import { solidMask } from './solid-mask.js';
+import { setLatentNoiseMask } from './set-latent-noise-mask.js';
+import { vaeEncodeForInpaint } from './vae-encode-for-inpaint.js';
+import { invertMask } from './invert-mask.js';
+import { maskToImage } from './mask-to-image.js';
+import { growMask } from './grow-mask.js';
+import { featherMask } from './feather-mask.js';
+import { thresholdMask } from './threshold-mask.js';
+import { cropMask } from './crop-mask.js';
+import { maskComposite } from './mask-composite.js';
 
 const utilityNodes: readonly AnyNodeDefinition[] = [
   primitiveInt,
@@ -89,6 +98,15 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
   latentUpscaleBy,
   imageScale,
   imageScaleBy,
+  setLatentNoiseMask,
+  vaeEncodeForInpaint,
+  invertMask,
+  maskToImage,
+  growMask,
+  featherMask,
+  thresholdMask,
+  cropMask,
+  maskComposite,
 ];
 const scaleCrafterNodes: readonly AnyNodeDefinition[] = [scaleCrafterPreset, reDilate, noiseDampedCfg, disperseConv, paintedSchedule, freeU, attentionScale];
 

@@ -8,14 +8,14 @@
  * - a Reroute hands on its input; a PrimitiveNode gives its value; a note gives nothing;
  * - a subgraph instance's output is the inner node linked to that output of its definition, and an
  *   inner input linked from the subgraph's input is whatever feeds the instance's input there, or,
- *   when nothing does and that input is a promoted widget, the instance's value for it;
+ *   when nothing does and that input is a promoted widget, the instance's value for it (either of
+ *   the frontend's forms: promoted-widgets.ts; an instance's value wins over the inner widget's);
  * - a muted node (mode 2) gives nothing, and says so, so that what needs it can be dropped.
  * Nodes inside subgraphs are named by their path of instance ids, `92:3` (ComfyUI's execution ids).
  */
 import { NODE_MODES, PRIMITIVE_NODE_TYPE, PRIMITIVE_TEXT_REPLACEMENT_PROPERTY, PRIMITIVE_VALUE_WIDGET, REROUTE_TYPE, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
-import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
-import { isWidgetValue } from './positional-widgets.js';
+import { promotedWidgetsOf, type PromotedWidgets } from './promoted-widgets.js';
 
 interface LinkEnds {
   origin_id: number;
@@ -72,24 +72,11 @@ function bypassInputIndex(node: WorkflowNode, slot: number, wanted: string): num
   return inputs.findIndex((input) => fits(input.type, outputType) && fits(input.type, wanted));
 }
 
-/**
- * A subgraph input that feeds an inner widget is a promoted widget: left unlinked on the instance, it
- * shows there as a widget of its own, and the instance's value wins over the inner widget's (ComfyUI
- * frontend ADR 0009). The instance saves those values in `widgets_values`, in the order of its
- * widget-bearing inputs.
- */
-function promotedValue(instance: WorkflowNode, slot: number): ResolvedInput {
-  const isPromoted = (input: WorkflowNode['inputs'][number] | undefined) => typeof input?.widget === 'object' && input.widget !== null;
-  if (!isPromoted(instance.inputs[slot])) return undefined;
-  const values = instance.properties[COMFY_WIDGETS_PROPERTY];
-  const value: unknown = Array.isArray(values) ? values[instance.inputs.slice(0, slot).filter(isPromoted).length] : undefined;
-  return isWidgetValue(value) ? { kind: 'value', value } : undefined;
-}
-
 export class LinkResolver {
   readonly #root: GraphScope;
   readonly #definitions: ReadonlyMap<string, SubgraphDefinition>;
   readonly #scopes = new Map<string, GraphScope>();
+  readonly #promoted = new Map<string, PromotedWidgets>();
 
   constructor(root: { nodes: readonly WorkflowNode[]; links: readonly (LinkEnds & { id: number })[] }, definitions: ReadonlyMap<string, SubgraphDefinition>) {
     this.#root = scopeOf(root);
@@ -126,11 +113,38 @@ export class LinkResolver {
     if (!input || !link) return undefined;
     if (link.origin_id === SUBGRAPH_INPUT_NODE_ID) {
       if (!placed.instance) return undefined;
-      return this.resolveInput(placed.instance, link.origin_slot, visited, wanted ?? input.type) ?? promotedValue(placed.instance.node, link.origin_slot);
+      return this.resolveInput(placed.instance, link.origin_slot, visited, wanted ?? input.type) ?? this.#promotedValue(placed.instance, link.origin_slot);
     }
     const origin = placed.scope.nodes.get(link.origin_id);
     if (!origin) return undefined;
     return this.#resolveOutput(this.#place(origin, placed.scope, placed.path, placed.instance), link.origin_slot, wanted ?? input.type, visited);
+  }
+
+  /**
+   * The widget values an instance around `placed` promotes onto it without a link (proxyWidgets' bare
+   * promotions): they replace the node's own widget values in this instance.
+   */
+  promotedOverrides(placed: PlacedNode): ReadonlyMap<string, WidgetValue> | undefined {
+    return placed.instance && this.#promotedOf(placed.instance)?.inner.get(placed.node.id);
+  }
+
+  /** An instance's value for its promoted input `slot`: its own, or one an instance around it promotes onto that input. */
+  #promotedValue(instance: PlacedNode, slot: number): ResolvedInput {
+    const name = instance.node.inputs[slot]?.name;
+    const value = this.#promotedOf(instance)?.inputs.get(slot) ?? (name === undefined ? undefined : this.promotedOverrides(instance)?.get(name));
+    return value === undefined ? undefined : { kind: 'value', value };
+  }
+
+  #promotedOf(instance: PlacedNode): PromotedWidgets | undefined {
+    const definition = this.#definitions.get(instance.node.type);
+    if (!definition) return undefined;
+    const key = executionId(instance);
+    let promoted = this.#promoted.get(key);
+    if (!promoted) {
+      promoted = promotedWidgetsOf(instance.node, definition);
+      this.#promoted.set(key, promoted);
+    }
+    return promoted;
   }
 
   #resolveOutput(placed: PlacedNode, slot: number, wanted: string, visited: Set<string>): ResolvedInput {

@@ -52,8 +52,9 @@ function promptEntry(placed: PlacedNode, resolver: LinkResolver, registry: NodeR
   const inputs: PromptNode['inputs'] = {};
   const definition = registry.get(node.type);
   const widgetNames = definition ? definition.schema.inputs.filter((input) => input.kind !== 'socket').map((input) => input.name) : Object.keys(node.widgets);
+  const promoted = resolver.promotedOverrides(placed);
   for (const name of widgetNames) {
-    const value = node.widgets[name];
+    const value = promoted?.get(name) ?? node.widgets[name];
     if (value !== undefined) inputs[name] = value;
   }
   const muted: string[] = [];

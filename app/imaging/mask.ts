@@ -1,3 +1,5 @@
+import type { ImageBatch } from './image-batch.js';
+
 /**
  * MASK values: ComfyUI's masks, a batch of single-channel planes [B, H, W] of float32, 1 where a
  * region applies and 0 where it does not (ConditioningSetMask reads them; SolidMask and ImageToMask
@@ -20,6 +22,13 @@ export function maskFromAlpha(samples: Uint8Array, channels: number, height: num
   const values = new Float32Array(height * width);
   for (let p = 0; p < values.length; p++) values[p] = 1 - samples[p * channels + channels - 1]! / 255;
   return { batch: 1, height, width, values };
+}
+
+/** MaskToImage: each plane as a grey RGB image (ComfyUI's expand to 3 channels). */
+export function maskToImage(mask: MaskBatch): ImageBatch {
+  const pixels = new Float32Array(mask.values.length * 3);
+  mask.values.forEach((value, p) => pixels.fill(value, p * 3, p * 3 + 3));
+  return { batch: mask.batch, height: mask.height, width: mask.width, pixels };
 }
 
 declare module '../engine/socket-values.js' {

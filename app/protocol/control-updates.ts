@@ -18,7 +18,8 @@ export interface ControlUpdate {
 
 type Schemas = ReadonlyMap<string, NodeSchema>;
 
-function rangeOf(spec: InputSpec): ControlledRange | undefined {
+/** The range a controlled widget moves in (a seed: 0 … MAX_SEED by 1); undefined for widgets that are not numbers. */
+export function controlledRangeOf(spec: InputSpec): ControlledRange | undefined {
   if (spec.kind === 'SEED') return { min: 0, max: MAX_SEED, step: 1 };
   if (spec.kind === 'INT' || spec.kind === 'FLOAT') return { min: spec.min, max: spec.max, step: spec.step };
   return undefined;
@@ -39,7 +40,7 @@ export function controlUpdatesAfterQueue(workflow: Workflow, schemas: Schemas, r
 
 function widgetUpdate(node: WorkflowNode, spec: InputSpec, random: () => number): ControlUpdate | undefined {
   const control = node.widget_controls[spec.name] ?? controlDefaultOf(spec);
-  const range = rangeOf(spec);
+  const range = controlledRangeOf(spec);
   const value = node.widgets[spec.name];
   if (control === undefined || range === undefined || typeof value !== 'number') return undefined;
   if (node.inputs.some((input) => input.name === spec.name && input.link !== null)) return undefined;
@@ -61,7 +62,7 @@ function primitiveUpdate(workflow: Workflow, node: WorkflowNode, schemas: Schema
   const control = node.widget_controls[PRIMITIVE_VALUE_WIDGET];
   if (node.type !== PRIMITIVE_NODE_TYPE || typeof value !== 'number' || control === undefined) return undefined;
   const spec = fedSpec(workflow, node, schemas);
-  const range = spec ? rangeOf(spec) : Number.isInteger(value) ? { min: -CONTROL_LIMIT, max: CONTROL_LIMIT, step: 1 } : undefined;
+  const range = spec ? controlledRangeOf(spec) : Number.isInteger(value) ? { min: -CONTROL_LIMIT, max: CONTROL_LIMIT, step: 1 } : undefined;
   if (range === undefined) return undefined;
   const next = nextControlledValue(value, control, range, random);
   return next === value ? undefined : { nodeId: node.id, widget: PRIMITIVE_VALUE_WIDGET, value: next };

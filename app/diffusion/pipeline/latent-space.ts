@@ -13,7 +13,7 @@ type LatentSpace = Pick<PipelineFolder, 'name' | 'latentChannels' | 'vaeScaleFac
 const nearestMultiple = (value: number, multiple: number) => Math.max(multiple, Math.round(value / multiple) * multiple);
 
 export function latentInModelSpace(value: LatentValue, model: LatentSpace): LatentFit {
-  if ('emptyImage' in value) return emptyLatent(value.emptyImage, model);
+  if ('emptyImage' in value) return emptyLatent(value, model);
   const channels = value.dims[1];
   if (channels !== model.latentChannels) {
     return {
@@ -25,7 +25,7 @@ export function latentInModelSpace(value: LatentValue, model: LatentSpace): Late
   return { ok: true, latent: value };
 }
 
-function emptyLatent({ batch, width, height }: EmptyLatent['emptyImage'], model: LatentSpace): LatentFit {
+function emptyLatent({ emptyImage: { batch, width, height }, noiseMask }: EmptyLatent, model: LatentSpace): LatentFit {
   const factor = model.vaeScaleFactor;
   if (width % factor !== 0 || height % factor !== 0) {
     const multiple = model.imageSizeMultiple;
@@ -36,7 +36,8 @@ function emptyLatent({ batch, width, height }: EmptyLatent['emptyImage'], model:
     };
   }
   const dims = [batch, model.latentChannels, height / factor, width / factor] as const;
-  return { ok: true, latent: { samples: new Float32Array(dims[0] * dims[1] * dims[2] * dims[3]), dims, vaeScaleFactor: factor } };
+  const samples = new Float32Array(dims[0] * dims[1] * dims[2] * dims[3]);
+  return { ok: true, latent: { samples, dims, vaeScaleFactor: factor, ...(noiseMask ? { noiseMask } : {}) } };
 }
 
 /**

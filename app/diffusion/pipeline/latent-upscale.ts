@@ -1,7 +1,8 @@
 /**
  * LatentUpscale and LatentUpscaleBy (ComfyUI nodes.py): a latent resized in latent pixels by
  * common_upscale. An empty latent (EmptyLatentImage's, not yet in a model's space) stays empty: all
- * zeros resize to zeros, so only its image size changes.
+ * zeros resize to zeros, so only its image size changes. A noise mask stays as it is (ComfyUI copies
+ * the latent's dict); the Sampler resizes it to whatever latent it meets.
  */
 import { commonUpscale, pythonRound, type CropMode, type UpscaleMethod } from '../../imaging/common-upscale.js';
 import type { LatentValue } from './values.js';
@@ -18,14 +19,16 @@ export interface LatentTarget {
 export function resizeLatent(value: LatentValue, target: (width: number, height: number, factor: number) => LatentTarget, method: UpscaleMethod, crop: CropMode): LatentValue {
   if ('emptyImage' in value) {
     const { batch, width, height } = value.emptyImage;
-    return { emptyImage: { batch, ...target(width, height, 1) } };
+    return { emptyImage: { batch, ...target(width, height, 1) }, ...keptMask(value) };
   }
   const [batch, channels, height, width] = value.dims;
   const factor = value.vaeScaleFactor ?? COMFY_VAE_FACTOR;
   const size = target(width, height, factor);
   const samples = commonUpscale(value.samples, value.dims, size.height, size.width, method, crop);
-  return { samples, dims: [batch, channels, size.height, size.width], ...(value.vaeScaleFactor === undefined ? {} : { vaeScaleFactor: factor }) };
+  return { samples, dims: [batch, channels, size.height, size.width], ...(value.vaeScaleFactor === undefined ? {} : { vaeScaleFactor: factor }), ...keptMask(value) };
 }
+
+const keptMask = (value: LatentValue) => (value.noiseMask ? { noiseMask: value.noiseMask } : {});
 
 /**
  * LatentUpscale's size rule in image pixels: both 0 keeps the latent; one 0 follows the aspect

@@ -24,6 +24,7 @@ import { guidedPrediction, type GuidanceFeeds } from './guidance.js';
 import { placeConditioning } from './conditioning-regions.js';
 import type { UnetModel } from './unet-model.js';
 import { activeEntries } from './conditioning-schedule.js';
+import { denoiseMaskFor, InpaintingBlend } from './inpainting.js';
 import type { ConditioningList, Latent } from './values.js';
 
 /** A step's extra UNet inputs: the guided pass's, and the noise-damped base pass's while that pass runs. */
@@ -58,10 +59,28 @@ export async function sampleLatents(request: SamplingRequest): Promise<Latent> {
   const plan = planSampling(request.scheduler, request.sampler, request.steps, request.denoise);
   const noise = new GaussianNoiseStream(request.seed);
   const count = latent.samples.length;
+  const initialNoise = noise.next(count);
+  const inpainting = inpaintingFor(request, initialNoise);
   // Full denoise starts from pure noise (diffusers' text-to-image); partial denoise noises the
-  // given latent to the first planned step (diffusers' image-to-image).
-  const start = request.denoise >= 1 ? initialLatents(plan, noise.next(count)) : noisedLatents(plan, latent.samples, noise.next(count));
-  return { ...latent, samples: await denoiseLoop(plan, start, noise, request) };
+  // given latent to the first planned step (diffusers' image-to-image). Inpainting at full denoise
+  // starts as ComfyUI's KSampler does, from the noise plus the latent, which the mask keeps outside.
+  let start: Float32Array;
+  if (request.denoise < 1) start = noisedLatents(plan, latent.samples, initialNoise);
+  else if (inpainting) start = added(initialLatents(plan, initialNoise), scaled(latent.samples, startAlpha(plan)));
+  else start = initialLatents(plan, initialNoise);
+  return { ...latent, samples: await denoiseLoop(plan, start, noise, request, inpainting) };
+}
+
+/** ComfyUI's KSamplerX0Inpaint when the latent carries a noise mask; its noise is the run's first draw. */
+function inpaintingFor(request: Omit<SamplingRequest, 'denoise'>, noise: Float32Array): InpaintingBlend | undefined {
+  const { latent } = request;
+  if (!latent.noiseMask) return undefined;
+  return new InpaintingBlend({ latent: latent.samples, mask: denoiseMaskFor(latent.noiseMask, latent.dims), noise, prediction: request.scheduler.prediction_type });
+}
+
+/** α at the plan's first σ for a variance-preserving sampler, which works on α·(x0 + σ·ε); else 1. */
+function startAlpha(plan: SamplingPlan): number {
+  return plan.parameterization === 'variance_preserving' ? alphaAndNoiseScale(plan.steps[0]!.sigma).alpha : 1;
 }
 
 /** KSamplerAdvanced's run: part of the schedule, with or without fresh noise, finished or not. */
@@ -86,20 +105,20 @@ export async function sampleStepWindow(request: StepWindowRequest): Promise<Late
   const initialNoise = noise.next(count);
   // The step noise a single run would have drawn before this part, so parts chain into that run.
   for (let skipped = 0; skipped < window.start * plan.stepNoiseDraws; skipped++) noise.next(count);
-  const first = plan.steps[0]!;
-  const alpha = plan.parameterization === 'variance_preserving' ? alphaAndNoiseScale(first.sigma).alpha : 1;
+  const alpha = startAlpha(plan);
   let start: Float32Array;
   if (!request.addNoise) start = scaled(latent.samples, alpha);
   // At the schedule's start, ComfyUI's max_denoise amount of noise: the Sampler's text-to-image start.
   else if (window.start === 0) start = added(initialLatents(plan, initialNoise), scaled(latent.samples, alpha));
   else start = noisedLatents(plan, latent.samples, initialNoise);
-  const samples = await denoiseLoop(plan, start, noise, request);
+  // ComfyUI's disabled noise is zeros, and the inpainting blend noises the source with it.
+  const samples = await denoiseLoop(plan, start, noise, request, inpaintingFor(request, request.addNoise ? initialNoise : new Float32Array(count)));
   const last = plan.steps[plan.steps.length - 1]!;
   const stopsInside = window.end < plan.totalSteps && plan.parameterization === 'variance_preserving';
   return { ...latent, samples: stopsInside ? scaled(samples, 1 / alphaAndNoiseScale(last.sigmaNext).alpha) : samples };
 }
 
-async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: GaussianNoiseStream, request: Omit<SamplingRequest, 'denoise'>): Promise<Float32Array> {
+async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: GaussianNoiseStream, request: Omit<SamplingRequest, 'denoise'>, inpainting?: InpaintingBlend): Promise<Float32Array> {
   const { latent } = request;
   const count = latent.samples.length;
   const schedule = trainingNoiseSchedule(plan.config);
@@ -109,20 +128,23 @@ async function denoiseLoop(plan: SamplingPlan, start: Float32Array, noise: Gauss
   // ScaleCrafter's controls follow the step an evaluation belongs to, also for a multi-evaluation
   // sampler's later evaluations at intermediate σ's: the reference schedules by step (`i < tau`).
   // Conditioning ranges follow the evaluation's own σ, as ComfyUI checks them per model call.
-  const evaluate = (input: ModelEvaluation): Promise<Float32Array> => {
+  const evaluate = async (input: ModelEvaluation): Promise<Float32Array> => {
     request.signal.throwIfAborted();
     const controls = controlsAt?.(input.step.index, plan.totalSteps);
-    return guidedPrediction({
+    // The inpainting blend applies at every model call, at that call's own σ (ComfyUI's KSamplerX0Inpaint).
+    const sample = inpainting ? inpainting.modelInput(input.sample, input.sigma) : input.sample;
+    const prediction = await guidedPrediction({
       ...(controls ? { controls: controls.main, baseControls: controls.base } : {}),
       ...(controlsAt ? { cropControls: (height: number, width: number) => controlsAt(input.step.index, plan.totalSteps, { height, width }) } : {}),
       unet: request.unet,
-      sample: input.sample,
+      sample,
       dims: latent.dims,
       timestep: input.timestep,
       positive: activeEntries(placed.positive, input.sigma, schedule),
       negative: activeEntries(placed.negative, input.sigma, schedule),
       scale: request.guidanceScale,
     });
+    return inpainting ? inpainting.modelOutput(prediction, sample, input.sample, input.sigma) : prediction;
   };
   let state = startSampling(plan, start);
   while (!isSamplingDone(plan, state)) {

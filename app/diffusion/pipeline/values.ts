@@ -102,6 +102,11 @@ export interface Latent {
    * VAEEncode); LatentUpscale reads its pixel sizes through it, and assumes ComfyUI's 8 without it.
    */
   readonly vaeScaleFactor?: number;
+  /**
+   * SetLatentNoiseMask / VAEEncodeForInpaint: where the Sampler denoises (1) and where it keeps this
+   * latent (0), at any size (the Sampler resizes it: inpainting.ts). Nodes that copy a latent keep it, as ComfyUI's.
+   */
+  readonly noiseMask?: MaskBatch;
 }
 
 /**
@@ -111,6 +116,8 @@ export interface Latent {
  */
 export interface EmptyLatent {
   readonly emptyImage: { readonly batch: number; readonly width: number; readonly height: number };
+  /** As Latent's: SetLatentNoiseMask on an empty latent. */
+  readonly noiseMask?: MaskBatch;
 }
 
 /** What flows through a LATENT socket. */

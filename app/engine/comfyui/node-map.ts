@@ -219,6 +219,16 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
   sameNamed('LatentUpscaleBy', 'Upscale Latent By', ['upscale_method', 'scale_by'], ['LATENT']),
   sameNamed('ImageScale', 'Upscale Image', ['upscale_method', 'width', 'height', 'crop'], ['IMAGE']),
   sameNamed('ImageScaleBy', 'Upscale Image By', ['upscale_method', 'scale_by'], ['IMAGE']),
+  sameNamed('SetLatentNoiseMask', 'Set Latent Noise Mask', [], ['LATENT']),
+  sameNamed('VAEEncodeForInpaint', 'VAE Encode (for Inpainting)', ['grow_mask_by'], ['LATENT']),
+  // comfy_extras/nodes_mask.py
+  sameNamed('InvertMask', 'InvertMask', [], ['MASK']),
+  sameNamed('MaskToImage', 'Convert Mask to Image', [], ['IMAGE']),
+  sameNamed('GrowMask', 'GrowMask', ['expand', 'tapered_corners'], ['MASK']),
+  sameNamed('FeatherMask', 'FeatherMask', ['left', 'top', 'right', 'bottom'], ['MASK']),
+  sameNamed('ThresholdMask', 'ThresholdMask', ['value'], ['MASK']),
+  sameNamed('CropMask', 'CropMask', ['x', 'y', 'width', 'height'], ['MASK']),
+  sameNamed('MaskComposite', 'MaskComposite', ['x', 'y', 'operation'], ['MASK']),
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));

@@ -1,6 +1,6 @@
 /**
  * ComfyUI workflows as people share them: reroutes, primitives feeding converted widgets, bypassed and
- * muted nodes, groups and (nested) subgraphs. Each graph is run on the tiny model and must give the
+ * muted nodes, groups, (nested) subgraphs and promoted widgets in both of the frontend's forms. Each graph is run on the tiny model and must give the
  * same pixels, bit for bit, as the flat API prompt ComfyUI's graphToPrompt would send for it — also
  * run here — and the test shows it can tell (the stale widget value gives other pixels).
  */
@@ -104,6 +104,7 @@ function bypassedAndMuted(): Record<string, unknown> {
 }
 
 const PROMPTS_ID = 'a7e3c2d1-0000-4000-8000-000000000001';
+const SAMPLING_INPUTS = [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }];
 const SAMPLING_ID = 'a7e3c2d1-0000-4000-8000-000000000002';
 
 /** The two text encoders as a subgraph (CLIP in; positive, negative out), its prompt fed by a primitive inside. */
@@ -136,17 +137,58 @@ function samplingSubgraph(): Record<string, unknown> {
   return inner.subgraph(SAMPLING_ID, 'Sampling', [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }], [{ name: 'LATENT', type: 'LATENT' }]);
 }
 
-function nestedSubgraphs(): Record<string, unknown> {
-  const graph = new ComfyGraphBuilder();
-  outerNodes(graph);
-  graph.add(40, SAMPLING_ID, { inputs: [{ name: 'model', type: 'MODEL' }, { name: 'clip', type: 'CLIP' }, { name: 'latent', type: 'LATENT' }], outputs: [{ name: 'LATENT', type: 'LATENT' }] });
+/** Instance 40 of a sampling subgraph between the outer nodes (model, clip, latent in; LATENT to the decoder). */
+function wireSamplingInstance(graph: ComfyGraphBuilder): void {
   graph.connect(4, 0, 40, 'model');
   graph.connect(4, 1, 40, 'clip');
   graph.connect(5, 0, 40, 'latent');
   graph.connect(40, 0, 8, 'samples');
   graph.connect(4, 2, 8, 'vae');
   graph.connect(8, 0, 9, 'images');
+}
+
+function nestedSubgraphs(): Record<string, unknown> {
+  const graph = new ComfyGraphBuilder();
+  outerNodes(graph);
+  graph.add(40, SAMPLING_ID, { inputs: SAMPLING_INPUTS, outputs: [{ name: 'LATENT', type: 'LATENT' }] });
+  wireSamplingInstance(graph);
   return graph.workflow({ definitions: { subgraphs: [samplingSubgraph(), promptsSubgraph()] } });
+}
+
+const PROMOTED_ID = 'a7e3c2d1-0000-4000-8000-000000000003';
+
+/**
+ * The prompts and the KSampler as one subgraph whose seed and prompt text are promoted to the
+ * instance (stale values inside), in one of the frontend's forms: both as linked subgraph inputs;
+ * both as `properties.proxyWidgets` bare promotions; or the seed linked and the text bare, the list
+ * as JSON text in the other order (values follow the list).
+ */
+function promotedSubgraph(form: 'linked' | 'proxy' | 'mixed'): Record<string, unknown> {
+  const linkSeed = form !== 'proxy';
+  const linkText = form === 'linked';
+  const inner = new ComfyGraphBuilder(300);
+  inner.add(1, 'CLIPTextEncode', { inputs: [...COMFY_SLOTS.CLIPTextEncode.inputs, ...(linkText ? [widgetInput('text', 'STRING')] : [])], outputs: COMFY_SLOTS.CLIPTextEncode.outputs }, ['stale']);
+  inner.add(2, 'CLIPTextEncode', COMFY_SLOTS.CLIPTextEncode, ['blurry']);
+  inner.add(6, 'KSampler', { inputs: [...COMFY_SLOTS.KSampler.inputs, ...(linkSeed ? [widgetInput('seed', 'INT')] : [])], outputs: COMFY_SLOTS.KSampler.outputs }, samplerWidgets(STALE_SEED));
+  inner.connectFromSubgraphInput(0, 6, 'model', 'MODEL');
+  inner.connectFromSubgraphInput(1, 1, 'clip', 'CLIP');
+  inner.connectFromSubgraphInput(1, 2, 'clip', 'CLIP');
+  inner.connectFromSubgraphInput(2, 6, 'latent_image', 'LATENT');
+  const promotedInputs = [...(linkSeed ? [widgetInput('seed', 'INT')] : []), ...(linkText ? [widgetInput('text', 'STRING')] : [])];
+  if (linkSeed) inner.connectFromSubgraphInput(3, 6, 'seed', 'INT');
+  if (linkText) inner.connectFromSubgraphInput(4, 1, 'text', 'STRING');
+  inner.connect(1, 0, 6, 'positive');
+  inner.connect(2, 0, 6, 'negative');
+  inner.connectToSubgraphOutput(6, 0, 0);
+  const definition = inner.subgraph(PROMOTED_ID, 'Promoted', [...SAMPLING_INPUTS, ...promotedInputs], [{ name: 'LATENT', type: 'LATENT' }]);
+  const graph = new ComfyGraphBuilder();
+  outerNodes(graph);
+  const values = { linked: [SEED, PROMPT], proxy: [SEED, PROMPT], mixed: [PROMPT, SEED] }[form];
+  graph.add(40, PROMOTED_ID, { inputs: [...SAMPLING_INPUTS, ...promotedInputs], outputs: [{ name: 'LATENT', type: 'LATENT' }] }, values);
+  if (form === 'proxy') graph.node(40).properties.proxyWidgets = [['6', 'seed'], ['1', 'text']];
+  if (form === 'mixed') graph.node(40).properties.proxyWidgets = JSON.stringify([['1', 'text'], ['6', 'seed']]);
+  wireSamplingInstance(graph);
+  return graph.workflow({ definitions: { subgraphs: [definition] } });
 }
 
 /** Runs a file on a fresh engine (no cache shared with another run) and returns SaveImage 9's pixels. */
@@ -180,6 +222,10 @@ describe('ComfyUI frontend constructs give the pixels of the flat API prompt', (
 
   test('nested subgraphs with a reroute and a primitive inside', async () => {
     assert.deepEqual(await pixelsOf(modelsDir, nestedSubgraphs()), flat);
+  });
+
+  test('promoted widgets as linked inputs, as proxyWidgets, and mixed: the instance\'s values win over the stale inner ones', async () => {
+    for (const form of ['linked', 'proxy', 'mixed'] as const) assert.deepEqual(await pixelsOf(modelsDir, promotedSubgraph(form)), flat, form);
   });
 });
 
@@ -228,5 +274,16 @@ describe('what the editor keeps of them', () => {
     assert.deepEqual(prompt['40:6']!.inputs.positive, ['40:5:1', 0]);
     assert.deepEqual(prompt['40:6']!.inputs.model, ['4', 0]);
     assert.equal(prompt['40:5:1']!.inputs.text, PROMPT);
+  });
+
+  test('the forms of promoted widgets give one prompt; a proxied widget with no saved value keeps the inner value', () => {
+    const promptOf = (json: Record<string, unknown>) => flattenWorkflow(load(json).workflow, registryEngine.registry).prompt;
+    const linked = promptOf(promotedSubgraph('linked'));
+    assert.deepEqual([linked['40:6']!.inputs.seed, linked['40:1']!.inputs.text], [SEED, PROMPT]);
+    assert.deepEqual(promptOf(promotedSubgraph('proxy')), linked);
+    assert.deepEqual(promptOf(promotedSubgraph('mixed')), linked);
+    const unsaved = promotedSubgraph('proxy');
+    (unsaved.nodes as Array<{ id: number; widgets_values: unknown[] }>).find((node) => node.id === 40)!.widgets_values = [SEED];
+    assert.deepEqual([promptOf(unsaved)['40:6']!.inputs.seed, promptOf(unsaved)['40:1']!.inputs.text], [SEED, 'stale']);
   });
 });
