@@ -12,7 +12,8 @@ const GRACE_MS = 2 * HEARTBEAT_EVERY_MS;
 
 export class UnservedRoutes {
   private readonly unservedSince = new Map<string, number>();
-  private readonly warned = new Set<string>();
+  /** The reason last logged per route: a worker answering late changes it, and the log says so. */
+  private readonly loggedReasons = new Map<string, string>();
   /** Routes a check has already shown as waiting with every live worker's answer. */
   private readonly explained = new Set<string>();
 
@@ -49,8 +50,8 @@ export class UnservedRoutes {
       const reason = this.whyUnserved(route, workers);
       if (now - since < GRACE_MS) continue;
       unserved.set(route, reason);
-      if (!this.warned.has(route)) this.log(`waiting: no worker takes jobs for ${describeModels(models)}: ${reason}`);
-      this.warned.add(route);
+      if (this.loggedReasons.get(route) !== reason) this.log(`waiting: no worker takes jobs for ${describeModels(models)}: ${reason}`);
+      this.loggedReasons.set(route, reason);
       if (now - since >= this.timeoutMs && this.explained.has(route)) expired.set(route, reason);
       if (workers.every((worker) => worker.skips[route] !== undefined)) this.explained.add(route);
     }
