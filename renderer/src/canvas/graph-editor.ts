@@ -45,12 +45,12 @@ export class GraphEditor {
     this.canvas.low_quality_zoom_threshold = 0.35;
     this.canvas.show_info = false;
     this.canvas.render_canvas_border = false;
-    this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
     // Before any load: a definition's node type must exist when its instances are configured.
     installSubgraphNodeTypes(this.graph, (subgraph) => this.#watchDefinition(subgraph));
     this.navigation = new SubgraphNavigation(this.graph, this.canvas, () => this.#startView());
+    this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true), () => this.navigation.instanceIds);
     installCanvasMenus(this.canvas, () => ({
-      open: (subgraph) => this.navigation.open(subgraph),
+      open: (node) => this.navigation.open(node),
       ...(this.navigation.atRoot ? { unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)) } : {}),
     }));
     installConnectionMenu(this.canvas, schemas);
@@ -244,14 +244,47 @@ export class GraphEditor {
     this.#edited(0);
   }
 
-  /** Centres the view on a node and selects it (an error list entry was clicked). */
-  focusNode(id: number): void {
-    const node = this.node(id);
+  /**
+   * Centres the view on a node and selects it (an error list entry was clicked); a node inside
+   * subgraphs (execution id `12:3`) is shown in its definition, opened from those instances.
+   */
+  focusNode(id: number | string): void {
+    const node = this.#openTowards(String(id).split(':'));
     if (!node) return;
-    this.navigation.showDepth(0);
     this.canvas.centerOnNode(node);
     this.canvas.selectNode(node);
     this.canvas.setDirty(true, true);
+  }
+
+  /** The node at the end of an execution id's path, with the subgraphs on the way opened. */
+  #openTowards(path: readonly string[]): LGraphNode | null {
+    if (!this.#nodeAt(path)) return null;
+    this.navigation.showDepth(0);
+    for (const instanceId of path.slice(0, -1)) {
+      const instance = this.navigation.shown.getNodeById(instanceId);
+      if (!instance?.isSubgraphNode()) return null;
+      this.navigation.open(instance);
+    }
+    return this.navigation.shown.getNodeById(path.at(-1)!);
+  }
+
+  /** The node an execution id names, looked up through its instances' definitions; null when it is gone. */
+  #nodeAt(path: readonly string[]): LGraphNode | null {
+    let graph: LGraph = this.graph;
+    let node: LGraphNode | null = null;
+    for (const id of path) {
+      node = graph.getNodeById(id);
+      if (!node) return null;
+      if (node.isSubgraphNode()) graph = node.subgraph;
+    }
+    return node;
+  }
+
+  /** A node's title by execution id: `Prompts › Positive` for a node inside the instance Prompts. */
+  titleOf(executionId: string): string {
+    const path = executionId.split(':');
+    const titles = path.map((_, depth) => this.#nodeAt(path.slice(0, depth + 1))?.title);
+    return titles.every((title) => title !== undefined) ? titles.join(' › ') : `node ${executionId}`;
   }
 
   #decorate(node: LGraphNode): void {
