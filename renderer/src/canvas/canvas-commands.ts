@@ -9,8 +9,8 @@ import { LGraphCanvas, LGraphGroup, LGraphNode, SubgraphNode } from '@comfyorg/l
 /** What an instance's menu does beyond litegraph's entries. */
 export interface SubgraphCommands {
   open(node: SubgraphNode): void;
-  /** Replaces the instance by its definition's nodes; offered only where it can (the workflow's root graph). */
-  unpack?(node: SubgraphNode): void;
+  /** Replaces the instance by its definition's nodes, in the graph shown. */
+  unpack(node: SubgraphNode): void;
 }
 
 /** litegraph modes the engine honours (app/protocol/workflow.ts): 0 always, 2 never (muted), 4 bypass. */
@@ -63,7 +63,7 @@ export function installCanvasMenus(canvas: LGraphCanvas, subgraphs: () => Subgra
     const entries = nodeMenu(node).map(relabelled);
     if (!(node instanceof SubgraphNode)) return entries;
     const { open, unpack } = subgraphs();
-    const own = [{ content: 'Open subgraph', callback: () => open(node) }, ...(unpack ? [{ content: 'Unpack subgraph', callback: () => unpack(node) }] : [])];
+    const own = [{ content: 'Open subgraph', callback: () => open(node) }, { content: 'Unpack subgraph', callback: () => unpack(node) }];
     return [...own, null, ...entries];
   };
 }

@@ -51,7 +51,7 @@ export class GraphEditor {
     this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true), () => this.navigation.instanceIds);
     installCanvasMenus(this.canvas, () => ({
       open: (node) => this.navigation.open(node),
-      ...(this.navigation.atRoot ? { unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)) } : {}),
+      unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)),
     }));
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
@@ -92,7 +92,10 @@ export class GraphEditor {
     return () => this.#widgetListeners.delete(listener);
   }
 
-  /** Called when the user adds a node (search, menu, paste), before the edit is recorded: changes made here are part of it. */
+  /**
+   * Called when the user adds a node (search, menu, paste), before the edit is recorded: changes
+   * made here are part of it. The node may be inside the opened subgraph (`node.graph` is not `graph`).
+   */
   onNodeCreated(listener: (node: LGraphNode) => void): () => void {
     this.#createListeners.add(listener);
     return () => this.#createListeners.delete(listener);
@@ -236,11 +239,12 @@ export class GraphEditor {
     if (groupSelected(this.canvas)) this.#edited(0);
   }
 
-  /** "Unpack subgraph": the workflow's instance `nodeId` replaced by its definition's nodes, as one edit. */
+  /** "Unpack subgraph": instance `nodeId` of the graph shown replaced by its definition's nodes, as one edit. */
   unpackSubgraph(nodeId: number): void {
-    const unpacked = unpackInstance(this.snapshot(), nodeId);
+    const unpacked = unpackInstance(this.snapshot(), nodeId, this.navigation.path.at(-1)?.id);
     if (!unpacked) return;
-    this.load(unpacked, { fitView: false });
+    // The subgraph unpacked in stays open.
+    this.load(unpacked, { fitView: false, keepSelection: true });
     this.#edited(0);
   }
 
@@ -296,10 +300,15 @@ export class GraphEditor {
     };
   }
 
-  /** A definition's nodes are edited like the workflow's; their ids are the definition's own, so only the edit is told. */
+  /**
+   * A definition's nodes are edited like the workflow's; their ids are the definition's own, so
+   * only the edit is told, and a node the user adds in the opened subgraph (not one a conversion
+   * moves into a new definition).
+   */
   #watchDefinition(subgraph: Subgraph): void {
     subgraph.onNodeAdded = (node) => {
       this.#decorateInner(node);
+      if (!this.#loading && subgraph === this.navigation.shown) for (const listener of this.#createListeners) listener(node);
       this.#edited(0);
     };
     subgraph.onNodeRemoved = () => this.#edited(0);

@@ -31,8 +31,8 @@ export function allDefinitions(workflow: Record<string, unknown>): RawDefinition
   return [...found.values()];
 }
 
-/** A definition's contents in the workflow's shape, so they convert as a root graph does. */
-function definitionBody(definition: RawDefinition): Workflow {
+/** A definition's contents in the workflow's shape, so they convert (and unpack) as a root graph does. */
+export function definitionBody(definition: RawDefinition): Workflow {
   const state = isRecord(definition.state) ? definition.state : {};
   const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
   return {
