@@ -97,7 +97,7 @@ async function start(): Promise<void> {
   };
   const toolbar = new Toolbar(app, commands);
   const workbench = installWorkbench({ schemas, editor, doc, runs, engine, storage: window.localStorage, confirm: documentNotices.confirm, error: documentNotices.error });
-  const titleOf = (nodeId: string) => editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+  const titleOf = (nodeId: string) => editor.titleOf(nodeId);
   const problems = new ProblemsPanel(side, titleOf, (id) => editor.focusNode(id));
   const runPanel = new RunPanel(side, runs.tracker, titleOf, (jobId) => void runs.cancel(jobId));
   const gallery = new GalleryPanel(side, { open: (image) => compare.open(image), compare: (left, right) => compare.comparePinned(left, right) });

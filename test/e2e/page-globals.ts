@@ -22,6 +22,7 @@ export interface DebugHandle {
   widgetBox(nodeId: number, widgetName: string): Box | null;
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): Point | null;
   decoration(nodeId: number): { kind: string; lines?: string[] } | null;
+  selectedNodes(): number[];
   nodeRect(nodeId: number): Rect | null;
   screenRect(nodeId: number): { node: Rect; canvas: Rect } | null;
   previewRect(nodeId: number): Rect | null;

@@ -4,13 +4,13 @@
  * instance "Open subgraph" and "Unpack subgraph". litegraph's own "Convert to Subgraph" stays (its
  * instances work once their node type is registered, subgraph-node-types.ts), without its 🆕.
  */
-import { LGraphCanvas, LGraphGroup, LGraphNode, SubgraphNode, type Subgraph } from '@comfyorg/litegraph';
+import { LGraphCanvas, LGraphGroup, LGraphNode, SubgraphNode } from '@comfyorg/litegraph';
 
 /** What an instance's menu does beyond litegraph's entries. */
 export interface SubgraphCommands {
-  open(subgraph: Subgraph): void;
-  /** Replaces the instance by its definition's nodes; offered only where it can (the workflow's root graph). */
-  unpack?(node: SubgraphNode): void;
+  open(node: SubgraphNode): void;
+  /** Replaces the instance by its definition's nodes, in the graph shown. */
+  unpack(node: SubgraphNode): void;
 }
 
 /** litegraph modes the engine honours (app/protocol/workflow.ts): 0 always, 2 never (muted), 4 bypass. */
@@ -63,7 +63,7 @@ export function installCanvasMenus(canvas: LGraphCanvas, subgraphs: () => Subgra
     const entries = nodeMenu(node).map(relabelled);
     if (!(node instanceof SubgraphNode)) return entries;
     const { open, unpack } = subgraphs();
-    const own = [{ content: 'Open subgraph', callback: () => open(node.subgraph) }, ...(unpack ? [{ content: 'Unpack subgraph', callback: () => unpack(node) }] : [])];
+    const own = [{ content: 'Open subgraph', callback: () => open(node) }, { content: 'Unpack subgraph', callback: () => unpack(node) }];
     return [...own, null, ...entries];
   };
 }

@@ -45,13 +45,13 @@ export class GraphEditor {
     this.canvas.low_quality_zoom_threshold = 0.35;
     this.canvas.show_info = false;
     this.canvas.render_canvas_border = false;
-    this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true));
     // Before any load: a definition's node type must exist when its instances are configured.
     installSubgraphNodeTypes(this.graph, (subgraph) => this.#watchDefinition(subgraph));
     this.navigation = new SubgraphNavigation(this.graph, this.canvas, () => this.#startView());
+    this.decorations = new NodeDecorations(() => this.canvas.setDirty(true, true), () => this.navigation.instanceIds);
     installCanvasMenus(this.canvas, () => ({
-      open: (subgraph) => this.navigation.open(subgraph),
-      ...(this.navigation.atRoot ? { unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)) } : {}),
+      open: (node) => this.navigation.open(node),
+      unpack: (node: LGraphNode) => this.unpackSubgraph(Number(node.id)),
     }));
     installConnectionMenu(this.canvas, schemas);
     this.graph.onNodeAdded = (node) => {
@@ -92,7 +92,10 @@ export class GraphEditor {
     return () => this.#widgetListeners.delete(listener);
   }
 
-  /** Called when the user adds a node (search, menu, paste), before the edit is recorded: changes made here are part of it. */
+  /**
+   * Called when the user adds a node (search, menu, paste), before the edit is recorded: changes
+   * made here are part of it. The node may be inside the opened subgraph (`node.graph` is not `graph`).
+   */
   onNodeCreated(listener: (node: LGraphNode) => void): () => void {
     this.#createListeners.add(listener);
     return () => this.#createListeners.delete(listener);
@@ -236,22 +239,56 @@ export class GraphEditor {
     if (groupSelected(this.canvas)) this.#edited(0);
   }
 
-  /** "Unpack subgraph": the workflow's instance `nodeId` replaced by its definition's nodes, as one edit. */
+  /** "Unpack subgraph": instance `nodeId` of the graph shown replaced by its definition's nodes, as one edit. */
   unpackSubgraph(nodeId: number): void {
-    const unpacked = unpackInstance(this.snapshot(), nodeId);
+    const unpacked = unpackInstance(this.snapshot(), nodeId, this.navigation.path.at(-1)?.id);
     if (!unpacked) return;
-    this.load(unpacked, { fitView: false });
+    // The subgraph unpacked in stays open.
+    this.load(unpacked, { fitView: false, keepSelection: true });
     this.#edited(0);
   }
 
-  /** Centres the view on a node and selects it (an error list entry was clicked). */
-  focusNode(id: number): void {
-    const node = this.node(id);
+  /**
+   * Centres the view on a node and selects it (an error list entry was clicked); a node inside
+   * subgraphs (execution id `12:3`) is shown in its definition, opened from those instances.
+   */
+  focusNode(id: number | string): void {
+    const node = this.#openTowards(String(id).split(':'));
     if (!node) return;
-    this.navigation.showDepth(0);
     this.canvas.centerOnNode(node);
     this.canvas.selectNode(node);
     this.canvas.setDirty(true, true);
+  }
+
+  /** The node at the end of an execution id's path, with the subgraphs on the way opened. */
+  #openTowards(path: readonly string[]): LGraphNode | null {
+    if (!this.#nodeAt(path)) return null;
+    this.navigation.showDepth(0);
+    for (const instanceId of path.slice(0, -1)) {
+      const instance = this.navigation.shown.getNodeById(instanceId);
+      if (!instance?.isSubgraphNode()) return null;
+      this.navigation.open(instance);
+    }
+    return this.navigation.shown.getNodeById(path.at(-1)!);
+  }
+
+  /** The node an execution id names, looked up through its instances' definitions; null when it is gone. */
+  #nodeAt(path: readonly string[]): LGraphNode | null {
+    let graph: LGraph = this.graph;
+    let node: LGraphNode | null = null;
+    for (const id of path) {
+      node = graph.getNodeById(id);
+      if (!node) return null;
+      if (node.isSubgraphNode()) graph = node.subgraph;
+    }
+    return node;
+  }
+
+  /** A node's title by execution id: `Prompts › Positive` for a node inside the instance Prompts. */
+  titleOf(executionId: string): string {
+    const path = executionId.split(':');
+    const titles = path.map((_, depth) => this.#nodeAt(path.slice(0, depth + 1))?.title);
+    return titles.every((title) => title !== undefined) ? titles.join(' › ') : `node ${executionId}`;
   }
 
   #decorate(node: LGraphNode): void {
@@ -263,10 +300,15 @@ export class GraphEditor {
     };
   }
 
-  /** A definition's nodes are edited like the workflow's; their ids are the definition's own, so only the edit is told. */
+  /**
+   * A definition's nodes are edited like the workflow's; their ids are the definition's own, so
+   * only the edit is told, and a node the user adds in the opened subgraph (not one a conversion
+   * moves into a new definition).
+   */
   #watchDefinition(subgraph: Subgraph): void {
     subgraph.onNodeAdded = (node) => {
       this.#decorateInner(node);
+      if (!this.#loading && subgraph === this.navigation.shown) for (const listener of this.#createListeners) listener(node);
       this.#edited(0);
     };
     subgraph.onNodeRemoved = () => this.#edited(0);

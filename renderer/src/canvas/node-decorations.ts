@@ -3,33 +3,56 @@
  * runs, "cached" on nodes whose output was reused, a red outline with the message on a node that
  * failed or is invalid (naming the field), the live step preview beside the sampling node (where
  * it covers no other node: preview-placement.ts), and the last image an output node wrote inside it.
+ * Everything is kept by the engine's execution id (`12:3` for node 3 inside instance 12), so an
+ * opened subgraph shows the marks of the instance it was opened from, and an instance on the graph
+ * that holds it shows those of its inner nodes (instance-marks.ts).
  */
 import { LiteGraph, type LGraphNode } from '@comfyorg/litegraph';
+import { executionIdOf, instanceMark, type NodeDecoration } from './instance-marks.js';
 import { placePreview, type Rect } from './preview-placement.js';
 
-export type NodeDecoration =
-  | { kind: 'running'; value?: number; max?: number }
-  | { kind: 'cached' }
-  | { kind: 'done'; seconds?: number }
-  | { kind: 'failed'; lines: string[] };
+export type { NodeDecoration } from './instance-marks.js';
+
+/** A node's execution id (a number for the workflow's own nodes). */
+export type ExecutionKey = number | string;
+
 
 const COLORS = { running: '#4caf50', cached: '#4a90d9', done: '#8bc34a', failed: '#ff5252' } as const;
 
 export class NodeDecorations {
-  readonly #state = new Map<number, NodeDecoration>();
-  readonly #previews = new Map<number, HTMLImageElement>();
-  readonly #outputs = new Map<number, HTMLImageElement>();
+  readonly #state = new Map<string, NodeDecoration>();
+  readonly #previews = new Map<string, HTMLImageElement>();
+  readonly #outputs = new Map<string, HTMLImageElement>();
 
-  constructor(private readonly redraw: () => void) {}
+  /** `shownInstances`: the instances whose subgraphs are open (outermost first), empty at the root. */
+  constructor(
+    private readonly redraw: () => void,
+    private readonly shownInstances: () => readonly ExecutionKey[] = () => [],
+  ) {}
 
-  set(nodeId: number, decoration: NodeDecoration | null): void {
-    if (decoration) this.#state.set(nodeId, decoration);
-    else this.#state.delete(nodeId);
+  set(nodeId: ExecutionKey, decoration: NodeDecoration | null): void {
+    if (decoration) this.#state.set(String(nodeId), decoration);
+    else this.#state.delete(String(nodeId));
     this.redraw();
   }
 
-  get(nodeId: number): NodeDecoration | undefined {
-    return this.#state.get(nodeId);
+  get(nodeId: ExecutionKey): NodeDecoration | undefined {
+    return this.#state.get(String(nodeId));
+  }
+
+  /** The mark drawn on a node of the graph shown: its own, or for an instance, its inner nodes'. */
+  markOf(node: LGraphNode): NodeDecoration | undefined {
+    const key = this.#keyOf(node);
+    const own = this.#state.get(key);
+    if (own || !node.isSubgraphNode()) return own;
+    return instanceMark(this.#state, key, (innerId) => {
+      const inner = node.subgraph.getNodeById(innerId);
+      return inner ? `${inner.title} #${innerId}` : `node ${innerId}`;
+    });
+  }
+
+  #keyOf(node: LGraphNode): string {
+    return executionIdOf(this.shownInstances(), node.id);
   }
 
   /** Clears run marks (not images) before a new run or after loading another graph. */
@@ -49,21 +72,22 @@ export class NodeDecorations {
    * Takes a node's preview, output image and done/cached mark off (its inputs changed since the run);
    * a running or failed mark stays, since the run and the problem list own those.
    */
-  clearResults(nodeId: number): void {
-    this.#previews.delete(nodeId);
-    this.#outputs.delete(nodeId);
-    const kind = this.#state.get(nodeId)?.kind;
-    if (kind === 'done' || kind === 'cached') this.#state.delete(nodeId);
+  clearResults(nodeId: ExecutionKey): void {
+    // An instance's results are its inner nodes' too.
+    const inside = `${nodeId}:`;
+    const concerned = (key: string) => key === String(nodeId) || key.startsWith(inside);
+    for (const map of [this.#previews, this.#outputs]) for (const key of [...map.keys()]) if (concerned(key)) map.delete(key);
+    for (const [key, mark] of [...this.#state]) if (concerned(key) && (mark.kind === 'done' || mark.kind === 'cached')) this.#state.delete(key);
     this.redraw();
   }
 
-  hasOutputImage(nodeId: number): boolean {
-    return this.#outputs.has(nodeId);
+  hasOutputImage(nodeId: ExecutionKey): boolean {
+    return this.#outputs.has(String(nodeId));
   }
 
   /** Where the node's preview is drawn, in graph space; null when it has none (yet). */
   previewRect(node: LGraphNode): Rect | null {
-    const preview = this.#previews.get(Number(node.id));
+    const preview = this.#previews.get(this.#keyOf(node));
     if (!preview?.complete || preview.naturalWidth === 0) return null;
     const size = Math.min(192, Math.max(96, node.size[0]! * 0.6));
     const scale = size / Math.max(preview.naturalWidth, preview.naturalHeight);
@@ -71,38 +95,38 @@ export class NodeDecorations {
     return placePreview(graphRect(node), { w: preview.naturalWidth * scale, h: preview.naturalHeight * scale }, others);
   }
 
-  setPreview(nodeId: number, src: string | null): void {
-    this.#setImage(this.#previews, nodeId, src);
+  setPreview(nodeId: ExecutionKey, src: string | null): void {
+    this.#setImage(this.#previews, String(nodeId), src);
   }
 
-  setOutputImage(nodeId: number, src: string): void {
-    this.#setImage(this.#outputs, nodeId, src);
+  setOutputImage(nodeId: ExecutionKey, src: string): void {
+    this.#setImage(this.#outputs, String(nodeId), src);
   }
 
-  #setImage(map: Map<number, HTMLImageElement>, nodeId: number, src: string | null): void {
+  #setImage(map: Map<string, HTMLImageElement>, key: string, src: string | null): void {
     if (src === null) {
-      map.delete(nodeId);
+      map.delete(key);
       this.redraw();
       return;
     }
     const image = new Image();
     image.onload = () => this.redraw();
     image.src = src;
-    map.set(nodeId, image);
+    map.set(key, image);
   }
 
   /** litegraph's onDrawForeground hook: `ctx` is in node space, (0, 0) at the body's top-left. */
   draw(node: LGraphNode, ctx: CanvasRenderingContext2D): void {
-    const id = Number(node.id);
-    const decoration = this.#state.get(id);
+    const key = this.#keyOf(node);
+    const decoration = this.markOf(node);
     const width = node.size[0]!;
     const height = node.size[1]!;
     const titleHeight = LiteGraph.NODE_TITLE_HEIGHT;
     ctx.save();
     if (decoration) drawDecoration(ctx, decoration, width, height, titleHeight, node.collapsed);
-    const output = this.#outputs.get(id);
+    const output = this.#outputs.get(key);
     if (output?.complete && output.naturalWidth > 0 && !node.collapsed) drawImageInBody(ctx, output, node);
-    const preview = this.#previews.get(id);
+    const preview = this.#previews.get(key);
     const place = this.previewRect(node);
     if (preview && place) {
       // ctx is in node space: (0, 0) is the body's top-left, the graph-space rect is shifted by pos.

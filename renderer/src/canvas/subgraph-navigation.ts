@@ -3,9 +3,10 @@
  * nested (root › Sampling › Prompts). litegraph opens a definition itself (double-click on an
  * instance, its title button) and says so with a `subgraph-opened` event; this keeps the path for
  * the breadcrumb, each level's view to come back to, and the path across a re-load (undo, redo),
- * where every definition is made anew.
+ * where every definition is made anew. It also keeps which instance each level was opened from: the
+ * engine runs a definition once per instance, and the marks shown inside are that instance's.
  */
-import { LGraphCanvas, type LGraph, type Subgraph } from '@comfyorg/litegraph';
+import { LGraphCanvas, type LGraph, type LGraphNode, type Subgraph, type SubgraphNode } from '@comfyorg/litegraph';
 
 export interface SubgraphLevel {
   id: string;
@@ -21,8 +22,10 @@ export class SubgraphNavigation {
   readonly #root: LGraph;
   readonly #canvas: LGraphCanvas;
   readonly #listeners = new Set<(path: SubgraphLevel[]) => void>();
-  /** Ids of the opened definitions, outermost first. */
-  #path: string[] = [];
+  /** The opened definitions and the instances they were opened from, outermost first. */
+  #path: { id: string; instanceId: LGraphNode['id'] }[] = [];
+  /** The instance "Open subgraph" was chosen on, until litegraph opens its definition. */
+  #opening: SubgraphNode | undefined;
   /** The view of each level left by opening a deeper one, by depth. */
   #views: SavedView[] = [];
 
@@ -31,9 +34,10 @@ export class SubgraphNavigation {
     this.#root = root;
     this.#canvas = canvas;
     canvas.canvas.addEventListener('subgraph-opened', (event) => {
-      const { subgraph } = (event as CustomEvent<{ subgraph: Subgraph }>).detail;
+      const { subgraph, closingGraph } = (event as CustomEvent<{ subgraph: Subgraph; closingGraph: LGraph }>).detail;
       this.#views[this.#path.length] = this.#view();
-      this.#path.push(subgraph.id);
+      this.#path.push({ id: subgraph.id, instanceId: this.#openedInstance(subgraph, closingGraph) });
+      this.#opening = undefined;
       this.#notify();
       onOpened();
     });
@@ -41,7 +45,12 @@ export class SubgraphNavigation {
 
   /** The opened definitions, outermost first; empty at the root. */
   get path(): SubgraphLevel[] {
-    return this.#path.map((id) => ({ id, name: this.#root.subgraphs.get(id)?.name ?? id }));
+    return this.#path.map(({ id }) => ({ id, name: this.#root.subgraphs.get(id)?.name ?? id }));
+  }
+
+  /** The ids of the instances the shown levels were opened from, outermost first (the execution id's prefix). */
+  get instanceIds(): LGraphNode['id'][] {
+    return this.#path.map((level) => level.instanceId);
   }
 
   get atRoot(): boolean {
@@ -58,9 +67,10 @@ export class SubgraphNavigation {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Opens the definition of an instance in the shown graph. */
-  open(subgraph: Subgraph): void {
-    this.#canvas.openSubgraph(subgraph);
+  /** Opens the definition of an instance of the shown graph. */
+  open(instance: SubgraphNode): void {
+    this.#opening = instance;
+    this.#canvas.openSubgraph(instance.subgraph);
   }
 
   /** Goes back up to `depth` (0: the root), restoring the view that level had. */
@@ -81,7 +91,7 @@ export class SubgraphNavigation {
   /** After the root graph was configured again: the same path, as far as its definitions still exist. */
   restore(keepPath: boolean): void {
     const kept = keepPath ? this.#path : [];
-    const existing = kept.findIndex((id) => !this.#root.subgraphs.has(id));
+    const existing = kept.findIndex(({ id }) => !this.#root.subgraphs.has(id));
     const path = existing === -1 ? kept : kept.slice(0, existing);
     const changed = path.length !== this.#path.length;
     this.#path = path;
@@ -91,12 +101,24 @@ export class SubgraphNavigation {
   }
 
   #show(): void {
-    const innermost = this.#path.at(-1);
+    const innermost = this.#path.at(-1)?.id;
     const graph = innermost === undefined ? this.#root : this.#root.subgraphs.get(innermost)!;
     // litegraph re-opens the canvas's last subgraph on every configure; at the root there is none.
     if (innermost === undefined) this.#canvas.subgraph = undefined;
     this.#canvas.setGraph(graph);
     this.#canvas.setDirty(true, true);
+  }
+
+  /**
+   * litegraph names only the definition it opens: the instance is the one "Open subgraph" was chosen
+   * on, else the one under the pointer (a double-click, the title button), else the only or first one.
+   */
+  #openedInstance(subgraph: Subgraph, closingGraph: LGraph): LGraphNode['id'] {
+    const instances = closingGraph._nodes.filter((node) => node.isSubgraphNode() && node.subgraph === subgraph);
+    const pointer = this.#canvas.graph_mouse;
+    const pointed = closingGraph.getNodeOnPos(pointer[0]!, pointer[1]!, instances);
+    const chosen = [this.#opening, pointed].find((node) => node && instances.includes(node));
+    return (chosen ?? instances[0])?.id ?? -1;
   }
 
   #view(): SavedView {

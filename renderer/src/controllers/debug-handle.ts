@@ -3,7 +3,7 @@
  * <canvas>, so tests read the graph as the workflow file it would save, and find where a node's
  * widget is on screen to click it like a user would.
  */
-import { LiteGraph, type Subgraph } from '@comfyorg/litegraph';
+import { LGraphNode, LiteGraph, type Subgraph } from '@comfyorg/litegraph';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { WorkflowDocument } from './workflow-document.js';
 
@@ -24,7 +24,10 @@ export interface DebugHandle {
   widgetBox(nodeId: number, widgetName: string): { left: number; top: number; width: number; height: number } | null;
   /** Where a node's input or output socket is, in page pixels. */
   slotPoint(nodeId: number, side: 'input' | 'output', slot: number): { x: number; y: number } | null;
+  /** The run mark a shown node draws (an instance: its inner nodes'), or else the one kept for that id. */
   decoration(nodeId: number): unknown;
+  /** The ids of the shown graph's selected nodes. */
+  selectedNodes(): number[];
   /** A node's box in graph space, title bar included. */
   nodeRect(nodeId: number): { x: number; y: number; w: number; h: number } | null;
   /** The node, title included, in page pixels, and the canvas element's box: what is on screen. */
@@ -49,6 +52,7 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
     snapshot: () => editor.snapshot(),
     dirty: () => doc.dirty,
     subgraphPath: () => editor.navigation.path,
+    selectedNodes: () => [...editor.canvas.selectedItems].filter((item) => item instanceof LGraphNode).map((node) => Number(node.id)),
     linkCentre(linkId) {
       const centre = editor.navigation.shown._links.get(linkId)?._pos;
       return centre ? toPage(centre[0]!, centre[1]!) : null;
@@ -87,7 +91,11 @@ export function exposeDebugHandle({ editor, doc }: { editor: GraphEditor; doc: W
       const position = side === 'input' ? node.getInputPos(slot) : node.getOutputPos(slot);
       return toPage(position[0]!, position[1]!);
     },
-    decoration: (nodeId) => editor.decorations.get(nodeId) ?? null,
+    decoration(nodeId) {
+      // What the shown node draws (an instance: its inner nodes' marks), or a mark kept by id.
+      const node = editor.shownNode(nodeId);
+      return (node ? editor.decorations.markOf(node) : editor.decorations.get(nodeId)) ?? null;
+    },
     screenRect(nodeId) {
       const rect = this.nodeRect(nodeId);
       if (!rect) return null;

@@ -1,13 +1,15 @@
 /**
  * A new Empty Latent Image starts at its model's training size (the engine's `models` list), not
  * at the schema's 512²: at once when the graph names one model, and again whenever a link makes it
- * feed another model, until the user sets its width or height. Files opened keep their sizes.
+ * feed another model, until the user sets its width or height. Inside an opened subgraph it starts
+ * at the size of the workflow's only model (its links cross the boundary: not followed). Files
+ * opened keep their sizes.
  */
 import type { LGraphNode } from '@comfyorg/litegraph';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import { schemaOf } from '../canvas/node-types.js';
 import type { ModelCatalog } from '../models/model-catalog.js';
-import { makesSizedLatent, modelFor } from '../workflow/latent-model.js';
+import { makesSizedLatent, modelFor, onlyNamedModel } from '../workflow/latent-model.js';
 
 const SIZE_WIDGETS = ['width', 'height'];
 
@@ -28,6 +30,10 @@ export class LatentSizeDefaults {
 
   #created(node: LGraphNode): void {
     if (!makesSizedLatent(schemaOf(node))) return;
+    if (node.graph !== this.editor.graph) {
+      this.#sizeInside(node);
+      return;
+    }
     const nodeId = Number(node.id);
     // The node is in the graph but not yet in the document's history: sizing it now is part of adding it.
     this.#fresh.set(nodeId, undefined);
@@ -35,6 +41,17 @@ export class LatentSizeDefaults {
       const target = node.widgets?.find((candidate) => candidate.name === widget);
       if (target) target.value = value;
     });
+  }
+
+  /** A node added inside a definition: its ids are the definition's own, so it is sized once, not followed. */
+  #sizeInside(node: LGraphNode): void {
+    const model = onlyNamedModel(this.editor.snapshot(), this.editor.schemas);
+    const size = model === undefined ? undefined : this.models.nativeSizeOf(model);
+    if (!size) return;
+    for (const widget of node.widgets ?? []) {
+      if (widget.name === 'width') widget.value = size.width;
+      if (widget.name === 'height') widget.value = size.height;
+    }
   }
 
   /** Only a change of model re-sizes a node, so undoing the re-size does not bring it back. */

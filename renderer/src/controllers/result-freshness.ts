@@ -33,8 +33,13 @@ export class ResultFreshness {
     }
   }
 
-  /** Whether `jobId`'s result for `nodeId` (an image, a done or cached mark) still fits the canvas; if so it is recorded as drawn. */
-  mayShow(jobId: string, nodeId: number): boolean {
+  /**
+   * Whether `jobId`'s result for `executionId` (an image, a done or cached mark) still fits the
+   * canvas; if so it is recorded as drawn. A node inside a subgraph goes by its outermost instance,
+   * whose signature holds the definition it runs.
+   */
+  mayShow(jobId: string, executionId: number | string): boolean {
+    const nodeId = Number(String(executionId).split(':')[0]);
     const current = this.#currentSignatures().get(nodeId);
     const job = this.#jobs.get(jobId);
     const made = job ? (job.signatures ??= nodeSignatures(job.workflow)).get(nodeId) : current;

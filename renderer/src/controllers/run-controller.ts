@@ -169,7 +169,8 @@ export class RunController {
   #onEvent(event: EngineEvent): void {
     const job = this.tracker.apply(event);
     const marks = this.editor.decorations;
-    const node = (id: string) => Number(id);
+    // Marks are kept by execution id: a node inside an instance is `instance:inner`.
+    const node = (id: string) => id;
     switch (event.type) {
       case 'started':
         marks.clearMarks();
@@ -222,15 +223,15 @@ export class RunController {
     const job = this.tracker.job(jobId);
     if (!job) return;
     for (const [id, run] of job.nodes) {
-      const current = this.editor.decorations.get(Number(id));
+      const current = this.editor.decorations.get(id);
       if (run.status !== 'done' || current?.kind !== 'running') continue;
       // Edited while it ran: what it made belongs to a graph the canvas no longer shows.
-      if (!this.#freshness.mayShow(jobId, Number(id))) {
-        this.editor.decorations.set(Number(id), null);
+      if (!this.#freshness.mayShow(jobId, id)) {
+        this.editor.decorations.set(id, null);
         continue;
       }
       const seconds = run.startedAt !== undefined && run.finishedAt !== undefined ? (run.finishedAt - run.startedAt) / 1000 : undefined;
-      this.editor.decorations.set(Number(id), { kind: 'done', ...(seconds === undefined ? {} : { seconds }) });
+      this.editor.decorations.set(id, { kind: 'done', ...(seconds === undefined ? {} : { seconds }) });
     }
   }
 
@@ -240,7 +241,7 @@ export class RunController {
     marks.clearMarks();
     const byNode = new Map<string, Issue[]>();
     for (const issue of issues) if (issue.nodeId !== undefined) byNode.set(issue.nodeId, [...(byNode.get(issue.nodeId) ?? []), issue]);
-    for (const [nodeId, nodeIssues] of byNode) marks.set(Number(nodeId), { kind: 'failed', lines: nodeIssues.flatMap((issue) => failureLines(issue.message, issue.field, issue.hint)) });
+    for (const [nodeId, nodeIssues] of byNode) marks.set(nodeId, { kind: 'failed', lines: nodeIssues.flatMap((issue) => failureLines(issue.message, issue.field, issue.hint)) });
     this.#changed();
   }
 
@@ -258,7 +259,7 @@ export class RunController {
   }
 
   #title(nodeId: string): string {
-    return this.editor.node(Number(nodeId))?.title ?? `node ${nodeId}`;
+    return this.editor.titleOf(nodeId);
   }
 
   /** Many events arrive per second while sampling; listeners redraw at most once per frame. */

@@ -2,11 +2,15 @@
  * What a node's result depends on, as one string per node: its type, mode and widget values and,
  * through its input links, the same of every node upstream. A preview or output image drawn on a
  * node belongs to the signature it was made with; once the node's signature changes (a widget of
- * it or of anything feeding it was edited, a link moved), the image is stale. Pure.
+ * it or of anything feeding it was edited, a link moved), the image is stale. A subgraph instance's
+ * signature holds its promoted values and the workflow's definitions (one may use another), so an
+ * edit inside makes its results stale too. Pure.
  */
-import type { Workflow } from '../../../app/protocol/index.js';
+import { rawSubgraphsOf, type Workflow } from '../../../app/protocol/index.js';
 
 export function nodeSignatures(workflow: Workflow): Map<number, string> {
+  const definitions = rawSubgraphsOf(workflow);
+  const definitionIds = new Set(definitions.map((definition) => (definition as { id?: unknown }).id));
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const links = new Map(workflow.links.map((link) => [link.id, link]));
   const signatures = new Map<number, string>();
@@ -23,10 +27,11 @@ export function nodeSignatures(workflow: Workflow): Map<number, string> {
       return [input.name, link ? [signatureOf(link.origin_id), link.origin_slot] : null];
     });
     visiting.delete(id);
-    const signature = JSON.stringify([node.type, node.mode, node.widgets, inputs]);
+    const signature = JSON.stringify([node.type, node.mode, node.widgets, inputs, node.properties, definitionIds.has(node.type) ? definitions : null]);
     signatures.set(id, signature);
     return signature;
   };
   for (const id of nodes.keys()) signatureOf(id);
   return signatures;
 }
+

@@ -10,7 +10,7 @@ export class ProblemsPanel {
   constructor(
     parent: HTMLElement,
     private readonly titleOf: (nodeId: string) => string,
-    private readonly focusNode: (nodeId: number) => void,
+    private readonly focusNode: (nodeId: string) => void,
   ) {
     parent.append(this.#root);
   }
@@ -37,7 +37,7 @@ export class ProblemsPanel {
       field ? element('code', {}, field) : null,
       element('span', {}, text),
     );
-    if (nodeId !== undefined) row.addEventListener('click', () => this.focusNode(Number(nodeId)));
+    if (nodeId !== undefined) row.addEventListener('click', () => this.focusNode(nodeId));
     return row;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, SEED_CONTROLS, type NodeSchema, type SeedControl, type Workflow, type WorkflowNode } from '../../../app/protocol/index.js';
 import { CARRIED_WORKFLOW_KEYS, type CanvasGraph, type CanvasNode } from './canvas-state.js';
-import { definitionFromCanvas, withDefinitions } from './subgraph-definitions.js';
+import { definitionFromCanvas, withDefinitions, withoutUnusedDefinitions } from './subgraph-definitions.js';
 import { instanceFileProperties } from './subgraph-instances.js';
 
 /** Subgraph definitions' names by id: a node of such a type is an instance. */
@@ -17,7 +17,8 @@ export function canvasToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string
   const workflow = graphToWorkflow(graph, schemas, names);
   if (graph.subgraphs.length === 0) return workflow;
   const edited = new Map(graph.subgraphs.map((subgraph) => [subgraph.id, definitionFromCanvas(subgraph, (inner) => graphToWorkflow(inner, schemas, names))]));
-  return { ...workflow, definitions: withDefinitions(workflow, edited) };
+  // Definitions no instance uses any more are dropped as ComfyUI drops them (an undo brings them back).
+  return withoutUnusedDefinitions({ ...workflow, definitions: withDefinitions(workflow, edited) });
 }
 
 function graphToWorkflow(graph: CanvasGraph, schemas: ReadonlyMap<string, NodeSchema>, names: SubgraphNames): Workflow {

@@ -1,10 +1,12 @@
 /**
  * Which model an Empty Latent Image is made for: follow its output down to the first node that
  * also takes a MODEL (the Sampler), then that MODEL link up through the patch nodes to the node
- * naming the model (a widget with `modelList`: LoadCheckpoint). Unconnected, the graph's only
- * named model stands for it. Pure: reads a workflow file.
+ * naming the model (a widget with `modelList`: LoadCheckpoint). Unconnected, or inside a subgraph
+ * definition, the workflow's only named model (subgraphs' included) stands for it. Pure: reads a
+ * workflow file.
  */
 import type { NodeSchema, Workflow } from '../../../app/protocol/index.js';
+import { allDefinitions } from './subgraph-definitions.js';
 
 type WorkflowNode = Workflow['nodes'][number];
 
@@ -19,11 +21,7 @@ export function modelFor(workflow: Workflow, nodeId: number, schemas: ReadonlyMa
   const nodes = new Map(workflow.nodes.map((node) => [node.id, node]));
   const links = new Map(workflow.links.map((link) => [link.id, link]));
   const modelInputOf = (node: WorkflowNode) => node.inputs.find((input) => input.type === 'MODEL' && input.link !== null && links.has(input.link));
-  const namedModel = (node: WorkflowNode) => {
-    const widget = schemas.get(node.type)?.inputs.find((input) => input.kind === 'STRING' && input.modelList !== undefined);
-    const value = widget ? node.widgets[widget.name] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  };
+  const namedModel = (node: WorkflowNode) => modelNamedBy(node, schemas);
 
   // Downstream, breadth first, to the first consumer that also takes a MODEL.
   const queue = [nodeId];
@@ -41,8 +39,7 @@ export function modelFor(workflow: Workflow, nodeId: number, schemas: ReadonlyMa
       }
     }
   }
-  const named = new Set(workflow.nodes.flatMap((node) => namedModel(node) ?? []));
-  return named.size === 1 ? [...named][0] : undefined;
+  return onlyNamedModel(workflow, schemas);
 
   function upstreamModel(linkId: number): string | undefined {
     const visited = new Set<number>();
@@ -56,4 +53,17 @@ export function modelFor(workflow: Workflow, nodeId: number, schemas: ReadonlyMa
     }
     return undefined;
   }
+}
+
+/** The one model the workflow's nodes name, those inside its subgraph definitions included; undefined for none or several. */
+export function onlyNamedModel(workflow: Workflow, schemas: ReadonlyMap<string, NodeSchema>): string | undefined {
+  const inside = allDefinitions(workflow).flatMap((definition) => (Array.isArray(definition.nodes) ? (definition.nodes as WorkflowNode[]) : []));
+  const named = new Set([...workflow.nodes, ...inside].flatMap((node) => modelNamedBy(node, schemas) ?? []));
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+function modelNamedBy(node: WorkflowNode, schemas: ReadonlyMap<string, NodeSchema>): string | undefined {
+  const widget = schemas.get(node.type)?.inputs.find((input) => input.kind === 'STRING' && input.modelList !== undefined);
+  const value = widget ? node.widgets?.[widget.name] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -31,8 +31,8 @@ export function allDefinitions(workflow: Record<string, unknown>): RawDefinition
   return [...found.values()];
 }
 
-/** A definition's contents in the workflow's shape, so they convert as a root graph does. */
-function definitionBody(definition: RawDefinition): Workflow {
+/** A definition's contents in the workflow's shape, so they convert (and unpack) as a root graph does. */
+export function definitionBody(definition: RawDefinition): Workflow {
   const state = isRecord(definition.state) ? definition.state : {};
   const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0);
   return {
@@ -108,6 +108,40 @@ export function withDefinitions(workflow: Record<string, unknown>, edited: Reado
   for (const [id, definition] of edited) if (!placed.has(id)) top.push(definition);
   if (top.length === 0) return isRecord(workflow.definitions) ? workflow.definitions : undefined;
   return { ...(isRecord(workflow.definitions) ? workflow.definitions : {}), subgraphs: top };
+}
+
+/**
+ * `definitions` without the definitions no instance uses any more, as ComfyUI saves them: a
+ * definition is used when a node of the workflow is an instance of it, or a node of a used one is.
+ * A used definition nested inside an unused one moves up to where the unused one was.
+ */
+export function withoutUnusedDefinitions(workflow: Workflow): Workflow {
+  const used = usedDefinitionIds(workflow);
+  const keep = (raws: unknown[]): unknown[] =>
+    raws.flatMap((raw) => {
+      if (!isDefinition(raw)) return [raw];
+      const nested = rawSubgraphsOf(raw);
+      const kept = keep(nested);
+      if (!used.has(raw.id)) return kept;
+      return nested.length > 0 ? [{ ...raw, definitions: { ...(raw.definitions as Record<string, unknown>), subgraphs: kept } }] : [raw];
+    });
+  const raws = rawSubgraphsOf(workflow);
+  if (raws.length === 0) return workflow;
+  return { ...workflow, definitions: { ...(workflow.definitions as Record<string, unknown>), subgraphs: keep(raws) } };
+}
+
+function usedDefinitionIds(workflow: Workflow): Set<string> {
+  const byId = new Map(allDefinitions(workflow).map((definition) => [definition.id, definition]));
+  const used = new Set<string>();
+  const pending = workflow.nodes.map((node) => node.type);
+  while (pending.length > 0) {
+    const type = pending.pop()!;
+    const definition = byId.get(type);
+    if (!definition || used.has(type)) continue;
+    used.add(type);
+    pending.push(...arrayOf(definition.nodes).filter(isRecord).map((node) => String(node.type)));
+  }
+  return used;
 }
 
 function pick(object: Record<string, unknown>, keep: (key: string) => boolean): Record<string, unknown> {

@@ -29,7 +29,10 @@ describe('workflow file ⇄ canvas graph', () => {
       id: 'a7e3c2d1-0000-4000-8000-000000000001', name: 'Prompts', revision: 3, config: {}, inputNode: { id: -10, bounding: [0, 0, 120, 60] },
       state: { lastGroupId: 0, lastNodeId: 0, lastLinkId: 0, lastRerouteId: 0 }, inputs: [], outputs: [], nodes: [], links: [], groups: [],
     };
-    const workflow = { ...loaded(defaultWorkflow()), definitions: { subgraphs: [definition] }, custom_key: { kept: true } };
+    const plain = loaded(defaultWorkflow());
+    // An instance keeps the definition in the file (one no instance uses is dropped, as ComfyUI drops it).
+    const instance = { id: 50, type: definition.id, version: 1, pos: [0, 0] as [number, number], size: [200, 60] as [number, number], mode: 0 as const, inputs: [], outputs: [], widgets: {}, widget_controls: {}, properties: {} };
+    const workflow = { ...plain, nodes: [...plain.nodes, instance], last_node_id: 50, definitions: { subgraphs: [definition] }, custom_key: { kept: true } };
     assert.deepEqual(canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas), workflow);
   });
 

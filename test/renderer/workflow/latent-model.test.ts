@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Workflow } from '../../../app/protocol/index.js';
-import { makesSizedLatent, modelFor } from '../../../renderer/src/workflow/latent-model.js';
+import { makesSizedLatent, modelFor, onlyNamedModel } from '../../../renderer/src/workflow/latent-model.js';
 import { schemas, shippedWorkflow } from '../workflow/workflow-file.js';
 
 test('Empty Latent Image makes a sized latent; the Sampler and VAE Encode do not', () => {
@@ -27,4 +27,15 @@ test('unconnected: the graph\'s only named model; with two different ones, none'
   assert.equal(modelFor(twoModels, latent.id, schemas), undefined);
   // Linked, the Sampler's own model decides even with two in the graph.
   assert.equal(modelFor({ ...workflow, nodes: [...workflow.nodes, { ...checkpoint, id: 99, outputs: [], widgets: { ...checkpoint.widgets, model: 'tiny-sd' } }] }, latent.id, schemas), 'emoji-pixel-32');
+});
+
+test('the workflow\'s only named model counts the checkpoints inside subgraph definitions, nested ones too', () => {
+  const workflow = shippedWorkflow('default.json');
+  const checkpoint = workflow.nodes.find((node) => node.type === 'LoadCheckpoint')!;
+  const inside = (model: string) => ({ id: 'inner', nodes: [{ ...checkpoint, widgets: { ...checkpoint.widgets, model } }], links: [] });
+  const root = workflow.nodes.filter((node) => node !== checkpoint);
+  assert.equal(onlyNamedModel({ ...workflow, nodes: root, definitions: { subgraphs: [{ id: 'outer', nodes: [], links: [], definitions: { subgraphs: [inside('emoji-pixel-32')] } }] } }, schemas), 'emoji-pixel-32');
+  assert.equal(onlyNamedModel({ ...workflow, definitions: { subgraphs: [inside('emoji-pixel-32')] } }, schemas), 'emoji-pixel-32', 'the same model twice is still one');
+  assert.equal(onlyNamedModel({ ...workflow, definitions: { subgraphs: [inside('tiny-sd')] } }, schemas), undefined);
+  assert.equal(onlyNamedModel({ ...workflow, nodes: root }, schemas), undefined);
 });

@@ -26,6 +26,8 @@ function loaded(json: unknown): Workflow {
 
 type Definition = Record<string, unknown> & { id: string; nodes: Workflow['nodes']; links: Workflow['links']; definitions?: { subgraphs: Definition[] } };
 const definitionsOf = (workflow: Workflow) => (workflow.definitions as { subgraphs: Definition[] }).subgraphs;
+/** A bare instance (no slots) of the definition `type`. */
+const instanceOf = (type: string, id: number): Workflow['nodes'][number] => ({ id, type, version: 1, pos: [0, 0], size: [200, 60], mode: 0, inputs: [], outputs: [], widgets: {}, widget_controls: {}, properties: {} });
 const roundTrip = (workflow: Workflow) => canvasToWorkflow(workflowToCanvas(workflow, schemas), schemas);
 /** The prompt's text encoders, by execution id: the text each one gets. */
 const encodedTexts = (workflow: Workflow) =>
@@ -93,14 +95,33 @@ describe('subgraphs on the canvas\'s graph', () => {
     const workflow = loaded(subgraphWorkflow(PROMOTED));
     const [prompts] = definitionsOf(workflow);
     const outer: Definition = { id: 'outer', name: 'Outer', nodes: [], links: [], inputs: [], outputs: [], definitions: { subgraphs: [prompts!] } };
-    const nested = { ...workflow, definitions: { subgraphs: [outer] } };
+    // An instance of each definition keeps it in the file (unused ones are dropped: the next test).
+    const nested = { ...workflow, nodes: [...workflow.nodes, instanceOf('outer', 50)], definitions: { subgraphs: [outer] } };
     const canvas = workflowToCanvas(nested, schemas);
     assert.deepEqual(canvas.subgraphs.map((subgraph) => subgraph.id), ['outer', PROMPTS_ID]);
     canvas.subgraphs[1]!.name = 'Renamed';
     canvas.subgraphs.push({ ...structuredClone(canvas.subgraphs[0]!), id: 'made-here', name: 'New' });
+    canvas.nodes.push({ ...structuredClone(canvas.nodes.find((node) => node.id === 50)!), id: 51, type: 'made-here' });
     const saved = definitionsOf(canvasToWorkflow(canvas, schemas));
     assert.deepEqual(saved.map((definition) => definition.id), ['outer', 'made-here']);
     assert.deepEqual(saved[0]!.definitions!.subgraphs.map((definition) => [definition.id, definition.name]), [[PROMPTS_ID, 'Renamed']]);
     assert.equal(encodedTexts(canvasToWorkflow(canvas, schemas))[`${INSTANCE_ID}:${POSITIVE_ID}`], PROMOTED);
+  });
+
+  test('definitions no instance uses any more are dropped, nested ones too; one still used anywhere stays, moved up out of a dropped one', () => {
+    const workflow = loaded(subgraphWorkflow(PROMOTED));
+    const [prompts] = definitionsOf(workflow);
+    const inner: Definition = { id: 'inner', name: 'Inner', nodes: [], links: [], inputs: [], outputs: [] };
+    const usedInside: Definition = { id: 'used-inside', name: 'Used inside', nodes: [], links: [], inputs: [], outputs: [] };
+    const unusedOuter: Definition = { id: 'unused', name: 'Unused', nodes: [instanceOf('inner', 1)], links: [], inputs: [], outputs: [], definitions: { subgraphs: [inner, prompts!] } };
+    const user: Definition = { id: 'user', name: 'User', nodes: [instanceOf('used-inside', 1)], links: [], inputs: [], outputs: [], definitions: { subgraphs: [usedInside] } };
+    const file = { ...workflow, nodes: [...workflow.nodes, instanceOf('user', 60)], definitions: { subgraphs: [unusedOuter, user] } };
+    const saved = roundTrip(loaded(file));
+    const ids = (definitions: Definition[]): unknown[] => definitions.map((definition) => (definition.definitions ? [definition.id, ids(definition.definitions.subgraphs)] : definition.id));
+    assert.deepEqual(ids(definitionsOf(saved)), [PROMPTS_ID, ['user', ['used-inside']]]);
+    assert.equal(encodedTexts(saved)[`${INSTANCE_ID}:${POSITIVE_ID}`], PROMOTED);
+    // The last instance deleted: its definition goes with it.
+    const withoutInstance = roundTrip({ ...saved, nodes: saved.nodes.filter((node) => node.id !== 60) });
+    assert.deepEqual(ids(definitionsOf(withoutInstance)), [PROMPTS_ID]);
   });
 });

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadWorkflow } from '../../../app/engine/workflow-load.js';
 import { workflowToPrompt } from '../../../app/engine/workflow-to-prompt.js';
-import { isPromptLink, type Prompt, type Workflow } from '../../../app/protocol/index.js';
+import { isPromptLink, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, type Prompt, type Workflow } from '../../../app/protocol/index.js';
 import { createNodeRegistry } from '../../../nodes/index.js';
 import { unpackInstance } from '../../../renderer/src/workflow/subgraph-unpack.js';
 import { defaultWorkflow, nodeOfType } from '../../support/default-workflow.js';
-import { INNER_TEXT, INSTANCE_ID, PROMPTS_ID, subgraphWorkflow } from '../../support/subgraph-workflow.js';
+import { INNER_TEXT, INSTANCE_ID, NEGATIVE_ID, PROMPTS_ID, subgraphWorkflow } from '../../support/subgraph-workflow.js';
 
 const registry = createNodeRegistry();
 const PROMOTED = 'grinning face';
@@ -71,4 +71,44 @@ describe('unpacking a subgraph instance', () => {
     const workflow = loaded(subgraphWorkflow(PROMOTED));
     assert.equal(unpackInstance(workflow, nodeOfType(workflow, 'Sampler').id), undefined);
   });
+
+  test('an instance inside a definition unpacks there: its boundary links go to that definition\'s boundary, and it runs as before', () => {
+    const workflow = withNestedNegative(loaded(subgraphWorkflow(PROMOTED)));
+    const unpacked = loaded(unpackInstance(workflow, NESTED_ID, PROMPTS_ID)!);
+    const prompts = (unpacked.definitions as { subgraphs: Definition[] }).subgraphs.find((definition) => definition.id === PROMPTS_ID)!;
+    assert.ok(!prompts.nodes.some((node) => node.type === 'negative'));
+    const encoder = prompts.nodes.find((node) => node.type === 'TextEncode' && node.widgets.text === 'blurry')!;
+    assert.ok(encoder.id > NESTED_ID, 'a new id, after the definition\'s own');
+    const ends = prompts.links.filter((link) => link.target_id === encoder.id || link.origin_id === encoder.id).map((link) => [link.origin_id, link.origin_slot, link.target_id, link.target_slot]);
+    assert.deepEqual(ends, [[SUBGRAPH_INPUT_NODE_ID, 0, encoder.id, 0], [encoder.id, 0, SUBGRAPH_OUTPUT_NODE_ID, 1]]);
+    assert.deepEqual(shape(workflowToPrompt(unpacked, registry)), shape(workflowToPrompt(workflow, registry)));
+    assert.ok(shape(workflowToPrompt(workflow, registry)).some((node) => node.includes('"blurry"')), 'the nested encoder runs');
+    assert.equal(unpackInstance(workflow, NESTED_ID), undefined, 'no root node has that id and is an instance');
+  });
 });
+
+type Definition = Record<string, unknown> & { id: string; nodes: Workflow['nodes']; links: Workflow['links'] };
+const NESTED_ID = 3;
+
+/** "Prompts" with its negative encoder (text "blurry") inside an instance of a nested definition "negative" (CLIP in, CONDITIONING out). */
+function withNestedNegative(workflow: Workflow): Workflow {
+  const [prompts] = (workflow.definitions as { subgraphs: Definition[] }).subgraphs;
+  const encoder = prompts!.nodes.find((node) => node.id === NEGATIVE_ID)!;
+  const [clipLink, conditioningLink] = [encoder.inputs[0]!.link!, encoder.outputs[0]!.links![0]!];
+  const negative: Definition = {
+    id: 'negative', name: 'Negative', inputs: [{ name: 'clip', type: 'CLIP' }], outputs: [{ name: 'CONDITIONING', type: 'CONDITIONING' }],
+    nodes: [{ ...encoder, id: 1, widgets: { text: 'blurry' }, inputs: [{ ...encoder.inputs[0]!, link: 1 }], outputs: [{ ...encoder.outputs[0]!, links: [2] }] }],
+    links: [
+      { id: 1, origin_id: SUBGRAPH_INPUT_NODE_ID, origin_slot: 0, target_id: 1, target_slot: 0, type: 'CLIP' },
+      { id: 2, origin_id: 1, origin_slot: 0, target_id: SUBGRAPH_OUTPUT_NODE_ID, target_slot: 0, type: 'CONDITIONING' },
+    ],
+  };
+  const instance = { ...encoder, id: NESTED_ID, type: 'negative', widgets: {} };
+  prompts!.nodes = prompts!.nodes.map((node) => (node === encoder ? instance : node));
+  for (const link of prompts!.links) {
+    if (link.id === clipLink) link.target_id = NESTED_ID;
+    if (link.id === conditioningLink) link.origin_id = NESTED_ID;
+  }
+  prompts!.definitions = { subgraphs: [negative] };
+  return workflow;
+}
