@@ -44,8 +44,9 @@ describe('node search', () => {
   test('an empty query lists every node type, by category then name; nonsense lists none', () => {
     const all = search.search('  ');
     assert.equal(all.length, schemas.length);
-    const keys = all.map((match) => `${match.schema.category}\u0000${match.schema.displayName}`);
-    assert.deepEqual(keys, [...keys].sort((a, b) => a.localeCompare(b)));
+    // Category first, whole: "latent" (all of it) before "latent/inpaint", as the library groups them.
+    const keys = all.map((match) => [match.schema.category, match.schema.displayName] as const);
+    assert.deepEqual(keys, [...keys].sort(([categoryA, nameA], [categoryB, nameB]) => categoryA.localeCompare(categoryB) || nameA.localeCompare(nameB)));
     assert.deepEqual(search.search('zzqxjv'), []);
   });
 });
