@@ -14,13 +14,13 @@
  * A missing value (a hole, or nothing saved) leaves the inner widget's own value, as the frontend's
  * migration does. Widget names are ComfyUI's; an imported node's renamed inputs are translated.
  */
-import type { WidgetValue, WorkflowNode } from '../protocol/index.js';
+import { PROXY_WIDGETS_PROPERTY, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { comfyClassOf, ourInputName } from './comfyui/comfy-origin.js';
 import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
 import { isWidgetValue } from './positional-widgets.js';
 import { SUBGRAPH_INPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
 
-export const PROXY_WIDGETS_PROPERTY = 'proxyWidgets';
+export { PROXY_WIDGETS_PROPERTY };
 
 export interface PromotedWidgets {
   /** By the definition's input slot. */

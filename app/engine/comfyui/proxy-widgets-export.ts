@@ -7,7 +7,7 @@
  * values in the order of those inputs, and proxyWidgets is dropped. A promotion the instance had no
  * value for keeps the inner widget's own value, so the export runs as the import did.
  */
-import { linkTypeOf, type WidgetValue, type Workflow, type WorkflowNode } from '../../protocol/index.js';
+import { innerTarget, linkTypeOf, type WidgetValue, type Workflow, type WorkflowNode } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { linkedSubgraphInput, PROXY_WIDGETS_PROPERTY, promotedWidgetsOf, proxyEntries } from '../promoted-widgets.js';
 import { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, subgraphDefinitions, type SubgraphDefinition } from '../subgraph-definitions.js';
@@ -129,10 +129,8 @@ function linkedInstance(instance: WorkflowNode, definition: SubgraphDefinition, 
 
 /** The value of the inner widget subgraph input `slot` feeds first, for an instance that saved none. */
 function innerValueAt(definition: SubgraphDefinition, slot: number): WidgetValue {
-  const link = definition.links.find((candidate) => candidate.origin_id === SUBGRAPH_INPUT_NODE_ID && candidate.origin_slot === slot);
-  const node = link && definition.nodes.find((candidate) => candidate.id === link.target_id);
-  const name = link && node?.inputs[link.target_slot]?.name;
-  return (node && name !== undefined ? node.widgets[name] : undefined) ?? null;
+  const target = innerTarget(definition, slot);
+  return (target && target.node.widgets[target.widget]) ?? null;
 }
 
 /** `graph` with its changed instances and, at any depth, its changed definitions put in. */
