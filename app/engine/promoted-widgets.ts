@@ -14,13 +14,13 @@
  * A missing value (a hole, or nothing saved) leaves the inner widget's own value, as the frontend's
  * migration does. Widget names are ComfyUI's; an imported node's renamed inputs are translated.
  */
-import type { WidgetValue, WorkflowNode } from '../protocol/index.js';
+import { PROXY_WIDGETS_PROPERTY, type WidgetValue, type WorkflowNode } from '../protocol/index.js';
 import { comfyClassOf, ourInputName } from './comfyui/comfy-origin.js';
 import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
 import { isWidgetValue } from './positional-widgets.js';
 import { SUBGRAPH_INPUT_NODE_ID, type SubgraphDefinition } from './subgraph-definitions.js';
 
-export const PROXY_WIDGETS_PROPERTY = 'proxyWidgets';
+export { PROXY_WIDGETS_PROPERTY };
 
 export interface PromotedWidgets {
   /** By the definition's input slot. */
@@ -30,7 +30,7 @@ export interface PromotedWidgets {
 }
 
 /** An entry that is not a [node id, widget name] pair is null, keeping the others' places. */
-type ProxyEntry = readonly [nodeId: string, widget: string] | null;
+export type ProxyEntry = readonly [nodeId: string, widget: string] | null;
 
 export function promotedWidgetsOf(instance: WorkflowNode, definition: SubgraphDefinition): PromotedWidgets {
   const saved = instance.properties[COMFY_WIDGETS_PROPERTY];
@@ -74,13 +74,13 @@ function fromProxies(proxies: readonly ProxyEntry[], values: readonly unknown[],
 }
 
 /** The subgraph input slot feeding `widget` of `node`, if a link from the input node does. */
-function linkedSubgraphInput(definition: SubgraphDefinition, node: WorkflowNode, widget: string): number | undefined {
+export function linkedSubgraphInput(definition: SubgraphDefinition, node: WorkflowNode, widget: string): number | undefined {
   const linkId = node.inputs.find((input) => input.name === widget)?.link;
   const link = linkId === null || linkId === undefined ? undefined : definition.links.find((candidate) => candidate.id === linkId);
   return link?.origin_id === SUBGRAPH_INPUT_NODE_ID ? link.origin_slot : undefined;
 }
 
-function proxyEntries(property: unknown): ProxyEntry[] {
+export function proxyEntries(property: unknown): ProxyEntry[] {
   let list = property;
   if (typeof list === 'string') {
     try {

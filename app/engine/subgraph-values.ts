@@ -5,9 +5,10 @@
  * through nested instances); a promoted widget's value lives on the instance, in its
  * `widgets_values` at the place of its widget-bearing input (the linked-input form).
  */
-import type { WidgetValue, Workflow, WorkflowNode } from '../protocol/index.js';
-import { COMFY_WIDGETS_PROPERTY } from './comfyui/kept-node.js';
+import { withDefinition, type WidgetValue, type Workflow, type WorkflowNode } from '../protocol/index.js';
 import { rawSubgraphsOf } from './subgraph-definitions.js';
+
+export { promotedIndex, withPromotedValue } from '../protocol/index.js';
 
 type RawGraph = Record<string, unknown> & { nodes?: unknown };
 
@@ -36,18 +37,6 @@ function findDefinition(graph: RawGraph, id: string): RawGraph | undefined {
   return undefined;
 }
 
-/** `graph` with the definition `id` (at any depth) replaced by `change` of it. */
-function withDefinition(graph: RawGraph, id: string, change: (definition: RawGraph) => RawGraph): RawGraph {
-  const subgraphs = rawSubgraphsOf(graph);
-  if (subgraphs.length === 0) return graph;
-  const changed = subgraphs.map((raw) => {
-    if (typeof raw !== 'object' || raw === null) return raw;
-    const definition = raw as RawGraph;
-    return definition.id === id ? change(definition) : withDefinition(definition, id, change);
-  });
-  return { ...graph, definitions: { ...(graph.definitions as object), subgraphs: changed } };
-}
-
 /** Sets widget `widget` of the inner node at execution path `path` (at least two ids); a string says why it cannot. */
 export function withInnerWidget(workflow: Workflow, path: readonly number[], widget: string, value: WidgetValue): Workflow | string {
   const ids = definitionPath(workflow, path);
@@ -57,19 +46,5 @@ export function withInnerWidget(workflow: Workflow, path: readonly number[], wid
     ...definition,
     nodes: (definition.nodes as WorkflowNode[]).map((node) => (node.id === nodeId ? { ...node, widgets: { ...node.widgets, [widget]: value } } : node)),
   });
-  return withDefinition(workflow, ids.at(-1)!, setNode) as Workflow;
-}
-
-/** The place of promoted input `name` among the instance's widget-bearing inputs, or −1. */
-export function promotedIndex(instance: WorkflowNode, name: string): number {
-  const promoted = instance.inputs.filter((input) => typeof input.widget === 'object' && input.widget !== null);
-  return promoted.findIndex((input) => input.name === name);
-}
-
-/** The instance with its value for the promoted input at `index` set. */
-export function withPromotedValue(instance: WorkflowNode, index: number, value: WidgetValue): WorkflowNode {
-  const saved = instance.properties[COMFY_WIDGETS_PROPERTY];
-  const values: unknown[] = Array.isArray(saved) ? [...saved] : [];
-  values[index] = value;
-  return { ...instance, properties: { ...instance.properties, [COMFY_WIDGETS_PROPERTY]: values } };
+  return withDefinition(workflow, ids.at(-1)!, setNode);
 }

@@ -12,3 +12,4 @@ export * from './frontend-nodes.js';
 export * from './value-control.js';
 export * from './control-updates.js';
 export * from './subgraphs.js';
+export * from './subgraph-controls.js';

@@ -3,13 +3,15 @@
  * ComfyUI PNG's `workflow` chunk holds): litegraph's serialisation with positional `widgets_values`,
  * links as `[id, origin_id, origin_slot, target_id, target_slot, type]` and ComfyUI's slot numbering.
  * Each node is translated by `exportNode`; a link whose end has no ComfyUI counterpart is left out
- * and said so. Subgraph definitions go back under `definitions.subgraphs`, translated the same way.
+ * and said so. Subgraph definitions go back under `definitions.subgraphs`, translated the same way;
+ * promoted widgets saved as `proxyWidgets` go as linked inputs (proxy-widgets-export.ts).
  */
 import { createHash } from 'node:crypto';
 import type { Workflow, WorkflowGroup, WorkflowNode } from '../../protocol/index.js';
 import type { NodeRegistry } from '../node-registry.js';
 import { carriedKeys, exportNode } from './export-node.js';
 import type { ComfyInputSlot, NodeExport } from './export-node.js';
+import { withProxyWidgetsLinked } from './proxy-widgets-export.js';
 import { rawSubgraphsOf, SUBGRAPH_INPUT_NODE_ID, SUBGRAPH_OUTPUT_NODE_ID, subgraphDefinitionSchema, type SubgraphLink } from '../subgraph-definitions.js';
 
 /** The schema version ComfyUI's frontend writes for array links. */
@@ -180,8 +182,9 @@ function exportDefinition(raw: unknown, registry: NodeRegistry, notes: string[])
 
 const largestOf = (items: readonly { id: number }[]) => Math.max(0, ...items.map((item) => item.id));
 
-export function exportComfyUiWorkflow(workflow: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyUiWorkflow> {
+export function exportComfyUiWorkflow(ours: Workflow, registry: NodeRegistry): ComfyUiExport<ComfyUiWorkflow> {
   const notes: string[] = [];
+  const workflow = withProxyWidgetsLinked(ours, registry);
   const { nodes, links } = exportGraphBody(workflow.nodes, workflow.links, registry, notes);
   const subgraphs = rawSubgraphsOf(workflow).flatMap((definition) => exportDefinition(definition, registry, notes));
   return {

@@ -147,7 +147,16 @@ export class GraphEditor {
 
   /** Sets a widget's value as code (the seed control after queueing), recording it as an edit. */
   setWidgetValue(nodeId: number, name: string, value: WidgetValue): void {
-    const widget = this.node(nodeId)?.widgets?.find((candidate) => candidate.name === name);
+    this.#setWidget(this.node(nodeId), name, value);
+  }
+
+  /** The same for a node inside definition `definitionId` (a subgraph's seed after queueing): every instance shows it. */
+  setInnerWidgetValue(definitionId: string, nodeId: number, name: string, value: WidgetValue): void {
+    this.#setWidget(this.graph.subgraphs.get(definitionId)?.getNodeById(nodeId), name, value);
+  }
+
+  #setWidget(node: LGraphNode | null | undefined, name: string, value: WidgetValue): void {
+    const widget = node?.widgets?.find((candidate) => candidate.name === name);
     if (!widget) return;
     widget.value = value as never;
     this.canvas.setDirty(true);

@@ -4,7 +4,7 @@
  * its widgets and everything upstream) is the one the job ran with, and go as soon as an edit
  * changes it. Seeds that move on after queueing count as part of the queued graph, not as an edit.
  */
-import { withControlUpdates, type ControlUpdate, type Workflow } from '../../../app/protocol/index.js';
+import { withControlUpdates, withSubgraphControlMoves, type ControlUpdate, type SubgraphControlMove, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import { nodeSignatures } from '../run/node-signature.js';
 
@@ -24,12 +24,12 @@ export class ResultFreshness {
     for (const old of [...this.#jobs.keys()].slice(0, -JOBS_KEPT)) this.#jobs.delete(old);
   }
 
-  seedsMoved(jobIds: readonly string[], updates: readonly ControlUpdate[]): void {
+  seedsMoved(jobIds: readonly string[], updates: readonly ControlUpdate[], inSubgraphs: readonly SubgraphControlMove[]): void {
     // The canvas holds the moved seeds already (set synchronously), before its edit is committed.
     this.#current = undefined;
     for (const jobId of jobIds) {
       const job = this.#jobs.get(jobId);
-      if (job) this.#jobs.set(jobId, { workflow: withControlUpdates(job.workflow, updates) });
+      if (job) this.#jobs.set(jobId, { workflow: withSubgraphControlMoves(withControlUpdates(job.workflow, updates), inSubgraphs) });
     }
   }
 

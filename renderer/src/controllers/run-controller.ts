@@ -3,7 +3,7 @@
  * and turns engine events into node marks (running with steps, cached, failed), live previews,
  * the problems list, and gallery entries with the settings each image was made with.
  */
-import { controlUpdatesAfterQueue, type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure, type Workflow } from '../../../app/protocol/index.js';
+import { controlUpdatesAfterQueue, subgraphControlMoves, type EngineEvent, type ExecutionProviderPreference, type Issue, type NodeFailure, type Workflow } from '../../../app/protocol/index.js';
 import type { GraphEditor } from '../canvas/graph-editor.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import { imagesOf, viewUrl, type OutputImage } from '../run/output-images.js';
@@ -90,11 +90,20 @@ export class RunController {
     return result.jobId;
   }
 
-  /** The after-queue seed controls (increment, randomize, …) of a queued `workflow`, applied to the canvas; `jobIds` were queued from it. */
+  /**
+   * The after-queue seed controls (increment, randomize, …) of a queued `workflow`, applied to the
+   * canvas, inside subgraphs too (in the definition, once per instance; a promoted widget on its
+   * instance); `jobIds` were queued from it.
+   */
   applySeedControls(workflow: Workflow, jobIds: readonly string[]): void {
     const updates = controlUpdatesAfterQueue(workflow, this.editor.schemas);
+    const inSubgraphs = subgraphControlMoves(workflow, this.editor.schemas);
     for (const update of updates) this.editor.setWidgetValue(update.nodeId, update.widget, update.value);
-    this.#freshness.seedsMoved(jobIds, updates);
+    for (const move of inSubgraphs) {
+      if (move.kind === 'inner') this.editor.setInnerWidgetValue(move.definitionId, move.nodeId, move.widget, move.value);
+      else this.editor.setWidgetValue(move.instanceId, move.input, move.value);
+    }
+    this.#freshness.seedsMoved(jobIds, updates, inSubgraphs);
   }
 
   /** After an edit: previews, output images and done/cached marks whose node's inputs changed are taken off the canvas. */

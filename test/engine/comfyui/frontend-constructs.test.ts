@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { exportComfyUiWorkflow } from '../../../app/engine/comfyui/export-ui.js';
 import { loadWorkflow } from '../../../app/engine/workflow-load.js';
 import { flattenWorkflow } from '../../../app/engine/workflow-to-prompt.js';
 import { decodePng } from '../../../app/imaging/png-metadata.js';
@@ -226,6 +227,17 @@ describe('ComfyUI frontend constructs give the pixels of the flat API prompt', (
 
   test('promoted widgets as linked inputs, as proxyWidgets, and mixed: the instance\'s values win over the stale inner ones', async () => {
     for (const form of ['linked', 'proxy', 'mixed'] as const) assert.deepEqual(await pixelsOf(modelsDir, promotedSubgraph(form)), flat, form);
+  });
+
+  test('proxyWidgets and mixed forms exported (as linked inputs) give the same pixels', async () => {
+    const registry = new EngineHarness().registry;
+    for (const form of ['proxy', 'mixed'] as const) {
+      const loaded = loadWorkflow(promotedSubgraph(form), registry);
+      assert.ok(loaded.ok);
+      const exported = JSON.parse(JSON.stringify(exportComfyUiWorkflow(loaded.workflow, registry).comfy)) as unknown;
+      assert.doesNotMatch(JSON.stringify(exported), /proxyWidgets/);
+      assert.deepEqual(await pixelsOf(modelsDir, exported), flat, form);
+    }
   });
 });
 
