@@ -116,7 +116,9 @@ async function createThroughCache(modelPath: string, sessionOptions: ort.Inferen
   const plan = planCachedModel(modelPath, cacheDir, ort.env.versions.common);
   if (plan.ready) {
     try {
-      return await ort.InferenceSession.create(plan.cachedModel, { ...sessionOptions, graphOptimizationLevel: 'disabled' });
+      // ORT's own saved graph repeats If-branch constants as initializers and warns once per
+      // constant on reading it back (thousands of lines for a prepared UNet); the values are the same.
+      return await ort.InferenceSession.create(plan.cachedModel, { ...sessionOptions, graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
     } catch {
       await plan.discard('entry');
     }

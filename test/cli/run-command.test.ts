@@ -92,6 +92,18 @@ describe('scalecrafter run', () => {
     assert.match(result.stderr, /listed\.safetensors/);
   });
 
+  test('a ScaleCrafter run prints no ONNX Runtime warnings, from a cold cache or from the optimised graphs it cached', async () => {
+    // ORT warns once per If-branch constant when it reads back its own saved prepared UNet: thousands of lines.
+    const env = { SCALECRAFTER_CACHE_DIR: mkdtempSync(path.join(tmpdir(), 'scalecrafter-cache-')) };
+    const workflow = path.resolve('workflows/scalecrafter-4x.json');
+    for (const run of ['cold', 'warm']) {
+      const result = await runCli(['run', workflow, '--out', path.join(dir, `quiet-${run}`)], { env, timeoutMs: 300_000 });
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(existsSync(path.join(env.SCALECRAFTER_CACHE_DIR, 'optimized-models')), 'the run caches its optimised graphs');
+      assert.doesNotMatch(result.stderr, /\[[WE]:onnxruntime/, `${run} run`);
+    }
+  });
+
   test('a missing or truncated file is reported, not thrown', async () => {
     const missing = await runCli(['run', path.join(dir, 'nope.json')]);
     assert.equal(missing.code, 2);

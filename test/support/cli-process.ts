@@ -11,11 +11,11 @@ export interface CliResult {
 }
 
 /** `closeStdout`: close the read end of the CLI's stdout at once, as `| head -c 0` would. */
-export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; closeStdout?: boolean } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; closeStdout?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${root}app/cli/main.ts`, ...args], {
       cwd: options.cwd ?? root,
-      env: { ...process.env, FORCE_COLOR: '0' },
+      env: { ...process.env, ...options.env, FORCE_COLOR: '0' },
       timeout: options.timeoutMs ?? 120_000,
     });
     let stdout = '';
