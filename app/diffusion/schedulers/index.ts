@@ -15,7 +15,7 @@ export type { LatentParameterization, PlannedStep, Sampler, SamplerKind, Sampler
 export { planSampling, planStepWindow, type StepWindow } from './sampling-plan.js';
 export { COMFY_SAMPLER_NAMES, SAMPLER_NAMES, samplerFromWidgets, SAMPLER_LABELS } from './sampler-registry.js';
 export type { SamplerDescriptor, SamplerWidgets } from './sampler-descriptor.js';
-export { advanceSampler, initialLatents, isSamplingDone, modelInput, noisedLatents, startSampling, stepSampler, type ModelEvaluation } from './sampler-state.js';
+export { advanceSampler, initialLatents, isSamplingDone, noisedLatents, startSampling, type ModelEvaluation } from './sampler-state.js';
 export { predictDenoised } from './denoised-prediction.js';
 export { samplingArgumentError, SCHEDULER_CONFIG_PROBLEM, schedulerConfigError } from './scheduler-errors.js';
 export { SCHEDULE_NAMES, type ScheduleName } from './sigma-schedules.js';

@@ -10,13 +10,11 @@
  *     state = await advanceSampler(plan, state, ({ sample, timestep }) => unet(sample, timestep), noise);
  *   }
  *   // state.sample is the final latent
- *
- * stepSampler is the synchronous step for the samplers that evaluate the model once per step.
  */
 import type { PlannedStep, SamplerState, SamplingPlan } from './sampling-types.js';
 import type { ExtraEvaluation, StepProgram, StepUpdate } from './sampler-descriptor.js';
 import { alphaAndNoiseScale, requireSameLength } from './denoised-prediction.js';
-import { descriptorOf, SAMPLER_LABELS, SAMPLER_NAMES } from './sampler-registry.js';
+import { descriptorOf } from './sampler-registry.js';
 import { samplingArgumentError } from './scheduler-errors.js';
 import { cachedTrainingSchedule } from './sigma-plan.js';
 import { nearestTimestep } from './sigma-schedules.js';
@@ -68,25 +66,10 @@ export interface ModelEvaluation {
 }
 
 /**
- * Advance one step with the model's output for modelInput(plan, state), for samplers that evaluate
- * the model once per step. `noise` (unit Gaussian, latent-sized) is required exactly when
- * plan.needsStepNoise: one array, or plan.stepNoiseDraws of them.
- */
-export function stepSampler(plan: SamplingPlan, state: SamplerState, modelOutput: Float32Array, noise?: Float32Array | readonly Float32Array[]): SamplerState {
-  const outcome = firstEvaluationStep(plan, state, modelOutput, noise);
-  if (!isStepProgram(outcome)) return nextState(state, outcome);
-  const { done, value } = outcome.next();
-  if (!done) {
-    const label = SAMPLER_LABELS[SAMPLER_NAMES.indexOf(plan.sampler.kind)];
-    throw samplingArgumentError('sampler', `${label} evaluates the model more than once per step`, 'Step it with advanceSampler, which calls the model for each evaluation');
-  }
-  return nextState(state, value);
-}
-
-/**
  * Advance one step, calling `evaluate` for every model evaluation the sampler makes: the step's own
  * (modelInput) and, for Heun, DPM2, DPM++ SDE …, the later ones at intermediate σ's. Each carries
- * the step it belongs to.
+ * the step it belongs to. `noise` (unit Gaussian, latent-sized) is required exactly when
+ * plan.needsStepNoise: one array, or plan.stepNoiseDraws of them.
  */
 export async function advanceSampler(
   plan: SamplingPlan,

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { STABLE_DIFFUSION_SCHEDULER_CONFIG, type PredictionType, type SchedulerConfig, type TimestepSpacing } from '../../../app/diffusion/schedulers/scheduler-config.js';
 import type { Sampler, SamplingPlan } from '../../../app/diffusion/schedulers/sampling-types.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
-import { initialLatents, modelInput, noisedLatents, startSampling, stepSampler } from '../../../app/diffusion/schedulers/sampler-state.js';
+import { advanceSampler, initialLatents, noisedLatents, startSampling } from '../../../app/diffusion/schedulers/sampler-state.js';
 import { GaussianNoiseStream, gaussianNoise } from '../../../app/diffusion/noise/gaussian-noise.js';
 import { gaussianModel, maxAbsDifference, meanAndStd, runSampling } from './gaussian-toy.js';
 import { UserFacingError } from '../../../app/protocol/user-facing-error.js';
@@ -47,11 +47,11 @@ describe('conformance: point-mass data with the exact model', () => {
         // diffusers' DDIM steps to t − T//N, which only lands on the next planned timestep with
         // leading spacing; the other spacings are covered by the quirk test below.
         if (sampler.kind === 'ddim' && spacing !== 'leading') continue;
-        test(`${label(sampler)} ${prediction} ${spacing}: every step stays on x0's noising path and ends at x0`, () => {
+        test(`${label(sampler)} ${prediction} ${spacing}: every step stays on x0's noising path and ends at x0`, async () => {
           const config: SchedulerConfig = { ...STABLE_DIFFUSION_SCHEDULER_CONFIG, prediction_type: prediction, timestep_spacing: spacing, set_alpha_to_one: true };
           const plan = planSampling(config, sampler, 12);
           const start = noisedLatents(plan, x0, epsilon);
-          const trajectory = runSampling(plan, start, gaussianModel(prediction, x0, 0));
+          const trajectory = await runSampling(plan, start, gaussianModel(prediction, x0, 0));
           trajectory.forEach((sample, k) => {
             const expected = onNoisingPath(plan, x0, epsilon, (plan.steps[k] as { sigmaNext: number }).sigmaNext);
             // float32 storage of O(1)…O(15) values: 1e-4 absolute.
@@ -63,9 +63,9 @@ describe('conformance: point-mass data with the exact model', () => {
     }
   }
 
-  test('DDIM with set_alpha_to_one = false ends at t = 0 noise level, not at x0 (diffusers semantics)', () => {
+  test('DDIM with set_alpha_to_one = false ends at t = 0 noise level, not at x0 (diffusers semantics)', async () => {
     const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, { kind: 'ddim', eta: 0 }, 20);
-    const trajectory = runSampling(plan, noisedLatents(plan, x0, epsilon), gaussianModel('epsilon', x0, 0));
+    const trajectory = await runSampling(plan, noisedLatents(plan, x0, epsilon), gaussianModel('epsilon', x0, 0));
     const sigmaAtZero = (plan.steps[19] as { sigmaNext: number }).sigmaNext;
     assert.ok(sigmaAtZero > 0.02 && sigmaAtZero < 0.04, `σ(t=0) = ${sigmaAtZero}`);
     assert.ok(maxAbsDifference(trajectory[19] as Float32Array, onNoisingPath(plan, x0, epsilon, sigmaAtZero)) < 1e-5);
@@ -85,11 +85,11 @@ describe('conformance: point-mass data with the exact model', () => {
   });
 
   for (const sampler of DETERMINISTIC) {
-    test(`${label(sampler)} img2img (denoise 0.4) from the noised x0 also ends at x0`, () => {
+    test(`${label(sampler)} img2img (denoise 0.4) from the noised x0 also ends at x0`, async () => {
       const plan = planSampling({ ...STABLE_DIFFUSION_SCHEDULER_CONFIG, set_alpha_to_one: true }, sampler, 25, 0.4);
       assert.equal(plan.steps.length, 10);
       assert.equal(plan.steps[0]?.index, 15);
-      const trajectory = runSampling(plan, noisedLatents(plan, x0, epsilon), gaussianModel('epsilon', x0, 0));
+      const trajectory = await runSampling(plan, noisedLatents(plan, x0, epsilon), gaussianModel('epsilon', x0, 0));
       assert.ok(maxAbsDifference(trajectory[9] as Float32Array, x0) < 1e-5);
     });
   }
@@ -106,11 +106,11 @@ describe('conformance: Gaussian data with the exact score', () => {
   const means = new Float32Array(count).fill(dataMean);
 
   for (const sampler of [...DETERMINISTIC, ...STOCHASTIC]) {
-    test(`${label(sampler)}: samples from noise have the data's mean and std`, () => {
+    test(`${label(sampler)}: samples from noise have the data's mean and std`, async () => {
       const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, sampler, 500);
       const stream = new GaussianNoiseStream(1234);
       const latents = initialLatents(plan, stream.next(count));
-      const trajectory = runSampling(plan, latents, gaussianModel('epsilon', means, dataStd), stream);
+      const trajectory = await runSampling(plan, latents, gaussianModel('epsilon', means, dataStd), stream);
       const { mean, std } = meanAndStd(trajectory[trajectory.length - 1] as Float32Array);
       assert.ok(Math.abs(mean - dataMean) < 0.02, `mean ${mean}`);
       assert.ok(Math.abs(std / dataStd - 1) < 0.035, `std ${std}`);
@@ -123,43 +123,46 @@ describe('conformance: determinism and purity', () => {
   const model = gaussianModel('epsilon', means, 0.4);
 
   for (const sampler of [...DETERMINISTIC, ...STOCHASTIC]) {
-    test(`${label(sampler)}: same seed → identical result; inputs untouched`, () => {
+    test(`${label(sampler)}: same seed → identical result; inputs untouched`, async () => {
       const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, sampler, 8);
-      const run = (seed: number): Float32Array => {
+      const run = async (seed: number): Promise<Float32Array> => {
         const stream = new GaussianNoiseStream(seed);
-        const trajectory = runSampling(plan, initialLatents(plan, stream.next(256)), model, stream);
+        const trajectory = await runSampling(plan, initialLatents(plan, stream.next(256)), model, stream);
         return trajectory[trajectory.length - 1] as Float32Array;
       };
-      assert.deepEqual(run(99), run(99));
-      assert.notDeepEqual(run(99), run(100));
+      assert.deepEqual(await run(99), await run(99));
+      assert.notDeepEqual(await run(99), await run(100));
 
       const state = startSampling(plan, initialLatents(plan, gaussianNoise(5, 256)));
       const before = Float32Array.from(state.sample);
-      const { sample } = modelInput(plan, state);
-      const output = model(sample, plan.steps[0]?.sigma as number);
-      const outputBefore = Float32Array.from(output);
-      const next = stepSampler(plan, state, output, plan.needsStepNoise ? gaussianNoise(6, 256) : undefined);
+      const outputs: Array<{ output: Float32Array; copy: Float32Array }> = [];
+      const next = await advanceSampler(plan, state, async ({ sample, sigma }) => {
+        const output = model(sample, sigma);
+        outputs.push({ output, copy: Float32Array.from(output) });
+        return output;
+      }, plan.needsStepNoise ? gaussianNoise(6, 256) : undefined);
       assert.deepEqual(state.sample, before);
-      assert.deepEqual(output, outputBefore);
+      assert.equal(outputs.length, 1);
+      for (const { output, copy } of outputs) assert.deepEqual(output, copy);
       assert.equal(state.position, 0);
       assert.equal(next.position, 1);
       assert.notEqual(next.sample, state.sample);
     });
   }
 
-  test('stochastic samplers refuse to step without noise, naming the argument', () => {
+  test('stochastic samplers refuse to step without noise, naming the argument', async () => {
     for (const sampler of STOCHASTIC) {
       const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, sampler, 4);
       const state = startSampling(plan, new Float32Array(4));
-      assert.throws(() => stepSampler(plan, state, new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'noise');
+      await assert.rejects(advanceSampler(plan, state, async () => new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'noise');
     }
   });
 
-  test('mismatched lengths and stepping past the end are named errors', () => {
+  test('mismatched lengths and stepping past the end are named errors', async () => {
     const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, { kind: 'euler' }, 1);
     const state = startSampling(plan, new Float32Array(4));
-    assert.throws(() => stepSampler(plan, state, new Float32Array(3)), (error: unknown) => error instanceof UserFacingError && error.field === 'modelOutput');
-    const done = stepSampler(plan, state, new Float32Array(4));
-    assert.throws(() => stepSampler(plan, done, new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'state.position');
+    await assert.rejects(advanceSampler(plan, state, async () => new Float32Array(3)), (error: unknown) => error instanceof UserFacingError && error.field === 'modelOutput');
+    const done = await advanceSampler(plan, state, async () => new Float32Array(4));
+    await assert.rejects(advanceSampler(plan, done, async () => new Float32Array(4)), (error: unknown) => error instanceof UserFacingError && error.field === 'state.position');
   });
 });

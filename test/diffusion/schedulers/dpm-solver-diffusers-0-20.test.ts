@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isSamplingDone, modelInput, startSampling, stepSampler } from '../../../app/diffusion/schedulers/sampler-state.js';
+import { advanceSampler, isSamplingDone, startSampling } from '../../../app/diffusion/schedulers/sampler-state.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
 import type { Sampler } from '../../../app/diffusion/schedulers/sampling-types.js';
 import {
@@ -37,12 +37,11 @@ const SD_CONFIG: DiffusersV020DpmConfig = { ...TEST_CONFIG, betaStart: 0.00085, 
 const legacy = (config: SchedulerConfig): SchedulerConfig => ({ ...config, dpm_solver_variant: 'diffusers-0.20', final_sigmas_type: 'sigma_min' });
 const TEST_SCHEDULER: SchedulerConfig = { ...DIFFUSERS_DEFAULT_SCHEDULER_CONFIG, lower_order_final: false };
 
-function implementationLoop(config: SchedulerConfig, sampler: Sampler, steps: number): { sample: Float32Array; timesteps: number[] } {
+async function implementationLoop(config: SchedulerConfig, sampler: Sampler, steps: number): Promise<{ sample: Float32Array; timesteps: number[] }> {
   const plan = planSampling(config, sampler, steps);
   let state = startSampling(plan, fixture());
   while (!isSamplingDone(plan, state)) {
-    const { sample, timestep } = modelInput(plan, state);
-    state = stepSampler(plan, state, model(sample, timestep));
+    state = await advanceSampler(plan, state, async ({ sample, timestep }) => model(sample, timestep));
   }
   return { sample: state.sample, timesteps: plan.steps.map((step) => step.timestep) };
 }
@@ -67,13 +66,13 @@ describe('the diffusers 0.20 reference reproduces diffusers 0.20\'s published DP
 });
 
 describe('DPM++ 2M, dpm_solver_variant "diffusers-0.20"', () => {
-  test('Karras, SD schedule, 50 steps: the repeated timestep 1 is dropped, 49 steps run, timesteps as 0.20', () => {
+  test('Karras, SD schedule, 50 steps: the repeated timestep 1 is dropped, 49 steps run, timesteps as 0.20', async () => {
     const expected = diffusersV020Timesteps({ ...SD_CONFIG, karras: true }, 50);
     assert.equal(expected.length, 49);
     assert.deepEqual(expected.slice(-4), [4, 2, 1, 0]);
-    const { timesteps } = implementationLoop(legacy(STABLE_DIFFUSION_SCHEDULER_CONFIG), { kind: 'dpmpp_2m', karras: true }, 50);
+    const { timesteps } = await implementationLoop(legacy(STABLE_DIFFUSION_SCHEDULER_CONFIG), { kind: 'dpmpp_2m', karras: true }, 50);
     assert.deepEqual(timesteps, expected);
-    const current = implementationLoop({ ...STABLE_DIFFUSION_SCHEDULER_CONFIG, final_sigmas_type: 'sigma_min' }, { kind: 'dpmpp_2m', karras: true }, 50);
+    const current = await implementationLoop({ ...STABLE_DIFFUSION_SCHEDULER_CONFIG, final_sigmas_type: 'sigma_min' }, { kind: 'dpmpp_2m', karras: true }, 50);
     assert.equal(current.timesteps.length, 50, 'the current variant keeps all 50');
   });
 
@@ -85,16 +84,16 @@ describe('DPM++ 2M, dpm_solver_variant "diffusers-0.20"', () => {
     ['leading spacing + steps_offset, SD schedule, 30 steps', { ...STABLE_DIFFUSION_SCHEDULER_CONFIG, timestep_spacing: 'leading' }, { ...SD_CONFIG, timestepSpacing: 'leading' }, false, 30],
   ];
   for (const [name, config, reference, karras, steps] of loops) {
-    test(`full loop equals the 0.20 reference within 5e-6: ${name}`, () => {
-      const { sample, timesteps } = implementationLoop(legacy(config), { kind: 'dpmpp_2m', karras }, steps);
+    test(`full loop equals the 0.20 reference within 5e-6: ${name}`, async () => {
+      const { sample, timesteps } = await implementationLoop(legacy(config), { kind: 'dpmpp_2m', karras }, steps);
       assert.deepEqual(timesteps, diffusersV020Timesteps(reference, steps));
       const expected = diffusersV020Loop(reference, steps, fixture(), model);
       assert.ok(maxAbsDiff(sample, expected) < 5e-6, `max |diff| ${maxAbsDiff(sample, expected)}`);
     });
   }
 
-  test('the current variant is a different sampler on the same Karras loop (the option matters)', () => {
-    const { sample } = implementationLoop({ ...STABLE_DIFFUSION_SCHEDULER_CONFIG, final_sigmas_type: 'sigma_min' }, { kind: 'dpmpp_2m', karras: true }, 50);
+  test('the current variant is a different sampler on the same Karras loop (the option matters)', async () => {
+    const { sample } = await implementationLoop({ ...STABLE_DIFFUSION_SCHEDULER_CONFIG, final_sigmas_type: 'sigma_min' }, { kind: 'dpmpp_2m', karras: true }, 50);
     assert.ok(maxAbsDiff(sample, diffusersV020Loop({ ...SD_CONFIG, karras: true }, 50, fixture(), model)) > 1e-4);
   });
 });

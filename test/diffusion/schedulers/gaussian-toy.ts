@@ -11,7 +11,7 @@
  */
 import type { PredictionType } from '../../../app/diffusion/schedulers/scheduler-config.js';
 import type { SamplingPlan } from '../../../app/diffusion/schedulers/sampling-types.js';
-import { isSamplingDone, modelInput, startSampling, stepSampler } from '../../../app/diffusion/schedulers/sampler-state.js';
+import { advanceSampler, isSamplingDone, startSampling } from '../../../app/diffusion/schedulers/sampler-state.js';
 import type { GaussianNoiseStream } from '../../../app/diffusion/noise/gaussian-noise.js';
 
 export type ToyModel = (input: Float32Array, sigma: number) => Float32Array;
@@ -35,14 +35,16 @@ export function gaussianModel(prediction: PredictionType, means: Float32Array, s
   };
 }
 
-/** Run a plan from `latents` to the end; returns every intermediate sample (index k = after step k). */
-export function runSampling(plan: SamplingPlan, latents: Float32Array, model: ToyModel, noise?: GaussianNoiseStream): Float32Array[] {
+/**
+ * Run a plan from `latents` to the end through advanceSampler, the app's step; returns every
+ * intermediate sample (index k = after step k).
+ */
+export async function runSampling(plan: SamplingPlan, latents: Float32Array, model: ToyModel, noise?: GaussianNoiseStream): Promise<Float32Array[]> {
   let state = startSampling(plan, latents);
   const trajectory: Float32Array[] = [];
   while (!isSamplingDone(plan, state)) {
-    const { sample, step } = modelInput(plan, state);
     const stepNoise = plan.needsStepNoise ? noise?.next(latents.length) : undefined;
-    state = stepSampler(plan, state, model(sample, step.sigma), stepNoise);
+    state = await advanceSampler(plan, state, async ({ sample, sigma }) => model(sample, sigma), stepNoise);
     trajectory.push(state.sample);
   }
   return trajectory;

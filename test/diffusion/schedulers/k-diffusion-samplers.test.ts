@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { STABLE_DIFFUSION_SCHEDULER_CONFIG } from '../../../app/diffusion/schedulers/scheduler-config.js';
 import { planSampling } from '../../../app/diffusion/schedulers/sampling-plan.js';
-import { advanceSampler, initialLatents, isSamplingDone, startSampling, stepSampler, type ModelEvaluation } from '../../../app/diffusion/schedulers/sampler-state.js';
+import { advanceSampler, initialLatents, isSamplingDone, startSampling, type ModelEvaluation } from '../../../app/diffusion/schedulers/sampler-state.js';
 import { samplerFromWidgets, type SamplerKind } from '../../../app/diffusion/schedulers/sampler-registry.js';
 import type { ScheduleName } from '../../../app/diffusion/schedulers/sigma-schedules.js';
 import type { SamplingPlan } from '../../../app/diffusion/schedulers/sampling-types.js';
@@ -111,12 +111,6 @@ describe('model evaluations of a multi-evaluation sampler', () => {
       assert.ok(Number.isInteger(evaluation.timestep), 'ComfyUI gives the UNet the nearest training timestep');
       assert.ok(evaluation.sample.every((value) => Number.isFinite(value)) && scale < 1);
     });
-  });
-
-  test('stepping a multi-evaluation sampler synchronously is refused, naming the sampler', () => {
-    const plan = planSampling(STABLE_DIFFUSION_SCHEDULER_CONFIG, { kind: 'heun', schedule: 'karras' }, 4);
-    const state = startSampling(plan, new Float32Array(SIZE).fill(1));
-    assert.throws(() => stepSampler(plan, state, new Float32Array(SIZE)), (error: unknown) => error instanceof UserFacingError && error.field === 'sampler' && /Heun/.test(error.message));
   });
 
   test('DPM++ SDE without its two noise arrays is refused on the noise field', async () => {

@@ -44,7 +44,7 @@ describe('DDIM against Song et al. 2021 eq. 12 and 16', () => {
   const alphasCumprod = stableDiffusionAlphasCumprod();
   for (const eta of [0, 1]) {
     for (const prediction of PREDICTIONS) {
-      test(`eta ${eta}, ${prediction}`, () => {
+      test(`eta ${eta}, ${prediction}`, async () => {
         const config = { ...STABLE_DIFFUSION_SCHEDULER_CONFIG, prediction_type: prediction, set_alpha_to_one: true };
         const plan = planSampling(config, { kind: 'ddim', eta }, 10);
         // Leading spacing with steps_offset 1: τ = 901, 801, …, 1; after the last step ᾱ := 1.
@@ -69,7 +69,7 @@ describe('DDIM against Song et al. 2021 eq. 12 and 16', () => {
 
         let call = 0;
         const noise = { next: () => stepNoise[call++] as Float32Array } as unknown as GaussianNoiseStream;
-        const trajectory = runSampling(plan, start, gaussianModel(prediction, means, DATA_STD), noise);
+        const trajectory = await runSampling(plan, start, gaussianModel(prediction, means, DATA_STD), noise);
         assert.ok(maxAbsDifference(trajectory[9] as Float32Array, reference) < TOLERANCE);
       });
     }
@@ -81,7 +81,7 @@ describe('Euler, Euler ancestral and DPM++ 2M against the k-diffusion loops', ()
     const config = { ...STABLE_DIFFUSION_SCHEDULER_CONFIG, prediction_type: prediction };
 
     for (const karras of [false, true]) {
-      test(`Euler (karras ${karras}), ${prediction}: sample_euler`, () => {
+      test(`Euler (karras ${karras}), ${prediction}: sample_euler`, async () => {
         const plan = planSampling(config, { kind: 'euler', karras }, 20);
         const sigmas = sigmasOf(plan);
         const start = initialLatents(plan, gaussianNoise(3, SIZE));
@@ -94,11 +94,11 @@ describe('Euler, Euler ancestral and DPM++ 2M against the k-diffusion loops', ()
             reference[i] = x + derivative * ((sigmas[k + 1] as number) - sigma);
           }
         }
-        const trajectory = runSampling(plan, start, gaussianModel(prediction, means, DATA_STD));
+        const trajectory = await runSampling(plan, start, gaussianModel(prediction, means, DATA_STD));
         assert.ok(maxAbsDifference(trajectory[19] as Float32Array, reference) < TOLERANCE);
       });
 
-      test(`DPM++ 2M (karras ${karras}), ${prediction}: sample_dpmpp_2m`, () => {
+      test(`DPM++ 2M (karras ${karras}), ${prediction}: sample_dpmpp_2m`, async () => {
         const plan = planSampling(config, { kind: 'dpmpp_2m', karras }, 20);
         const sigmas = sigmasOf(plan);
         const start = initialLatents(plan, gaussianNoise(4, SIZE));
@@ -120,12 +120,12 @@ describe('Euler, Euler ancestral and DPM++ 2M against the k-diffusion loops', ()
           }
           older = denoised;
         }
-        const trajectory = runSampling(plan, start, gaussianModel(prediction, means, DATA_STD));
+        const trajectory = await runSampling(plan, start, gaussianModel(prediction, means, DATA_STD));
         assert.ok(maxAbsDifference(trajectory[19] as Float32Array, reference) < TOLERANCE);
       });
     }
 
-    test(`Euler ancestral, ${prediction}: sample_euler_ancestral (eta 1) with the same noise`, () => {
+    test(`Euler ancestral, ${prediction}: sample_euler_ancestral (eta 1) with the same noise`, async () => {
       const plan = planSampling(config, { kind: 'euler_ancestral' }, 20);
       const sigmas = sigmasOf(plan);
       const startNoise = new GaussianNoiseStream(8);
@@ -143,7 +143,7 @@ describe('Euler, Euler ancestral and DPM++ 2M against the k-diffusion loops', ()
           reference[i] = x + ((x - denoise(x, from)) / from) * (sigmaDown - from) + (to > 0 ? (z[i] as number) * sigmaUp : 0);
         }
       }
-      const trajectory = runSampling(plan, start, gaussianModel(prediction, means, DATA_STD), startNoise);
+      const trajectory = await runSampling(plan, start, gaussianModel(prediction, means, DATA_STD), startNoise);
       assert.ok(maxAbsDifference(trajectory[19] as Float32Array, reference) < TOLERANCE);
     });
   }
