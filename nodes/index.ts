@@ -50,6 +50,7 @@ import { conditioningZeroOut } from './conditioning-zero-out.js';
 import { imageScale } from './image-scale.js';
 import { kSamplerAdvanced } from './ksampler-advanced.js';
 import { imageScaleBy } from './image-scale-by.js';
+import { imageStitch } from './image-stitch.js';
 import { imageToMask } from './image-to-mask.js';
 import { latentUpscale } from './latent-upscale.js';
 import { latentUpscaleBy } from './latent-upscale-by.js';
@@ -98,6 +99,7 @@ const comfyCoreNodes: readonly AnyNodeDefinition[] = [
   latentUpscaleBy,
   imageScale,
   imageScaleBy,
+  imageStitch,
   setLatentNoiseMask,
   vaeEncodeForInpaint,
   invertMask,

@@ -10,6 +10,14 @@ export const IMAGE_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicu
 
 export function resizeImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
   if (width === images.width && height === images.height && crop === 'disabled') return images;
+  return commonUpscaleImage(images, width, height, method, crop);
+}
+
+/**
+ * common_upscale on an IMAGE even when the size stays: lanczos then still takes the image through
+ * 8 bits, as ComfyUI does where it calls common_upscale unconditionally (ImageStitch).
+ */
+export function commonUpscaleImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
   const planes = commonUpscale(imageToPlanes(images), [images.batch, 3, images.height, images.width], height, width, method, crop);
   return planesToImage(planes, images.batch, height, width);
 }

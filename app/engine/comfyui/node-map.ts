@@ -229,6 +229,8 @@ const MAPPINGS: readonly ComfyNodeMapping[] = [
   sameNamed('ThresholdMask', 'ThresholdMask', ['value'], ['MASK']),
   sameNamed('CropMask', 'CropMask', ['x', 'y', 'width', 'height'], ['MASK']),
   sameNamed('MaskComposite', 'MaskComposite', ['x', 'y', 'operation'], ['MASK']),
+  // comfy_extras/nodes_images.py
+  sameNamed('ImageStitch', 'Image Stitch', ['direction', 'match_image_size', 'spacing_width', 'spacing_color'], ['IMAGE']),
 ];
 
 export const COMFY_NODE_MAP: ReadonlyMap<string, ComfyNodeMapping> = new Map(MAPPINGS.map((mapping) => [mapping.comfyType, mapping]));
