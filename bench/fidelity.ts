@@ -1,7 +1,7 @@
 /**
  * The paper's central experiment on the project's own emoji model: fixed prompts and seeds at the
  * training size (32²), 4× and 16× the pixels, for Direct-Inf, Attn-SF and ScaleCrafter (re-dilation,
- * + ND-CFG, + dispersion); object-repetition, texture-repetition, recognisability and FID/KID-like
+ * + ND-CFG, + dispersion); object-repetition, content-scale, texture-repetition, recognisability and FID/KID-like
  * scores per method; image grids.
  *
  *   npm run bench:fidelity -- [--prompts 12] [--seeds 2] [--steps 20] [--sizes 32,64,128] [--device cpu]
@@ -27,6 +27,7 @@ import { readHeldOutImages, readTrainingImages, TRAINING_DATA_FOLDER } from './f
 import { measureRepetition } from './fidelity/repetition.js';
 import { heldOutCategoryAccuracy, promptCategory, recognisedShare } from './fidelity/recognisability.js';
 import { textureRepetition } from './fidelity/texture-repetition.js';
+import { contentScaleRatio } from './fidelity/content-scale.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,6 +69,8 @@ interface Row {
   meanExtraObjects: number;
   repeatedShare: number;
   peakShare: number;
+  /** Mean content-scale ratio against the same prompt and seed at the training size; null for that size itself. */
+  contentScale: number | null;
   meanTexture: number;
   texturedShare: number;
   recognised: number;
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
     const measures = set.images.map((image) => measureRepetition(image));
     const counts = measures.map((measure) => measure.objects.count);
     const textures = set.images.map((image) => textureRepetition(image).score);
+    const scales = set.size === trainingSize ? [] : set.images.flatMap((image, index) => contentScaleRatio(image, base.images[index]!) ?? []);
     const own = await features(set.images);
     const references = await referencesAt(set.size);
     const realFeatures = references.real;
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
       meanExtraObjects: mean(counts.map((count, index) => Math.max(0, count - baseObjects[index]!))),
       repeatedShare: mean(counts.map((count, index) => (count > Math.max(1, baseObjects[index]!) ? 1 : 0))),
       peakShare: mean(measures.map((measure) => (measure.autocorrelation.peaks.length > 0 ? 1 : 0))),
+      contentScale: scales.length > 0 ? mean(scales) : null,
       meanTexture: mean(textures),
       texturedShare: mean(textures.map((score) => (score >= TEXTURED_AT ? 1 : 0))),
       recognised: await recognisedShare(classifier, set.images, expectedCategories),
@@ -199,7 +204,7 @@ function report(rows: readonly Row[], machine: string, realCount: number, gridFi
   const number = (value: number | null, digits: number) => (value === null ? '–' : value.toFixed(digits));
   const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
   const lines = rows.map((row) =>
-    `| ${row.scale} | ${row.method} | ${number(row.meanObjects, 2)} | ${number(row.meanExtraObjects, 2)} | ${percent(row.repeatedShare)} | ${percent(row.peakShare)} | ${number(row.meanTexture, 2)} | ${percent(row.texturedShare)} | ${percent(row.recognised)} | ${number(row.fidReal, 2)} | ${number(row.kidReal, 4)} | ${number(row.fidBase, 2)} | ${number(row.kidBase, 4)} | ${number(row.secondsPerImage, 1)} |`,
+    `| ${row.scale} | ${row.method} | ${number(row.meanObjects, 2)} | ${number(row.meanExtraObjects, 2)} | ${percent(row.repeatedShare)} | ${percent(row.peakShare)} | ${number(row.contentScale, 2)} | ${number(row.meanTexture, 2)} | ${percent(row.texturedShare)} | ${percent(row.recognised)} | ${number(row.fidReal, 2)} | ${number(row.kidReal, 4)} | ${number(row.fidBase, 2)} | ${number(row.kidBase, 4)} | ${number(row.secondsPerImage, 1)} |`,
   );
   const rowNames = ['32² (the training size)', ...METHODS.map((method) => METHOD_LABELS[method])].join(', ');
   const gridLines = gridFiles.map((file) => `- ${path.basename(file)}: rows ${rowNames}; a column per prompt (its first seed)`);
@@ -208,11 +213,13 @@ function report(rows: readonly Row[], machine: string, realCount: number, gridFi
     '',
     `${new Date().toISOString()} · model ${args.model} (trained at ${trainingSize}²) · ${prompts.length} prompts × ${seedCount} seeds · DDIM ${steps} steps, CFG ${cfg} · execution provider ${args.device} · reference set: ${realCount} training images`,
     '',
-    `| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | texture repetition | texture ≥ ${TEXTURED_AT} | recognised | FID_r | KID_r | FID_b | KID_b | s / image |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| scale | method | objects / image | extra objects vs 32² | images with more objects than at 32² | ≥ 1 autocorrelation peak | content scale | texture repetition | texture ≥ ${TEXTURED_AT} | recognised | FID_r | KID_r | FID_b | KID_b | s / image |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...lines,
     '',
     'FID/KID-like scores use the pooled features of the project\'s emoji classifier (models/fidelity-classifier), every image area-resampled to 32²; "r" against real training images enlarged to the output size, "b" against the model\'s own 32² images for the same prompts and seeds, enlarged. Lower is better. Measures: docs/fidelity-metrics.md.',
+    '',
+    `"content scale": mean ratio of the grey levels' median spatial frequency (cycles per image) to the same prompt and seed's at ${trainingSize}²: about 1 when the picture is drawn larger, k when its structure stayed the training size and fills the canvas k times per side, the failure ScaleCrafter addresses (k = ${sizes.filter((size) => size !== trainingSize).map((size) => `${size / trainingSize} at ${size}²`).join(', ')}).`,
     '',
     `"texture repetition": mean second-lattice-direction autocorrelation of the high-passed grey levels (0 none … 1 an exact tiling). "recognised": share of images the classifier assigns the prompt's category; its category accuracy on real held-out images is ${heldOut ? `${percent(heldOut.category)}, ${heldOut.source}` : 'unknown (no captions and no training record)'}.`,
     '',

@@ -64,21 +64,29 @@ export function circularAutocorrelation(mask: BinaryMask): Float64Array {
 /** The same normalized circular autocorrelation of any real-valued field (row-major, width × height). */
 export function fieldAutocorrelation(values: ArrayLike<number>, width: number, height: number): Float64Array {
   const n = width * height;
+  const re = powerSpectrum(values, width, height);
+  const im = new Float64Array(n);
+  dft2d(re, im, width, height, 1);
+  const energy = re[0]!;
+  // A uniform field has no variance: nothing can repeat, and R is undefined; report it as flat.
+  if (energy <= 1e-9 * n) return new Float64Array(n);
+  return re.map((v) => v / energy);
+}
+
+/**
+ * |DFT(f − mean f)|² at frequency index v·width + u (u cycles across the width, v down the height,
+ * indices past half the size are the negative frequencies): the autocorrelation's Fourier pair
+ * (Wiener–Khinchin), so both measures share one transform.
+ */
+export function powerSpectrum(values: ArrayLike<number>, width: number, height: number): Float64Array {
+  const n = width * height;
   let mean = 0;
   for (let p = 0; p < n; p++) mean += values[p]!;
   mean /= n;
   const re = Float64Array.from({ length: n }, (_, p) => values[p]! - mean);
   const im = new Float64Array(n);
   dft2d(re, im, width, height, -1);
-  for (let p = 0; p < n; p++) {
-    re[p] = re[p]! * re[p]! + im[p]! * im[p]!;
-    im[p] = 0;
-  }
-  dft2d(re, im, width, height, 1);
-  const energy = re[0]!;
-  // A uniform field has no variance: nothing can repeat, and R is undefined; report it as flat.
-  if (energy <= 1e-9 * n) return new Float64Array(n);
-  return re.map((v) => v / energy);
+  return re.map((value, p) => value * value + im[p]! * im[p]!);
 }
 
 /** In-place unnormalized 2-D DFT, sign −1 forward, +1 inverse (the inverse is not divided by W·H). */

@@ -42,8 +42,10 @@ describe('npm run bench:fidelity, shortened', () => {
     for (const row of report.rows) {
       for (const key of ['meanObjects', 'meanTexture', 'texturedShare', 'recognised', 'fidReal', 'kidReal', 'secondsPerImage']) assert.ok(Number.isFinite(row[key]), `${row.scale} ${row.method}: ${key} = ${row[key]}`);
     }
-    assert.equal(report.rows[0]!.fidBase, null, 'the baseline is not compared with itself');
-    assert.ok(report.rows.slice(1).every((row) => Number.isFinite(row.fidBase)));
+    for (const key of ['fidBase', 'contentScale']) {
+      assert.equal(report.rows[0]![key], null, `the baseline's ${key} is not against itself`);
+      assert.ok(report.rows.slice(1).every((row) => Number.isFinite(row[key])), key);
+    }
     assert.match(readFileSync(path.join(out, jsonFile.replace(/\.json$/, '.md')), 'utf8'), /\| 64² \(4×\) \| ScaleCrafter \+ ND-CFG \|/);
 
     const grid = decodePng(readFileSync(path.join(out, 'fidelity', 'grid-64.png')));
