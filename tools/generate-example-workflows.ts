@@ -4,14 +4,17 @@
  * count), with the settings of tools/emoji-scalecrafter-rule.ts, which bench:fidelity measures; and
  * workflows/sdxl*.json: the default workflow on an SDXL checkpoint (tiny-sdxl, the seeded test-size
  * SDXL created on first use, until the user picks a real one) at 1024², and at 2048² with the
- * reference's ScaleCrafter preset; workflows/hires-fix-*.json: the hires-fix baseline. Every file,
- * workflows/default.json included, is laid out in three columns that fit a 1280×800 window at the
- * readable start zoom (tools/workflow-layout.ts). Run:
+ * reference's ScaleCrafter preset; workflows/hires-fix-*.json: the hires-fix baseline;
+ * workflows/compare-16x.json: Direct-Inf and ScaleCrafter side by side from one seed
+ * (tools/comparison-workflow.ts). Every file but the comparison, workflows/default.json included, is
+ * laid out in three columns that fit a 1280×800 window at the readable start zoom
+ * (tools/workflow-layout.ts); the comparison's four columns open at its left edge. Run:
  *
  *   node --import tsx tools/generate-example-workflows.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Workflow } from '../app/protocol/index.js';
+import { comparisonWorkflow } from './comparison-workflow.js';
 import { scaledRule } from './emoji-scalecrafter-rule.js';
 import { layOutInColumns } from './workflow-layout.js';
 import { HIRES_FIX_DENOISE, insertHiresFix, insertModelPatch, setWidgets } from './workflow-patching.js';
@@ -85,3 +88,7 @@ const sdxlExamples: Array<[string, Workflow]> = [
 ];
 insertModelPatch(sdxlExamples[1]![1], 'ScaleCrafterPreset', { family: 'sdxl', width: 2048, height: 2048, variant: 'standard', freeu: true }, [860, 520]);
 for (const [file, workflow] of sdxlExamples) write(file, workflow);
+
+/** The prompt and seed README's comparison picture shows (docs/scalecrafter-experiment.md says how they were picked). */
+const COMPARISON = { prompt: 'grinning face, grinning, smileys and emotion, face smiling, twemoji', seed: 42 };
+writeFileSync(new URL('../workflows/compare-16x.json', import.meta.url), `${JSON.stringify(comparisonWorkflow(base, { side: 128, trainingSide: TRAINING_SIZE, ...COMPARISON }), null, 2)}\n`);

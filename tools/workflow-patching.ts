@@ -49,7 +49,7 @@ export function insertModelPatch(workflow: Workflow, type: string, widgets: Reco
 }
 
 /** Links `from`'s output `slot` to input `input` of `to` (an existing socket of `to`). */
-function connect(workflow: Workflow, from: WorkflowNode, slot: number, to: WorkflowNode, input: string): void {
+export function connect(workflow: Workflow, from: WorkflowNode, slot: number, to: WorkflowNode, input: string): void {
   const targetSlot = to.inputs.findIndex((candidate) => candidate.name === input);
   const id = workflow.last_link_id + 1;
   const type = from.outputs[slot]!.type;
@@ -59,7 +59,7 @@ function connect(workflow: Workflow, from: WorkflowNode, slot: number, to: Workf
   to.inputs[targetSlot]!.link = id;
 }
 
-function addNode(workflow: Workflow, node: Pick<WorkflowNode, 'type' | 'pos' | 'size' | 'inputs' | 'outputs' | 'widgets'>): WorkflowNode {
+export function addNode(workflow: Workflow, node: Pick<WorkflowNode, 'type' | 'pos' | 'size' | 'inputs' | 'outputs' | 'widgets'>): WorkflowNode {
   const added: WorkflowNode = { id: workflow.last_node_id + 1, version: 1, mode: 0, widget_controls: {}, properties: {}, ...node };
   workflow.nodes.push(added);
   workflow.last_node_id = added.id;

@@ -15,6 +15,8 @@ const SAMPLER = 5;
 const WORKFLOWS = new URL('../../workflows/', import.meta.url);
 /** litegraph's label/value layout around a widget's two texts: 4 margins of 15, paddings 5 and 20, the gap 5. */
 const WIDGET_CHROME = 90;
+/** Two pipelines side by side, four columns: too wide for the window at 11 px, so it opens at its left edge (GraphEditor's start view). */
+const WIDE_WORKFLOWS = new Set(['compare-16x']);
 
 describe('readable node text', { timeout: 200_000, skip: chromiumSkip }, () => {
   const session = useEditorSession();
@@ -50,11 +52,16 @@ describe('readable node text', { timeout: 200_000, skip: chromiumSkip }, () => {
         const handle = (globalThis as unknown as PageGlobals).scalecrafterDebug;
         return handle.snapshot().nodes.map((node) => ({ type: node.type, ...handle.screenRect(node.id)! }));
       });
+      const leftColumn = Math.min(...rects.map(({ node }) => node.x));
       for (const { type, node, canvas } of rects) {
-        const inside = node.x >= canvas.x && node.y >= canvas.y && node.x + node.w <= canvas.x + canvas.w && node.y + node.h <= canvas.y + canvas.h;
-        assert.ok(inside, `${name}: ${type} at ${JSON.stringify(node)} is not wholly on the canvas ${JSON.stringify(canvas)}`);
+        const insideVertically = node.y >= canvas.y && node.y + node.h <= canvas.y + canvas.h;
+        const insideHorizontally = node.x >= canvas.x && node.x + node.w <= canvas.x + canvas.w;
+        // A wide workflow must still fit its height, and show its first column whole.
+        const shown = WIDE_WORKFLOWS.has(name) ? insideVertically && (node.x > leftColumn + 1 || insideHorizontally) : insideVertically && insideHorizontally;
+        assert.ok(shown, `${name}: ${type} at ${JSON.stringify(node)} is not wholly on the canvas ${JSON.stringify(canvas)}`);
       }
-      if (name === 'scalecrafter-16x') await browser.screenshot('readable-16x');
+      if (WIDE_WORKFLOWS.has(name)) assert.ok(rects.some(({ node, canvas }) => node.x + node.w > canvas.x + canvas.w), `${name} is no longer wide: move it back under the whole-fit rule`);
+      if (name === 'scalecrafter-16x' || WIDE_WORKFLOWS.has(name)) await browser.screenshot(`readable-${name}`);
     }
     await browser.page.setViewportSize({ width: 1400, height: 860 });
   });

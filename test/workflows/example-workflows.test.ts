@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { Workflow } from '../../app/protocol/index.js';
+import { decodePng } from '../../app/imaging/png-metadata.js';
+import type { Workflow, WorkflowNode } from '../../app/protocol/index.js';
 import { scaledRule } from '../../tools/emoji-scalecrafter-rule.js';
 import { nodeOfType } from '../support/default-workflow.js';
 import { EMOJI_MODEL_NAME, emojiSourcesCopy } from '../support/emoji-model.js';
@@ -21,8 +22,8 @@ describe('the shipped example workflows', () => {
     engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
   });
 
-  test('there is one per scale class besides the default, the hires-fix baselines, the SDXL pair and area composition', () => {
-    assert.deepEqual(files, ['area-composition.json', 'default.json', 'hires-fix-16x.json', 'hires-fix-4x.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
+  test('there is one per scale class besides the default, the hires-fix baselines, the SDXL pair, area composition and the comparison', () => {
+    assert.deepEqual(files, ['area-composition.json', 'compare-16x.json', 'default.json', 'hires-fix-16x.json', 'hires-fix-4x.json', 'scalecrafter-16x.json', 'scalecrafter-4x.json', 'scalecrafter-6.25x.json', 'scalecrafter-8x.json', 'sdxl-scalecrafter-4x.json', 'sdxl.json']);
   });
 
   for (const file of files) {
@@ -62,6 +63,37 @@ describe('the shipped example workflows', () => {
       if (file === 'scalecrafter-8x.json') assert.ok(ran.includes('NoiseDampedCFG'));
     });
   }
+});
+
+describe('compare-16x.json', () => {
+  test('feeds one seed to a plain and a re-dilated Sampler on the same prompts and latent, and saves them side by side', async () => {
+    const workflow = read('compare-16x.json');
+    const samplers = workflow.nodes.filter((node) => node.type === 'Sampler');
+    const sourceOf = (node: WorkflowNode, input: string) => {
+      const link = workflow.links.find((candidate) => candidate.id === node.inputs.find((socket) => socket.name === input)?.link);
+      return link && workflow.nodes.find((candidate) => candidate.id === link.origin_id)!;
+    };
+    assert.equal(samplers.length, 2);
+    for (const input of ['positive', 'negative', 'latent', 'seed']) assert.equal(sourceOf(samplers[0]!, input)!.id, sourceOf(samplers[1]!, input)!.id, input);
+    assert.equal(sourceOf(samplers[0]!, 'seed')!.type, 'PrimitiveInt');
+    assert.deepEqual(samplers.map((sampler) => sourceOf(sampler, 'model')!.type), ['LoadCheckpoint', 'ReDilate']);
+    const { width, height } = nodeOfType(workflow, 'EmptyLatentImage').widgets;
+    const rule = scaledRule((Number(width) * Number(height)) / trainingSide ** 2);
+    assert.equal(Number(width) * Number(height), 16 * trainingSide ** 2);
+    assert.deepEqual(nodeOfType(workflow, 'ReDilate').widgets.layers, rule.dilation);
+
+    // Shortened: 2 steps at the training size; the picture is Direct | 4 px | ScaleCrafter, enlarged 2×.
+    Object.assign(nodeOfType(workflow, 'EmptyLatentImage').widgets, { width: trainingSide, height: trainingSide });
+    for (const sampler of samplers) sampler.widgets.steps = 2;
+    const engine = new EngineHarness({ modelsDir: emojiSourcesCopy() });
+    const job = await engine.run(workflow);
+    const out = engine.outputDir;
+    assert.equal(job.end.type, 'done', JSON.stringify(job.end));
+    const saved = readdirSync(out, { recursive: true }).map(String).filter((name) => name.endsWith('.png'));
+    assert.equal(saved.length, 1);
+    const picture = decodePng(readFileSync(path.join(out, saved[0]!)));
+    assert.deepEqual([picture.width, picture.height], [2 * (2 * trainingSide + 4), 2 * trainingSide]);
+  });
 });
 
 describe('area-composition.json', () => {
