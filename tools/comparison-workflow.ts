@@ -18,6 +18,9 @@ export interface ComparisonSettings {
 }
 
 const COLUMNS = [40, 384, 748, 1092];
+/** The picture's layout: the white strip between the halves, and the nearest-neighbour enlargement that makes 128² visible. */
+export const COMPARISON_SPACING = 4;
+export const COMPARISON_ENLARGEMENT = 2;
 
 export function comparisonWorkflow(base: Workflow, settings: ComparisonSettings): Workflow {
   const workflow = structuredClone(base);
@@ -65,12 +68,12 @@ export function comparisonWorkflow(base: Workflow, settings: ComparisonSettings)
     type: 'ImageStitch', pos: [COLUMNS[3]!, 320], size: [320, 150],
     inputs: [{ name: 'image1', type: 'IMAGE', link: null }, { name: 'image2', type: 'IMAGE', link: null }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }],
     // Not matched: both are the same size, and matching would resample the second (ComfyUI's lanczos step).
-    widgets: { direction: 'right', match_image_size: false, spacing_width: 4, spacing_color: 'white' },
+    widgets: { direction: 'right', match_image_size: false, spacing_width: COMPARISON_SPACING, spacing_color: 'white' },
   });
   const enlarge = addNode(workflow, {
     type: 'ImageScaleBy', pos: [COLUMNS[3]!, 520], size: [320, 82],
     inputs: [{ name: 'image', type: 'IMAGE', link: null }], outputs: [{ name: 'IMAGE', type: 'IMAGE', links: [] }],
-    widgets: { upscale_method: 'nearest-exact', scale_by: 2 },
+    widgets: { upscale_method: 'nearest-exact', scale_by: COMPARISON_ENLARGEMENT },
   });
   rewireOutput(workflow, directDecode, stitch, 'image1');
   connect(workflow, scaleCrafterDecode, 0, stitch, 'image2');
