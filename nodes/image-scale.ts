@@ -21,7 +21,9 @@ export const imageScale = defineNode({
     outputs: [{ name: 'IMAGE', type: 'IMAGE' }],
   },
   execute: ({ image, upscale_method, width, height, crop }) => {
+    // Both 0 keeps the image as it is: the one case ComfyUI does not resample.
+    if (width === 0 && height === 0) return { outputs: [image] };
     const size = imageScaleTarget(image, width, height);
-    return { outputs: [resizeImage(image, size.width, size.height, upscale_method, width === 0 && height === 0 ? 'disabled' : crop)] };
+    return { outputs: [resizeImage(image, size.width, size.height, upscale_method, crop)] };
   },
 });

@@ -8,16 +8,11 @@ import type { ImageBatch } from './image-batch.js';
 
 export const IMAGE_UPSCALE_METHODS = ['nearest-exact', 'bilinear', 'area', 'bicubic', 'lanczos'] as const;
 
-export function resizeImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
-  if (width === images.width && height === images.height && crop === 'disabled') return images;
-  return commonUpscaleImage(images, width, height, method, crop);
-}
-
 /**
- * common_upscale on an IMAGE even when the size stays: lanczos then still takes the image through
- * 8 bits, as ComfyUI does where it calls common_upscale unconditionally (ImageStitch).
+ * common_upscale on an IMAGE, also when the size stays: lanczos then still takes the image through
+ * 8 bits, as ComfyUI's ImageScale, ImageScaleBy and ImageStitch call it unconditionally.
  */
-export function commonUpscaleImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
+export function resizeImage(images: ImageBatch, width: number, height: number, method: UpscaleMethod, crop: CropMode): ImageBatch {
   const planes = commonUpscale(imageToPlanes(images), [images.batch, 3, images.height, images.width], height, width, method, crop);
   return planesToImage(planes, images.batch, height, width);
 }

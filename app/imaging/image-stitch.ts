@@ -6,7 +6,7 @@
  */
 import { UserFacingError } from '../protocol/user-facing-error.js';
 import type { ImageBatch } from './image-batch.js';
-import { commonUpscaleImage } from './image-scale.js';
+import { resizeImage } from './image-scale.js';
 
 export const STITCH_DIRECTIONS = ['right', 'down', 'left', 'up'] as const;
 export type StitchDirection = (typeof STITCH_DIRECTIONS)[number];
@@ -70,7 +70,7 @@ function matchSize(image2: ImageBatch, image1: ImageBatch, direction: StitchDire
     });
   }
   // ComfyUI calls common_upscale even at the same size, so image2 always goes through lanczos's 8 bits.
-  return commonUpscaleImage(image2, width, height, 'lanczos', 'disabled');
+  return resizeImage(image2, width, height, 'lanczos', 'disabled');
 }
 
 /** Every image of `canvas` gets the colour over the rectangle. */

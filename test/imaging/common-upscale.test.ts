@@ -67,6 +67,14 @@ describe('ImageScale', () => {
     assert.deepEqual(imageScaleTarget(image, 0, 0), { width: 6, height: 4 });
   });
 
+  test('at its own size, lanczos still goes through 8 bits (ComfyUI resamples unless both sides are 0); bilinear returns it exactly', () => {
+    const lanczos = resizeImage(image, 6, 4, 'lanczos', 'disabled');
+    // (i % 7) / 7 is off the 8-bit grid for i % 7 ≠ 0; Pillow's round trip puts every value on it.
+    assert.ok(lanczos.pixels.every((value) => Math.abs(value * 255 - Math.round(value * 255)) < 1e-4));
+    assert.ok(lanczos.pixels.some((value, i) => value !== image.pixels[i]));
+    assert.deepEqual(resizeImage(image, 6, 4, 'bilinear', 'disabled').pixels, image.pixels);
+  });
+
   test('resizes NHWC images channel by channel, as the reference does on NCHW', () => {
     const out = resizeImage(image, 9, 6, 'bicubic', 'disabled');
     const planes = randn([1, 3, 4, 6], 0);

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ImageBatch } from '../../app/imaging/image-batch.js';
-import { commonUpscaleImage } from '../../app/imaging/image-scale.js';
+import { resizeImage } from '../../app/imaging/image-scale.js';
 import { SPACING_COLORS, STITCH_DIRECTIONS, stitchImages, type StitchOptions } from '../../app/imaging/image-stitch.js';
 import { UserFacingError } from '../../app/protocol/user-facing-error.js';
 import { NdArray } from '../reference/ndarray.js';
@@ -25,7 +25,7 @@ function randomImage(batch: number, height: number, width: number, seed: number)
 const asArray = (image: ImageBatch) => new NdArray([image.batch, image.height, image.width, 3], image.pixels);
 const projectResize = (image: NdArray, width: number, height: number) => {
   const [batch, h, w] = image.shape as [number, number, number];
-  return asArray(commonUpscaleImage({ batch, height: h, width: w, pixels: image.data }, width, height, 'lanczos', 'disabled'));
+  return asArray(resizeImage({ batch, height: h, width: w, pixels: image.data }, width, height, 'lanczos', 'disabled'));
 };
 
 const OPTIONS: StitchOptions = { direction: 'right', matchImageSize: true, spacingWidth: 0, spacingColor: 'white' };
