@@ -89,6 +89,6 @@ const sdxlExamples: Array<[string, Workflow]> = [
 insertModelPatch(sdxlExamples[1]![1], 'ScaleCrafterPreset', { family: 'sdxl', width: 2048, height: 2048, variant: 'standard', freeu: true }, [860, 520]);
 for (const [file, workflow] of sdxlExamples) write(file, workflow);
 
-/** The prompt and seed README's comparison picture shows (docs/scalecrafter-experiment.md says how they were picked). */
-const COMPARISON = { prompt: 'grinning face, grinning, smileys and emotion, face smiling, twemoji', seed: 42 };
+/** The prompt and seed README's comparison picture shows: tools/pick-comparison.ts's first pick on the shipped model (docs/scalecrafter-experiment.md). */
+const COMPARISON = { prompt: 'sun with face, travel and places, sky and weather, twemoji', seed: 5001 };
 writeFileSync(new URL('../workflows/compare-16x.json', import.meta.url), `${JSON.stringify(comparisonWorkflow(base, { side: 128, trainingSide: TRAINING_SIZE, ...COMPARISON }), null, 2)}\n`);

@@ -1,12 +1,13 @@
 /**
  * Picks the prompt and seed of README's comparison picture (workflows/compare-16x.json), by a rule
  * written down rather than by eye: every fidelity prompt × the first `--seeds` seeds is drawn at the
- * training size and scored by the fidelity classifier's probability of the prompt's category; the
- * `--finalists` best are run through the comparison workflow itself, and ranked by how much more
+ * training size and scored by the fidelity classifier's probability of the prompt's category; each
+ * prompt's best seed (one per prompt, so that an easy prompt cannot fill the list) among the
+ * `--finalists` best of those is run through the comparison workflow itself, and ranked by how much more
  * recognisable the ScaleCrafter half is than the Direct-Inf half (the same probability, each half
  * area-resampled to 32² as the benchmark does). Prints both tables.
  *
- *   node --import tsx tools/pick-comparison.ts [--seeds 8] [--finalists 8] [--models models]
+ *   node --import tsx tools/pick-comparison.ts [--seeds 8] [--finalists 12] [--models models]
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,7 +21,7 @@ import { promptCategory } from '../bench/fidelity/recognisability.js';
 import { comparisonWorkflow, COMPARISON_ENLARGEMENT, COMPARISON_SPACING } from './comparison-workflow.js';
 import { nodeOfType } from './workflow-patching.js';
 
-const { values: args } = parseArgs({ options: { seeds: { type: 'string', default: '8' }, finalists: { type: 'string', default: '8' }, models: { type: 'string', default: 'models' }, side: { type: 'string', default: '128' } } });
+const { values: args } = parseArgs({ options: { seeds: { type: 'string', default: '8' }, finalists: { type: 'string', default: '12' }, models: { type: 'string', default: 'models' }, side: { type: 'string', default: '128' } } });
 process.env.XDG_RUNTIME_DIR ||= '/tmp';
 
 interface Candidate {
@@ -74,7 +75,9 @@ for (const [index, prompt] of FIDELITY_PROMPTS.entries()) {
   }
 }
 candidates.sort((a, b) => b.atTrainingSize - a.atTrainingSize);
-const finalists = candidates.slice(0, Number(args.finalists));
+const finalists = FIDELITY_PROMPTS.flatMap((prompt) => candidates.find((candidate) => candidate.prompt === prompt) ?? [])
+  .sort((a, b) => b.atTrainingSize - a.atTrainingSize)
+  .slice(0, Number(args.finalists));
 const side = Number(args.side);
 for (const finalist of finalists) {
   const [picture] = await generator.run(comparisonWorkflow(base, { side, trainingSide, prompt: finalist.prompt, seed: finalist.seed }), `comparison ${finalist.prompt} seed ${finalist.seed}`);
