@@ -117,6 +117,9 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
 
   test('a typed factor paints one cell; a click with Dispersion toggles that cell\'s dispersion', async () => {
     const { browser } = session;
+    // The redo that ended the last test re-reads the table: a click before the map is paintable again is lost (seen on a loaded CI machine).
+    await ready();
+    await browser.page.locator(`${PANEL}[data-paintable="true"]`).waitFor({ state: 'visible', timeout: 5000 });
     const table = await engineTable(painted);
     const factor = browser.page.locator('[data-testid="schedule-paint-factor"]');
     await factor.fill('1.5');
