@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
 import { describe, test } from 'node:test';
 import { parsePaintedSchedule, type PaintedSchedule, type ScheduleTable, type Workflow } from '../../app/protocol/index.js';
 import { groupConvsByBlock } from '../../renderer/src/schedule/conv-groups.js';
@@ -47,6 +48,21 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     await session.browser.page.waitForFunction((panel) => (globalThis as unknown as PageGlobals).document.querySelector(panel)?.getAttribute('data-state') === 'ready', PANEL, { timeout: 30_000 });
   }
 
+  /**
+   * The heat map's box once the side panel has stopped scrolling: a tool scrolls itself into view
+   * smoothly, and on a loaded machine a box read mid-scroll put the click on another conv's row.
+   */
+  async function settledBox(heatMap: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+    let box = (await heatMap.boundingBox())!;
+    for (let tries = 0; tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const next = (await heatMap.boundingBox())!;
+      if (JSON.stringify(next) === JSON.stringify(box)) return next;
+      box = next;
+    }
+    assert.fail(`the heat map kept moving: last at ${JSON.stringify(box)}`);
+  }
+
   /** The centre of a cell on the heat map, in page pixels. */
   async function cellPoint(table: ScheduleTable, conv: string, step: number): Promise<{ x: number; y: number }> {
     const page = session.browser.page;
@@ -54,7 +70,7 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     // The side panel scrolls (the toolbar may take two rows, a clicked tool scrolls itself into view):
     // the pointer only reaches a cell that is on screen.
     await heatMap.scrollIntoViewIfNeeded();
-    const box = (await heatMap.boundingBox())!;
+    const box = await settledBox(heatMap);
     const layout = heatMapLayout(groupConvsByBlock(table.convs), table.steps, box.width);
     assert.ok(Math.abs(layout.height - box.height) < 1, `the heat map is ${box.height}px high, its layout ${layout.height}px`);
     const row = table.convs.indexOf(conv);
