@@ -7,7 +7,8 @@
  *   npm run bench:fidelity -- [--prompts 12] [--seeds 2] [--steps 20] [--sizes 32,64,128] [--device cpu]
  *                              [--models models] [--data .cache/train/data] [--real 1000] [--out bench/results]
  *
- * Writes bench/results/<machine>-fidelity.{md,json} and bench/results/fidelity/grid-<size>.png.
+ * Writes bench/results/<machine>-fidelity.{md,json} and bench/results/fidelity/grid-<size>.png (a run at
+ * the training size alone writes grid-32.png: all its samples).
  * docs/fidelity-metrics.md defines the measures; docs/scalecrafter-experiment.md reads the results.
  */
 import { existsSync } from 'node:fs';
@@ -163,7 +164,7 @@ async function main(): Promise<void> {
   const stem = path.join(args.out!, `${machine}-fidelity`);
   await writeFile(`${stem}.md`, markdown);
   await writeFile(`${stem}.json`, JSON.stringify({ machine, device: args.device, model: args.model, trainingSize, prompts, seedsPerPrompt: seedCount, steps, cfg, realImages: real.length, classifierHeldOut: heldOut, rows }, null, 2));
-  console.log(`wrote ${stem}.md, .json and ${gridFiles.join(', ')}`);
+  console.log(`wrote ${stem}.md, .json and ${gridFiles.map((grid) => grid.file).join(', ')}`);
 }
 
 /** Between the test scenes' stripes (< 0.45) and tiled textures (≥ 0.6): test/bench/fidelity/texture-repetition.test.ts. */
@@ -185,29 +186,45 @@ async function classifierCeiling(classifier: FidelityClassifier): Promise<HeldOu
   return recorded === undefined ? null : { category: recorded, source: `as recorded by tools/train/classifier.py on its held-out split (${args.data} has no captions.jsonl to measure it)` };
 }
 
-/** One grid per size: a row per method (the 32² image first, for reference), a column per prompt (its first seed), cells shown at the largest size. */
-async function writeGrids(sets: readonly ImageSet[], base: ImageSet): Promise<string[]> {
+interface GridFile {
+  readonly file: string;
+  readonly layout: string;
+}
+
+/**
+ * One grid per enlarged size: a row per method (the 32² image first, for reference), a column per
+ * prompt (its first seed), cells shown at the largest size. A run at the training size alone has
+ * no methods to compare, so its grid shows every sample instead: a row per seed.
+ */
+async function writeGrids(sets: readonly ImageSet[], base: ImageSet): Promise<GridFile[]> {
   const cell = Math.max(...sizes);
-  const firstSeeds = (set: ImageSet) => prompts.map((_, index) => upscaleNearest(set.images[index * seedCount]!, cell / set.size));
+  const seedRow = (set: ImageSet, seed: number) => prompts.map((_, index) => upscaleNearest(set.images[index * seedCount + seed]!, cell / set.size));
   const folder = path.join(args.out!, 'fidelity');
   await mkdir(folder, { recursive: true });
-  const files: string[] = [];
-  for (const size of sizes.filter((candidate) => candidate !== trainingSize)) {
+  const enlargedSizes = sizes.filter((candidate) => candidate !== trainingSize);
+  if (enlargedSizes.length === 0) {
+    const file = path.join(folder, `grid-${trainingSize}.png`);
+    await writePng(file, composeGrid(Array.from({ length: seedCount }, (_, seed) => seedRow(base, seed))));
+    return [{ file, layout: 'a row per seed, a column per prompt' }];
+  }
+  const rowNames = ['32² (the training size)', ...METHODS.map((method) => METHOD_LABELS[method])].join(', ');
+  const files: GridFile[] = [];
+  for (const size of enlargedSizes) {
     const file = path.join(folder, `grid-${size}.png`);
-    await writePng(file, composeGrid([firstSeeds(base), ...sets.filter((set) => set.size === size).map(firstSeeds)]));
-    files.push(file);
+    await writePng(file, composeGrid([seedRow(base, 0), ...sets.filter((set) => set.size === size).map((set) => seedRow(set, 0))]));
+    files.push({ file, layout: `rows ${rowNames}; a column per prompt (its first seed)` });
   }
   return files;
 }
 
-function report(rows: readonly Row[], machine: string, realCount: number, gridFiles: readonly string[], heldOut: HeldOutAccuracy | null): string {
+function report(rows: readonly Row[], machine: string, realCount: number, gridFiles: readonly GridFile[], heldOut: HeldOutAccuracy | null): string {
   const number = (value: number | null, digits: number) => (value === null ? '–' : value.toFixed(digits));
   const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
   const lines = rows.map((row) =>
     `| ${row.scale} | ${row.method} | ${number(row.meanObjects, 2)} | ${number(row.meanExtraObjects, 2)} | ${percent(row.repeatedShare)} | ${percent(row.peakShare)} | ${number(row.contentScale, 2)} | ${number(row.meanTexture, 2)} | ${percent(row.texturedShare)} | ${percent(row.recognised)} | ${number(row.fidReal, 2)} | ${number(row.kidReal, 4)} | ${number(row.fidBase, 2)} | ${number(row.kidBase, 4)} | ${number(row.secondsPerImage, 1)} |`,
   );
-  const rowNames = ['32² (the training size)', ...METHODS.map((method) => METHOD_LABELS[method])].join(', ');
-  const gridLines = gridFiles.map((file) => `- ${path.basename(file)}: rows ${rowNames}; a column per prompt (its first seed)`);
+  const gridLines = gridFiles.map((grid) => `- ${path.basename(grid.file)}: ${grid.layout}`);
+  const enlargements = sizes.filter((size) => size !== trainingSize).map((size) => `${size / trainingSize} at ${size}²`);
   return [
     `# ScaleCrafter fidelity experiment on ${machine}`,
     '',
@@ -219,7 +236,7 @@ function report(rows: readonly Row[], machine: string, realCount: number, gridFi
     '',
     'FID/KID-like scores use the pooled features of the project\'s emoji classifier (models/fidelity-classifier), every image area-resampled to 32²; "r" against real training images enlarged to the output size, "b" against the model\'s own 32² images for the same prompts and seeds, enlarged. Lower is better. Measures: docs/fidelity-metrics.md.',
     '',
-    `"content scale": mean ratio of the grey levels' median spatial frequency (cycles per image) to the same prompt and seed's at ${trainingSize}²: about 1 when the picture is drawn larger, k when its structure stayed the training size and fills the canvas k times per side, the failure ScaleCrafter addresses (k = ${sizes.filter((size) => size !== trainingSize).map((size) => `${size / trainingSize} at ${size}²`).join(', ')}).`,
+    `"content scale": mean ratio of the grey levels' median spatial frequency (cycles per image) to the same prompt and seed's at ${trainingSize}²: about 1 when the picture is drawn larger, k when its structure stayed the training size and fills the canvas k times per side, the failure ScaleCrafter addresses${enlargements.length === 0 ? '' : ` (k = ${enlargements.join(', ')})`}.`,
     '',
     `"texture repetition": mean second-lattice-direction autocorrelation of the high-passed grey levels (0 none … 1 an exact tiling). "recognised": share of images the classifier assigns the prompt's category; its category accuracy on real held-out images is ${heldOut ? `${percent(heldOut.category)}, ${heldOut.source}` : 'unknown (no captions and no training record)'}.`,
     '',

@@ -90,5 +90,5 @@ insertModelPatch(sdxlExamples[1]![1], 'ScaleCrafterPreset', { family: 'sdxl', wi
 for (const [file, workflow] of sdxlExamples) write(file, workflow);
 
 /** The prompt and seed README's comparison picture shows: tools/pick-comparison.ts's first pick on the shipped model (docs/scalecrafter-experiment.md). */
-const COMPARISON = { prompt: 'sun with face, travel and places, sky and weather, twemoji', seed: 5001 };
+const COMPARISON = { prompt: 'face with tears of joy, joy, smileys and emotion, face smiling, noto', seed: 12002 };
 writeFileSync(new URL('../workflows/compare-16x.json', import.meta.url), `${JSON.stringify(comparisonWorkflow(base, { side: 128, trainingSide: TRAINING_SIZE, ...COMPARISON }), null, 2)}\n`);

@@ -1,90 +1,68 @@
 /**
- * The emoji image sets the training data comes from: where each npm package keeps its metadata and
- * its 64×64 PNGs, and how an entry becomes a caption. Only base emoji are used (no skin-tone
- * variants): the variants repeat the same drawing, which would weight people emoji five-fold.
+ * The emoji image sets the training data comes from: which npm packages each needs, and how their
+ * entries become captioned images. Only base emoji are used (no skin-tone variants): the variants
+ * repeat the same drawing, which would weight people emoji five-fold.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { captionFor, readDatasourceRecords, sortedByCodePoint, type EmojiEntry, type SourceEntries } from './emoji-records.js';
+import { readFluentEntries } from './fluent-emoji-source.js';
 
 export interface EmojiSource {
-  /** The npm package spec installed on demand. */
-  readonly packageSpec: string;
-  readonly packageName: string;
-  /** A style word appended to every caption, so prompts can ask for one style. */
+  /** A style word appended to every caption, so prompts can ask for one style; also the --sources name. */
   readonly styleWord: string;
-  /** The key in emoji.json that says this set has a drawing for the entry. */
-  readonly hasImageKey: string;
-  /** Folder of the 64×64 PNGs inside the package. */
-  readonly imageFolder: string;
+  /** npm package specs the source reads, installed on demand by prepare-data.ts. */
+  readonly packageSpecs: readonly string[];
+  readEntries(nodeModules: string): Promise<SourceEntries>;
+}
+
+/** The emoji-datasource package every source takes names, short names and categories from. */
+const DATASOURCE_RECORDS_PACKAGE = 'emoji-datasource-twitter';
+
+/** An emoji-datasource image set: its emoji.json names the entries and says which have a drawing. */
+export function datasourceSource(options: { packageName: string; styleWord: string; hasImageKey: string; imageFolder: string }): EmojiSource {
+  return {
+    styleWord: options.styleWord,
+    packageSpecs: [`${options.packageName}@16`],
+    readEntries: async (nodeModules) => ({ entries: await readDatasourceEntries(nodeModules, options), skipped: [] }),
+  };
 }
 
 /**
- * openmoji@17 on npm ships SVGs only (color/svg) and no PNGs, so it is not read here:
- * docs/training.md says what adding it needs (an SVG rasteriser).
+ * openmoji@17 is not here: its CC-BY-SA licence would pass to the weights (models/README.md).
+ * Fluent's drawings are SVG only; the "flat" style is the one closest to the other two.
  */
 export const EMOJI_SOURCES: readonly EmojiSource[] = [
-  { packageSpec: 'emoji-datasource-twitter@16', packageName: 'emoji-datasource-twitter', styleWord: 'twemoji', hasImageKey: 'has_img_twitter', imageFolder: 'img/twitter/64' },
-  { packageSpec: 'emoji-datasource-google@16', packageName: 'emoji-datasource-google', styleWord: 'noto', hasImageKey: 'has_img_google', imageFolder: 'img/google/64' },
+  datasourceSource({ packageName: 'emoji-datasource-twitter', styleWord: 'twemoji', hasImageKey: 'has_img_twitter', imageFolder: 'img/twitter/64' }),
+  datasourceSource({ packageName: 'emoji-datasource-google', styleWord: 'noto', hasImageKey: 'has_img_google', imageFolder: 'img/google/64' }),
+  {
+    styleWord: 'fluent',
+    packageSpecs: ['fluentui-emoji@1.3.0', 'unicode-emoji-json@0.9.0', `${DATASOURCE_RECORDS_PACKAGE}@16`],
+    readEntries: (nodeModules) => readFluentEntries(nodeModules, 'fluent', join(nodeModules, DATASOURCE_RECORDS_PACKAGE, 'emoji.json')),
+  },
 ];
 
-export interface EmojiEntry {
-  readonly source: string;
-  /** Code points as emoji-datasource spells them ("1F600"): the stable id of the entry. */
-  readonly unified: string;
-  readonly imagePath: string;
-  readonly caption: string;
-  /** emoji-datasource's top-level group ("Smileys & Emotion"), as written in emoji.json: the fidelity classifier's label. */
-  readonly category: string;
+/** The sources named in a comma-separated list of style words, in EMOJI_SOURCES order. */
+export function selectSources(styleWords: string): EmojiSource[] {
+  const wanted = styleWords.split(',').map((word) => word.trim()).filter((word) => word !== '');
+  const unknown = wanted.filter((word) => !EMOJI_SOURCES.some((source) => source.styleWord === word));
+  if (unknown.length > 0 || wanted.length === 0) {
+    throw new Error(`--sources ${styleWords}: name one or more of ${EMOJI_SOURCES.map((source) => source.styleWord).join(', ')}`);
+  }
+  return EMOJI_SOURCES.filter((source) => wanted.includes(source.styleWord));
 }
 
-/** The fields of emoji-datasource's emoji.json that captions use. */
-interface DatasourceRecord {
-  name?: string | null;
-  unified: string;
-  image: string;
-  short_names?: string[];
-  category: string;
-  subcategory?: string;
-  [key: string]: unknown;
-}
-
-export async function readEmojiEntries(nodeModules: string, source: EmojiSource): Promise<EmojiEntry[]> {
-  const packageFolder = join(nodeModules, source.packageName);
-  const records = JSON.parse(await readFile(join(packageFolder, 'emoji.json'), 'utf8')) as DatasourceRecord[];
-  return records
-    .filter((record) => record[source.hasImageKey] === true)
-    .map((record) => {
-      // The classifier's labels come from here, so a package without them must fail, not yield "undefined".
-      if (typeof record.category !== 'string' || record.category === '') {
-        throw new Error(`${join(packageFolder, 'emoji.json')}: entry ${record.unified} has no "category"; emoji-datasource@16 gives every entry one, so this is another package layout`);
-      }
-      return {
-        source: source.styleWord,
+async function readDatasourceEntries(nodeModules: string, options: { packageName: string; styleWord: string; hasImageKey: string; imageFolder: string }): Promise<EmojiEntry[]> {
+  const packageFolder = join(nodeModules, options.packageName);
+  const records = await readDatasourceRecords(join(packageFolder, 'emoji.json'));
+  return sortedByCodePoint(
+    records
+      .filter((record) => record[options.hasImageKey] === true)
+      .map((record) => ({
+        source: options.styleWord,
         unified: record.unified,
-        imagePath: join(packageFolder, source.imageFolder, record.image),
-        caption: captionFor(record, source.styleWord),
+        imagePath: join(packageFolder, options.imageFolder, record.image),
+        caption: captionFor(record, options.styleWord),
         category: record.category,
-      };
-    })
-    // Code-point order, not file order, so a package re-release that reorders emoji.json keeps the data set's order.
-    .sort((a, b) => (a.unified < b.unified ? -1 : a.unified > b.unified ? 1 : 0));
-}
-
-/**
- * "grinning face, grinning, smileys and emotion, twemoji": the name first (what a prompt most
- * likely says), then short names that add words, the category, the style. Lower case, because
- * CLIP's tokenizer lower-cases anyway and duplicates would only use up the 75-token budget.
- */
-export function captionFor(record: DatasourceRecord, styleWord: string): string {
-  const parts: string[] = [];
-  const add = (text: string | null | undefined): void => {
-    const clean = (text ?? '').toLowerCase().replace(/_/g, ' ').replace(/&/g, 'and').replace(/\s+/g, ' ').trim();
-    if (clean !== '' && !parts.includes(clean)) parts.push(clean);
-  };
-  add(record.name);
-  for (const shortName of record.short_names ?? []) add(shortName);
-  add(record.category);
-  add(record.subcategory?.replace(/-/g, ' '));
-  add(styleWord);
-  return parts.join(', ');
+      })),
+  );
 }

@@ -3,6 +3,8 @@
  * White, because all three emoji styles are drawn for light backgrounds (Twemoji and Noto use dark
  * outlines), and a flat background makes "the object" easy to find for the repetition measure.
  */
+import { readFile } from 'node:fs/promises';
+import { Resvg } from '@resvg/resvg-js';
 import { convertIndexedToRgb, decode } from 'fast-png';
 
 export interface RgbImage {
@@ -10,6 +12,18 @@ export interface RgbImage {
   readonly height: number;
   /** Row-major RGB, 3 bytes a pixel. */
   readonly data: Uint8Array;
+}
+
+/**
+ * An emoji file (PNG, or SVG drawn at `svgWidth` pixels wide) as RGB on white. SVGs are drawn at
+ * the PNG sets' 64 px so every source reaches the training size through the same area resampling.
+ */
+export async function readOnWhite(path: string, svgWidth = 64): Promise<RgbImage> {
+  const bytes = await readFile(path);
+  if (!path.endsWith('.svg')) return decodeOnWhite(bytes);
+  // No system fonts: emoji SVGs are paths only, and font discovery is slow and machine-dependent.
+  const drawn = new Resvg(bytes, { fitTo: { mode: 'width', value: svgWidth }, font: { loadSystemFonts: false } }).render();
+  return decodeOnWhite(drawn.asPng());
 }
 
 /** Decode any PNG colour type / bit depth to RGB composited over white. */

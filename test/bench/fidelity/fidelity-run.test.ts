@@ -25,13 +25,19 @@ async function syntheticTrainingSet(folder: string, count: number): Promise<void
   await writeNpy(path.join(folder, 'images.npy'), '|u1', [count, side, side, 3], data);
 }
 
+/** Runs the benchmark on the bundled model's sources and 8 synthetic reference images, 2 prompts and 2 DDIM steps; returns its output folder. */
+async function runShortened(seeds: number, sizes: string): Promise<string> {
+  const data = mkdtempSync(path.join(tmpdir(), 'fidelity-data-'));
+  const out = mkdtempSync(path.join(tmpdir(), 'fidelity-out-'));
+  await syntheticTrainingSet(data, 8);
+  const args = ['--import', 'tsx', 'bench/fidelity.ts', '--models', emojiSourcesCopy(), '--data', data, '--out', out, '--prompts', '2', '--seeds', String(seeds), '--steps', '2', '--sizes', sizes, '--real', '8'];
+  await run(process.execPath, args, { cwd: new URL('../../../', import.meta.url), env: process.env, timeout: 240_000 });
+  return out;
+}
+
 describe('npm run bench:fidelity, shortened', () => {
   test('generates every method at each size through the engine and writes the table, JSON and grids', async () => {
-    const data = mkdtempSync(path.join(tmpdir(), 'fidelity-data-'));
-    const out = mkdtempSync(path.join(tmpdir(), 'fidelity-out-'));
-    await syntheticTrainingSet(data, 8);
-    const args = ['--import', 'tsx', 'bench/fidelity.ts', '--models', emojiSourcesCopy(), '--data', data, '--out', out, '--prompts', '2', '--seeds', '2', '--steps', '2', '--sizes', '32,64', '--real', '8'];
-    await run(process.execPath, args, { cwd: new URL('../../../', import.meta.url), env: process.env, timeout: 240_000 });
+    const out = await runShortened(2, '32,64');
 
     const jsonFile = readdirSync(out).find((name) => name.endsWith('-fidelity.json'))!;
     const report = JSON.parse(readFileSync(path.join(out, jsonFile), 'utf8')) as { rows: Array<Record<string, number | string | null>>; realImages: number; classifierHeldOut: { category: number; source: string } };
@@ -51,5 +57,15 @@ describe('npm run bench:fidelity, shortened', () => {
     const grid = decodePng(readFileSync(path.join(out, 'fidelity', 'grid-64.png')));
     const gap = 1;
     assert.deepEqual([grid.width, grid.height], [2 * 64 + gap, (1 + METHODS.length) * 64 + METHODS.length * gap], 'a column per prompt, a row per method plus the 32² row');
+  });
+
+  test('at the training size alone, the grid shows every sample (a row per seed) and the report promises no enlargement', async () => {
+    const out = await runShortened(3, '32');
+
+    const markdown = readFileSync(path.join(out, readdirSync(out).find((name) => name.endsWith('-fidelity.md'))!), 'utf8');
+    assert.match(markdown, /the failure ScaleCrafter addresses\./);
+    assert.match(markdown, /- grid-32\.png: a row per seed, a column per prompt/);
+    const grid = decodePng(readFileSync(path.join(out, 'fidelity', 'grid-32.png')));
+    assert.deepEqual([grid.width, grid.height], [2 * 32 + 1, 3 * 32 + 2 * 1], 'two prompts across, three seeds down, 1-px gaps');
   });
 });

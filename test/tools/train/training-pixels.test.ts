@@ -1,7 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { encode } from 'fast-png';
-import { decodeOnWhite, resizeByArea, type RgbImage } from '../../../tools/train/training-pixels.js';
+import { decodeOnWhite, readOnWhite, resizeByArea, type RgbImage } from '../../../tools/train/training-pixels.js';
 
 /** A deterministic pseudo-random RGB image. */
 function noiseImage(size: number, seed: number): RgbImage {
@@ -74,5 +77,44 @@ describe('decodeOnWhite', () => {
     });
     assert.equal(image.data.length, expected.length);
     expected.forEach((value, i) => assert.ok(Math.abs(image.data[i]! - value) <= 0.5, `sample ${i}: ${image.data[i]} vs ${value}`));
+  });
+});
+
+describe('readOnWhite', () => {
+  const drawingOf = async (svg: string, body: (file: string) => Promise<void>): Promise<void> => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'training-pixels-'));
+    try {
+      await writeFile(path.join(folder, 'drawing.svg'), svg);
+      await body(path.join(folder, 'drawing.svg'));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  };
+
+  test('draws an SVG at 64 px on white: opaque fills exact, a half-transparent fill composited within 1 level', async () => {
+    // Left half opaque red, right half blue at 50 %: both edges fall on pixel boundaries at 64 px, so no anti-aliasing.
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="16" height="32" fill="#ff0000"/><rect x="16" width="16" height="32" fill="#0000ff" fill-opacity="0.5"/></svg>';
+    await drawingOf(svg, async (file) => {
+      const image = await readOnWhite(file);
+      assert.deepEqual([image.width, image.height], [64, 64]);
+      for (const y of [0, 31, 63]) {
+        assert.deepEqual([...image.data.subarray((y * 64 + 0) * 3, (y * 64 + 0) * 3 + 3)], [255, 0, 0]);
+        assert.deepEqual([...image.data.subarray((y * 64 + 31) * 3, (y * 64 + 31) * 3 + 3)], [255, 0, 0]);
+        const [r, g, b] = image.data.subarray((y * 64 + 32) * 3, (y * 64 + 32) * 3 + 3);
+        // 0.5 · blue + 0.5 · white = (127.5, 127.5, 255); alpha is stored in 8 bits, so ±1.
+        assert.ok(Math.abs(r! - 127.5) <= 1 && Math.abs(g! - 127.5) <= 1 && b === 255, `got ${r}, ${g}, ${b}`);
+      }
+    });
+  });
+
+  test('reads a PNG as decodeOnWhite does', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'training-pixels-'));
+    try {
+      const image = noiseImage(8, 3);
+      await writeFile(path.join(folder, 'noise.png'), encode({ width: 8, height: 8, data: image.data, channels: 3 }));
+      assert.deepEqual((await readOnWhite(path.join(folder, 'noise.png'))).data, image.data);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
