@@ -63,6 +63,24 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     assert.fail(`the heat map kept moving: last at ${JSON.stringify(box)}`);
   }
 
+  /**
+   * Shows `pass` on the map. The map carries its pass only while a table is drawn, and once on a
+   * loaded CI machine it did not show the base pass within 30 s of the click, so the click waits for
+   * a ready table, is repeated if it did not take, and a failure says what the panel was doing.
+   */
+  async function showPass(pass: 'main' | 'noiseDampedBase'): Promise<void> {
+    const page = session.browser.page;
+    const shown = page.locator(`[data-testid="schedule-heat-map"][data-pass="${pass}"]`);
+    for (let tries = 0; tries < 3; tries++) {
+      await ready();
+      await page.click(`[data-testid="schedule-pass-${pass}"]`);
+      if (await shown.waitFor({ timeout: 20_000 }).then(() => true, () => false)) return;
+    }
+    const panel = await page.locator(PANEL).evaluate((element) => JSON.stringify((element as unknown as { dataset: object }).dataset));
+    const heatMap = await page.locator('[data-testid="schedule-heat-map"]').evaluate((element) => JSON.stringify({ hidden: (element as unknown as { hidden: boolean }).hidden, ...(element as unknown as { dataset: object }).dataset }));
+    assert.fail(`the map never showed the ${pass} pass: panel ${panel}, map ${heatMap}`);
+  }
+
   /** The centre of a cell on the heat map, in page pixels. */
   async function cellPoint(table: ScheduleTable, conv: string, step: number): Promise<{ x: number; y: number }> {
     const page = session.browser.page;
@@ -156,9 +174,8 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
 
   test('the ND-CFG pass is painted the same way: painted steps run the base pass', async () => {
     const { editor, browser } = session;
-    await browser.page.click('[data-testid="schedule-pass-noiseDampedBase"]');
+    await showPass('noiseDampedBase');
     await browser.page.click('[data-testid="schedule-tool-dilation-2"]');
-    await browser.page.locator('[data-testid="schedule-heat-map"][data-pass="noiseDampedBase"]').waitFor();
     const table = await engineTable(painted);
     const up0 = table.convs.filter((conv) => conv.startsWith('up_blocks.0.'));
     await editor.drag(await cellPoint(table, up0[0]!, 0), await cellPoint(table, up0.at(-1)!, 9));
@@ -170,7 +187,7 @@ describe('painting the dilation schedule on the heat map', { timeout: 400_000, s
     assert.deepEqual(up0.map((conv) => shown.noiseDampedBase[5]![shown.convs.indexOf(conv)]), up0.map(() => 2));
     assert.equal(shown.noiseDampedBase[10], null);
     await browser.screenshot('paint-03-ndcfg');
-    await browser.page.click('[data-testid="schedule-pass-main"]');
+    await showPass('main');
   });
 
   test('with auto-queue an edit re-runs the Sampler; time to the first new preview is reported', async () => {
