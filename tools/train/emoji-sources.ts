@@ -15,11 +15,20 @@ export interface EmojiSource {
   readEntries(nodeModules: string): Promise<SourceEntries>;
 }
 
-/** The emoji-datasource package every source takes names, short names and categories from. */
+/** The emoji-datasource package whose emoji.json gives Fluent's drawings their names, short names and categories. */
 const DATASOURCE_RECORDS_PACKAGE = 'emoji-datasource-twitter';
 
+interface DatasourceSet {
+  readonly packageName: string;
+  readonly styleWord: string;
+  /** The key in emoji.json that says this set has a drawing for the entry. */
+  readonly hasImageKey: string;
+  /** Folder of the 64×64 PNGs inside the package. */
+  readonly imageFolder: string;
+}
+
 /** An emoji-datasource image set: its emoji.json names the entries and says which have a drawing. */
-export function datasourceSource(options: { packageName: string; styleWord: string; hasImageKey: string; imageFolder: string }): EmojiSource {
+export function datasourceSource(options: DatasourceSet): EmojiSource {
   return {
     styleWord: options.styleWord,
     packageSpecs: [`${options.packageName}@16`],
@@ -51,7 +60,7 @@ export function selectSources(styleWords: string): EmojiSource[] {
   return EMOJI_SOURCES.filter((source) => wanted.includes(source.styleWord));
 }
 
-async function readDatasourceEntries(nodeModules: string, options: { packageName: string; styleWord: string; hasImageKey: string; imageFolder: string }): Promise<EmojiEntry[]> {
+async function readDatasourceEntries(nodeModules: string, options: DatasourceSet): Promise<EmojiEntry[]> {
   const packageFolder = join(nodeModules, options.packageName);
   const records = await readDatasourceRecords(join(packageFolder, 'emoji.json'));
   return sortedByCodePoint(

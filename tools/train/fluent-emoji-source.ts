@@ -27,7 +27,7 @@ export async function readFluentEntries(nodeModules: string, styleWord: string, 
   for (const name of names) {
     if (SKIN_TONE_SUFFIX.test(name)) continue;
     const emoji = emojiBySlug.get(name.replace(/-default$/, ''));
-    const record = emoji === undefined ? undefined : recordByCodePoints.get(codePointsOf(emoji));
+    const record = emoji === undefined ? undefined : recordByCodePoints.get(withoutVariationSelectors(codePointsOf(emoji)));
     if (record === undefined) {
       skipped.push(name);
       continue;
@@ -39,14 +39,14 @@ export async function readFluentEntries(nodeModules: string, styleWord: string, 
   return { entries: sortedByCodePoint(entries), skipped };
 }
 
-/** "1F44B", "2764-FE0F": emoji-datasource's spelling; variation selectors dropped, as records are indexed without them. */
+/** "1F44B", "2764-FE0F": the emoji's code points as emoji-datasource spells them. */
 function codePointsOf(emoji: string): string {
-  return [...emoji].map((char) => char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')).filter((code) => code !== 'FE0F').join('-');
+  return [...emoji].map((char) => char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')).join('-');
 }
 
-/** Records by their code points without variation selectors: CLDR data and emoji-datasource disagree on where FE0F goes. */
+/** CLDR data and emoji-datasource disagree on where FE0F goes, so both sides are compared without it. */
+const withoutVariationSelectors = (unified: string): string => unified.split('-').filter((code) => code !== 'FE0F').join('-');
+
 function indexByCodePoints(records: DatasourceRecord[]): Map<string, DatasourceRecord> {
-  const index = new Map<string, DatasourceRecord>();
-  for (const record of records) index.set(record.unified.split('-').filter((code) => code !== 'FE0F').join('-'), record);
-  return index;
+  return new Map(records.map((record) => [withoutVariationSelectors(record.unified), record]));
 }
